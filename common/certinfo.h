@@ -1,0 +1,37 @@
+/*
+ * certinfo: the fields of an X.509 certificate that people read (names,
+ * fingerprints, validity), formatted the same way by trustd and ftpc.
+ */
+#ifndef COMMON_CERTINFO_H
+#define COMMON_CERTINFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/x509.h>
+
+#define CERTINFO_HEX_SHA256 65   /* 64 hex digits + NUL */
+#define CERTINFO_COLON_SHA256 96 /* 32 pairs, 31 colons + NUL */
+
+/* Subject or issuer in RFC 2253 order ("CN=x,O=y"); "?" when it cannot be printed. */
+void certinfo_name(const X509_NAME *name, char *out, size_t outlen);
+
+/* The subject's common name, or "" when it has none. */
+void certinfo_cn(X509 *cert, char *out, size_t outlen);
+
+/* Lower-case hex SHA-256 of the DER encoding. */
+int certinfo_sha256_hex(X509 *cert, char out[CERTINFO_HEX_SHA256]);
+
+/* "AB:CD:..." as `openssl x509 -fingerprint -sha256` prints it. */
+void certinfo_colon_form(const char hex[CERTINFO_HEX_SHA256], char out[CERTINFO_COLON_SHA256]);
+
+/* Serial number in upper-case hex. */
+void certinfo_serial(X509 *cert, char *out, size_t outlen);
+
+/* ASN.1 time as Unix seconds; -1 when it cannot be read. */
+int certinfo_time(const ASN1_TIME *t, int64_t *out);
+
+/* Unix seconds as "2026-11-28 12:00:00 UTC". */
+void certinfo_format_time(int64_t t, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * err: the one error idiom of the project. Functions return 0 or -1 and fill
+ * a caller's struct err with a code and a one-line message that names its
+ * subject (the file, fingerprint, application or host). Codes map to the
+ * documented exit codes in one table (err_exit_code).
+ */
+#ifndef COMMON_ERR_H
+#define COMMON_ERR_H
+
+enum err_code {
+    ERR_NONE = 0,
+    ERR_USAGE,     /* bad command line or subcommand                */
+    ERR_CONNECT,   /* cannot reach the server, or connection lost   */
+    ERR_TLS,       /* TLS handshake, verification or TLS I/O         */
+    ERR_LOGIN,     /* the server refused USER/PASS                   */
+    ERR_SERVER,    /* the server refused a command or a transfer     */
+    ERR_LOCAL,     /* a local file could not be read or written      */
+    ERR_STORE,     /* the trust store: missing, corrupt, not found   */
+    ERR_INTERNAL   /* out of memory and other should-not-happen      */
+};
+
+#define ERR_MSG_MAX 1024
+
+struct err {
+    enum err_code code;
+    char msg[ERR_MSG_MAX];
+};
+
+/* Sets code and message; always returns -1 so callers can `return err_set(...)`. */
+int err_set(struct err *e, enum err_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Puts "context: " in front of an existing message (keeps its code). Returns -1. */
+int err_prefix(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void err_clear(struct err *e);
+
+/* Exit status for a code: 0 ok, 2 usage, 3 connection, 4 TLS/verification,
+ * 5 login, 6 server refused, 7 local file, 8 trust store, 70 internal. */
+int err_exit_code(enum err_code code);
+
+/* Wipes a secret so it does not linger in memory. */
+void secret_wipe(void *p, size_t len);
+
+#endif

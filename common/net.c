@@ -1,0 +1,134 @@
+/* net: TCP connect with time-outs. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "net.h"
+
+int net_set_timeouts(int fd, int timeout_ms)
+{
+    struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0)
+        return -1;
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
+        return -1;
+    return 0;
+}
+
+void net_addr_string(const struct net_addr *a, char *out, size_t outlen)
+{
+    const void *src = NULL;
+    if (a->ss.ss_family == AF_INET)
+        src = &((const struct sockaddr_in *)&a->ss)->sin_addr;
+    else if (a->ss.ss_family == AF_INET6)
+        src = &((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
+    if (src == NULL || inet_ntop(a->ss.ss_family, src, out, (socklen_t)outlen) == NULL)
+        snprintf(out, outlen, "?");
+}
+
+int net_is_ip_literal(const char *host)
+{
+    unsigned char tmp[sizeof(struct in6_addr)];
+    return inet_pton(AF_INET, host, tmp) == 1 || inet_pton(AF_INET6, host, tmp) == 1;
+}
+
+/* Non-blocking connect so the wait is bounded, then back to blocking. */
+static int connect_one(const struct sockaddr *sa, socklen_t len, int timeout_ms, int *out_errno)
+{
+    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        *out_errno = errno;
+        return -1;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        goto fail;
+    if (connect(fd, sa, len) != 0) {
+        if (errno != EINPROGRESS)
+            goto fail;
+        struct pollfd p = { .fd = fd, .events = POLLOUT };
+        int r;
+        do {
+            r = poll(&p, 1, timeout_ms);
+        } while (r < 0 && errno == EINTR);
+        if (r == 0) {
+            errno = ETIMEDOUT;
+            goto fail;
+        }
+        if (r < 0)
+            goto fail;
+        int soerr = 0;
+        socklen_t sl = sizeof soerr;
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0)
+            goto fail;
+        if (soerr != 0) {
+            errno = soerr;
+            goto fail;
+        }
+    }
+    if (fcntl(fd, F_SETFL, flags) < 0)
+        goto fail;
+    int one = 1;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (net_set_timeouts(fd, timeout_ms) != 0)
+        goto fail;
+    return fd;
+fail:
+    *out_errno = errno;
+    close(fd);
+    return -1;
+}
+
+int net_connect_host(const char *host, unsigned port, int timeout_ms,
+                     struct net_addr *peer, struct err *e)
+{
+    char portstr[8];
+    snprintf(portstr, sizeof portstr, "%u", port);
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+    struct addrinfo *res = NULL;
+    int rc = getaddrinfo(host, portstr, &hints, &res);
+    if (rc != 0)
+        return err_set(e, ERR_CONNECT, "cannot resolve host %s: %s", host, gai_strerror(rc));
+    int fd = -1, last_errno = 0;
+    for (struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
+        fd = connect_one(ai->ai_addr, ai->ai_addrlen, timeout_ms, &last_errno);
+        if (fd >= 0 && peer != NULL) {
+            memcpy(&peer->ss, ai->ai_addr, ai->ai_addrlen);
+            peer->len = ai->ai_addrlen;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        return err_set(e, ERR_CONNECT, "cannot connect to %s port %u: %s", host, port,
+                       strerror(last_errno));
+    return fd;
+}
+
+int net_connect_addr(const struct net_addr *addr, unsigned port, int timeout_ms,
+                     struct err *e)
+{
+    struct net_addr a = *addr;
+    if (a.ss.ss_family == AF_INET)
+        ((struct sockaddr_in *)&a.ss)->sin_port = htons((uint16_t)port);
+    else if (a.ss.ss_family == AF_INET6)
+        ((struct sockaddr_in6 *)&a.ss)->sin6_port = htons((uint16_t)port);
+    else
+        return err_set(e, ERR_CONNECT, "unsupported address family");
+    int last_errno = 0;
+    int fd = connect_one((struct sockaddr *)&a.ss, a.len, timeout_ms, &last_errno);
+    if (fd < 0) {
+        char s[64];
+        net_addr_string(addr, s, sizeof s);
+        return err_set(e, ERR_CONNECT, "cannot open data connection to %s port %u: %s", s,
+                       port, strerror(last_errno));
+    }
+    return fd;
+}

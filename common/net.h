@@ -1,0 +1,35 @@
+/*
+ * net: TCP connections with bounded waits. Every socket made here has
+ * TCP_NODELAY and send/receive timeouts, so a silent peer cannot hang us.
+ */
+#ifndef COMMON_NET_H
+#define COMMON_NET_H
+
+#include <sys/socket.h>
+
+#include "err.h"
+
+struct net_addr {
+    struct sockaddr_storage ss;
+    socklen_t len;
+};
+
+/* Resolves host and connects to the first address that answers within
+ * timeout_ms. Fills *peer with the address connected to. Returns the fd or -1. */
+int net_connect_host(const char *host, unsigned port, int timeout_ms,
+                     struct net_addr *peer, struct err *e);
+
+/* Connects to addr with its port replaced by port. Returns the fd or -1. */
+int net_connect_addr(const struct net_addr *addr, unsigned port, int timeout_ms,
+                     struct err *e);
+
+/* Sets SO_RCVTIMEO and SO_SNDTIMEO. */
+int net_set_timeouts(int fd, int timeout_ms);
+
+/* "127.0.0.1" or "::1" for an address (no port). */
+void net_addr_string(const struct net_addr *a, char *out, size_t outlen);
+
+/* 1 when host is an IPv4 or IPv6 literal (no SNI is sent for those). */
+int net_is_ip_literal(const char *host);
+
+#endif

@@ -1,0 +1,300 @@
+/*
+ * tls: client TLS over OpenSSL. Trust boundary: everything the peer sends is
+ * untrusted until the handshake verified its chain against the caller's
+ * store and its name against the host we meant to reach.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "certinfo.h"
+#include "net.h"
+#include "tls.h"
+
+struct tls_w_ctx {
+    SSL_CTX *ssl_ctx;
+};
+
+/* What the verify callback saw when the chain or the name failed. */
+struct verify_failure {
+    int failed;
+    long error;
+    int depth;
+    X509 *cert; /* the server's own certificate */
+};
+
+struct tls_w_conn {
+    SSL *ssl;
+    int fd;
+    SSL_SESSION *latest; /* newest session the peer gave us (TLS 1.3 sends them late) */
+    struct verify_failure vf;
+};
+
+static int conn_index = -1;
+
+static void openssl_reason(char *out, size_t outlen)
+{
+    unsigned long code = ERR_get_error();
+    if (code == 0) {
+        snprintf(out, outlen, "%s", errno ? strerror(errno) : "connection closed by peer");
+        return;
+    }
+    ERR_error_string_n(code, out, outlen);
+    ERR_clear_error();
+}
+
+static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
+{
+    struct tls_w_conn *c = SSL_get_ex_data(ssl, conn_index);
+    if (c == NULL)
+        return 0;
+    if (c->latest != NULL)
+        SSL_SESSION_free(c->latest);
+    c->latest = sess; /* returning 1 keeps our reference */
+    return 1;
+}
+
+static int verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
+{
+    if (preverify_ok)
+        return 1;
+    SSL *ssl = X509_STORE_CTX_get_ex_data(xctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+    struct tls_w_conn *c = ssl ? SSL_get_ex_data(ssl, conn_index) : NULL;
+    if (c != NULL && !c->vf.failed) {
+        c->vf.failed = 1;
+        c->vf.error = X509_STORE_CTX_get_error(xctx);
+        c->vf.depth = X509_STORE_CTX_get_error_depth(xctx);
+        X509 *leaf = X509_STORE_CTX_get0_cert(xctx);
+        if (leaf != NULL && X509_up_ref(leaf))
+            c->vf.cert = leaf;
+    }
+    return 0; /* fail closed: abort the handshake */
+}
+
+int tls_w_parse_version(const char *s)
+{
+    if (strcmp(s, "1.2") == 0)
+        return 12;
+    if (strcmp(s, "1.3") == 0)
+        return 13;
+    return -1;
+}
+
+static int proto_of(int v)
+{
+    return v == 13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+}
+
+struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_store_st *trust,
+                                struct err *e)
+{
+    if (conn_index < 0)
+        conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+    struct tls_w_ctx *ctx = calloc(1, sizeof *ctx);
+    SSL_CTX *s = SSL_CTX_new(TLS_client_method());
+    if (ctx == NULL || s == NULL || conn_index < 0) {
+        X509_STORE_free(trust);
+        SSL_CTX_free(s);
+        free(ctx);
+        err_set(e, ERR_INTERNAL, "cannot create TLS context");
+        return NULL;
+    }
+    SSL_CTX_set_cert_store(s, trust);
+    int minv = cfg && cfg->min_version ? cfg->min_version : 12;
+    int maxv = cfg && cfg->max_version ? cfg->max_version : 0;
+    if (!SSL_CTX_set_min_proto_version(s, proto_of(minv)) ||
+        !SSL_CTX_set_max_proto_version(s, maxv ? proto_of(maxv) : 0)) {
+        SSL_CTX_free(s);
+        free(ctx);
+        err_set(e, ERR_INTERNAL, "cannot set TLS protocol versions");
+        return NULL;
+    }
+    SSL_CTX_set_verify(s, SSL_VERIFY_PEER, verify_cb);
+    /* Client-side cache without OpenSSL's internal store: we keep the latest
+     * session per connection ourselves, which is what FTP data connections need. */
+    SSL_CTX_set_session_cache_mode(s, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(s, new_session_cb);
+    ctx->ssl_ctx = s;
+    return ctx;
+}
+
+void tls_w_ctx_free(struct tls_w_ctx *ctx)
+{
+    if (ctx == NULL)
+        return;
+    SSL_CTX_free(ctx->ssl_ctx);
+    free(ctx);
+}
+
+static void describe_failure(const struct tls_w_conn *c, const char *host, struct err *e)
+{
+    char subject[256] = "?", issuer[256] = "?", hex[CERTINFO_HEX_SHA256] = "";
+    char fp[CERTINFO_COLON_SHA256] = "?";
+    if (c->vf.cert != NULL) {
+        certinfo_name(X509_get_subject_name(c->vf.cert), subject, sizeof subject);
+        certinfo_name(X509_get_issuer_name(c->vf.cert), issuer, sizeof issuer);
+        if (certinfo_sha256_hex(c->vf.cert, hex) == 0)
+            certinfo_colon_form(hex, fp);
+    }
+    const char *reason = X509_verify_cert_error_string(c->vf.error);
+    if (c->vf.error == X509_V_ERR_HOSTNAME_MISMATCH || c->vf.error == X509_V_ERR_IP_ADDRESS_MISMATCH)
+        err_set(e, ERR_TLS,
+                "server certificate for %s not trusted: it does not name %s (%s); "
+                "subject: %s; issuer: %s; SHA-256: %s",
+                host, host, reason, subject, issuer, fp);
+    else
+        err_set(e, ERR_TLS,
+                "server certificate for %s not trusted: %s (at depth %d); "
+                "subject: %s; issuer: %s; SHA-256: %s",
+                host, reason, c->vf.depth, subject, issuer, fp);
+}
+
+void tls_w_conn_free(struct tls_w_conn *c)
+{
+    if (c == NULL)
+        return;
+    SSL_free(c->ssl);
+    SSL_SESSION_free(c->latest);
+    X509_free(c->vf.cert);
+    free(c);
+}
+
+struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host,
+                                 const struct tls_w_conn *resume, struct err *e)
+{
+    struct tls_w_conn *c = calloc(1, sizeof *c);
+    if (c == NULL || (c->ssl = SSL_new(ctx->ssl_ctx)) == NULL) {
+        free(c);
+        err_set(e, ERR_INTERNAL, "cannot create TLS connection");
+        return NULL;
+    }
+    c->fd = fd;
+    SSL_set_ex_data(c->ssl, conn_index, c);
+    int ok = SSL_set_fd(c->ssl, fd);
+    if (ok && net_is_ip_literal(host)) {
+        ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), host);
+    } else if (ok) {
+        SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        ok = SSL_set1_host(c->ssl, host) && SSL_set_tlsext_host_name(c->ssl, host);
+    }
+    if (ok && resume != NULL && resume->latest != NULL)
+        ok = SSL_set_session(c->ssl, resume->latest);
+    if (!ok) {
+        tls_w_conn_free(c);
+        err_set(e, ERR_INTERNAL, "cannot set up TLS for %s", host);
+        return NULL;
+    }
+    ERR_clear_error();
+    errno = 0;
+    int r = SSL_connect(c->ssl);
+    if (r != 1) {
+        if (c->vf.failed) {
+            describe_failure(c, host, e);
+        } else {
+            char why[256];
+            openssl_reason(why, sizeof why);
+            err_set(e, ERR_TLS, "TLS handshake with %s failed: %s", host, why);
+        }
+        ERR_clear_error();
+        tls_w_conn_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+ssize_t tls_w_read(struct tls_w_conn *c, void *buf, size_t len, struct err *e)
+{
+    size_t n = 0;
+    ERR_clear_error();
+    errno = 0;
+    if (SSL_read_ex(c->ssl, buf, len, &n) == 1)
+        return (ssize_t)n;
+    int code = SSL_get_error(c->ssl, 0);
+    if (code == SSL_ERROR_ZERO_RETURN)
+        return 0;
+    unsigned long ossl = ERR_peek_error();
+    if (ERR_GET_REASON(ossl) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+        ERR_clear_error();
+        return err_set(e, ERR_TLS, "connection closed without TLS close_notify (data may be truncated)");
+    }
+    if (code == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        ERR_clear_error();
+        return err_set(e, ERR_CONNECT, "timed out waiting for the server");
+    }
+    char why[256];
+    openssl_reason(why, sizeof why);
+    return err_set(e, ERR_TLS, "TLS read failed: %s", why);
+}
+
+int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e)
+{
+    const char *p = buf;
+    while (len > 0) {
+        size_t n = 0;
+        ERR_clear_error();
+        errno = 0;
+        if (SSL_write_ex(c->ssl, p, len, &n) != 1) {
+            int code = SSL_get_error(c->ssl, 0);
+            if (code == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                ERR_clear_error();
+                return err_set(e, ERR_CONNECT, "timed out sending to the server");
+            }
+            char why[256];
+            openssl_reason(why, sizeof why);
+            return err_set(e, ERR_TLS, "TLS write failed: %s", why);
+        }
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int tls_w_close(struct tls_w_conn *c, int wait_ms, struct err *e)
+{
+    ERR_clear_error();
+    int r = SSL_shutdown(c->ssl);
+    if (r == 1)
+        return 0;
+    if (r < 0) {
+        char why[256];
+        openssl_reason(why, sizeof why);
+        return err_set(e, ERR_TLS, "cannot send TLS close_notify: %s", why);
+    }
+    /* Ours is out; read (and drop) until the peer's close_notify, EOF or the
+     * deadline. Leaving data unread would make the kernel send RST. */
+    (void)net_set_timeouts(c->fd, wait_ms);
+    char sink[4096];
+    for (;;) {
+        size_t n = 0;
+        ERR_clear_error();
+        if (SSL_read_ex(c->ssl, sink, sizeof sink, &n) == 1)
+            continue;
+        int code = SSL_get_error(c->ssl, 0);
+        ERR_clear_error();
+        if (code == SSL_ERROR_ZERO_RETURN)
+            return 0;
+        err_set(e, ERR_TLS, "the server did not answer with TLS close_notify");
+        return 1;
+    }
+}
+
+const char *tls_w_version(const struct tls_w_conn *c)
+{
+    return SSL_get_version(c->ssl);
+}
+
+const char *tls_w_cipher(const struct tls_w_conn *c)
+{
+    return SSL_get_cipher_name(c->ssl);
+}
+
+int tls_w_session_reused(const struct tls_w_conn *c)
+{
+    return SSL_session_reused(c->ssl);
+}

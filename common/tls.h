@@ -1,0 +1,64 @@
+/*
+ * tls: a small client-side TLS API over OpenSSL, in the manner of libtls.
+ * A context is made once from a trust anchor store; connections made from it
+ * always verify the chain and the host name (DNS name or IP literal), send
+ * SNI for DNS names, and can resume the latest session of another connection
+ * (FTP data connections resume the control connection's session).
+ * No OpenSSL type appears here but the opaque X509_STORE handed in.
+ */
+#ifndef COMMON_TLS_H
+#define COMMON_TLS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+struct x509_store_st; /* OpenSSL's X509_STORE */
+struct tls_w_ctx;
+struct tls_w_conn;
+
+/* Protocol bounds: 0 means the default (minimum TLS 1.2, maximum: newest). */
+struct tls_w_config {
+    int min_version; /* 12 or 13 */
+    int max_version; /* 12 or 13 */
+};
+
+/* Makes a client context that trusts exactly the CAs in trust, of which it
+ * takes ownership (also on failure). Returns NULL with e set on error. */
+struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_store_st *trust,
+                                struct err *e);
+void tls_w_ctx_free(struct tls_w_ctx *ctx);
+
+/* Parses "1.2"/"1.3" into 12/13; -1 when it is neither. */
+int tls_w_parse_version(const char *s);
+
+/* Performs the client handshake on a connected socket. host is used for SNI
+ * and for the name check. resume, when not NULL, is a connection whose latest
+ * session is offered. On a verification failure the message names the
+ * server certificate's subject, issuer, SHA-256 fingerprint and the reason.
+ * The socket stays owned by the caller. */
+struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host,
+                                 const struct tls_w_conn *resume, struct err *e);
+
+/* Reads up to len bytes. Returns the count, 0 when the peer closed with
+ * close_notify, -1 on error; a close without close_notify is an error
+ * ("truncated"). */
+ssize_t tls_w_read(struct tls_w_conn *c, void *buf, size_t len, struct err *e);
+
+/* Writes all of len bytes or fails. */
+int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e);
+
+/* Sends close_notify and waits up to wait_ms for the peer's. Returns 0 when
+ * both arrived, 1 when ours was sent but the peer closed or went quiet
+ * without one, -1 when ours could not be sent. */
+int tls_w_close(struct tls_w_conn *c, int wait_ms, struct err *e);
+
+void tls_w_conn_free(struct tls_w_conn *c);
+
+/* What was negotiated, for messages and traces. */
+const char *tls_w_version(const struct tls_w_conn *c);
+const char *tls_w_cipher(const struct tls_w_conn *c);
+int tls_w_session_reused(const struct tls_w_conn *c);
+
+#endif

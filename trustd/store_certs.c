@@ -1,0 +1,211 @@
+/* store_certs: certificates in the trust store (add, find, list). */
+#include <ctype.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/x509v3.h>
+
+#include "certinfo.h"
+#include "store_internal.h"
+
+static void copy_text(sqlite3_stmt *st, int col, char *out, size_t outlen)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(out, outlen, "%s", t ? (const char *)t : "");
+}
+
+void store_row_to_cert(sqlite3_stmt *st, struct store_cert *c)
+{
+    c->id = sqlite3_column_int64(st, 0);
+    copy_text(st, 1, c->sha256, sizeof c->sha256);
+    copy_text(st, 2, c->label, sizeof c->label);
+    copy_text(st, 3, c->subject, sizeof c->subject);
+    copy_text(st, 4, c->issuer, sizeof c->issuer);
+    copy_text(st, 5, c->serial, sizeof c->serial);
+    c->not_before = sqlite3_column_int64(st, 6);
+    c->not_after = sqlite3_column_int64(st, 7);
+    c->is_ca = sqlite3_column_int(st, 8);
+    c->enabled = sqlite3_column_int(st, 9);
+}
+
+int store_normalize_fingerprint(const char *spec, char out[65])
+{
+    int n = 0;
+    for (const char *p = spec; *p; p++) {
+        if (*p == ':')
+            continue;
+        if (!isxdigit((unsigned char)*p) || n == 64)
+            return -1;
+        out[n++] = (char)tolower((unsigned char)*p);
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Runs st (one text parameter already bound) and counts/returns matches. */
+static int find_by_prefix(struct store *s, const char *hex, struct store_cert *out, int *count,
+                          char *names, size_t nameslen, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql = "SELECT " CERT_COLUMNS " FROM certificates c "
+                      "WHERE substr(sha256, 1, length(?1)) = ?1 ORDER BY sha256 LIMIT 11";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_sql_error(s, e, "cannot look up certificate");
+    sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+    *count = 0;
+    size_t used = 0;
+    names[0] = '\0';
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_cert c;
+        store_row_to_cert(st, &c);
+        if (*count == 0)
+            *out = c;
+        (*count)++;
+        if (used < nameslen) {
+            int w = snprintf(names + used, nameslen - used, "%s%.16s... (%s)",
+                             used ? ", " : "", c.sha256, c.label);
+            used = w < 0 ? nameslen : used + (size_t)w;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_sql_error(s, e, "cannot look up certificate");
+    return 0;
+}
+
+int store_cert_find(struct store *s, const char *spec, struct store_cert *out, struct err *e)
+{
+    char hex[65];
+    int n = store_normalize_fingerprint(spec, hex);
+    if (n < 8)
+        return err_set(e, ERR_USAGE,
+                       "'%s' is not a SHA-256 fingerprint or a prefix of at least 8 hex digits", spec);
+    int count = 0;
+    char names[700];
+    if (find_by_prefix(s, hex, out, &count, names, sizeof names, e) != 0)
+        return -1;
+    if (count == 0)
+        return err_set(e, ERR_STORE, "no certificate in trust store %s matches %s", s->path, spec);
+    if (count > 1)
+        return err_set(e, ERR_USAGE, "%s is ambiguous: it matches %s%s", spec, names,
+                       count > 10 ? " and more" : "");
+    return 0;
+}
+
+static int label_taken(struct store *s, const char *label, int *taken, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM certificates WHERE label = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return store_sql_error(s, e, "cannot check label");
+    sqlite3_bind_text(st, 1, label, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_sql_error(s, e, "cannot check label");
+    *taken = rc == SQLITE_ROW;
+    return 0;
+}
+
+/* The subject CN (or the fingerprint's start), with " (2)", " (3)"... when taken. */
+static int unique_label(struct store *s, X509 *cert, const char *hex, char *out, size_t outlen,
+                        struct err *e)
+{
+    char base[200];
+    certinfo_cn(cert, base, sizeof base);
+    if (base[0] == '\0')
+        snprintf(base, sizeof base, "%.16s", hex);
+    snprintf(out, outlen, "%s", base);
+    for (int i = 2; i < 10000; i++) {
+        int taken = 0;
+        if (label_taken(s, out, &taken, e) != 0)
+            return -1;
+        if (!taken)
+            return 0;
+        snprintf(out, outlen, "%s (%d)", base, i);
+    }
+    return err_set(e, ERR_STORE, "cannot find a free label for %s", base);
+}
+
+int store_cert_add(struct store *s, X509 *cert, int *added, struct store_cert *row,
+                   struct err *e)
+{
+    *added = 0;
+    char hex[CERTINFO_HEX_SHA256];
+    if (certinfo_sha256_hex(cert, hex) != 0)
+        return err_set(e, ERR_INTERNAL, "cannot compute certificate fingerprint");
+    int count = 0;
+    char names[8];
+    if (find_by_prefix(s, hex, row, &count, names, sizeof names, e) != 0)
+        return -1;
+    if (count > 0)
+        return 0;
+
+    struct store_cert c;
+    memset(&c, 0, sizeof c);
+    memcpy(c.sha256, hex, sizeof c.sha256);
+    certinfo_name(X509_get_subject_name(cert), c.subject, sizeof c.subject);
+    certinfo_name(X509_get_issuer_name(cert), c.issuer, sizeof c.issuer);
+    certinfo_serial(cert, c.serial, sizeof c.serial);
+    if (certinfo_time(X509_get0_notBefore(cert), &c.not_before) != 0 ||
+        certinfo_time(X509_get0_notAfter(cert), &c.not_after) != 0)
+        return err_set(e, ERR_USAGE, "certificate %s has an unreadable validity period", hex);
+    c.is_ca = X509_check_ca(cert) != 0;
+    c.enabled = 1;
+    if (unique_label(s, cert, hex, c.label, sizeof c.label, e) != 0)
+        return -1;
+
+    unsigned char *der = NULL;
+    int derlen = i2d_X509(cert, &der);
+    if (derlen <= 0)
+        return err_set(e, ERR_INTERNAL, "cannot encode certificate %s", hex);
+    sqlite3_stmt *st = NULL;
+    const char *sql = "INSERT INTO certificates (der, sha256, label, subject, issuer, serial, "
+                      "not_before, not_after, is_ca, enabled, imported_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        OPENSSL_free(der);
+        return store_sql_error(s, e, "cannot add certificate");
+    }
+    sqlite3_bind_blob(st, 1, der, derlen, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, c.sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, c.label, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, c.subject, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, c.issuer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, c.serial, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, c.not_before);
+    sqlite3_bind_int64(st, 8, c.not_after);
+    sqlite3_bind_int(st, 9, c.is_ca);
+    sqlite3_bind_int64(st, 10, (sqlite3_int64)time(NULL));
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    OPENSSL_free(der);
+    if (rc != SQLITE_DONE)
+        return store_sql_error(s, e, "cannot add certificate");
+    c.id = sqlite3_last_insert_rowid(s->db);
+    *row = c;
+    *added = 1;
+    return 0;
+}
+
+int store_cert_list(struct store *s, store_cert_cb cb, void *arg, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT " CERT_COLUMNS " FROM certificates c ORDER BY label", -1,
+                           &st, NULL) != SQLITE_OK)
+        return store_sql_error(s, e, "cannot list certificates");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_cert c;
+        store_row_to_cert(st, &c);
+        if (cb(&c, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_sql_error(s, e, "cannot list certificates");
+    return 0;
+}

@@ -1,0 +1,26 @@
+/* store_internal: what the store_*.c files share; not part of the API. */
+#ifndef TRUSTD_STORE_INTERNAL_H
+#define TRUSTD_STORE_INTERNAL_H
+
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "trustd/store.h"
+
+struct store {
+    sqlite3 *db;
+    int version;
+    char path[4096];
+};
+
+/* The columns store_row_to_cert reads, in its order. */
+#define CERT_COLUMNS \
+    "c.id, c.sha256, c.label, c.subject, c.issuer, c.serial, c.not_before, c.not_after, " \
+    "c.is_ca, c.enabled"
+
+void store_row_to_cert(sqlite3_stmt *st, struct store_cert *c);
+int store_sql_error(struct store *s, struct err *e, const char *what);
+int store_exec(struct store *s, const char *sql, struct err *e);
+
+#endif

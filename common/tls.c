@@ -29,10 +29,18 @@ struct verify_failure {
     X509 *cert; /* the server's own certificate */
 };
 
+/* Sessions that can still be offered, newest last. TLS 1.3 tickets are
+ * single-use (RFC 8446 section C.4, and servers such as vsftpd enforce it), so
+ * each data connection takes one, and the ticket the server sends on that
+ * data connection comes back here for the next one. */
+#define SESSION_POOL 4
+
 struct tls_w_conn {
     SSL *ssl;
     int fd;
-    SSL_SESSION *latest; /* newest session the peer gave us (TLS 1.3 sends them late) */
+    SSL_SESSION *pool[SESSION_POOL];
+    int npool;
+    struct tls_w_conn *parent; /* where sessions received here are kept */
     struct verify_failure vf;
 };
 
@@ -49,15 +57,38 @@ static void openssl_reason(char *out, size_t outlen)
     ERR_clear_error();
 }
 
+static void pool_push(struct tls_w_conn *c, SSL_SESSION *sess)
+{
+    if (c->npool == SESSION_POOL) {
+        SSL_SESSION_free(c->pool[0]);
+        memmove(c->pool, c->pool + 1, (SESSION_POOL - 1) * sizeof c->pool[0]);
+        c->npool--;
+    }
+    c->pool[c->npool++] = sess;
+}
+
+/* The session to offer next: the newest. A TLS 1.3 ticket leaves the pool
+ * (the caller owns it); an older-style session stays for reuse. */
+static SSL_SESSION *pool_take(struct tls_w_conn *c, int *owned)
+{
+    *owned = 0;
+    if (c->npool == 0)
+        return NULL;
+    SSL_SESSION *s = c->pool[c->npool - 1];
+    if (SSL_SESSION_get_protocol_version(s) >= TLS1_3_VERSION) {
+        c->npool--;
+        *owned = 1;
+    }
+    return s;
+}
+
 static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
 {
     struct tls_w_conn *c = SSL_get_ex_data(ssl, conn_index);
     if (c == NULL)
         return 0;
-    if (c->latest != NULL)
-        SSL_SESSION_free(c->latest);
-    c->latest = sess; /* returning 1 keeps our reference */
-    return 1;
+    pool_push(c->parent ? c->parent : c, sess);
+    return 1; /* we keep the reference */
 }
 
 static int verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
@@ -160,13 +191,14 @@ void tls_w_conn_free(struct tls_w_conn *c)
     if (c == NULL)
         return;
     SSL_free(c->ssl);
-    SSL_SESSION_free(c->latest);
+    for (int i = 0; i < c->npool; i++)
+        SSL_SESSION_free(c->pool[i]);
     X509_free(c->vf.cert);
     free(c);
 }
 
 struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host,
-                                 const struct tls_w_conn *resume, struct err *e)
+                                 struct tls_w_conn *resume, struct err *e)
 {
     struct tls_w_conn *c = calloc(1, sizeof *c);
     if (c == NULL || (c->ssl = SSL_new(ctx->ssl_ctx)) == NULL) {
@@ -183,8 +215,15 @@ struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host
         SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
         ok = SSL_set1_host(c->ssl, host) && SSL_set_tlsext_host_name(c->ssl, host);
     }
-    if (ok && resume != NULL && resume->latest != NULL)
-        ok = SSL_set_session(c->ssl, resume->latest);
+    if (ok && resume != NULL) {
+        c->parent = resume;
+        int owned = 0;
+        SSL_SESSION *sess = pool_take(resume, &owned);
+        if (sess != NULL)
+            ok = SSL_set_session(c->ssl, sess); /* takes its own reference */
+        if (owned)
+            SSL_SESSION_free(sess);
+    }
     if (!ok) {
         tls_w_conn_free(c);
         err_set(e, ERR_INTERNAL, "cannot set up TLS for %s", host);

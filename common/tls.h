@@ -34,12 +34,13 @@ void tls_w_ctx_free(struct tls_w_ctx *ctx);
 int tls_w_parse_version(const char *s);
 
 /* Performs the client handshake on a connected socket. host is used for SNI
- * and for the name check. resume, when not NULL, is a connection whose latest
- * session is offered. On a verification failure the message names the
+ * and for the name check. resume, when not NULL, is a connection whose newest
+ * session is offered; sessions this connection receives go back to resume's
+ * pool, so resume must outlive it. On a verification failure the message names the
  * server certificate's subject, issuer, SHA-256 fingerprint and the reason.
  * The socket stays owned by the caller. */
 struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host,
-                                 const struct tls_w_conn *resume, struct err *e);
+                                 struct tls_w_conn *resume, struct err *e);
 
 /* Reads up to len bytes. Returns the count, 0 when the peer closed with
  * close_notify, -1 on error; a close without close_notify is an error

@@ -1,0 +1,183 @@
+/*
+ * control: FTP control connection I/O. Trust boundary: replies are parsed by
+ * the pure reply parser with hard size limits; commands never carry CR/LF.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "control.h"
+
+void ctrl_init(struct ftp_ctrl *c)
+{
+    memset(c, 0, sizeof *c);
+    c->fd = -1;
+    buf_init(&c->in, FTP_REPLY_MAX + FTP_REPLY_LINE_MAX);
+    c->timeout_ms = 60000;
+}
+
+int ctrl_is_open(const struct ftp_ctrl *c)
+{
+    return c->fd >= 0;
+}
+
+int ctrl_connect(struct ftp_ctrl *c, const char *host, unsigned port, int timeout_ms,
+                 struct err *e)
+{
+    snprintf(c->host, sizeof c->host, "%s", host);
+    c->timeout_ms = timeout_ms;
+    buf_reset(&c->in);
+    c->fd = net_connect_host(host, port, timeout_ms, &c->peer, e);
+    return c->fd < 0 ? -1 : 0;
+}
+
+int ctrl_start_tls(struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e)
+{
+    if (c->in.len > 0) {
+        /* Bytes that came before the handshake were not protected by it. */
+        return err_set(e, ERR_TLS, "%s sent data before the TLS handshake; refusing", c->host);
+    }
+    c->tls = tls_w_connect(ctx, c->fd, c->host, NULL, e);
+    if (c->tls == NULL)
+        return -1;
+    if (c->trace)
+        fprintf(c->trace, "---- TLS %s, %s\n", tls_w_version(c->tls), tls_w_cipher(c->tls));
+    return 0;
+}
+
+static void trace_line(struct ftp_ctrl *c, const char *line)
+{
+    if (c->trace == NULL)
+        return;
+    if (strncasecmp(line, "PASS ", 5) == 0 || strcasecmp(line, "PASS") == 0)
+        fprintf(c->trace, "---> PASS ****\n");
+    else if (strncasecmp(line, "ACCT ", 5) == 0)
+        fprintf(c->trace, "---> ACCT ****\n");
+    else
+        fprintf(c->trace, "---> %s\n", line);
+}
+
+static int write_all(struct ftp_ctrl *c, const char *p, size_t n, struct err *e)
+{
+    if (c->tls != NULL)
+        return tls_w_write(c->tls, p, n, e);
+    while (n > 0) {
+        ssize_t w = write(c->fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return err_set(e, ERR_CONNECT, "lost the connection to %s: %s", c->host,
+                           w < 0 ? strerror(errno) : "closed");
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int ctrl_send(struct ftp_ctrl *c, const char *line, struct err *e)
+{
+    if (c->fd < 0)
+        return err_set(e, ERR_CONNECT, "not connected");
+    if (strpbrk(line, "\r\n") != NULL)
+        return err_set(e, ERR_USAGE, "a command or file name may not contain CR or LF");
+    size_t n = strlen(line);
+    if (n > 4096)
+        return err_set(e, ERR_USAGE, "command line too long");
+    char out[4100];
+    memcpy(out, line, n);
+    out[n] = '\r';
+    out[n + 1] = '\n';
+    trace_line(c, line);
+    int rc = write_all(c, out, n + 2, e);
+    secret_wipe(out, sizeof out);
+    return rc;
+}
+
+static ssize_t read_some(struct ftp_ctrl *c, char *p, size_t n, struct err *e)
+{
+    if (c->tls != NULL) {
+        ssize_t r = tls_w_read(c->tls, p, n, e);
+        if (r == 0)
+            return err_set(e, ERR_CONNECT, "%s closed the control connection", c->host);
+        return r;
+    }
+    for (;;) {
+        ssize_t r = read(c->fd, p, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return err_set(e, ERR_CONNECT, "timed out waiting for a reply from %s", c->host);
+        if (r < 0)
+            return err_set(e, ERR_CONNECT, "lost the connection to %s: %s", c->host, strerror(errno));
+        if (r == 0)
+            return err_set(e, ERR_CONNECT, "%s closed the control connection", c->host);
+        return r;
+    }
+}
+
+int ctrl_read_reply(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e)
+{
+    if (c->fd < 0)
+        return err_set(e, ERR_CONNECT, "not connected");
+    for (;;) {
+        size_t used = 0;
+        const char *why = NULL;
+        enum ftp_parse p = ftp_reply_parse(c->in.data ? c->in.data : "", c->in.len, r, &used, &why);
+        if (p == FTP_PARSE_OK) {
+            buf_consume(&c->in, used);
+            if (c->trace) {
+                fprintf(c->trace, "<--- %d %s\n", r->code, r->text);
+            }
+            return 0;
+        }
+        if (p == FTP_PARSE_BAD) {
+            err_set(e, ERR_CONNECT, "%s sent a malformed reply: %s", c->host, why);
+            ctrl_close(c, 0);
+            return -1;
+        }
+        char tmp[4096];
+        ssize_t n = read_some(c, tmp, sizeof tmp, e);
+        if (n < 0) {
+            ctrl_close(c, 0);
+            return -1;
+        }
+        if (buf_append(&c->in, tmp, (size_t)n) != 0) {
+            err_set(e, ERR_CONNECT, "%s sent an over-long reply", c->host);
+            ctrl_close(c, 0);
+            return -1;
+        }
+    }
+}
+
+int ctrl_command(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e, const char *fmt, ...)
+{
+    char line[4097];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof line)
+        return err_set(e, ERR_USAGE, "command line too long");
+    int rc = ctrl_send(c, line, e);
+    secret_wipe(line, sizeof line);
+    if (rc != 0)
+        return -1;
+    return ctrl_read_reply(c, r, e);
+}
+
+void ctrl_close(struct ftp_ctrl *c, int wait_ms)
+{
+    if (c->tls != NULL) {
+        struct err ignored;
+        if (wait_ms > 0)
+            (void)tls_w_close(c->tls, wait_ms, &ignored);
+        tls_w_conn_free(c->tls);
+        c->tls = NULL;
+    }
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    buf_reset(&c->in);
+}

@@ -1,0 +1,54 @@
+/*
+ * control: the FTP control connection. Sends one command line, reads one
+ * reply, and can switch the connection to TLS. Command lines are refused if
+ * they hold CR or LF (a file name must never smuggle in a second command).
+ * The protocol trace prints PASS as "PASS ****".
+ */
+#ifndef FTPC_CONTROL_H
+#define FTPC_CONTROL_H
+
+#include <stdio.h>
+
+#include "buf.h"
+#include "err.h"
+#include "net.h"
+#include "reply.h"
+#include "tls.h"
+
+struct ftp_ctrl {
+    int fd;
+    struct tls_w_conn *tls;   /* NULL while the connection is clear */
+    struct buf in;            /* bytes read but not yet parsed */
+    struct net_addr peer;     /* where data connections go */
+    char host[256];           /* the name we were asked to reach */
+    int timeout_ms;
+    FILE *trace;              /* protocol trace, or NULL */
+};
+
+void ctrl_init(struct ftp_ctrl *c);
+
+/* TCP connection to host:port. */
+int ctrl_connect(struct ftp_ctrl *c, const char *host, unsigned port, int timeout_ms,
+                 struct err *e);
+
+/* TLS handshake on the control connection (after AUTH, or at connect for
+ * implicit FTPS). The server is verified here, before any login. */
+int ctrl_start_tls(struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e);
+
+/* Sends "line\r\n". */
+int ctrl_send(struct ftp_ctrl *c, const char *line, struct err *e);
+
+/* Reads the next complete reply. */
+int ctrl_read_reply(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e);
+
+/* Formats a command, sends it and reads its reply. */
+int ctrl_command(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* 1 while connected. */
+int ctrl_is_open(const struct ftp_ctrl *c);
+
+/* Closes: TLS close_notify (waiting at most wait_ms for the peer's), then TCP. */
+void ctrl_close(struct ftp_ctrl *c, int wait_ms);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * data: passive data connections. Trust boundary: the port comes from the
+ * server, the address never does (see pasv.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "data.h"
+#include "pasv.h"
+
+int data_open_passive(struct ftp_ctrl *c, int *epsv_refused, struct ftp_data *d, struct err *e)
+{
+    d->fd = -1;
+    d->tls = NULL;
+    struct ftp_reply *r = malloc(sizeof *r);
+    if (r == NULL)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    unsigned port = 0;
+    int rc = -1;
+    if (!*epsv_refused) {
+        if (ctrl_command(c, r, e, "EPSV") != 0)
+            goto out;
+        if (r->code == 229) {
+            if (ftp_parse_epsv(r->text, &port) != 0) {
+                err_set(e, ERR_SERVER, "malformed EPSV reply: %d %s", r->code, r->text);
+                goto out;
+            }
+        } else if (ftp_reply_class(r->code) == 5) {
+            *epsv_refused = 1;
+        } else {
+            err_set(e, ERR_SERVER, "EPSV refused: %d %s", r->code, r->text);
+            goto out;
+        }
+    }
+    if (port == 0) {
+        if (c->peer.ss.ss_family != AF_INET) {
+            err_set(e, ERR_SERVER, "the server refused EPSV, and PASV cannot reach an IPv6 address");
+            goto out;
+        }
+        if (ctrl_command(c, r, e, "PASV") != 0)
+            goto out;
+        unsigned char ignored_addr[4];
+        if (r->code != 227) {
+            err_set(e, ERR_SERVER, "PASV refused: %d %s", r->code, r->text);
+            goto out;
+        }
+        if (ftp_parse_pasv(r->text, ignored_addr, &port) != 0) {
+            err_set(e, ERR_SERVER, "malformed PASV reply: %d %s", r->code, r->text);
+            goto out;
+        }
+    }
+    if (c->trace)
+        fprintf(c->trace, "---- data connection to port %u\n", port);
+    d->fd = net_connect_addr(&c->peer, port, c->timeout_ms, e);
+    rc = d->fd < 0 ? -1 : 0;
+out:
+    free(r);
+    return rc;
+}
+
+int data_start_tls(struct ftp_data *d, struct tls_w_ctx *ctx, struct ftp_ctrl *c,
+                   struct err *e)
+{
+    d->tls = tls_w_connect(ctx, d->fd, c->host, c->tls, e);
+    if (d->tls == NULL) {
+        err_prefix(e, "data connection");
+        return -1;
+    }
+    if (c->trace)
+        fprintf(c->trace, "---- data TLS %s, %s, session %s\n", tls_w_version(d->tls),
+                tls_w_cipher(d->tls), tls_w_session_reused(d->tls) ? "resumed" : "new");
+    return 0;
+}
+
+ssize_t data_read(struct ftp_data *d, void *p, size_t n, struct err *e)
+{
+    if (d->tls != NULL) {
+        ssize_t r = tls_w_read(d->tls, p, n, e);
+        if (r < 0)
+            err_prefix(e, "data connection");
+        return r;
+    }
+    for (;;) {
+        ssize_t r = read(d->fd, p, n);
+        if (r >= 0)
+            return r;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return err_set(e, ERR_CONNECT, "data connection: timed out");
+        return err_set(e, ERR_CONNECT, "data connection: %s", strerror(errno));
+    }
+}
+
+int data_write(struct ftp_data *d, const void *p, size_t n, struct err *e)
+{
+    if (d->tls != NULL) {
+        if (tls_w_write(d->tls, p, n, e) != 0)
+            return err_prefix(e, "data connection");
+        return 0;
+    }
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = write(d->fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return err_set(e, ERR_CONNECT, "data connection: %s", strerror(errno));
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int data_finish_upload(struct ftp_data *d, int wait_ms, struct err *e)
+{
+    if (d->tls != NULL) {
+        struct err ignored;
+        /* 1 (the server closed without its own close_notify) is fine for an
+         * upload: it has read ours, so it has every byte. */
+        if (tls_w_close(d->tls, wait_ms, &ignored) < 0)
+            return err_set(e, ERR_TLS, "data connection: %s", ignored.msg);
+        return 0;
+    }
+    if (shutdown(d->fd, SHUT_WR) != 0)
+        return err_set(e, ERR_CONNECT, "data connection: %s", strerror(errno));
+    (void)net_set_timeouts(d->fd, wait_ms);
+    char sink[512];
+    while (read(d->fd, sink, sizeof sink) > 0) {
+    }
+    return 0;
+}
+
+void data_close(struct ftp_data *d)
+{
+    tls_w_conn_free(d->tls);
+    d->tls = NULL;
+    if (d->fd >= 0)
+        close(d->fd);
+    d->fd = -1;
+}

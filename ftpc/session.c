@@ -116,6 +116,9 @@ int session_open(struct ftp_session *s, const char *host, unsigned port, int tim
         if (ctrl_start_tls(&s->ctrl, s->tls_ctx, e) != 0)
             goto fail;
     }
+    if (s->verbose && s->ctrl.tls != NULL)
+        fprintf(s->msg, "%s, %s; server certificate for %s verified\n", tls_w_version(s->ctrl.tls),
+                tls_w_cipher(s->ctrl.tls), host);
     return 0;
 fail:
     ctrl_close(&s->ctrl, 0);
@@ -231,13 +234,21 @@ static double seconds_since(const struct timespec *t0)
 }
 
 static void summary(struct ftp_session *s, const char *what, uint64_t bytes,
-                    const struct timespec *t0)
+                    const struct timespec *t0, int resumed)
 {
     if (!s->verbose)
         return;
     double secs = seconds_since(t0);
-    fprintf(s->msg, "%s %llu bytes in %.3f s (%.1f MB/s)\n", what, (unsigned long long)bytes,
-            secs, secs > 0 ? (double)bytes / secs / 1e6 : 0.0);
+    fprintf(s->msg, "%s %llu bytes in %.3f s (%.1f MB/s), %s\n", what, (unsigned long long)bytes,
+            secs, secs > 0 ? (double)bytes / secs / 1e6 : 0.0,
+            s->prot == 'C' ? "clear data connection"
+                           : resumed ? "TLS data connection, session resumed"
+                                     : "TLS data connection, new session");
+}
+
+static int data_resumed(const struct ftp_data *d)
+{
+    return d->tls != NULL && tls_w_session_reused(d->tls);
 }
 
 /* Copies the data connection to out (a local target), converting line ends
@@ -305,12 +316,13 @@ int session_get(struct ftp_session *s, const char *remote, const char *local, st
     }
     uint64_t bytes = 0;
     int data_ok = receive(s, &d, s->ascii, sink_target, &t, &bytes, e) == 0;
+    int resumed = data_resumed(&d);
     finish_download(&d);
     if (transfer_end(s, data_ok, e) != 0 || local_target_commit(&t, e) != 0) {
         local_target_abort(&t);
         return err_prefix(e, "get %s", remote);
     }
-    summary(s, "received", bytes, &t0);
+    summary(s, "received", bytes, &t0, resumed);
     return 0;
 }
 
@@ -375,10 +387,11 @@ int session_put(struct ftp_session *s, const char *local, const char *remote, st
      * close_notify so the server sees a truncated transfer. */
     if (data_ok && data_finish_upload(&d, CLOSE_WAIT_MS, e) != 0)
         data_ok = 0;
+    int resumed = data_resumed(&d);
     data_close(&d);
     if (transfer_end(s, data_ok, e) != 0)
         return err_prefix(e, "put %s", local);
-    summary(s, "sent", bytes, &t0);
+    summary(s, "sent", bytes, &t0, resumed);
     return 0;
 }
 

@@ -1,0 +1,310 @@
+/* Unit tests of the trust store: migrations, import, app trust lists, fingerprints. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <sqlite3.h>
+
+#include "certinfo.h"
+#include "expect.h"
+#include "import.h"
+#include "trustd/store.h"
+
+static char dir[] = "/tmp/test_store.XXXXXX";
+
+static X509 *make_cert(const char *cn, int ca, long serial)
+{
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    X509 *x = X509_new();
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
+    X509_NAME *name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+    X509_set_pubkey(x, key);
+    X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, NULL, NID_basic_constraints,
+                                              ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+    X509_add_ext(x, ext, -1);
+    X509_EXTENSION_free(ext);
+    X509_sign(x, key, EVP_sha256());
+    EVP_PKEY_free(key);
+    return x;
+}
+
+static void sql(const char *path, const char *stmt)
+{
+    sqlite3 *db = NULL;
+    EXPECT_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, stmt, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "sql: %s\n", msg);
+    EXPECT_EQ_INT(rc, SQLITE_OK);
+    sqlite3_free(msg);
+    sqlite3_close(db);
+}
+
+static void sql_text(const char *path, const char *stmt, char *out, size_t outlen)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    out[0] = '\0';
+    sqlite3_open(path, &db);
+    if (sqlite3_prepare_v2(db, stmt, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static void migrations(void)
+{
+    char path[256], text[64];
+    struct err e;
+    struct store *s = NULL;
+    snprintf(path, sizeof path, "%s/new/folder/trust.db", dir);
+
+    /* Read-only refuses a missing store and creates nothing. */
+    EXPECT_EQ_INT(store_open(path, STORE_READ_ONLY, &s, &e), -1);
+    EXPECT_CONTAINS(e.msg, "does not exist");
+    EXPECT(access(path, F_OK) != 0);
+
+    EXPECT_EQ_INT(store_open(path, STORE_READ_WRITE, &s, &e), 0);
+    EXPECT_EQ_INT(store_schema_version(s), store_schema_latest());
+    EXPECT(store_schema_latest() >= 1);
+    struct store_app app;
+    EXPECT_EQ_INT(store_app_get(s, STORE_FTP_CLIENT_APP, &app, &e), 0);
+    EXPECT_EQ_STR(app.type, "client");
+    EXPECT_EQ_INT(app.trust_list_defined, 0);
+    store_close(s);
+
+    sql_text(path, "PRAGMA journal_mode", text, sizeof text);
+    EXPECT_EQ_STR(text, "wal");
+    sql_text(path, "PRAGMA user_version", text, sizeof text);
+    EXPECT_EQ_INT(atoi(text), store_schema_latest());
+
+    /* Opening again applies nothing and keeps the data. */
+    EXPECT_EQ_INT(store_open(path, STORE_READ_WRITE, &s, &e), 0);
+    store_close(s);
+    sql_text(path, "SELECT count(*) FROM applications", text, sizeof text);
+    EXPECT_EQ_STR(text, "1");
+
+    EXPECT_EQ_INT(store_open(path, STORE_READ_ONLY, &s, &e), 0);
+    store_close(s);
+
+    /* A store from a newer program is refused in both modes. */
+    sql(path, "PRAGMA user_version = 99");
+    EXPECT_EQ_INT(store_open(path, STORE_READ_WRITE, &s, &e), -1);
+    EXPECT_CONTAINS(e.msg, "newer");
+    EXPECT_EQ_INT(store_open(path, STORE_READ_ONLY, &s, &e), -1);
+    EXPECT_CONTAINS(e.msg, "newer");
+}
+
+static struct store *fresh_store(const char *name, char *path, size_t pathlen)
+{
+    struct err e;
+    struct store *s = NULL;
+    snprintf(path, pathlen, "%s/%s.db", dir, name);
+    EXPECT_EQ_INT(store_open(path, STORE_READ_WRITE, &s, &e), 0);
+    return s;
+}
+
+static void import_and_find(void)
+{
+    char path[256];
+    struct err e;
+    struct store *s = fresh_store("import", path, sizeof path);
+    X509 *ca = make_cert("Example Root", 1, 1);
+    X509 *ca2 = make_cert("Example Root", 1, 2);
+    int added = 0;
+    struct store_cert row, again, found;
+    EXPECT_EQ_INT(store_cert_add(s, ca, &added, &row, &e), 0);
+    EXPECT_EQ_INT(added, 1);
+    EXPECT_EQ_STR(row.label, "Example Root");
+    EXPECT_EQ_INT(row.is_ca, 1);
+    EXPECT_EQ_INT(row.enabled, 1);
+    EXPECT_EQ_STR(row.subject, "CN=Example Root");
+
+    /* Duplicate: not added, the existing row returned. */
+    EXPECT_EQ_INT(store_cert_add(s, ca, &added, &again, &e), 0);
+    EXPECT_EQ_INT(added, 0);
+    EXPECT_EQ_INT(again.id, row.id);
+
+    /* Same CN, other certificate: the label is made unique. */
+    EXPECT_EQ_INT(store_cert_add(s, ca2, &added, &again, &e), 0);
+    EXPECT_EQ_INT(added, 1);
+    EXPECT_EQ_STR(again.label, "Example Root (2)");
+
+    /* Fingerprint forms: lower, upper with colons, prefix of 8. */
+    char colon[CERTINFO_COLON_SHA256], prefix[9];
+    certinfo_colon_form(row.sha256, colon);
+    memcpy(prefix, row.sha256, 8);
+    prefix[8] = '\0';
+    EXPECT_EQ_INT(store_cert_find(s, row.sha256, &found, &e), 0);
+    EXPECT_EQ_INT(found.id, row.id);
+    EXPECT_EQ_INT(store_cert_find(s, colon, &found, &e), 0);
+    EXPECT_EQ_INT(found.id, row.id);
+    EXPECT_EQ_INT(store_cert_find(s, prefix, &found, &e), 0);
+    EXPECT_EQ_INT(found.id, row.id);
+
+    EXPECT_EQ_INT(store_cert_find(s, "abcdef1", &found, &e), -1);
+    EXPECT_CONTAINS(e.msg, "at least 8");
+    EXPECT_EQ_INT(store_cert_find(s, "not-hex-at-all", &found, &e), -1);
+    EXPECT_EQ_INT(store_cert_find(s, "0000000000000000", &found, &e), -1);
+    EXPECT_CONTAINS(e.msg, "no certificate");
+
+    char hex[65];
+    EXPECT_EQ_INT(store_normalize_fingerprint("AB:cd:01", hex), 6);
+    EXPECT_EQ_STR(hex, "abcd01");
+
+    /* Two fingerprints sharing a prefix: ambiguous, and the error lists both. */
+    store_close(s);
+    sql(path, "INSERT INTO certificates (der, sha256, label, subject, issuer, serial, not_before,"
+              " not_after, is_ca, imported_at) VALUES"
+              " (x'00', 'feedbeef00000000000000000000000000000000000000000000000000000001', 'one',"
+              "  'CN=one', 'CN=one', '01', 0, 0, 1, 0),"
+              " (x'00', 'feedbeef00000000000000000000000000000000000000000000000000000002', 'two',"
+              "  'CN=two', 'CN=two', '02', 0, 0, 1, 0)");
+    EXPECT_EQ_INT(store_open(path, STORE_READ_WRITE, &s, &e), 0);
+    EXPECT_EQ_INT(store_cert_find(s, "FEEDBEEF", &found, &e), -1);
+    EXPECT_CONTAINS(e.msg, "ambiguous");
+    EXPECT_CONTAINS(e.msg, "(one)");
+    EXPECT_CONTAINS(e.msg, "(two)");
+    EXPECT_EQ_INT(store_cert_find(s, "feedbeef00000000000000000000000000000000000000000000000000000002",
+                                  &found, &e), 0);
+    EXPECT_EQ_STR(found.label, "two");
+    store_close(s);
+    X509_free(ca);
+    X509_free(ca2);
+}
+
+static void trust_lists(void)
+{
+    char path[256];
+    struct err e;
+    struct store *s = fresh_store("apps", path, sizeof path);
+    X509_STORE *xs = NULL;
+    int count = -1;
+
+    /* Empty store: the client trusts nothing, and is told so. */
+    EXPECT_EQ_INT(store_app_trust_anchors(s, STORE_FTP_CLIENT_APP, &xs, &count, &e), -1);
+    EXPECT_CONTAINS(e.msg, "no enabled CA");
+
+    X509 *a = make_cert("CA A", 1, 10), *b = make_cert("CA B", 1, 11), *leaf = make_cert("leaf", 0, 12);
+    struct store_cert ra, rb, rl;
+    int added;
+    EXPECT_EQ_INT(store_cert_add(s, a, &added, &ra, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, b, &added, &rb, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, leaf, &added, &rl, &e), 0);
+    EXPECT_EQ_INT(rl.is_ca, 0);
+
+    /* No list defined: every enabled CA (not the leaf). */
+    EXPECT_EQ_INT(store_app_trust_anchors(s, STORE_FTP_CLIENT_APP, &xs, &count, &e), 0);
+    EXPECT_EQ_INT(count, 2);
+    X509_STORE_free(xs);
+
+    /* Defining the list with one CA narrows it to that CA. */
+    EXPECT_EQ_INT(store_app_trust(s, STORE_FTP_CLIENT_APP, rb.id, &added, &e), 0);
+    EXPECT_EQ_INT(added, 1);
+    EXPECT_EQ_INT(store_app_trust(s, STORE_FTP_CLIENT_APP, rb.id, &added, &e), 0);
+    EXPECT_EQ_INT(added, 0);
+    struct store_app app;
+    EXPECT_EQ_INT(store_app_get(s, STORE_FTP_CLIENT_APP, &app, &e), 0);
+    EXPECT_EQ_INT(app.trust_list_defined, 1);
+    EXPECT_EQ_INT(store_app_trust_anchors(s, STORE_FTP_CLIENT_APP, &xs, &count, &e), 0);
+    EXPECT_EQ_INT(count, 1);
+    STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(xs);
+    EXPECT_EQ_INT(sk_X509_OBJECT_num(objs), 1);
+    X509 *only = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, 0));
+    EXPECT(only != NULL && X509_cmp(only, b) == 0);
+    X509_STORE_free(xs);
+
+    /* A disabled member is not used: the defined list then trusts nothing. */
+    store_close(s);
+    sql(path, "UPDATE certificates SET enabled = 0 WHERE label = 'CA B'");
+    EXPECT_EQ_INT(store_open(path, STORE_READ_ONLY, &s, &e), 0);
+    EXPECT_EQ_INT(store_app_trust_anchors(s, STORE_FTP_CLIENT_APP, &xs, &count, &e), -1);
+    EXPECT_CONTAINS(e.msg, "trusts nothing");
+
+    EXPECT_EQ_INT(store_app_trust_anchors(s, "no-such-app", &xs, &count, &e), -1);
+    EXPECT_CONTAINS(e.msg, "not defined");
+    store_close(s);
+    X509_free(a);
+    X509_free(b);
+    X509_free(leaf);
+}
+
+static size_t to_pem(X509 *x, char *out, size_t outlen)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    PEM_write_bio_X509(b, x);
+    char *p;
+    long n = BIO_get_mem_data(b, &p);
+    size_t m = (size_t)n < outlen ? (size_t)n : outlen;
+    memcpy(out, p, m);
+    BIO_free(b);
+    return m;
+}
+
+static void parse_files(void)
+{
+    struct err e;
+    STACK_OF(X509) *certs = NULL;
+    X509 *a = make_cert("P1", 1, 20), *b = make_cert("P2", 1, 21);
+    char pem[8192];
+    size_t n = to_pem(a, pem, sizeof pem);
+    n += to_pem(b, pem + n, sizeof pem - n);
+
+    EXPECT_EQ_INT(import_parse((unsigned char *)pem, n, "two.pem", &certs, &e), 0);
+    EXPECT_EQ_INT(sk_X509_num(certs), 2);
+    sk_X509_pop_free(certs, X509_free);
+
+    unsigned char *der = NULL;
+    int dlen = i2d_X509(a, &der);
+    EXPECT_EQ_INT(import_parse(der, (size_t)dlen, "one.der", &certs, &e), 0);
+    EXPECT_EQ_INT(sk_X509_num(certs), 1);
+    sk_X509_pop_free(certs, X509_free);
+    /* DER with trailing bytes is not a certificate file. */
+    unsigned char *longer = malloc((size_t)dlen + 3);
+    memcpy(longer, der, (size_t)dlen);
+    memcpy(longer + dlen, "xyz", 3);
+    EXPECT_EQ_INT(import_parse(longer, (size_t)dlen + 3, "junk.der", &certs, &e), -1);
+    free(longer);
+    OPENSSL_free(der);
+
+    EXPECT_EQ_INT(import_parse((const unsigned char *)"hello", 5, "hello.txt", &certs, &e), -1);
+    EXPECT_CONTAINS(e.msg, "hello.txt");
+    EXPECT_EQ_INT(import_parse((const unsigned char *)"", 0, "empty.pem", &certs, &e), -1);
+    EXPECT_CONTAINS(e.msg, "empty");
+
+    /* A key in the bundle is named, with its position. */
+    const char key[] = "-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n";
+    memcpy(pem + n, key, sizeof key - 1);
+    EXPECT_EQ_INT(import_parse((unsigned char *)pem, n + sizeof key - 1, "mixed.pem", &certs, &e), -1);
+    EXPECT_CONTAINS(e.msg, "mixed.pem: PEM block 3 is a PRIVATE KEY");
+
+    /* A damaged base64 body. */
+    const char bad[] = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
+    EXPECT_EQ_INT(import_parse((const unsigned char *)bad, sizeof bad - 1, "bad.pem", &certs, &e), -1);
+    EXPECT_CONTAINS(e.msg, "bad.pem");
+    X509_free(a);
+    X509_free(b);
+}
+
+int main(void)
+{
+    if (mkdtemp(dir) == NULL)
+        return 1;
+    migrations();
+    import_and_find();
+    trust_lists();
+    parse_files();
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return expect_done("test_store");
+}

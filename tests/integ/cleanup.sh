@@ -4,4 +4,5 @@ set -euo pipefail
 : "${WORK:?}" "${SCRIPTS:?}"
 "$SCRIPTS/local-vsftpd" stop "$WORK" main
 "$SCRIPTS/local-vsftpd" stop "$WORK" wronghost
+"$SCRIPTS/local-vsftpd" stop "$WORK" implicit
 rm -rf "$WORK"

@@ -12,6 +12,10 @@ MAIN_LOG=$LOG
 # shellcheck disable=SC1091
 . "$WORK/wronghost.env"
 WRONGHOST_PORT=$PORT
+# shellcheck disable=SC1091
+. "$WORK/implicit.env"
+IMPLICIT_PORT=$PORT
+IMPLICIT_ROOT=$ROOT
 FTP_USER=$(cat "$WORK/user")
 FTP_PASSWORD=$(cat "$WORK/password")
 PKI=$WORK/pki

@@ -4,6 +4,7 @@
  * statements are prepared with bound parameters only.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -63,6 +64,18 @@ static int read_user_version(struct store *s, int *out, struct err *e)
     return 0;
 }
 
+/* A folder we create is open to all (0755 whatever the umask), so every
+ * user's client can reach the store inside it. */
+static int make_folder(const char *dir, struct err *e)
+{
+    if (mkdir(dir, 0755) == 0)
+        return chmod(dir, 0755) == 0 ? 0
+               : err_set(e, ERR_STORE, "cannot set permissions on %s: %s", dir, strerror(errno));
+    if (errno == EEXIST)
+        return 0;
+    return err_set(e, ERR_STORE, "cannot create folder %s: %s", dir, strerror(errno));
+}
+
 /* mkdir -p for the folder that holds path. */
 static int make_parent(const char *path, struct err *e)
 {
@@ -79,12 +92,28 @@ static int make_parent(const char *path, struct err *e)
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-            return err_set(e, ERR_STORE, "cannot create folder %s: %s", dir, strerror(errno));
+        if (make_folder(dir, e) != 0)
+            return -1;
         *p = '/';
     }
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        return err_set(e, ERR_STORE, "cannot create folder %s: %s", dir, strerror(errno));
+    return make_folder(dir, e);
+}
+
+/* A new store is readable by everyone whatever the umask: it holds only
+ * public certificates, and every user's client must read it. SQLite gives
+ * its -wal and -shm files the same permissions. */
+static int create_readable(const char *path, struct err *e)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return 0;
+        return err_set(e, ERR_STORE, "cannot create trust store %s: %s", path, strerror(errno));
+    }
+    int rc = fchmod(fd, 0644);
+    close(fd);
+    if (rc != 0)
+        return err_set(e, ERR_STORE, "cannot set permissions on %s: %s", path, strerror(errno));
     return 0;
 }
 
@@ -127,10 +156,15 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
 {
     *out = NULL;
     struct stat sb;
-    if (mode == STORE_READ_ONLY && stat(path, &sb) != 0)
-        return err_set(e, ERR_STORE, "trust store %s does not exist (import a CA with 'trustd import')",
-                       path);
+    if (mode == STORE_READ_ONLY && stat(path, &sb) != 0) {
+        if (errno == ENOENT)
+            return err_set(e, ERR_STORE,
+                           "trust store %s does not exist (import a CA with 'trustd import')", path);
+        return err_set(e, ERR_STORE, "cannot read trust store %s: %s", path, strerror(errno));
+    }
     if (mode == STORE_READ_WRITE && make_parent(path, e) != 0)
+        return -1;
+    if (mode == STORE_READ_WRITE && create_readable(path, e) != 0)
         return -1;
     struct store *s = calloc(1, sizeof *s);
     if (s == NULL)
@@ -149,6 +183,11 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
     if (store_exec(s, "PRAGMA foreign_keys = ON", e) != 0)
         goto fail;
     if (mode == STORE_READ_WRITE) {
+        /* Keep the -wal and -shm files after close: a reader that cannot
+         * write the folder (a user's ftpc on a root-owned system store) can
+         * open a WAL database only when they already exist. */
+        int persist = 1;
+        sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
         if (store_exec(s, "PRAGMA journal_mode = WAL", e) != 0 || migrate(s, e) != 0)
             goto fail;
     } else {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "fdio.h"
 
 void ctrl_init(struct ftp_ctrl *c)
 {
@@ -63,16 +64,8 @@ static int write_all(struct ftp_ctrl *c, const char *p, size_t n, struct err *e)
 {
     if (c->tls != NULL)
         return tls_w_write(c->tls, p, n, e);
-    while (n > 0) {
-        ssize_t w = write(c->fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return err_set(e, ERR_CONNECT, "lost the connection to %s: %s", c->host,
-                           w < 0 ? strerror(errno) : "closed");
-        p += w;
-        n -= (size_t)w;
-    }
+    if (fd_write_all(c->fd, p, n) != 0)
+        return err_set(e, ERR_CONNECT, "lost the connection to %s: %s", c->host, strerror(errno));
     return 0;
 }
 
@@ -151,17 +144,23 @@ int ctrl_read_reply(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e)
     }
 }
 
-int ctrl_command(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e, const char *fmt, ...)
+int ctrl_sendf(struct ftp_ctrl *c, struct err *e, const char *fmt, va_list ap)
 {
     char line[4097];
-    va_list ap;
-    va_start(ap, fmt);
     int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
     if (n < 0 || (size_t)n >= sizeof line)
         return err_set(e, ERR_USAGE, "command line too long");
     int rc = ctrl_send(c, line, e);
     secret_wipe(line, sizeof line);
+    return rc;
+}
+
+int ctrl_command(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = ctrl_sendf(c, e, fmt, ap);
+    va_end(ap);
     if (rc != 0)
         return -1;
     return ctrl_read_reply(c, r, e);

@@ -7,6 +7,7 @@
 #ifndef FTPC_CONTROL_H
 #define FTPC_CONTROL_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "buf.h"
@@ -40,6 +41,10 @@ int ctrl_send(struct ftp_ctrl *c, const char *line, struct err *e);
 
 /* Reads the next complete reply. */
 int ctrl_read_reply(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e);
+
+/* Formats and sends a command; the formatted line is wiped afterwards. */
+int ctrl_sendf(struct ftp_ctrl *c, struct err *e, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Formats a command, sends it and reads its reply. */
 int ctrl_command(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e, const char *fmt, ...)

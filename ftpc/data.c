@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "data.h"
+#include "fdio.h"
 #include "pasv.h"
 
 int data_open_passive(struct ftp_ctrl *c, int *epsv_refused, struct ftp_data *d, struct err *e)
@@ -102,16 +103,8 @@ int data_write(struct ftp_data *d, const void *p, size_t n, struct err *e)
             return err_prefix(e, "data connection");
         return 0;
     }
-    const char *c = p;
-    while (n > 0) {
-        ssize_t w = write(d->fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return err_set(e, ERR_CONNECT, "data connection: %s", strerror(errno));
-        c += w;
-        n -= (size_t)w;
-    }
+    if (fd_write_all(d->fd, p, n) != 0)
+        return err_set(e, ERR_CONNECT, "data connection: %s", strerror(errno));
     return 0;
 }
 

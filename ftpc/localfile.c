@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "localfile.h"
 
 static mode_t current_umask(void)
@@ -77,17 +78,9 @@ int local_target_open(struct local_target *t, const char *path, struct err *e)
 
 int local_target_write(struct local_target *t, const void *p, size_t n, struct err *e)
 {
-    const char *c = p;
-    while (n > 0) {
-        ssize_t w = write(t->fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return err_set(e, ERR_LOCAL, "cannot write %s: %s", t->path, strerror(errno));
-        c += w;
-        n -= (size_t)w;
-        t->written += (uint64_t)w;
-    }
+    if (fd_write_all(t->fd, p, n) != 0)
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", t->path, strerror(errno));
+    t->written += n;
     return 0;
 }
 

@@ -3,6 +3,23 @@
 
 #include "pasv.h"
 
+/* Reads 1..max_digits decimal digits at *p and moves *p past them. */
+static int read_number(const char **p, int max_digits, unsigned *out)
+{
+    unsigned v = 0;
+    int digits = 0;
+    while (**p >= '0' && **p <= '9') {
+        if (++digits > max_digits)
+            return -1;
+        v = v * 10 + (unsigned)(**p - '0');
+        (*p)++;
+    }
+    if (digits == 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 int ftp_parse_epsv(const char *text, unsigned *port)
 {
     const char *p = strchr(text, '(');
@@ -16,14 +33,7 @@ int ftp_parse_epsv(const char *text, unsigned *port)
         return -1;
     p += 4;
     unsigned v = 0;
-    int digits = 0;
-    while (*p >= '0' && *p <= '9') {
-        v = v * 10 + (unsigned)(*p - '0');
-        if (++digits > 5)
-            return -1;
-        p++;
-    }
-    if (digits == 0 || p[0] != d || p[1] != ')' || v < 1 || v > 65535)
+    if (read_number(&p, 5, &v) != 0 || p[0] != d || p[1] != ')' || v < 1 || v > 65535)
         return -1;
     *port = v;
     return 0;
@@ -37,17 +47,8 @@ int ftp_parse_pasv(const char *text, unsigned char addr[4], unsigned *port)
         p++;
     unsigned v[6];
     for (int i = 0; i < 6; i++) {
-        unsigned n = 0;
-        int digits = 0;
-        while (*p >= '0' && *p <= '9') {
-            n = n * 10 + (unsigned)(*p - '0');
-            if (++digits > 3)
-                return -1;
-            p++;
-        }
-        if (digits == 0 || n > 255)
+        if (read_number(&p, 3, &v[i]) != 0 || v[i] > 255)
             return -1;
-        v[i] = n;
         if (i < 5) {
             if (*p != ',')
                 return -1;

@@ -66,15 +66,10 @@ static int command(struct ftp_session *s, struct err *e, const char *fmt, ...)
 
 static int command(struct ftp_session *s, struct err *e, const char *fmt, ...)
 {
-    char line[4097];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
+    int rc = ctrl_sendf(&s->ctrl, e, fmt, ap);
     va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof line)
-        return err_set(e, ERR_USAGE, "command line too long");
-    int rc = ctrl_send(&s->ctrl, line, e);
-    secret_wipe(line, sizeof line);
     if (rc != 0) {
         if (e->code != ERR_USAGE)
             s->logged_in = 0;

@@ -57,30 +57,6 @@ int store_app_trust(struct store *s, const char *app_id, int64_t cert_id, int *a
     return 0;
 }
 
-/* Runs a certificate query with app_id bound as ?1 and calls cb per row. */
-static int each_cert(struct store *s, const char *sql, const char *app_id, store_cert_cb cb,
-                     void *arg, struct err *e)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot read trust list");
-    if (app_id != NULL)
-        sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_cert c;
-        store_row_to_cert(st, &c);
-        if (cb(&c, arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot read trust list");
-    return 0;
-}
-
 static const char MEMBERS_SQL[] =
     "SELECT " CERT_COLUMNS " FROM certificates c JOIN trust_list t ON t.cert_id = c.id "
     "WHERE t.app_id = ?1 ORDER BY c.label";
@@ -88,7 +64,7 @@ static const char MEMBERS_SQL[] =
 int store_app_list_members(struct store *s, const char *app_id, store_cert_cb cb, void *arg,
                            struct err *e)
 {
-    return each_cert(s, MEMBERS_SQL, app_id, cb, arg, e);
+    return store_each_cert(s, MEMBERS_SQL, app_id, cb, arg, e);
 }
 
 struct anchor_load {
@@ -145,7 +121,7 @@ int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **ou
         ? "SELECT " CERT_COLUMNS " FROM certificates c JOIN trust_list t ON t.cert_id = c.id "
           "WHERE t.app_id = ?1 AND c.enabled = 1"
         : "SELECT " CERT_COLUMNS " FROM certificates c WHERE c.enabled = 1 AND c.is_ca = 1";
-    if (each_cert(s, sql, app.trust_list_defined ? app_id : NULL, add_anchor, &ld, e) != 0 ||
+    if (store_each_cert(s, sql, app.trust_list_defined ? app_id : NULL, add_anchor, &ld, e) != 0 ||
         ld.failed) {
         X509_STORE_free(ld.xs);
         if (ld.failed)

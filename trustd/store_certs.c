@@ -189,12 +189,14 @@ int store_cert_add(struct store *s, X509 *cert, int *added, struct store_cert *r
     return 0;
 }
 
-int store_cert_list(struct store *s, store_cert_cb cb, void *arg, struct err *e)
+int store_each_cert(struct store *s, const char *sql, const char *param, store_cert_cb cb,
+                    void *arg, struct err *e)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT " CERT_COLUMNS " FROM certificates c ORDER BY label", -1,
-                           &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot list certificates");
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_sql_error(s, e, "cannot read certificates");
+    if (param != NULL)
+        sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct store_cert c;
@@ -206,6 +208,12 @@ int store_cert_list(struct store *s, store_cert_cb cb, void *arg, struct err *e)
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot list certificates");
+        return store_sql_error(s, e, "cannot read certificates");
     return 0;
+}
+
+int store_cert_list(struct store *s, store_cert_cb cb, void *arg, struct err *e)
+{
+    return store_each_cert(s, "SELECT " CERT_COLUMNS " FROM certificates c ORDER BY c.label", NULL,
+                           cb, arg, e);
 }

@@ -20,6 +20,10 @@ struct store {
     "c.is_ca, c.enabled"
 
 void store_row_to_cert(sqlite3_stmt *st, struct store_cert *c);
+/* Runs a certificate query (param, when not NULL, bound as ?1) and calls cb
+ * per row until it returns non-zero. */
+int store_each_cert(struct store *s, const char *sql, const char *param, store_cert_cb cb,
+                    void *arg, struct err *e);
 int store_sql_error(struct store *s, struct err *e, const char *what);
 int store_exec(struct store *s, const char *sql, struct err *e);
 

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""A scripted explicit-FTPS server for cases a real server will not produce.
+
+fake_ftps.py CERT KEY PORTFILE SCENARIO
+
+Listens on 127.0.0.1 (port written to PORTFILE), serves one client, exits.
+Scenarios:
+  pasv      EPSV is refused (502); PASV answers with the address 127.0.0.2,
+            while the data listener is on 127.0.0.1 only: a client that
+            trusted the PASV address could not connect.
+  truncate  RETR sends part of the file and closes the TLS data connection
+            without close_notify, then claims "226" anyway.
+"""
+import socket
+import ssl
+import sys
+
+CERT, KEY, PORTFILE, SCENARIO = sys.argv[1:5]
+PAYLOAD = bytes(range(256)) * 400  # 102400 bytes
+
+
+def main():
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(CERT, KEY)
+    listener = socket.create_server(("127.0.0.1", 0))
+    with open(PORTFILE + ".tmp", "w") as f:
+        f.write(str(listener.getsockname()[1]))
+    import os
+    os.rename(PORTFILE + ".tmp", PORTFILE)
+    listener.settimeout(30)
+    conn, _ = listener.accept()
+    conn.settimeout(30)
+    serve(ctx, conn)
+
+
+def serve(ctx, conn):
+    rfile = conn.makefile("rb")
+
+    def send(line):
+        ctrl.sendall(line.encode() + b"\r\n")
+
+    ctrl = conn
+    send("220 fake server ready")
+    data_listener = None
+    while True:
+        raw = rfile.readline()
+        if not raw:
+            return
+        cmd, _, arg = raw.decode(errors="replace").strip().partition(" ")
+        cmd = cmd.upper()
+        if cmd == "AUTH":
+            send("234 go ahead")
+            ctrl = ctx.wrap_socket(conn, server_side=True)
+            rfile = ctrl.makefile("rb")
+        elif cmd == "USER":
+            send("331 password please")
+        elif cmd == "PASS":
+            send("230 logged in")
+        elif cmd in ("PBSZ", "PROT", "TYPE"):
+            send("200 ok")
+        elif cmd == "EPSV":
+            if SCENARIO == "pasv":
+                send("502 EPSV not implemented")
+            else:
+                data_listener = socket.create_server(("127.0.0.1", 0))
+                send("229 Entering Extended Passive Mode (|||%d|)" % data_listener.getsockname()[1])
+        elif cmd == "PASV":
+            data_listener = socket.create_server(("127.0.0.1", 0))
+            port = data_listener.getsockname()[1]
+            send("227 Entering Passive Mode (127,0,0,2,%d,%d)" % (port // 256, port % 256))
+        elif cmd == "RETR":
+            send("150 here it comes")
+            data_listener.settimeout(30)
+            dconn, _ = data_listener.accept()
+            data = ctx.wrap_socket(dconn, server_side=True)
+            if SCENARIO == "truncate":
+                data.sendall(PAYLOAD[: len(PAYLOAD) // 2])
+                # Close the socket under TLS: no close_notify.
+                dconn.shutdown(socket.SHUT_RDWR)
+                data.close()
+                send("226 Transfer complete (not really)")
+            else:
+                data.sendall(PAYLOAD)
+                data.unwrap().close()
+                send("226 Transfer complete")
+        elif cmd == "QUIT":
+            send("221 bye")
+            return
+        else:
+            send("502 not implemented here")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Cases only a scripted server produces: EPSV refused with a PASV address
+# that must be ignored, and a download cut without TLS close_notify (which
+# must fail and leave the existing local file as it was).
+. "$(dirname "$0")/lib.sh"
+make_store ca
+here=$(dirname "$0")
+
+start_fake() { # scenario
+    rm -f "$T/port"
+    python3 "$here/fake_ftps.py" "$PKI/server.pem" "$PKI/server.key" "$T/port" "$1" > "$T/fake.log" 2>&1 &
+    fake_pid=$!
+    for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.05; done
+    [ -s "$T/port" ] || { cat "$T/fake.log" >&2; fail "fake server did not start"; }
+}
+
+stop_fake() {
+    kill "$fake_pid" 2>/dev/null || true
+    wait "$fake_pid" 2>/dev/null || true
+}
+
+# PASV fallback: the file arrives although the PASV address was 127.0.0.2.
+start_fake pasv
+printf 'user someone pw\nget payload %s\n' "$T/payload" > "$T/cmds"
+run "$FTPC" -d --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/port")"
+stop_fake
+expect_status 0
+expect_in "$T/err" "---> EPSV"
+expect_in "$T/err" "---> PASV"
+[ "$(wc -c < "$T/payload")" = 102400 ] || fail "PASV download incomplete"
+
+# Truncation: no close_notify, a lying 226; the old file stays, no temp file.
+echo "old contents" > "$T/keep"
+start_fake truncate
+printf 'user someone pw\nget payload %s\n' "$T/keep" > "$T/cmds"
+run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/port")"
+stop_fake
+expect_status 4
+expect_in "$T/err" "without TLS close_notify"
+[ "$(cat "$T/keep")" = "old contents" ] || fail "a truncated download replaced the file"
+[ -z "$(find "$T" -name '.*.ftpc-*')" ] || fail "temporary file left behind"
+echo "ok: PASV address ignored, truncation detected"

@@ -7,6 +7,7 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
+#include <openssl/x509v3.h>
 
 #include "certinfo.h"
 
@@ -100,4 +101,20 @@ void certinfo_format_time(int64_t t, char *out, size_t outlen)
     struct tm tm;
     if (gmtime_r(&tt, &tm) == NULL || strftime(out, outlen, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
         snprintf(out, outlen, "?");
+}
+
+void certinfo_format_iso(int64_t t, char *out, size_t outlen)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (gmtime_r(&tt, &tm) == NULL || strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(out, outlen, "?");
+}
+
+int certinfo_is_ca(X509 *cert)
+{
+    uint32_t flags = X509_get_extension_flags(cert);
+    if (flags & EXFLAG_BCONS)
+        return (flags & EXFLAG_CA) != 0;
+    return X509_self_signed(cert, 0) == 1;
 }

@@ -25,6 +25,10 @@ int certinfo_sha256_hex(X509 *cert, char out[CERTINFO_HEX_SHA256]);
 /* "AB:CD:..." as `openssl x509 -fingerprint -sha256` prints it. */
 void certinfo_colon_form(const char hex[CERTINFO_HEX_SHA256], char out[CERTINFO_COLON_SHA256]);
 
+/* 1 for a CA: basicConstraints CA:TRUE, or, when it has no
+ * basicConstraints, a self-signed certificate (an old-style root). */
+int certinfo_is_ca(X509 *cert);
+
 /* Serial number in upper-case hex. */
 void certinfo_serial(X509 *cert, char *out, size_t outlen);
 
@@ -33,5 +37,8 @@ int certinfo_time(const ASN1_TIME *t, int64_t *out);
 
 /* Unix seconds as "2026-11-28 12:00:00 UTC". */
 void certinfo_format_time(int64_t t, char *out, size_t outlen);
+
+/* Unix seconds as "2026-11-28T12:00:00Z" (for JSON). */
+void certinfo_format_iso(int64_t t, char *out, size_t outlen);
 
 #endif

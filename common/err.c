@@ -59,6 +59,8 @@ int err_exit_code(enum err_code code)
     case ERR_SERVER:   return 6;
     case ERR_LOCAL:    return 7;
     case ERR_STORE:    return 8;
+    case ERR_NOTFOUND: return 8;
+    case ERR_VERIFY:   return 4;
     case ERR_INTERNAL: return 70;
     default:           return 70;
     }

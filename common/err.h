@@ -15,7 +15,9 @@ enum err_code {
     ERR_LOGIN,     /* the server refused USER/PASS                   */
     ERR_SERVER,    /* the server refused a command or a transfer     */
     ERR_LOCAL,     /* a local file could not be read or written      */
-    ERR_STORE,     /* the trust store: missing, corrupt, not found   */
+    ERR_STORE,     /* the trust store: missing, corrupt, unwritable  */
+    ERR_NOTFOUND,  /* no such certificate, application or CRL        */
+    ERR_VERIFY,    /* a chain is not trusted (trustd verify, probe)  */
     ERR_INTERNAL   /* out of memory and other should-not-happen      */
 };
 
@@ -35,8 +37,9 @@ int err_prefix(struct err *e, const char *fmt, ...) __attribute__((format(printf
 
 void err_clear(struct err *e);
 
-/* Exit status for a code: 0 ok, 2 usage, 3 connection, 4 TLS/verification,
- * 5 login, 6 server refused, 7 local file, 8 trust store, 70 internal. */
+/* ftpc's exit status for a code: 0 ok, 2 usage, 3 connection, 4 TLS or
+ * verification, 5 login, 6 server refused, 7 local file, 8 trust store
+ * (also not found), 70 internal. trustd has its own, simpler table. */
 int err_exit_code(enum err_code code);
 
 /* Wipes a secret so it does not linger in memory. */

@@ -14,7 +14,9 @@
 #include <openssl/x509v3.h>
 
 #include "certinfo.h"
+#include "chainverify.h"
 #include "net.h"
+#include "trustpolicy.h"
 #include "tls.h"
 
 struct tls_w_ctx {
@@ -93,6 +95,7 @@ static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
 
 static int verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
 {
+    preverify_ok = trustpolicy_filter(preverify_ok, xctx);
     if (preverify_ok)
         return 1;
     SSL *ssl = X509_STORE_CTX_get_ex_data(xctx, SSL_get_ex_data_X509_STORE_CTX_idx());
@@ -137,6 +140,10 @@ struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_stor
         return NULL;
     }
     SSL_CTX_set_cert_store(s, trust);
+    /* The store carries the application's revocation flags; make sure the
+     * handshake's own parameters include them. */
+    X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(s),
+                                X509_VERIFY_PARAM_get_flags(X509_STORE_get0_param(trust)));
     int minv = cfg && cfg->min_version ? cfg->min_version : 12;
     int maxv = cfg && cfg->max_version ? cfg->max_version : 0;
     if (!SSL_CTX_set_min_proto_version(s, proto_of(minv)) ||
@@ -208,13 +215,10 @@ struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host
     }
     c->fd = fd;
     SSL_set_ex_data(c->ssl, conn_index, c);
-    int ok = SSL_set_fd(c->ssl, fd);
-    if (ok && net_is_ip_literal(host)) {
-        ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), host);
-    } else if (ok) {
-        SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-        ok = SSL_set1_host(c->ssl, host) && SSL_set_tlsext_host_name(c->ssl, host);
-    }
+    int ok = SSL_set_fd(c->ssl, fd) && chain_set_host(SSL_get0_param(c->ssl), host);
+    /* SNI carries DNS names only (RFC 6066 section 3). */
+    if (ok && !net_is_ip_literal(host))
+        ok = SSL_set_tlsext_host_name(c->ssl, host);
     if (ok && resume != NULL) {
         c->parent = resume;
         int owned = 0;

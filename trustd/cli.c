@@ -1,200 +1,219 @@
 /*
- * cli: the trustd command line. Each command is one function and one
- * transaction: on any error nothing it did is kept.
+ * cli: trustd's command line: global options, the command table, opening
+ * the store read-only or read-write as the command needs, and the exit
+ * status table (0 ok, 1 error, 2 usage, 3 not found, 4 not trusted).
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
-
-#include <openssl/x509v3.h>
+#include <unistd.h>
 
 #include "certinfo.h"
 #include "cli.h"
-#include "import.h"
-#include "trustd/store.h"
+#include "cli_internal.h"
+#include "fdio.h"
+#include "prompt.h"
 
 static const char USAGE[] =
     "usage: trustd [--store PATH] COMMAND ...\n"
-    "  import [--allow-leaf] FILE...    import CA certificates (PEM or DER; - is stdin)\n"
-    "  list                             list the certificates in the store\n"
-    "  app trust APPID CERT...          put certificates on APPID's CA trust list\n"
-    "  app show APPID                   show APPID's definition and the CAs it trusts\n"
-    "CERT: a SHA-256 fingerprint (any case, colons optional) or a unique prefix of\n"
-    "at least 8 hex digits. The store is --store PATH, else $" STORE_ENV ", else\n"
-    STORE_DEFAULT_PATH ".\n";
+    "Certificates (CERT: SHA-256 fingerprint, 8+ hex digit prefix, or label):\n"
+    "  import [--label L] [--disabled] [--allow-leaf] [--pass-file F | --pass-env VAR] FILE...\n"
+    "  import --system [--enabled]\n"
+    "  list [--app ID] [--expiring DAYS] [--json]\n"
+    "  show CERT [--json] [--pem]\n"
+    "  export CERT [--der] [--out FILE] [--force]\n"
+    "  export --app ID [--out FILE] [--force]\n"
+    "  enable CERT | disable CERT | label CERT NEW | remove [--force] CERT\n"
+    "Applications:\n"
+    "  app add ID [--description T] [--type client|server]\n"
+    "  app remove ID | app list [--json] | app show ID [--json]\n"
+    "  app trust ID CERT... | app untrust ID CERT...\n"
+    "  app trust-list ID defined|undefined\n"
+    "  app set ID --crl none|if-present|required\n"
+    "Verification:\n"
+    "  verify --app ID [--host NAME] CHAIN.pem\n"
+    "  probe --app ID HOST[:PORT] [--implicit] [--import-root [--allow-leaf]]\n"
+    "Revocation: crl import FILE | crl list [--json] | crl remove CRL\n"
+    "The store: audit [--since T] [--json] | check | backup FILE\n"
+    "The store is --store PATH, else $" STORE_ENV ", else " STORE_DEFAULT_PATH ".\n"
+    "Exit status: 0 ok, 1 error, 2 usage, 3 not found, 4 not trusted.\n";
 
-static void print_date(int64_t t, char *out, size_t outlen)
+static int exit_code(enum err_code code)
 {
-    certinfo_format_time(t, out, outlen);
+    switch (code) {
+    case ERR_NONE:     return 0;
+    case ERR_USAGE:    return 2;
+    case ERR_NOTFOUND: return 3;
+    case ERR_VERIFY:   return 4;
+    default:           return 1;
+    }
 }
 
-static int import_one_file(struct store *s, const char *path, int allow_leaf, struct err *e)
+int cli_options(int argc, char **argv, const struct opt *opts, char **pos, int *npos,
+                struct err *e)
 {
-    unsigned char *data = NULL;
-    size_t len = 0;
-    if (import_read_file(path, &data, &len, e) != 0)
-        return -1;
-    STACK_OF(X509) *certs = NULL;
-    int rc = import_parse(data, len, path, &certs, e);
-    free(data);
-    if (rc != 0)
-        return -1;
-    time_t now = time(NULL);
-    for (int i = 0; i < sk_X509_num(certs) && rc == 0; i++) {
-        X509 *x = sk_X509_value(certs, i);
-        char hex[CERTINFO_HEX_SHA256] = "?";
-        (void)certinfo_sha256_hex(x, hex);
-        if (X509_check_ca(x) == 0 && !allow_leaf) {
-            char subject[512];
-            certinfo_name(X509_get_subject_name(x), subject, sizeof subject);
-            rc = err_set(e, ERR_USAGE,
-                         "%s: certificate %d (%s, SHA-256 %s) is not a CA certificate; "
-                         "use --allow-leaf to pin it",
-                         path, i + 1, subject, hex);
-            break;
-        }
-        int added = 0;
-        struct store_cert row;
-        if (store_cert_add(s, x, &added, &row, e) != 0) {
-            err_prefix(e, "%s: certificate %d", path, i + 1);
-            rc = -1;
-            break;
-        }
-        if (!added) {
-            printf("already present  %s  %s\n", row.sha256, row.subject);
+    *npos = 0;
+    int only_pos = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
+            if (*npos == CLI_MAX_POS)
+                return err_set(e, ERR_USAGE, "too many arguments");
+            pos[(*npos)++] = argv[i];
             continue;
         }
-        printf("imported  %s  %s\n", row.sha256, row.subject);
-        if (row.not_after < (int64_t)now)
-            fprintf(stderr, "trustd: warning: %s has expired\n", row.label);
-        else if (row.not_before > (int64_t)now)
-            fprintf(stderr, "trustd: warning: %s is not valid yet\n", row.label);
-    }
-    sk_X509_pop_free(certs, X509_free);
-    return rc;
-}
-
-static int cmd_import(struct store *s, int argc, char **argv, struct err *e)
-{
-    int allow_leaf = 0, i = 0;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-        if (strcmp(argv[i], "--allow-leaf") == 0)
-            allow_leaf = 1;
-        else if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        } else
-            return err_set(e, ERR_USAGE, "import: unknown option %s", argv[i]);
-    }
-    if (i == argc)
-        return err_set(e, ERR_USAGE, "import: name a certificate file");
-    if (store_begin(s, e) != 0)
-        return -1;
-    for (; i < argc; i++) {
-        if (import_one_file(s, argv[i], allow_leaf, e) != 0) {
-            store_rollback(s);
-            return -1;
+        if (strcmp(a, "--") == 0) {
+            only_pos = 1;
+            continue;
+        }
+        const char *eq = strchr(a, '=');
+        size_t namelen = eq ? (size_t)(eq - a) : strlen(a);
+        const struct opt *o = opts;
+        for (; o && o->name; o++)
+            if (strlen(o->name) == namelen && strncmp(o->name, a, namelen) == 0)
+                break;
+        if (o == NULL || o->name == NULL)
+            return err_set(e, ERR_USAGE, "unknown option %s", a);
+        if (o->kind == OPT_FLAG) {
+            if (eq)
+                return err_set(e, ERR_USAGE, "option %s takes no value", o->name);
+            *o->flag = 1;
+        } else if (eq) {
+            *o->value = eq + 1;
+        } else if (i + 1 < argc) {
+            *o->value = argv[++i];
+        } else {
+            return err_set(e, ERR_USAGE, "option %s needs a value", o->name);
         }
     }
-    return store_commit(s, e);
-}
-
-static int print_list_row(const struct store_cert *c, void *arg)
-{
-    (void)arg;
-    char date[64];
-    print_date(c->not_after, date, sizeof date);
-    printf("%s  %s  %s  %s%s\n", c->sha256, c->label, c->subject, date,
-           c->enabled ? "" : "  (disabled)");
     return 0;
 }
 
-static int cmd_list(struct store *s, int argc, char **argv, struct err *e)
+int cli_transaction(struct cli *c, int (*fn)(struct cli *, void *), void *arg, struct err *e)
 {
-    (void)argv;
-    if (argc != 0)
-        return err_set(e, ERR_USAGE, "list: takes no arguments");
-    return store_cert_list(s, print_list_row, NULL, e);
-}
-
-static int cmd_app_trust(struct store *s, int argc, char **argv, struct err *e)
-{
-    if (argc < 2)
-        return err_set(e, ERR_USAGE, "app trust: usage: app trust APPID CERT...");
-    const char *app_id = argv[0];
-    if (store_begin(s, e) != 0)
+    if (store_begin(c->s, e) != 0)
         return -1;
-    for (int i = 1; i < argc; i++) {
-        struct store_cert c;
-        int added = 0;
-        if (store_cert_find(s, argv[i], &c, e) != 0 ||
-            store_app_trust(s, app_id, c.id, &added, e) != 0) {
-            store_rollback(s);
-            return -1;
-        }
-        printf("%s  %s  %s\n", added ? "trusted" : "already trusted", c.sha256, c.subject);
+    if (fn(c, arg) != 0) {
+        store_rollback(c->s);
+        return -1;
     }
-    return store_commit(s, e);
+    return store_commit(c->s, e);
 }
 
-struct show_state {
-    int count;
-    int only_enabled_cas;
+void cli_print_time(FILE *f, int64_t t)
+{
+    char buf[64];
+    certinfo_format_time(t, buf, sizeof buf);
+    fputs(buf, f);
+}
+
+int cli_write_file(const char *path, const void *data, size_t len, int force, struct err *e)
+{
+    if (strcmp(path, "-") == 0) {
+        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+            return err_set(e, ERR_LOCAL, "cannot write to standard output");
+        return 0;
+    }
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !force)
+        return err_set(e, ERR_USAGE, "%s exists (use --force to replace it)", path);
+    char tmp[PATH_MAX], copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", path);
+    if (snprintf(tmp, sizeof tmp, "%s/.trustd-export-XXXXXX", dirname(copy)) >= (int)sizeof tmp)
+        return err_set(e, ERR_LOCAL, "path too long: %s", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", path, strerror(errno));
+    int rc = fchmod(fd, 0644) == 0 && fd_write_all(fd, data, len) == 0 && fsync(fd) == 0 ? 0 : -1;
+    int saved = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        rc = -1;
+        saved = errno;
+    }
+    if (rc != 0) {
+        unlink(tmp);
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", path, strerror(saved));
+    }
+    return 0;
+}
+
+int cli_password(const char *pass_file, const char *pass_env, const char *name, char *out,
+                 size_t outlen, struct err *e)
+{
+    if (pass_file != NULL) {
+        FILE *f = fopen(pass_file, "r");
+        if (f == NULL)
+            return err_set(e, ERR_LOCAL, "cannot open %s: %s", pass_file, strerror(errno));
+        if (fgets(out, (int)outlen, f) == NULL)
+            out[0] = '\0';
+        fclose(f);
+        out[strcspn(out, "\r\n")] = '\0';
+        return 0;
+    }
+    if (pass_env != NULL) {
+        const char *v = getenv(pass_env);
+        if (v == NULL)
+            return err_set(e, ERR_USAGE, "the variable %s is not set", pass_env);
+        snprintf(out, outlen, "%s", v);
+        return 0;
+    }
+    char prompt[PATH_MAX + 32];
+    snprintf(prompt, sizeof prompt, "Password for %s: ", name);
+    return prompt_password(prompt, out, outlen, e);
+}
+
+enum access_mode { READS, WRITES };
+
+struct command {
+    const char *word1;
+    const char *word2; /* NULL for one-word commands */
+    enum access_mode mode;
+    int (*fn)(struct cli *c, struct err *e);
 };
 
-static int print_member(const struct store_cert *c, void *arg)
-{
-    struct show_state *st = arg;
-    if (st->only_enabled_cas && (!c->enabled || !c->is_ca))
-        return 0;
-    char date[64];
-    print_date(c->not_after, date, sizeof date);
-    printf("  %s  %s  %s  not after %s%s\n", c->sha256, c->label, c->subject, date,
-           c->enabled ? "" : "  (disabled: not used)");
-    st->count++;
-    return 0;
-}
+static const struct command COMMANDS[] = {
+    { "import", NULL, WRITES, cmd_import },
+    { "list", NULL, READS, cmd_list },
+    { "show", NULL, READS, cmd_show },
+    { "export", NULL, READS, cmd_export },
+    { "enable", NULL, WRITES, cmd_enable },
+    { "disable", NULL, WRITES, cmd_disable },
+    { "label", NULL, WRITES, cmd_label },
+    { "remove", NULL, WRITES, cmd_remove },
+    { "app", "add", WRITES, cmd_app_add },
+    { "app", "remove", WRITES, cmd_app_remove },
+    { "app", "list", READS, cmd_app_list },
+    { "app", "show", READS, cmd_app_show },
+    { "app", "trust", WRITES, cmd_app_trust },
+    { "app", "untrust", WRITES, cmd_app_untrust },
+    { "app", "trust-list", WRITES, cmd_app_trust_list },
+    { "app", "set", WRITES, cmd_app_set },
+    { "verify", NULL, READS, cmd_verify },
+    { "probe", NULL, READS, cmd_probe },
+    { "crl", "import", WRITES, cmd_crl_import },
+    { "crl", "list", READS, cmd_crl_list },
+    { "crl", "remove", WRITES, cmd_crl_remove },
+    { "audit", NULL, READS, cmd_audit },
+    { "check", NULL, READS, cmd_check },
+    { "backup", NULL, READS, cmd_backup },
+};
 
-static int cmd_app_show(struct store *s, int argc, char **argv, struct err *e)
+static int has_word(int argc, char **argv, const char *word)
 {
-    if (argc != 1)
-        return err_set(e, ERR_USAGE, "app show: usage: app show APPID");
-    struct store_app app;
-    if (store_app_get(s, argv[0], &app, e) != 0)
-        return -1;
-    printf("Application:  %s\n", app.id);
-    printf("Description:  %s\n", app.description);
-    printf("Type:         %s\n", app.type);
-    struct show_state st = { 0, 0 };
-    if (app.trust_list_defined) {
-        printf("Trust list:   defined\n");
-        printf("Trusted CAs:\n");
-        if (store_app_list_members(s, app.id, print_member, &st, e) != 0)
-            return -1;
-        if (st.count == 0)
-            printf("  (none: the list is empty, so this application trusts nothing)\n");
-    } else {
-        printf("Trust list:   not defined (trusts every enabled CA in the store)\n");
-        printf("Trusted CAs:\n");
-        st.only_enabled_cas = 1;
-        if (store_cert_list(s, print_member, &st, e) != 0)
-            return -1;
-        if (st.count == 0)
-            printf("  (none: the store holds no enabled CA)\n");
-    }
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], word) == 0)
+            return 1;
     return 0;
-}
-
-static int cmd_app(struct store *s, int argc, char **argv, struct err *e)
-{
-    if (argc < 1)
-        return err_set(e, ERR_USAGE, "app: name a subcommand (trust, show)");
-    if (strcmp(argv[0], "trust") == 0)
-        return cmd_app_trust(s, argc - 1, argv + 1, e);
-    if (strcmp(argv[0], "show") == 0)
-        return cmd_app_show(s, argc - 1, argv + 1, e);
-    return err_set(e, ERR_USAGE, "app: unknown subcommand '%s'", argv[0]);
 }
 
 int trustd_main(int argc, char **argv)
@@ -213,35 +232,44 @@ int trustd_main(int argc, char **argv)
             return 0;
         } else {
             fprintf(stderr, "trustd: unknown option %s\n%s", argv[i], USAGE);
-            return err_exit_code(ERR_USAGE);
+            return exit_code(ERR_USAGE);
         }
     }
     if (i == argc) {
         fputs(USAGE, stderr);
-        return err_exit_code(ERR_USAGE);
+        return exit_code(ERR_USAGE);
     }
-    const char *cmd = argv[i++];
-    int (*fn)(struct store *, int, char **, struct err *) = NULL;
-    if (strcmp(cmd, "import") == 0)
-        fn = cmd_import;
-    else if (strcmp(cmd, "list") == 0)
-        fn = cmd_list;
-    else if (strcmp(cmd, "app") == 0)
-        fn = cmd_app;
-    if (fn == NULL) {
-        fprintf(stderr, "trustd: unknown command '%s'\n%s", cmd, USAGE);
-        return err_exit_code(ERR_USAGE);
+    const struct command *cmd = NULL;
+    for (size_t k = 0; k < sizeof COMMANDS / sizeof COMMANDS[0] && cmd == NULL; k++) {
+        const struct command *c = &COMMANDS[k];
+        if (strcmp(c->word1, argv[i]) != 0)
+            continue;
+        if (c->word2 == NULL || (i + 1 < argc && strcmp(c->word2, argv[i + 1]) == 0))
+            cmd = c;
     }
-    struct store *s = NULL;
-    int rc = store_open(store_path_resolve(store_opt), STORE_READ_WRITE, &s, &e);
+    if (cmd == NULL) {
+        fprintf(stderr, "trustd: unknown command '%s%s%s'\n%s", argv[i],
+                i + 1 < argc && strcmp(argv[i], "app") == 0 ? " " : "",
+                i + 1 < argc && strcmp(argv[i], "app") == 0 ? argv[i + 1] : "", USAGE);
+        return exit_code(ERR_USAGE);
+    }
+    i += cmd->word2 ? 2 : 1;
+    struct cli c = { .path = store_path_resolve(store_opt), .argc = argc - i, .argv = argv + i };
+    enum access_mode mode = cmd->mode;
+    /* probe writes only when asked to import; check upgrades a store its owner can write. */
+    if (cmd->fn == cmd_probe && has_word(c.argc, c.argv, "--import-root"))
+        mode = WRITES;
+    if (cmd->fn == cmd_check && access(c.path, W_OK) == 0)
+        mode = WRITES;
+    int rc = store_open(c.path, mode == WRITES ? STORE_READ_WRITE : STORE_READ_ONLY, &c.s, &e);
     if (rc == 0)
-        rc = fn(s, argc - i, argv + i, &e);
-    store_close(s);
+        rc = cmd->fn(&c, &e);
+    store_close(c.s);
     if (fflush(stdout) != 0 && rc == 0)
         rc = err_set(&e, ERR_LOCAL, "cannot write to standard output");
     if (rc != 0) {
         fprintf(stderr, "trustd: %s\n", e.msg);
-        return err_exit_code(e.code);
+        return exit_code(e.code == ERR_NONE ? ERR_INTERNAL : e.code);
     }
     return 0;
 }

@@ -1,30 +1,131 @@
-/* store_apps: application definitions and their CA trust lists. */
+/* store_apps: application definitions, their CA trust lists and policies. */
 #include <string.h>
 
 #include "store_internal.h"
+#include "trustpolicy.h"
+
+#define APP_COLUMNS "id, description, type, trust_list_defined, crl_policy"
+
+static void row_to_app(sqlite3_stmt *st, struct store_app *a)
+{
+    snprintf(a->id, sizeof a->id, "%s", (const char *)sqlite3_column_text(st, 0));
+    snprintf(a->description, sizeof a->description, "%s", (const char *)sqlite3_column_text(st, 1));
+    snprintf(a->type, sizeof a->type, "%s", (const char *)sqlite3_column_text(st, 2));
+    a->trust_list_defined = sqlite3_column_int(st, 3);
+    snprintf(a->crl_policy, sizeof a->crl_policy, "%s", (const char *)sqlite3_column_text(st, 4));
+}
+
+/* Runs a statement with ?1 = app_id (and ?2 = text or integer when given). */
+static int run(struct store *s, const char *sql, const char *app_id, const char *text, int64_t num,
+               int use_num, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_sql_error(s, e, "cannot change application");
+    sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
+    if (text != NULL)
+        sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
+    else if (use_num)
+        sqlite3_bind_int64(st, 2, num);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_sql_error(s, e, "cannot change application");
+    return 0;
+}
 
 int store_app_get(struct store *s, const char *app_id, struct store_app *out, struct err *e)
 {
     sqlite3_stmt *st = NULL;
-    const char *sql = "SELECT id, description, type, trust_list_defined FROM applications WHERE id = ?";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?", -1, &st,
+                           NULL) != SQLITE_OK)
         return store_sql_error(s, e, "cannot read application");
     sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        snprintf(out->id, sizeof out->id, "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(out->description, sizeof out->description, "%s",
-                 (const char *)sqlite3_column_text(st, 1));
-        snprintf(out->type, sizeof out->type, "%s", (const char *)sqlite3_column_text(st, 2));
-        out->trust_list_defined = sqlite3_column_int(st, 3);
-    }
+    if (rc == SQLITE_ROW)
+        row_to_app(st, out);
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
-        return err_set(e, ERR_STORE, "application '%s' is not defined in trust store %s", app_id,
+        return err_set(e, ERR_NOTFOUND, "application '%s' is not defined in trust store %s", app_id,
                        s->path);
     if (rc != SQLITE_ROW)
         return store_sql_error(s, e, "cannot read application");
     return 0;
+}
+
+int store_app_add(struct store *s, const char *app_id, const char *description, const char *type,
+                  struct err *e)
+{
+    if (app_id[0] == '\0' || strlen(app_id) >= sizeof((struct store_app *)0)->id)
+        return err_set(e, ERR_USAGE, "an application id must be 1 to 127 characters");
+    if (strcmp(type, "client") != 0 && strcmp(type, "server") != 0)
+        return err_set(e, ERR_USAGE, "application type must be client or server, not '%s'", type);
+    struct store_app old;
+    struct err ignored;
+    if (store_app_get(s, app_id, &old, &ignored) == 0)
+        return err_set(e, ERR_USAGE, "application '%s' is already defined", app_id);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO applications (id, description, type) VALUES (?, ?, ?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_sql_error(s, e, "cannot add application");
+    sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, description ? description : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, type, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_sql_error(s, e, "cannot add application");
+    return store_audit(s, "app add", app_id, e);
+}
+
+int store_app_remove(struct store *s, const char *app_id, struct err *e)
+{
+    struct store_app app;
+    if (store_app_get(s, app_id, &app, e) != 0)
+        return -1;
+    if (strcmp(app_id, STORE_FTP_CLIENT_APP) == 0)
+        return err_set(e, ERR_USAGE, "the %s definition cannot be removed", STORE_FTP_CLIENT_APP);
+    if (run(s, "DELETE FROM trust_list WHERE app_id = ?1", app_id, NULL, 0, 0, e) != 0 ||
+        run(s, "DELETE FROM applications WHERE id = ?1", app_id, NULL, 0, 0, e) != 0)
+        return -1;
+    return store_audit(s, "app remove", app_id, e);
+}
+
+int store_app_list(struct store *s, store_app_cb cb, void *arg, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT " APP_COLUMNS " FROM applications ORDER BY id", -1, &st,
+                           NULL) != SQLITE_OK)
+        return store_sql_error(s, e, "cannot list applications");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_app a;
+        row_to_app(st, &a);
+        if (cb(&a, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_sql_error(s, e, "cannot list applications");
+    return 0;
+}
+
+static int audit_membership(struct store *s, const char *action, const char *app_id,
+                            int64_t cert_id, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    char subject[200] = "";
+    if (sqlite3_prepare_v2(s->db, "SELECT sha256 FROM certificates WHERE id = ?", -1, &st, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, cert_id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            snprintf(subject, sizeof subject, "%s %s", app_id,
+                     (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    return store_audit(s, action, subject, e);
 }
 
 int store_app_trust(struct store *s, const char *app_id, int64_t cert_id, int *added,
@@ -33,33 +134,66 @@ int store_app_trust(struct store *s, const char *app_id, int64_t cert_id, int *a
     struct store_app app;
     if (store_app_get(s, app_id, &app, e) != 0)
         return -1;
-    sqlite3_stmt *st = NULL;
-    if (!app.trust_list_defined) {
-        if (sqlite3_prepare_v2(s->db, "UPDATE applications SET trust_list_defined = 1 WHERE id = ?",
-                               -1, &st, NULL) != SQLITE_OK)
-            return store_sql_error(s, e, "cannot define trust list");
-        sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
-        int rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return store_sql_error(s, e, "cannot define trust list");
-    }
-    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO trust_list (app_id, cert_id) VALUES (?, ?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot add to trust list");
-    sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, cert_id);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot add to trust list");
+    if (!app.trust_list_defined &&
+        run(s, "UPDATE applications SET trust_list_defined = 1 WHERE id = ?1", app_id, NULL, 0, 0, e) != 0)
+        return -1;
+    if (run(s, "INSERT OR IGNORE INTO trust_list (app_id, cert_id) VALUES (?1, ?2)", app_id, NULL,
+            cert_id, 1, e) != 0)
+        return -1;
     *added = sqlite3_changes(s->db) > 0;
-    return 0;
+    return *added ? audit_membership(s, "trust", app_id, cert_id, e) : 0;
+}
+
+int store_app_untrust(struct store *s, const char *app_id, int64_t cert_id, int *removed,
+                      struct err *e)
+{
+    struct store_app app;
+    if (store_app_get(s, app_id, &app, e) != 0)
+        return -1;
+    if (run(s, "DELETE FROM trust_list WHERE app_id = ?1 AND cert_id = ?2", app_id, NULL, cert_id, 1,
+            e) != 0)
+        return -1;
+    *removed = sqlite3_changes(s->db) > 0;
+    return *removed ? audit_membership(s, "untrust", app_id, cert_id, e) : 0;
+}
+
+int store_app_set_defined(struct store *s, const char *app_id, int defined, struct err *e)
+{
+    struct store_app app;
+    if (store_app_get(s, app_id, &app, e) != 0)
+        return -1;
+    if (!defined && run(s, "DELETE FROM trust_list WHERE app_id = ?1", app_id, NULL, 0, 0, e) != 0)
+        return -1;
+    if (run(s, "UPDATE applications SET trust_list_defined = ?2 WHERE id = ?1", app_id, NULL, defined,
+            1, e) != 0)
+        return -1;
+    char subject[200];
+    snprintf(subject, sizeof subject, "%s %s", app_id, defined ? "defined" : "undefined");
+    return store_audit(s, "app trust-list", subject, e);
+}
+
+int store_app_set_crl_policy(struct store *s, const char *app_id, const char *policy, struct err *e)
+{
+    if (trustpolicy_parse(policy) < 0)
+        return err_set(e, ERR_USAGE, "--crl takes none, if-present or required, not '%s'", policy);
+    struct store_app app;
+    if (store_app_get(s, app_id, &app, e) != 0)
+        return -1;
+    if (run(s, "UPDATE applications SET crl_policy = ?2 WHERE id = ?1", app_id, policy, 0, 0, e) != 0)
+        return -1;
+    char subject[200];
+    snprintf(subject, sizeof subject, "%s crl %s", app_id, policy);
+    return store_audit(s, "app set", subject, e);
 }
 
 static const char MEMBERS_SQL[] =
     "SELECT " CERT_COLUMNS " FROM certificates c JOIN trust_list t ON t.cert_id = c.id "
     "WHERE t.app_id = ?1 ORDER BY c.label";
+static const char EFFECTIVE_LIST_SQL[] =
+    "SELECT " CERT_COLUMNS " FROM certificates c JOIN trust_list t ON t.cert_id = c.id "
+    "WHERE t.app_id = ?1 AND c.enabled = 1 ORDER BY c.label";
+static const char EFFECTIVE_ALL_SQL[] =
+    "SELECT " CERT_COLUMNS " FROM certificates c WHERE c.enabled = 1 AND c.is_ca = 1 ORDER BY c.label";
 
 int store_app_list_members(struct store *s, const char *app_id, store_cert_cb cb, void *arg,
                            struct err *e)
@@ -67,38 +201,62 @@ int store_app_list_members(struct store *s, const char *app_id, store_cert_cb cb
     return store_each_cert(s, MEMBERS_SQL, app_id, cb, arg, e);
 }
 
+int store_app_effective(struct store *s, const char *app_id, store_cert_cb cb, void *arg,
+                        struct err *e)
+{
+    struct store_app app;
+    if (store_app_get(s, app_id, &app, e) != 0)
+        return -1;
+    /* A defined list: its enabled members. No list: every enabled CA (DCM). */
+    if (app.trust_list_defined)
+        return store_each_cert(s, EFFECTIVE_LIST_SQL, app_id, cb, arg, e);
+    return store_each_cert(s, EFFECTIVE_ALL_SQL, NULL, cb, arg, e);
+}
+
+int store_cert_trusted_by(struct store *s, const struct store_cert *c, store_app_cb cb, void *arg,
+                          struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql =
+        "SELECT " APP_COLUMNS " FROM applications a WHERE "
+        "(a.trust_list_defined = 1 AND EXISTS (SELECT 1 FROM trust_list t WHERE t.app_id = a.id "
+        "  AND t.cert_id = ?1) AND ?2 = 1) "
+        "OR (a.trust_list_defined = 0 AND ?2 = 1 AND ?3 = 1) ORDER BY a.id";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_sql_error(s, e, "cannot read applications");
+    sqlite3_bind_int64(st, 1, c->id);
+    sqlite3_bind_int(st, 2, c->enabled);
+    sqlite3_bind_int(st, 3, c->is_ca);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_app a;
+        row_to_app(st, &a);
+        if (cb(&a, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_sql_error(s, e, "cannot read applications");
+    return 0;
+}
+
 struct anchor_load {
     X509_STORE *xs;
     int count;
-    int failed;
     struct store *s;
+    struct err *e;
 };
-
-static int load_der(struct anchor_load *ld, int64_t id)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(ld->s->db, "SELECT der FROM certificates WHERE id = ?", -1, &st, NULL) !=
-        SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int ok = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        const unsigned char *der = sqlite3_column_blob(st, 0);
-        int n = sqlite3_column_bytes(st, 0);
-        X509 *x = der ? d2i_X509(NULL, &der, n) : NULL;
-        if (x != NULL && X509_STORE_add_cert(ld->xs, x) == 1)
-            ok = 0;
-        X509_free(x);
-    }
-    sqlite3_finalize(st);
-    return ok;
-}
 
 static int add_anchor(const struct store_cert *c, void *arg)
 {
     struct anchor_load *ld = arg;
-    if (load_der(ld, c->id) != 0) {
-        ld->failed = 1;
+    X509 *x = store_cert_x509(ld->s, c->id, ld->e);
+    int ok = x != NULL && X509_STORE_add_cert(ld->xs, x) == 1;
+    X509_free(x);
+    if (!ok) {
+        ld->count = -1;
         return 1;
     }
     ld->count++;
@@ -113,20 +271,15 @@ int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **ou
     struct store_app app;
     if (store_app_get(s, app_id, &app, e) != 0)
         return -1;
-    struct anchor_load ld = { .xs = X509_STORE_new(), .s = s };
+    struct anchor_load ld = { .xs = X509_STORE_new(), .s = s, .e = e };
     if (ld.xs == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");
-    /* A defined list: its enabled members. No list: every enabled CA (DCM). */
-    const char *sql = app.trust_list_defined
-        ? "SELECT " CERT_COLUMNS " FROM certificates c JOIN trust_list t ON t.cert_id = c.id "
-          "WHERE t.app_id = ?1 AND c.enabled = 1"
-        : "SELECT " CERT_COLUMNS " FROM certificates c WHERE c.enabled = 1 AND c.is_ca = 1";
-    if (store_each_cert(s, sql, app.trust_list_defined ? app_id : NULL, add_anchor, &ld, e) != 0 ||
-        ld.failed) {
+    int policy = trustpolicy_parse(app.crl_policy);
+    if (store_app_effective(s, app_id, add_anchor, &ld, e) != 0 || ld.count < 0 ||
+        (policy != TRUST_CRL_NONE && store_crls_load(s, ld.xs, e) != 0)) {
         X509_STORE_free(ld.xs);
-        if (ld.failed)
-            return err_set(e, ERR_STORE, "trust store %s holds a certificate that cannot be read",
-                           s->path);
+        if (ld.count < 0 && e->code == ERR_NONE)
+            err_set(e, ERR_STORE, "trust store %s holds a certificate that cannot be read", s->path);
         return -1;
     }
     if (ld.count == 0) {
@@ -140,6 +293,10 @@ int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **ou
                        "trust store %s has no enabled CA certificate for application '%s' "
                        "(import one with 'trustd import')",
                        s->path, app_id);
+    }
+    if (trustpolicy_apply(ld.xs, policy < 0 ? TRUST_CRL_REQUIRED : (enum trust_crl_policy)policy) != 0) {
+        X509_STORE_free(ld.xs);
+        return err_set(e, ERR_INTERNAL, "cannot set the revocation policy");
     }
     *out = ld.xs;
     *count = ld.count;

@@ -74,23 +74,50 @@ static int find_by_prefix(struct store *s, const char *hex, struct store_cert *o
     return 0;
 }
 
+static int find_by_label(struct store *s, const char *label, struct store_cert *out, int *found,
+                         struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT " CERT_COLUMNS " FROM certificates c WHERE c.label = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_sql_error(s, e, "cannot look up certificate");
+    sqlite3_bind_text(st, 1, label, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    *found = rc == SQLITE_ROW;
+    if (*found)
+        store_row_to_cert(st, out);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_sql_error(s, e, "cannot look up certificate");
+    return 0;
+}
+
 int store_cert_find(struct store *s, const char *spec, struct store_cert *out, struct err *e)
 {
     char hex[65];
     int n = store_normalize_fingerprint(spec, hex);
-    if (n < 8)
-        return err_set(e, ERR_USAGE,
-                       "'%s' is not a SHA-256 fingerprint or a prefix of at least 8 hex digits", spec);
-    int count = 0;
-    char names[700];
-    if (find_by_prefix(s, hex, out, &count, names, sizeof names, e) != 0)
+    if (n >= 8) {
+        int count = 0;
+        char names[700];
+        if (find_by_prefix(s, hex, out, &count, names, sizeof names, e) != 0)
+            return -1;
+        if (count == 1)
+            return 0;
+        if (count > 1)
+            return err_set(e, ERR_USAGE, "%s is ambiguous: it matches %s%s", spec, names,
+                           count > 10 ? " and more" : "");
+    }
+    int found = 0;
+    if (find_by_label(s, spec, out, &found, e) != 0)
         return -1;
-    if (count == 0)
-        return err_set(e, ERR_STORE, "no certificate in trust store %s matches %s", s->path, spec);
-    if (count > 1)
-        return err_set(e, ERR_USAGE, "%s is ambiguous: it matches %s%s", spec, names,
-                       count > 10 ? " and more" : "");
-    return 0;
+    if (found)
+        return 0;
+    if (n >= 8)
+        return err_set(e, ERR_NOTFOUND, "no certificate in trust store %s matches %s", s->path, spec);
+    return err_set(e, ERR_NOTFOUND,
+                   "no certificate in trust store %s is labelled '%s', and it is not a SHA-256 "
+                   "fingerprint or a prefix of at least 8 hex digits",
+                   s->path, spec);
 }
 
 static int label_taken(struct store *s, const char *label, int *taken, struct err *e)
@@ -128,8 +155,8 @@ static int unique_label(struct store *s, X509 *cert, const char *hex, char *out,
     return err_set(e, ERR_STORE, "cannot find a free label for %s", base);
 }
 
-int store_cert_add(struct store *s, X509 *cert, int *added, struct store_cert *row,
-                   struct err *e)
+int store_cert_add(struct store *s, X509 *cert, const struct store_cert_opts *opts, int *added,
+                   struct store_cert *row, struct err *e)
 {
     *added = 0;
     char hex[CERTINFO_HEX_SHA256];
@@ -151,10 +178,18 @@ int store_cert_add(struct store *s, X509 *cert, int *added, struct store_cert *r
     if (certinfo_time(X509_get0_notBefore(cert), &c.not_before) != 0 ||
         certinfo_time(X509_get0_notAfter(cert), &c.not_after) != 0)
         return err_set(e, ERR_USAGE, "certificate %s has an unreadable validity period", hex);
-    c.is_ca = X509_check_ca(cert) != 0;
-    c.enabled = 1;
-    if (unique_label(s, cert, hex, c.label, sizeof c.label, e) != 0)
+    c.is_ca = certinfo_is_ca(cert);
+    c.enabled = !(opts && opts->disabled);
+    if (opts && opts->label) {
+        int taken = 0;
+        if (label_taken(s, opts->label, &taken, e) != 0)
+            return -1;
+        if (taken)
+            return err_set(e, ERR_USAGE, "the label '%s' is already in use", opts->label);
+        snprintf(c.label, sizeof c.label, "%s", opts->label);
+    } else if (unique_label(s, cert, hex, c.label, sizeof c.label, e) != 0) {
         return -1;
+    }
 
     unsigned char *der = NULL;
     int derlen = i2d_X509(cert, &der);
@@ -163,7 +198,7 @@ int store_cert_add(struct store *s, X509 *cert, int *added, struct store_cert *r
     sqlite3_stmt *st = NULL;
     const char *sql = "INSERT INTO certificates (der, sha256, label, subject, issuer, serial, "
                       "not_before, not_after, is_ca, enabled, imported_at) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)";
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
         OPENSSL_free(der);
         return store_sql_error(s, e, "cannot add certificate");
@@ -177,7 +212,8 @@ int store_cert_add(struct store *s, X509 *cert, int *added, struct store_cert *r
     sqlite3_bind_int64(st, 7, c.not_before);
     sqlite3_bind_int64(st, 8, c.not_after);
     sqlite3_bind_int(st, 9, c.is_ca);
-    sqlite3_bind_int64(st, 10, (sqlite3_int64)time(NULL));
+    sqlite3_bind_int(st, 10, c.enabled);
+    sqlite3_bind_int64(st, 11, (sqlite3_int64)time(NULL));
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     OPENSSL_free(der);
@@ -186,6 +222,120 @@ int store_cert_add(struct store *s, X509 *cert, int *added, struct store_cert *r
     c.id = sqlite3_last_insert_rowid(s->db);
     *row = c;
     *added = 1;
+    return store_audit(s, "import", c.sha256, e);
+}
+
+X509 *store_cert_x509(struct store *s, int64_t id, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT der FROM certificates WHERE id = ?", -1, &st, NULL) !=
+        SQLITE_OK) {
+        store_sql_error(s, e, "cannot read certificate");
+        return NULL;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    X509 *x = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *der = sqlite3_column_blob(st, 0);
+        int n = sqlite3_column_bytes(st, 0);
+        x = der ? d2i_X509(NULL, &der, n) : NULL;
+    }
+    sqlite3_finalize(st);
+    if (x == NULL)
+        err_set(e, ERR_STORE, "trust store %s holds a certificate that cannot be read", s->path);
+    return x;
+}
+
+/* Runs an UPDATE/DELETE with an id (?1) and an optional text (?2). */
+static int change(struct store *s, const char *sql, int64_t id, const char *text, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_sql_error(s, e, "cannot change the store");
+    sqlite3_bind_int64(st, 1, id);
+    if (text != NULL)
+        sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_sql_error(s, e, "cannot change the store");
+    return 0;
+}
+
+static int audit_cert(struct store *s, const char *action, int64_t id, struct err *e)
+{
+    char sha256[65] = "";
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT sha256 FROM certificates WHERE id = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return store_sql_error(s, e, "cannot read certificate");
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(sha256, sizeof sha256, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return store_audit(s, action, sha256, e);
+}
+
+int store_cert_set_enabled(struct store *s, int64_t id, int enabled, struct err *e)
+{
+    if (change(s, enabled ? "UPDATE certificates SET enabled = 1 WHERE id = ?1"
+                          : "UPDATE certificates SET enabled = 0 WHERE id = ?1",
+               id, NULL, e) != 0)
+        return -1;
+    return audit_cert(s, enabled ? "enable" : "disable", id, e);
+}
+
+int store_cert_set_label(struct store *s, int64_t id, const char *label, struct err *e)
+{
+    if (label[0] == '\0')
+        return err_set(e, ERR_USAGE, "a label cannot be empty");
+    int taken = 0;
+    if (label_taken(s, label, &taken, e) != 0)
+        return -1;
+    if (taken)
+        return err_set(e, ERR_USAGE, "the label '%s' is already in use", label);
+    if (change(s, "UPDATE certificates SET label = ?2 WHERE id = ?1", id, label, e) != 0)
+        return -1;
+    return audit_cert(s, "label", id, e);
+}
+
+static int count_lists(struct store *s, int64_t id, int *n, char *apps, size_t appslen, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT app_id FROM trust_list WHERE cert_id = ? ORDER BY app_id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_sql_error(s, e, "cannot read trust lists");
+    sqlite3_bind_int64(st, 1, id);
+    *n = 0;
+    size_t used = 0;
+    apps[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        (*n)++;
+        if (used < appslen) {
+            int w = snprintf(apps + used, appslen - used, "%s%s", used ? ", " : "",
+                             (const char *)sqlite3_column_text(st, 0));
+            used = w < 0 ? appslen : used + (size_t)w;
+        }
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int store_cert_remove(struct store *s, int64_t id, int force, struct err *e)
+{
+    int lists = 0;
+    char apps[400];
+    if (count_lists(s, id, &lists, apps, sizeof apps, e) != 0)
+        return -1;
+    if (lists > 0 && !force)
+        return err_set(e, ERR_USAGE,
+                       "the trust list of %s holds this certificate; untrust it first or use --force",
+                       apps);
+    if (audit_cert(s, "remove", id, e) != 0 ||
+        change(s, "DELETE FROM trust_list WHERE cert_id = ?1", id, NULL, e) != 0 ||
+        change(s, "DELETE FROM crls WHERE issuer_id = ?1", id, NULL, e) != 0 ||
+        change(s, "DELETE FROM certificates WHERE id = ?1", id, NULL, e) != 0)
+        return -1;
     return 0;
 }
 

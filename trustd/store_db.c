@@ -122,6 +122,7 @@ static int migrate(struct store *s, struct err *e)
 {
     if (store_exec(s, "BEGIN IMMEDIATE", e) != 0)
         return -1;
+    /* Another process may have migrated while we waited for the lock. */
     int version = 0;
     if (read_user_version(s, &version, e) != 0)
         goto fail;
@@ -152,65 +153,173 @@ fail:
     return -1;
 }
 
+/* Reads what a file is before anything is written to it: an SQLite file
+ * that is not a trust store, or a store from a newer program, is refused
+ * and left as it was. */
+static int validate(struct store *s, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        s->version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    int base = rc & 0xff;
+    if (base == SQLITE_NOTADB)
+        return err_set(e, ERR_STORE, "%s is not a trust store (not an SQLite database)", s->path);
+    if (base == SQLITE_CORRUPT)
+        return err_set(e, ERR_STORE, "trust store %s is damaged: %s", s->path, sqlite3_errmsg(s->db));
+    if (rc != SQLITE_ROW)
+        return store_sql_error(s, e, "cannot read schema version");
+    if (s->version > schema_migration_count)
+        return err_set(e, ERR_STORE,
+                       "trust store %s has schema version %d, newer than this program knows (%d)",
+                       s->path, s->version, schema_migration_count);
+    if (s->version == 0) {
+        int tables = -1;
+        if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            tables = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        if (tables != 0)
+            return err_set(e, ERR_STORE, "%s is not a trust store (an SQLite database of something else)",
+                           s->path);
+    }
+    return 0;
+}
+
+/* A quick structural check before writing, so a damaged store is never
+ * written to (the write could spread the damage). */
+static int quick_check(struct store *s, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK)
+        return err_set(e, ERR_STORE, "trust store %s is damaged: %s", s->path, sqlite3_errmsg(s->db));
+    int rc = sqlite3_step(st);
+    const unsigned char *t = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+    int ok = t != NULL && strcmp((const char *)t, "ok") == 0;
+    if (!ok)
+        err_set(e, ERR_STORE, "trust store %s is damaged: %s", s->path,
+                t ? (const char *)t : sqlite3_errmsg(s->db));
+    sqlite3_finalize(st);
+    return ok ? 0 : -1;
+}
+
 int store_open(const char *path, enum store_mode mode, struct store **out, struct err *e)
 {
     *out = NULL;
     struct stat sb;
-    if (mode == STORE_READ_ONLY && stat(path, &sb) != 0) {
-        if (errno == ENOENT)
-            return err_set(e, ERR_STORE,
-                           "trust store %s does not exist (import a CA with 'trustd import')", path);
+    int exists = stat(path, &sb) == 0;
+    if (!exists && errno != ENOENT)
         return err_set(e, ERR_STORE, "cannot read trust store %s: %s", path, strerror(errno));
-    }
-    if (mode == STORE_READ_WRITE && make_parent(path, e) != 0)
-        return -1;
-    if (mode == STORE_READ_WRITE && create_readable(path, e) != 0)
+    if (mode == STORE_READ_ONLY && !exists)
+        return err_set(e, ERR_STORE,
+                       "trust store %s does not exist (import a CA with 'trustd import')", path);
+    if (exists && !S_ISREG(sb.st_mode))
+        return err_set(e, ERR_STORE, "%s is not a trust store (not a regular file)", path);
+    if (mode == STORE_READ_WRITE && exists && access(path, R_OK | W_OK) != 0)
+        return err_set(e, ERR_STORE, "cannot write trust store %s: %s", path, strerror(errno));
+    if (mode == STORE_READ_WRITE && !exists &&
+        (make_parent(path, e) != 0 || create_readable(path, e) != 0))
         return -1;
     struct store *s = calloc(1, sizeof *s);
     if (s == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");
     snprintf(s->path, sizeof s->path, "%s", path);
-    int flags = mode == STORE_READ_ONLY ? SQLITE_OPEN_READONLY
-                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int flags = mode == STORE_READ_ONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         err_set(e, ERR_STORE, "cannot open trust store %s: %s", path,
                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
         store_close(s);
         return -1;
     }
-    sqlite3_busy_timeout(s->db, 5000);
+    /* Writers queue behind each other; readers never wait for a writer (WAL). */
+    sqlite3_busy_timeout(s->db, 30000);
     sqlite3_extended_result_codes(s->db, 1);
-    if (store_exec(s, "PRAGMA foreign_keys = ON", e) != 0)
+    if (validate(s, e) != 0 || store_exec(s, "PRAGMA foreign_keys = ON", e) != 0)
         goto fail;
-    if (mode == STORE_READ_WRITE) {
+    if (mode == STORE_READ_ONLY) {
+        if (s->version < schema_migration_count) {
+            err_set(e, ERR_STORE,
+                    "trust store %s has schema version %d and needs upgrading: run 'trustd check' as its owner",
+                    path, s->version);
+            goto fail;
+        }
+    } else {
+        if (s->version > 0 && quick_check(s, e) != 0)
+            goto fail;
         /* Keep the -wal and -shm files after close: a reader that cannot
          * write the folder (a user's ftpc on a root-owned system store) can
          * open a WAL database only when they already exist. */
         int persist = 1;
         sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-        if (store_exec(s, "PRAGMA journal_mode = WAL", e) != 0 || migrate(s, e) != 0)
+        if (store_exec(s, "PRAGMA journal_mode = WAL", e) != 0)
             goto fail;
-    } else {
-        if (read_user_version(s, &s->version, e) != 0)
+        if (s->version < schema_migration_count && migrate(s, e) != 0)
             goto fail;
-        if (s->version > schema_migration_count) {
-            err_set(e, ERR_STORE,
-                    "trust store %s has schema version %d, newer than this program knows (%d)",
-                    path, s->version, schema_migration_count);
-            goto fail;
-        }
-        if (s->version < schema_migration_count) {
-            err_set(e, ERR_STORE,
-                    "trust store %s has schema version %d and needs upgrading: run 'trustd list' as its owner",
-                    path, s->version);
-            goto fail;
-        }
     }
     *out = s;
     return 0;
 fail:
     store_close(s);
     return -1;
+}
+
+int store_check(struct store *s, char *report, size_t reportlen, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
+        return err_set(e, ERR_STORE, "trust store %s is damaged: %s", s->path, sqlite3_errmsg(s->db));
+    int rc, problems = 0;
+    size_t used = 0;
+    report[0] = '\0';
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        if (t != NULL && strcmp(t, "ok") == 0)
+            continue;
+        problems++;
+        if (used < reportlen) {
+            int w = snprintf(report + used, reportlen - used, "%s%s", used ? "; " : "", t ? t : "?");
+            used = w < 0 ? reportlen : used + (size_t)w;
+        }
+    }
+    int done = (rc & 0xff) == SQLITE_DONE;
+    if (!done && problems == 0)
+        snprintf(report, reportlen, "%s", sqlite3_errmsg(s->db));
+    sqlite3_finalize(st);
+    if (done && problems == 0 &&
+        sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            problems++;
+            snprintf(report, reportlen, "a trust list or CRL refers to a missing certificate");
+        }
+        sqlite3_finalize(st);
+    }
+    if (!done || problems > 0)
+        return err_set(e, ERR_STORE, "trust store %s is damaged: %s", s->path, report);
+    snprintf(report, reportlen, "ok");
+    return 0;
+}
+
+int store_backup(struct store *s, const char *dest, struct err *e)
+{
+    sqlite3 *out = NULL;
+    if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        err_set(e, ERR_LOCAL, "cannot create %s: %s", dest, out ? sqlite3_errmsg(out) : "out of memory");
+        sqlite3_close(out);
+        return -1;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(out, "main", s->db, "main");
+    int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+    if (b != NULL)
+        sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+        err_set(e, ERR_LOCAL, "cannot back up to %s: %s", dest, sqlite3_errmsg(out));
+        sqlite3_close(out);
+        return -1;
+    }
+    if (sqlite3_close(out) != SQLITE_OK)
+        return err_set(e, ERR_LOCAL, "cannot finish %s", dest);
+    return 0;
 }
 
 void store_close(struct store *s)

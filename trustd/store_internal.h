@@ -24,6 +24,9 @@ void store_row_to_cert(sqlite3_stmt *st, struct store_cert *c);
  * per row until it returns non-zero. */
 int store_each_cert(struct store *s, const char *sql, const char *param, store_cert_cb cb,
                     void *arg, struct err *e);
+/* Adds every CRL of the store to xs. */
+int store_crls_load(struct store *s, X509_STORE *xs, struct err *e);
+
 int store_sql_error(struct store *s, struct err *e, const char *what);
 int store_exec(struct store *s, const char *sql, struct err *e);
 

@@ -121,7 +121,7 @@ static void import_and_find(void)
     X509 *ca2 = make_cert("Example Root", 1, 2);
     int added = 0;
     struct store_cert row, again, found;
-    EXPECT_EQ_INT(store_cert_add(s, ca, &added, &row, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, ca, NULL, &added, &row, &e), 0);
     EXPECT_EQ_INT(added, 1);
     EXPECT_EQ_STR(row.label, "Example Root");
     EXPECT_EQ_INT(row.is_ca, 1);
@@ -129,12 +129,12 @@ static void import_and_find(void)
     EXPECT_EQ_STR(row.subject, "CN=Example Root");
 
     /* Duplicate: not added, the existing row returned. */
-    EXPECT_EQ_INT(store_cert_add(s, ca, &added, &again, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, ca, NULL, &added, &again, &e), 0);
     EXPECT_EQ_INT(added, 0);
     EXPECT_EQ_INT(again.id, row.id);
 
     /* Same CN, other certificate: the label is made unique. */
-    EXPECT_EQ_INT(store_cert_add(s, ca2, &added, &again, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, ca2, NULL, &added, &again, &e), 0);
     EXPECT_EQ_INT(added, 1);
     EXPECT_EQ_STR(again.label, "Example Root (2)");
 
@@ -196,9 +196,9 @@ static void trust_lists(void)
     X509 *a = make_cert("CA A", 1, 10), *b = make_cert("CA B", 1, 11), *leaf = make_cert("leaf", 0, 12);
     struct store_cert ra, rb, rl;
     int added;
-    EXPECT_EQ_INT(store_cert_add(s, a, &added, &ra, &e), 0);
-    EXPECT_EQ_INT(store_cert_add(s, b, &added, &rb, &e), 0);
-    EXPECT_EQ_INT(store_cert_add(s, leaf, &added, &rl, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, a, NULL, &added, &ra, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, b, NULL, &added, &rb, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, leaf, NULL, &added, &rl, &e), 0);
     EXPECT_EQ_INT(rl.is_ca, 0);
 
     /* No list defined: every enabled CA (not the leaf). */
@@ -258,37 +258,37 @@ static void parse_files(void)
     size_t n = to_pem(a, pem, sizeof pem);
     n += to_pem(b, pem + n, sizeof pem - n);
 
-    EXPECT_EQ_INT(import_parse((unsigned char *)pem, n, "two.pem", &certs, &e), 0);
+    EXPECT_EQ_INT(import_parse((unsigned char *)pem, n, "two.pem", NULL, &certs, &e), 0);
     EXPECT_EQ_INT(sk_X509_num(certs), 2);
     sk_X509_pop_free(certs, X509_free);
 
     unsigned char *der = NULL;
     int dlen = i2d_X509(a, &der);
-    EXPECT_EQ_INT(import_parse(der, (size_t)dlen, "one.der", &certs, &e), 0);
+    EXPECT_EQ_INT(import_parse(der, (size_t)dlen, "one.der", NULL, &certs, &e), 0);
     EXPECT_EQ_INT(sk_X509_num(certs), 1);
     sk_X509_pop_free(certs, X509_free);
     /* DER with trailing bytes is not a certificate file. */
     unsigned char *longer = malloc((size_t)dlen + 3);
     memcpy(longer, der, (size_t)dlen);
     memcpy(longer + dlen, "xyz", 3);
-    EXPECT_EQ_INT(import_parse(longer, (size_t)dlen + 3, "junk.der", &certs, &e), -1);
+    EXPECT_EQ_INT(import_parse(longer, (size_t)dlen + 3, "junk.der", NULL, &certs, &e), -1);
     free(longer);
     OPENSSL_free(der);
 
-    EXPECT_EQ_INT(import_parse((const unsigned char *)"hello", 5, "hello.txt", &certs, &e), -1);
+    EXPECT_EQ_INT(import_parse((const unsigned char *)"hello", 5, "hello.txt", NULL, &certs, &e), -1);
     EXPECT_CONTAINS(e.msg, "hello.txt");
-    EXPECT_EQ_INT(import_parse((const unsigned char *)"", 0, "empty.pem", &certs, &e), -1);
+    EXPECT_EQ_INT(import_parse((const unsigned char *)"", 0, "empty.pem", NULL, &certs, &e), -1);
     EXPECT_CONTAINS(e.msg, "empty");
 
     /* A key in the bundle is named, with its position. */
     const char key[] = "-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n";
     memcpy(pem + n, key, sizeof key - 1);
-    EXPECT_EQ_INT(import_parse((unsigned char *)pem, n + sizeof key - 1, "mixed.pem", &certs, &e), -1);
+    EXPECT_EQ_INT(import_parse((unsigned char *)pem, n + sizeof key - 1, "mixed.pem", NULL, &certs, &e), -1);
     EXPECT_CONTAINS(e.msg, "mixed.pem: PEM block 3 is a PRIVATE KEY");
 
     /* A damaged base64 body. */
     const char bad[] = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
-    EXPECT_EQ_INT(import_parse((const unsigned char *)bad, sizeof bad - 1, "bad.pem", &certs, &e), -1);
+    EXPECT_EQ_INT(import_parse((const unsigned char *)bad, sizeof bad - 1, "bad.pem", NULL, &certs, &e), -1);
     EXPECT_CONTAINS(e.msg, "bad.pem");
     X509_free(a);
     X509_free(b);

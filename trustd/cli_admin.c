@@ -1,0 +1,317 @@
+/* cli_admin: revocation lists, the audit trail, check and backup. */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "certinfo.h"
+#include "cli_internal.h"
+#include "import.h"
+#include "json.h"
+
+/* One or more CRLs from PEM, or one DER CRL. */
+static int parse_crls(const unsigned char *data, size_t len, const char *name,
+                      STACK_OF(X509_CRL) **out, struct err *e)
+{
+    STACK_OF(X509_CRL) *crls = sk_X509_CRL_new_null();
+    if (crls == NULL)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    int rc = 0;
+    if (import_looks_like_pem(data, len)) {
+        BIO *b = BIO_new_mem_buf(data, (int)len);
+        X509_CRL *crl;
+        while (b && (crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) != NULL)
+            if (!sk_X509_CRL_push(crls, crl))
+                X509_CRL_free(crl);
+        unsigned long code = ERR_peek_last_error();
+        if (sk_X509_CRL_num(crls) == 0 || (code && ERR_GET_REASON(code) != PEM_R_NO_START_LINE))
+            rc = err_set(e, ERR_LOCAL, "%s: not a valid PEM CRL file", name);
+        BIO_free(b);
+    } else {
+        const unsigned char *p = data;
+        X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
+        if (crl == NULL || p != data + len || !sk_X509_CRL_push(crls, crl)) {
+            X509_CRL_free(crl);
+            rc = err_set(e, ERR_LOCAL, "%s: not a CRL (PEM or DER expected)", name);
+        }
+    }
+    ERR_clear_error();
+    if (rc != 0) {
+        sk_X509_CRL_pop_free(crls, X509_CRL_free);
+        return -1;
+    }
+    *out = crls;
+    return 0;
+}
+
+struct crl_import {
+    STACK_OF(X509_CRL) *crls;
+    const char *name;
+    struct err *e;
+};
+
+static int run_crl_import(struct cli *c, void *arg)
+{
+    struct crl_import *ci = arg;
+    for (int i = 0; i < sk_X509_CRL_num(ci->crls); i++) {
+        struct store_crl row;
+        int added = 0;
+        if (store_crl_add(c->s, sk_X509_CRL_value(ci->crls, i), &added, &row, ci->e) != 0)
+            return err_prefix(ci->e, "%s: CRL %d", ci->name, i + 1);
+        printf("%s  %s  from %s, %d revoked\n", added ? "imported" : "already present", row.sha256,
+               row.issuer, row.entries);
+    }
+    return 0;
+}
+
+int cmd_crl_import(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    int npos = 0;
+    if (cli_options(c->argc, c->argv, NULL, pos, &npos, e) != 0)
+        return -1;
+    if (npos != 1)
+        return err_set(e, ERR_USAGE, "usage: crl import FILE");
+    unsigned char *data = NULL;
+    size_t len = 0;
+    if (import_read_file(pos[0], &data, &len, e) != 0)
+        return -1;
+    struct crl_import ci = { .name = pos[0], .e = e };
+    int rc = len == 0 ? err_set(e, ERR_LOCAL, "%s: file is empty", pos[0])
+                      : parse_crls(data, len, pos[0], &ci.crls, e);
+    free(data);
+    if (rc != 0)
+        return -1;
+    rc = cli_transaction(c, run_crl_import, &ci, e);
+    sk_X509_CRL_pop_free(ci.crls, X509_CRL_free);
+    return rc;
+}
+
+struct crl_print {
+    int json;
+    struct jw jw;
+};
+
+static int print_crl(const struct store_crl *crl, void *arg)
+{
+    struct crl_print *p = arg;
+    char t[40];
+    if (p->json) {
+        jw_begin_object(&p->jw);
+        jw_kv_string(&p->jw, "sha256", crl->sha256);
+        jw_kv_string(&p->jw, "issuer", crl->issuer);
+        certinfo_format_iso(crl->this_update, t, sizeof t);
+        jw_kv_string(&p->jw, "this_update", t);
+        if (crl->next_update) {
+            certinfo_format_iso(crl->next_update, t, sizeof t);
+            jw_kv_string(&p->jw, "next_update", t);
+        } else {
+            jw_key(&p->jw, "next_update");
+            jw_null(&p->jw);
+        }
+        jw_kv_int(&p->jw, "revoked", crl->entries);
+        jw_end_object(&p->jw);
+        return 0;
+    }
+    printf("%s  %s  %d revoked  next update ", crl->sha256, crl->issuer, crl->entries);
+    if (crl->next_update)
+        cli_print_time(stdout, crl->next_update);
+    else
+        printf("(none)");
+    printf("%s\n", crl->next_update && crl->next_update < (int64_t)time(NULL) ? "  (stale)" : "");
+    return 0;
+}
+
+int cmd_crl_list(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    int npos = 0;
+    struct crl_print p = { 0 };
+    const struct opt opts[] = {
+        { "--json", OPT_FLAG, &p.json, NULL },
+        { NULL, OPT_FLAG, NULL, NULL },
+    };
+    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+        return -1;
+    if (npos != 0)
+        return err_set(e, ERR_USAGE, "usage: crl list [--json]");
+    if (p.json) {
+        jw_init(&p.jw, stdout);
+        jw_begin_array(&p.jw);
+    }
+    if (store_crl_list(c->s, print_crl, &p, e) != 0)
+        return -1;
+    if (p.json) {
+        jw_end_array(&p.jw);
+        jw_finish(&p.jw);
+    }
+    return 0;
+}
+
+struct crl_remove {
+    const char *spec;
+    struct err *e;
+};
+
+static int run_crl_remove(struct cli *c, void *arg)
+{
+    struct crl_remove *r = arg;
+    struct store_crl crl;
+    if (store_crl_find(c->s, r->spec, &crl, r->e) != 0 || store_crl_remove(c->s, crl.id, r->e) != 0)
+        return -1;
+    printf("removed  %s  %s\n", crl.sha256, crl.issuer);
+    return 0;
+}
+
+int cmd_crl_remove(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    int npos = 0;
+    if (cli_options(c->argc, c->argv, NULL, pos, &npos, e) != 0)
+        return -1;
+    if (npos != 1)
+        return err_set(e, ERR_USAGE, "usage: crl remove CRL (its SHA-256 or 8+ hex digits of it)");
+    struct crl_remove r = { pos[0], e };
+    return cli_transaction(c, run_crl_remove, &r, e);
+}
+
+/* --since: Unix seconds, YYYY-MM-DD[THH:MM[:SS]] (UTC), or Nd / Nh / Nm ago. */
+static int parse_since(const char *s, int64_t *out, struct err *e)
+{
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    if (end != s && *end == '\0' && v >= 0) {
+        *out = v;
+        return 0;
+    }
+    if (end != s && v >= 0 && end[1] == '\0' && (*end == 'd' || *end == 'h' || *end == 'm')) {
+        long long unit = *end == 'd' ? 86400 : *end == 'h' ? 3600 : 60;
+        *out = (int64_t)time(NULL) - v * unit;
+        return 0;
+    }
+    static const char *formats[] = { "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
+                                     "%Y-%m-%d" };
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        struct tm tm;
+        memset(&tm, 0, sizeof tm);
+        const char *rest = strptime(s, formats[i], &tm);
+        if (rest != NULL && (*rest == '\0' || strcmp(rest, "Z") == 0)) {
+            *out = (int64_t)timegm(&tm);
+            return 0;
+        }
+    }
+    return err_set(e, ERR_USAGE, "--since takes a date (2026-11-28, 2026-11-28T10:00), Unix seconds or 7d/12h/30m, not '%s'", s);
+}
+
+struct audit_print {
+    int json;
+    struct jw jw;
+};
+
+static int print_audit(const struct store_audit_entry *a, void *arg)
+{
+    struct audit_print *p = arg;
+    char t[40];
+    certinfo_format_iso(a->time, t, sizeof t);
+    if (p->json) {
+        jw_begin_object(&p->jw);
+        jw_kv_int(&p->jw, "id", a->id);
+        jw_kv_string(&p->jw, "time", t);
+        jw_kv_int(&p->jw, "uid", a->uid);
+        jw_kv_string(&p->jw, "user", a->user);
+        jw_kv_string(&p->jw, "action", a->action);
+        jw_kv_string(&p->jw, "subject", a->subject);
+        jw_end_object(&p->jw);
+        return 0;
+    }
+    printf("%s  %s(%lld)  %s  %s\n", t, a->user, (long long)a->uid, a->action, a->subject);
+    return 0;
+}
+
+int cmd_audit(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    int npos = 0;
+    const char *since = NULL;
+    struct audit_print p = { 0 };
+    const struct opt opts[] = {
+        { "--since", OPT_VALUE, NULL, &since },
+        { "--json", OPT_FLAG, &p.json, NULL },
+        { NULL, OPT_FLAG, NULL, NULL },
+    };
+    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+        return -1;
+    if (npos != 0)
+        return err_set(e, ERR_USAGE, "usage: audit [--since T] [--json]");
+    int64_t from = 0;
+    if (since != NULL && parse_since(since, &from, e) != 0)
+        return -1;
+    if (p.json) {
+        jw_init(&p.jw, stdout);
+        jw_begin_array(&p.jw);
+    }
+    if (store_audit_list(c->s, from, print_audit, &p, e) != 0)
+        return -1;
+    if (p.json) {
+        jw_end_array(&p.jw);
+        jw_finish(&p.jw);
+    }
+    return 0;
+}
+
+int cmd_check(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    int npos = 0;
+    if (cli_options(c->argc, c->argv, NULL, pos, &npos, e) != 0)
+        return -1;
+    if (npos != 0)
+        return err_set(e, ERR_USAGE, "usage: check");
+    char report[1024];
+    if (store_check(c->s, report, sizeof report, e) != 0)
+        return -1;
+    printf("%s: ok (schema version %d of %d)\n", c->path, store_schema_version(c->s),
+           store_schema_latest());
+    return 0;
+}
+
+int cmd_backup(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    int npos = 0, force = 0;
+    const struct opt opts[] = {
+        { "--force", OPT_FLAG, &force, NULL },
+        { NULL, OPT_FLAG, NULL, NULL },
+    };
+    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+        return -1;
+    if (npos != 1)
+        return err_set(e, ERR_USAGE, "usage: backup FILE [--force]");
+    struct stat sb;
+    if (stat(pos[0], &sb) == 0 && !force)
+        return err_set(e, ERR_USAGE, "%s exists (use --force to replace it)", pos[0]);
+    /* Into a new file beside the target, renamed when complete. */
+    char tmp[PATH_MAX], copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", pos[0]);
+    if (snprintf(tmp, sizeof tmp, "%s/.trustd-backup-%ld", dirname(copy), (long)getpid()) >= (int)sizeof tmp)
+        return err_set(e, ERR_LOCAL, "path too long: %s", pos[0]);
+    unlink(tmp);
+    if (store_backup(c->s, tmp, e) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    if (chmod(tmp, 0644) != 0 || rename(tmp, pos[0]) != 0) {
+        int saved = errno;
+        unlink(tmp);
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", pos[0], strerror(saved));
+    }
+    printf("backed up %s to %s\n", c->path, pos[0]);
+    return 0;
+}

@@ -1,0 +1,85 @@
+/* cli_internal: what the trustd command files share. */
+#ifndef TRUSTD_CLI_INTERNAL_H
+#define TRUSTD_CLI_INTERNAL_H
+
+#include <stdio.h>
+
+#include "err.h"
+#include "trustd/store.h"
+
+#define CLI_MAX_POS 64
+
+enum opt_kind { OPT_FLAG, OPT_VALUE };
+
+struct opt {
+    const char *name;   /* "--json" */
+    enum opt_kind kind;
+    int *flag;          /* OPT_FLAG: set to 1 */
+    const char **value; /* OPT_VALUE */
+};
+
+/* Splits argv into options (anywhere, "--name value" or "--name=value") and
+ * positional words. "-" is positional; "--" ends options. */
+int cli_options(int argc, char **argv, const struct opt *opts, char **pos, int *npos,
+                struct err *e);
+
+/* Everything a command needs. */
+struct cli {
+    struct store *s;
+    const char *path;   /* the store's path */
+    int argc;           /* the command's words after its name */
+    char **argv;
+};
+
+/* Runs fn inside one transaction: all of it is kept, or none. */
+int cli_transaction(struct cli *c, int (*fn)(struct cli *, void *), void *arg, struct err *e);
+
+/* Output helpers. */
+void cli_print_time(FILE *f, int64_t t);
+
+/* Writes data to path through a temporary file renamed into place; an
+ * existing path is replaced only with force. path "-" is standard output. */
+int cli_write_file(const char *path, const void *data, size_t len, int force, struct err *e);
+
+/* Reads a password for name: from --pass-file, --pass-env, or the terminal. */
+int cli_password(const char *pass_file, const char *pass_env, const char *name, char *out,
+                 size_t outlen, struct err *e);
+
+/* The commands. */
+int cmd_import(struct cli *c, struct err *e);
+int cmd_list(struct cli *c, struct err *e);
+int cmd_show(struct cli *c, struct err *e);
+int cmd_export(struct cli *c, struct err *e);
+int cmd_enable(struct cli *c, struct err *e);
+int cmd_disable(struct cli *c, struct err *e);
+int cmd_label(struct cli *c, struct err *e);
+int cmd_remove(struct cli *c, struct err *e);
+int cmd_app_add(struct cli *c, struct err *e);
+int cmd_app_remove(struct cli *c, struct err *e);
+int cmd_app_list(struct cli *c, struct err *e);
+int cmd_app_show(struct cli *c, struct err *e);
+int cmd_app_trust(struct cli *c, struct err *e);
+int cmd_app_untrust(struct cli *c, struct err *e);
+int cmd_app_trust_list(struct cli *c, struct err *e);
+int cmd_app_set(struct cli *c, struct err *e);
+int cmd_verify(struct cli *c, struct err *e);
+int cmd_probe(struct cli *c, struct err *e);
+int cmd_crl_import(struct cli *c, struct err *e);
+int cmd_crl_list(struct cli *c, struct err *e);
+int cmd_crl_remove(struct cli *c, struct err *e);
+int cmd_audit(struct cli *c, struct err *e);
+int cmd_check(struct cli *c, struct err *e);
+int cmd_backup(struct cli *c, struct err *e);
+
+/* Adds certificates to the store in the caller's transaction, with the
+ * import rules (CA only unless allow_leaf; warnings for validity). */
+struct import_rules {
+    const char *label;
+    int disabled;
+    int allow_leaf;
+    int count_added;
+};
+int cli_import_certs(struct cli *c, STACK_OF(X509) *certs, const char *name,
+                     struct import_rules *r, struct err *e);
+
+#endif

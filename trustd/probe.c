@@ -1,0 +1,117 @@
+/* probe: connect, start TLS, keep the presented chain, hang up. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "buf.h"
+#include "fdio.h"
+#include "net.h"
+#include "probe.h"
+#include "reply.h"
+
+/* Reads one FTP reply from a clear connection. */
+static int read_reply(int fd, struct buf *in, struct ftp_reply *r, const char *host, struct err *e)
+{
+    for (;;) {
+        size_t used = 0;
+        const char *why = NULL;
+        enum ftp_parse p = ftp_reply_parse(in->data ? in->data : "", in->len, r, &used, &why);
+        if (p == FTP_PARSE_OK) {
+            buf_consume(in, used);
+            return 0;
+        }
+        if (p == FTP_PARSE_BAD)
+            return err_set(e, ERR_CONNECT, "%s sent a malformed reply: %s", host, why);
+        char tmp[2048];
+        ssize_t n = read(fd, tmp, sizeof tmp);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return err_set(e, ERR_CONNECT, "%s closed the connection or timed out", host);
+        if (buf_append(in, tmp, (size_t)n) != 0)
+            return err_set(e, ERR_CONNECT, "%s sent an over-long reply", host);
+    }
+}
+
+static int start_explicit(int fd, const char *host, struct err *e)
+{
+    struct buf in;
+    buf_init(&in, FTP_REPLY_MAX + FTP_REPLY_LINE_MAX);
+    struct ftp_reply *r = malloc(sizeof *r);
+    int rc = r == NULL ? err_set(e, ERR_INTERNAL, "out of memory") : 0;
+    while (rc == 0 && (rc = read_reply(fd, &in, r, host, e)) == 0 && r->code == 120) {
+    }
+    if (rc == 0 && r->code != 220)
+        rc = err_set(e, ERR_CONNECT, "%s is not ready: %d %s", host, r->code, r->text);
+    const char *auth[] = { "AUTH TLS\r\n", "AUTH SSL\r\n" };
+    for (int i = 0; rc == 0 && i < 2; i++) {
+        if (fd_write_all(fd, auth[i], strlen(auth[i])) != 0)
+            rc = err_set(e, ERR_CONNECT, "lost the connection to %s", host);
+        else if ((rc = read_reply(fd, &in, r, host, e)) == 0) {
+            if (r->code == 234 || r->code == 334)
+                break;
+            if (r->code != 504 || i == 1)
+                rc = err_set(e, ERR_TLS, "%s refused AUTH TLS: %d %s", host, r->code, r->text);
+        }
+    }
+    if (rc == 0 && in.len > 0)
+        rc = err_set(e, ERR_TLS, "%s sent data before the TLS handshake", host);
+    free(r);
+    buf_free(&in);
+    return rc;
+}
+
+int probe_chain(const char *host, unsigned port, int implicit, int timeout_ms,
+                STACK_OF(X509) **chain, char *tls_info, size_t tls_info_len, struct err *e)
+{
+    *chain = NULL;
+    int fd = net_connect_host(host, port, timeout_ms, NULL, e);
+    if (fd < 0)
+        return -1;
+    if (!implicit && start_explicit(fd, host, e) != 0) {
+        close(fd);
+        return -1;
+    }
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL *ssl = ctx ? SSL_new(ctx) : NULL;
+    int rc = -1;
+    if (ssl == NULL) {
+        err_set(e, ERR_INTERNAL, "cannot create a TLS connection");
+        goto out;
+    }
+    /* Verification is done afterwards, with the application's trust list;
+     * here we only want to see what the server presents. */
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL);
+    SSL_set_fd(ssl, fd);
+    if (!net_is_ip_literal(host))
+        SSL_set_tlsext_host_name(ssl, host);
+    ERR_clear_error();
+    if (SSL_connect(ssl) != 1) {
+        char why[256] = "connection closed";
+        unsigned long code = ERR_get_error();
+        if (code)
+            ERR_error_string_n(code, why, sizeof why);
+        err_set(e, ERR_TLS, "TLS handshake with %s failed: %s", host, why);
+        goto out;
+    }
+    STACK_OF(X509) *peer = SSL_get_peer_cert_chain(ssl);
+    if (peer == NULL || sk_X509_num(peer) == 0) {
+        err_set(e, ERR_TLS, "%s presented no certificate", host);
+        goto out;
+    }
+    *chain = X509_chain_up_ref(peer);
+    snprintf(tls_info, tls_info_len, "%s, %s", SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+    (void)SSL_shutdown(ssl);
+    rc = *chain ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
+out:
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    ERR_clear_error();
+    close(fd);
+    return rc;
+}

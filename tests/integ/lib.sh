@@ -61,3 +61,47 @@ expect_no_password() {
     expect_not_in "$T/out" "$FTP_PASSWORD"
     expect_not_in "$T/err" "$FTP_PASSWORD"
 }
+
+# A JSON check: python3 reads the document on stdin and evaluates an
+# expression over it as d; the test fails when it is false.
+json_check() { # file expression
+    python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2" || { cat "$1" >&2; fail "JSON check failed: $2"; }
+}
+
+# Everything a store holds, for before/after comparisons.
+store_dump() { # store file
+    sqlite3 "$1" .dump
+}
+
+# A self-signed CA whose validity lies in the past (openssl ca can set dates).
+make_expired_ca() { # name cn
+    local d="$T/ca-$1"
+    mkdir -p "$d"
+    : > "$d/index.txt"
+    echo 01 > "$d/serial"
+    cat > "$d/ca.cnf" <<CNF
+[ ca ]
+default_ca = x
+[ x ]
+dir = $d
+database = \$dir/index.txt
+serial = \$dir/serial
+new_certs_dir = \$dir
+default_md = sha256
+policy = any
+x509_extensions = v3
+copy_extensions = none
+unique_subject = no
+[ any ]
+commonName = supplied
+[ v3 ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+CNF
+    openssl req -new -newkey rsa:2048 -nodes -subj "/CN=$2" -keyout "$d/key.pem" -out "$d/req.pem" 2>/dev/null
+    openssl ca -batch -config "$d/ca.cnf" -selfsign -keyfile "$d/key.pem" -in "$d/req.pem" \
+        -startdate 20200101000000Z -enddate 20200201000000Z -out "$T/$1.pem" >/dev/null 2>&1
+    openssl x509 -in "$T/$1.pem" -out "$T/$1.pem"
+}

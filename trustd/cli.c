@@ -256,10 +256,11 @@ int trustd_main(int argc, char **argv)
     i += cmd->word2 ? 2 : 1;
     struct cli c = { .path = store_path_resolve(store_opt), .argc = argc - i, .argv = argv + i };
     enum access_mode mode = cmd->mode;
-    /* probe writes only when asked to import; check upgrades a store its owner can write. */
+    /* probe writes only when asked to import; check creates a missing store
+     * and upgrades one its owner can write. */
     if (cmd->fn == cmd_probe && has_word(c.argc, c.argv, "--import-root"))
         mode = WRITES;
-    if (cmd->fn == cmd_check && access(c.path, W_OK) == 0)
+    if (cmd->fn == cmd_check && (access(c.path, W_OK) == 0 || errno == ENOENT))
         mode = WRITES;
     int rc = store_open(c.path, mode == WRITES ? STORE_READ_WRITE : STORE_READ_ONLY, &c.s, &e);
     if (rc == 0)

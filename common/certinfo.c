@@ -49,13 +49,18 @@ int certinfo_sha256_hex(X509 *cert, char out[CERTINFO_HEX_SHA256])
     unsigned int n = 0;
     if (!X509_digest(cert, EVP_sha256(), md, &n) || n != 32)
         return -1;
+    certinfo_hex32(md, out);
+    return 0;
+}
+
+void certinfo_hex32(const unsigned char md[32], char out[CERTINFO_HEX_SHA256])
+{
     static const char hex[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
+    for (unsigned i = 0; i < 32; i++) {
         out[2 * i] = hex[md[i] >> 4];
         out[2 * i + 1] = hex[md[i] & 15];
     }
     out[64] = '\0';
-    return 0;
 }
 
 void certinfo_colon_form(const char hex[CERTINFO_HEX_SHA256], char out[CERTINFO_COLON_SHA256])

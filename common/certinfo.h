@@ -19,6 +19,9 @@ void certinfo_name(const X509_NAME *name, char *out, size_t outlen);
 /* The subject's common name, or "" when it has none. */
 void certinfo_cn(X509 *cert, char *out, size_t outlen);
 
+/* Lower-case hex of a 32-byte digest. */
+void certinfo_hex32(const unsigned char md[32], char out[CERTINFO_HEX_SHA256]);
+
 /* Lower-case hex SHA-256 of the DER encoding. */
 int certinfo_sha256_hex(X509 *cert, char out[CERTINFO_HEX_SHA256]);
 

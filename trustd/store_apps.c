@@ -15,6 +15,24 @@ static void row_to_app(sqlite3_stmt *st, struct store_app *a)
     snprintf(a->crl_policy, sizeof a->crl_policy, "%s", (const char *)sqlite3_column_text(st, 4));
 }
 
+/* Steps a prepared application query, calling cb per row; finalizes it. */
+static int each_app(struct store *s, sqlite3_stmt *st, store_app_cb cb, void *arg, struct err *e)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_app a;
+        row_to_app(st, &a);
+        if (cb(&a, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_sql_error(s, e, "cannot read applications");
+    return 0;
+}
+
 /* Runs a statement with ?1 = app_id (and ?2 = text or integer when given). */
 static int run(struct store *s, const char *sql, const char *app_id, const char *text, int64_t num,
                int use_num, struct err *e)
@@ -97,19 +115,7 @@ int store_app_list(struct store *s, store_app_cb cb, void *arg, struct err *e)
     if (sqlite3_prepare_v2(s->db, "SELECT " APP_COLUMNS " FROM applications ORDER BY id", -1, &st,
                            NULL) != SQLITE_OK)
         return store_sql_error(s, e, "cannot list applications");
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_app a;
-        row_to_app(st, &a);
-        if (cb(&a, arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot list applications");
-    return 0;
+    return each_app(s, st, cb, arg, e);
 }
 
 static int audit_membership(struct store *s, const char *action, const char *app_id,
@@ -227,19 +233,7 @@ int store_cert_trusted_by(struct store *s, const struct store_cert *c, store_app
     sqlite3_bind_int64(st, 1, c->id);
     sqlite3_bind_int(st, 2, c->enabled);
     sqlite3_bind_int(st, 3, c->is_ca);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_app a;
-        row_to_app(st, &a);
-        if (cb(&a, arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot read applications");
-    return 0;
+    return each_app(s, st, cb, arg, e);
 }
 
 struct anchor_load {

@@ -26,12 +26,7 @@ static int crl_sha256(X509_CRL *crl, char out[65])
     unsigned int n = 0;
     if (!X509_CRL_digest(crl, EVP_sha256(), md, &n) || n != 32)
         return -1;
-    static const char hex[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[64] = '\0';
+    certinfo_hex32(md, out);
     return 0;
 }
 

@@ -132,3 +132,84 @@ int net_connect_addr(const struct net_addr *addr, unsigned port, int timeout_ms,
     }
     return fd;
 }
+
+void net_keepalive(int fd)
+{
+    int one = 1, idle = 60, interval = 15, count = 4;
+    (void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+}
+
+int net_local_addr(int fd, struct net_addr *out)
+{
+    out->len = sizeof out->ss;
+    return getsockname(fd, (struct sockaddr *)&out->ss, &out->len) == 0 ? 0 : -1;
+}
+
+static unsigned addr_port(const struct net_addr *a)
+{
+    if (a->ss.ss_family == AF_INET)
+        return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
+    return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
+}
+
+int net_listen(const struct net_addr *addr, unsigned *port, struct err *e)
+{
+    struct net_addr a = *addr;
+    if (a.ss.ss_family == AF_INET)
+        ((struct sockaddr_in *)&a.ss)->sin_port = 0;
+    else
+        ((struct sockaddr_in6 *)&a.ss)->sin6_port = 0;
+    int fd = socket(a.ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return err_set(e, ERR_CONNECT, "cannot open a data socket: %s", strerror(errno));
+    if (bind(fd, (struct sockaddr *)&a.ss, a.len) != 0 || listen(fd, 1) != 0 ||
+        net_local_addr(fd, &a) != 0) {
+        int saved = errno;
+        close(fd);
+        return err_set(e, ERR_CONNECT, "cannot listen for a data connection: %s", strerror(saved));
+    }
+    *port = addr_port(&a);
+    return fd;
+}
+
+int net_same_host(const struct net_addr *a, const struct net_addr *b)
+{
+    if (a->ss.ss_family != b->ss.ss_family)
+        return 0;
+    if (a->ss.ss_family == AF_INET)
+        return memcmp(&((const struct sockaddr_in *)&a->ss)->sin_addr,
+                      &((const struct sockaddr_in *)&b->ss)->sin_addr, sizeof(struct in_addr)) == 0;
+    return memcmp(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr,
+                  &((const struct sockaddr_in6 *)&b->ss)->sin6_addr, sizeof(struct in6_addr)) == 0;
+}
+
+int net_accept_from(int lfd, const struct net_addr *want, int timeout_ms, struct err *e)
+{
+    struct pollfd p = { .fd = lfd, .events = POLLIN };
+    int r;
+    do {
+        r = poll(&p, 1, timeout_ms);
+    } while (r < 0 && errno == EINTR);
+    if (r == 0)
+        return err_set(e, ERR_CONNECT, "the server did not open the data connection (timed out)");
+    if (r < 0)
+        return err_set(e, ERR_CONNECT, "waiting for the data connection: %s", strerror(errno));
+    struct net_addr peer;
+    peer.len = sizeof peer.ss;
+    int fd = accept(lfd, (struct sockaddr *)&peer.ss, &peer.len);
+    if (fd < 0)
+        return err_set(e, ERR_CONNECT, "cannot accept the data connection: %s", strerror(errno));
+    if (!net_same_host(&peer, want)) {
+        char s[64];
+        net_addr_string(&peer, s, sizeof s);
+        close(fd);
+        return err_set(e, ERR_CONNECT, "refused a data connection from %s, which is not the server", s);
+    }
+    int one = 1;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    (void)net_set_timeouts(fd, timeout_ms);
+    return fd;
+}

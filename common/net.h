@@ -23,6 +23,22 @@ int net_connect_host(const char *host, unsigned port, int timeout_ms,
 int net_connect_addr(const struct net_addr *addr, unsigned port, int timeout_ms,
                      struct err *e);
 
+/* TCP keepalive probes after a minute of silence. */
+void net_keepalive(int fd);
+
+/* The local address of a connected socket. */
+int net_local_addr(int fd, struct net_addr *out);
+
+/* A listening socket on addr's IP at a free port; *port gets the port. */
+int net_listen(const struct net_addr *addr, unsigned *port, struct err *e);
+
+/* Waits up to timeout_ms for a connection on lfd; the peer must have the
+ * same IP address as want (a data connection from anywhere else is refused). */
+int net_accept_from(int lfd, const struct net_addr *want, int timeout_ms, struct err *e);
+
+/* 1 when a and b hold the same IP address (ports ignored). */
+int net_same_host(const struct net_addr *a, const struct net_addr *b);
+
 /* Sets SO_RCVTIMEO and SO_SNDTIMEO. */
 int net_set_timeouts(int fd, int timeout_ms);
 

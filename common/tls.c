@@ -125,6 +125,34 @@ static int proto_of(int v)
     return v == 13 ? TLS1_3_VERSION : TLS1_2_VERSION;
 }
 
+/* Cipher lists and the client certificate, each with an error that names it. */
+static int configure(SSL_CTX *s, const struct tls_w_config *cfg, struct err *e)
+{
+    char why[256];
+    if (cfg->ciphers && !SSL_CTX_set_cipher_list(s, cfg->ciphers)) {
+        openssl_reason(why, sizeof why);
+        return err_set(e, ERR_USAGE, "--ciphers '%s': %s", cfg->ciphers, why);
+    }
+    if (cfg->ciphersuites && !SSL_CTX_set_ciphersuites(s, cfg->ciphersuites)) {
+        openssl_reason(why, sizeof why);
+        return err_set(e, ERR_USAGE, "--ciphersuites '%s': %s", cfg->ciphersuites, why);
+    }
+    if (cfg->cert_file == NULL)
+        return 0;
+    const char *key = cfg->key_file ? cfg->key_file : cfg->cert_file;
+    if (SSL_CTX_use_certificate_chain_file(s, cfg->cert_file) != 1) {
+        openssl_reason(why, sizeof why);
+        return err_set(e, ERR_LOCAL, "cannot use client certificate %s: %s", cfg->cert_file, why);
+    }
+    if (SSL_CTX_use_PrivateKey_file(s, key, SSL_FILETYPE_PEM) != 1) {
+        openssl_reason(why, sizeof why);
+        return err_set(e, ERR_LOCAL, "cannot use client key %s: %s", key, why);
+    }
+    if (SSL_CTX_check_private_key(s) != 1)
+        return err_set(e, ERR_LOCAL, "client key %s does not match certificate %s", key, cfg->cert_file);
+    return 0;
+}
+
 struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_store_st *trust,
                                 struct err *e)
 {
@@ -151,6 +179,11 @@ struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_stor
         SSL_CTX_free(s);
         free(ctx);
         err_set(e, ERR_INTERNAL, "cannot set TLS protocol versions");
+        return NULL;
+    }
+    if (cfg != NULL && configure(s, cfg, e) != 0) {
+        SSL_CTX_free(s);
+        free(ctx);
         return NULL;
     }
     SSL_CTX_set_verify(s, SSL_VERIFY_PEER, verify_cb);

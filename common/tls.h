@@ -18,10 +18,16 @@ struct x509_store_st; /* OpenSSL's X509_STORE */
 struct tls_w_ctx;
 struct tls_w_conn;
 
-/* Protocol bounds: 0 means the default (minimum TLS 1.2, maximum: newest). */
+/* Protocol bounds (0: minimum TLS 1.2, maximum the newest), cipher lists
+ * (NULL: OpenSSL's defaults) and a client certificate for servers that ask
+ * for one (NULL: none). */
 struct tls_w_config {
-    int min_version; /* 12 or 13 */
-    int max_version; /* 12 or 13 */
+    int min_version;          /* 12 or 13 */
+    int max_version;          /* 12 or 13 */
+    const char *ciphers;      /* TLS 1.2, OpenSSL cipher list syntax */
+    const char *ciphersuites; /* TLS 1.3 */
+    const char *cert_file;    /* PEM, the chain may follow the certificate */
+    const char *key_file;     /* PEM; the certificate file when NULL */
 };
 
 /* Makes a client context that trusts exactly the CAs in trust, of which it

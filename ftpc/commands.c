@@ -1,170 +1,120 @@
-/* commands: subcommand table and handlers. */
-#include <libgen.h>
-#include <limits.h>
-#include <stdlib.h>
+/* commands: the subcommand table, dispatch and help. */
 #include <string.h>
 #include <strings.h>
 
 #include "commands.h"
-#include "prompt.h"
 
 struct command {
     const char *name;
-    int min_args, max_args;
-    int (*run)(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e);
+    const char *alias;      /* another name, or NULL */
+    int min_args, max_args; /* max -1: any number */
+    cmd_fn run;
     const char *usage;
+    const char *help;
 };
 
-/* The last part of a path, for a default file name on the other side. */
-static void base_name(const char *path, char *out, size_t outlen)
+static const struct command COMMANDS[] = {
+    { "open", NULL, 1, 2, cmd_open, "open HOST [PORT]", "connect with the --seccnn security (default: AUTH TLS)" },
+    { "secopen", "sopen", 1, 3, cmd_secopen, "secopen HOST [PORT] [ssl|implicit]", "connect securely: AUTH TLS (ssl, port 21) or TLS at connect (implicit, port 990)" },
+    { "user", NULL, 1, 2, cmd_user, "user NAME [PASSWORD]", "log in (password from the line, FTPC_PASSWORD, a prompt, or a pass line)" },
+    { "pass", NULL, 0, 1, cmd_pass, "pass [PASSWORD]", "send the password after user" },
+    { "acct", NULL, 1, 1, cmd_acct, "acct ACCOUNT", "send account information" },
+    { "close", "disconnect", 0, 0, cmd_close, "close", "log out and close the connection" },
+    { "quit", "bye", 0, 0, cmd_quit, "quit", "log out and end" },
+    { "reinitialize", "rein", 0, 0, cmd_rein, "reinitialize", "back to the state before login (REIN)" },
+    { "ccc", NULL, 0, 0, cmd_ccc, "ccc", "clear command channel: control connection back to clear text (warns)" },
+    { "secdata", "sdata", 0, 1, cmd_secdata, "secdata [c|p]", "show or set data protection: clear or private (PBSZ 0, PROT)" },
+    { "get", "recv", 1, 2, cmd_get, "get REMOTE [LOCAL]", "download (LOCAL - is standard output)" },
+    { "reget", NULL, 1, 2, cmd_reget, "reget REMOTE [LOCAL]", "resume a download from LOCAL.part or LOCAL (REST)" },
+    { "put", "send", 1, 2, cmd_put, "put LOCAL [REMOTE]", "upload (LOCAL - is standard input)" },
+    { "append", NULL, 1, 2, cmd_append, "append LOCAL [REMOTE]", "append to a remote file (APPE)" },
+    { "reput", NULL, 1, 2, cmd_reput, "reput LOCAL [REMOTE]", "resume an upload (REST and STOR, or APPE)" },
+    { "mget", NULL, 1, -1, cmd_mget, "mget PATTERN...", "download the remote files matching each pattern" },
+    { "mput", NULL, 1, -1, cmd_mput, "mput PATTERN...", "upload the local files matching each pattern" },
+    { "delete", NULL, 1, 1, cmd_delete, "delete REMOTE", "delete a remote file" },
+    { "mdelete", NULL, 1, -1, cmd_mdelete, "mdelete PATTERN...", "delete the remote files matching each pattern" },
+    { "rename", NULL, 2, 2, cmd_rename, "rename FROM TO", "rename a remote file" },
+    { "mkdir", NULL, 1, 1, cmd_mkdir, "mkdir DIR", "make a remote folder" },
+    { "rmdir", NULL, 1, 1, cmd_rmdir, "rmdir DIR", "remove a remote folder" },
+    { "size", NULL, 1, 1, cmd_size, "size REMOTE", "size of a remote file in bytes" },
+    { "modtime", NULL, 1, 1, cmd_modtime, "modtime REMOTE", "last modification time of a remote file" },
+    { "ls", "nlist", 0, 1, cmd_ls, "ls [PATH]", "list names (NLST)" },
+    { "dir", "list", 0, 1, cmd_dir, "dir [PATH]", "list in long form (LIST)" },
+    { "mlsd", NULL, 0, 1, cmd_mlsd, "mlsd [PATH]", "machine-readable listing (when the server has MLST)" },
+    { "mlst", NULL, 0, 1, cmd_mlst, "mlst [PATH]", "machine-readable facts of one entry" },
+    { "cd", "cwd", 1, 1, cmd_cd, "cd PATH", "change the remote folder" },
+    { "cdup", NULL, 0, 0, cmd_cdup, "cdup", "go to the remote parent folder" },
+    { "pwd", NULL, 0, 0, cmd_pwd, "pwd", "print the remote folder" },
+    { "lcd", NULL, 0, 1, cmd_lcd, "lcd [DIR]", "change the local folder (home without DIR)" },
+    { "lpwd", NULL, 0, 0, cmd_lpwd, "lpwd", "print the local folder" },
+    { "ascii", NULL, 0, 0, cmd_ascii, "ascii", "text transfers: line ends converted (TYPE A)" },
+    { "binary", "image", 0, 0, cmd_binary, "binary", "transfer files as they are (TYPE I, the default)" },
+    { "type", NULL, 0, 1, cmd_type, "type [ascii|binary]", "show or set the transfer type" },
+    { "passive", NULL, 0, 0, cmd_passive, "passive", "data connections from the client (EPSV, then PASV; default)" },
+    { "active", NULL, 0, 0, cmd_active, "active", "data connections from the server (EPRT, then PORT)" },
+    { "system", "syst", 0, 0, cmd_system, "system", "the server's system type" },
+    { "stat", NULL, 0, 1, cmd_stat, "stat [PATH]", "server status, or a listing over the control connection" },
+    { "feat", NULL, 0, 0, cmd_feat, "feat", "the server's features" },
+    { "noop", NULL, 0, 0, cmd_noop, "noop", "do nothing (keeps the connection alive)" },
+    { "quote", "literal", 1, -1, cmd_quote, "quote COMMAND [ARGS]", "send a raw command" },
+    { "site", NULL, 1, -1, cmd_site, "site ARGS", "send a SITE command" },
+    { "help", "?", 0, 1, cmd_help, "help [COMMAND]", "this list, or one subcommand" },
+    { "verbose", NULL, 0, 1, cmd_verbose, "verbose [on|off]", "show server replies and transfer summaries" },
+    { "debug", NULL, 0, 1, cmd_debug, "debug [on|off]", "protocol trace (the password shown as ****)" },
+};
+
+#define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static const struct command *find(const char *name)
 {
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    snprintf(out, outlen, "%s", basename(tmp));
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcasecmp(COMMANDS[i].name, name) == 0 ||
+            (COMMANDS[i].alias && strcasecmp(COMMANDS[i].alias, name) == 0))
+            return &COMMANDS[i];
+    return NULL;
 }
 
-static int do_user(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e)
+int commands_help(FILE *out, const char *name)
 {
-    (void)quit;
-    char pw[1024];
-    int rc;
-    if (argc >= 3) {
-        rc = session_login(s, argv[1], argv[2], e);
-        secret_wipe(argv[2], strlen(argv[2]));
-        return rc;
-    }
-    const char *env = getenv("FTPC_PASSWORD");
-    if (env != NULL) {
-        snprintf(pw, sizeof pw, "%s", env);
-    } else {
-        char prompt[300];
-        snprintf(prompt, sizeof prompt, "Password for %s: ", argv[1]);
-        if (prompt_password(prompt, pw, sizeof pw, e) != 0)
+    if (name != NULL) {
+        const struct command *c = find(name);
+        if (c == NULL)
             return -1;
+        fprintf(out, "%s\n    %s%s%s\n", c->usage, c->help, c->alias ? "; also " : "",
+                c->alias ? c->alias : "");
+        return 0;
     }
-    rc = session_login(s, argv[1], pw, e);
-    secret_wipe(pw, sizeof pw);
-    return rc;
-}
-
-static int do_get(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e)
-{
-    (void)quit;
-    char local[PATH_MAX];
-    if (argc >= 3)
-        snprintf(local, sizeof local, "%s", argv[2]);
-    else
-        base_name(argv[1], local, sizeof local);
-    return session_get(s, argv[1], local, e);
-}
-
-static int do_put(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e)
-{
-    (void)quit;
-    char remote[PATH_MAX];
-    if (argc >= 3)
-        snprintf(remote, sizeof remote, "%s", argv[2]);
-    else if (strcmp(argv[1], "-") == 0)
-        return err_set(e, ERR_USAGE, "put -: name the remote file");
-    else
-        base_name(argv[1], remote, sizeof remote);
-    return session_put(s, argv[1], remote, e);
-}
-
-static int do_ls(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e)
-{
-    (void)quit;
-    return session_list(s, "NLST", argc > 1 ? argv[1] : NULL, stdout, e);
-}
-
-static int do_dir(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e)
-{
-    (void)quit;
-    return session_list(s, "LIST", argc > 1 ? argv[1] : NULL, stdout, e);
-}
-
-static int do_cd(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e)
-{
-    (void)quit;
-    (void)argc;
-    return session_cd(s, argv[1], e);
-}
-
-static int do_pwd(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e)
-{
-    (void)quit;
-    (void)argc;
-    (void)argv;
-    return session_pwd(s, stdout, e);
-}
-
-static int do_binary(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e)
-{
-    (void)quit;
-    (void)argc;
-    (void)argv;
-    return session_set_type(s, 0, e);
-}
-
-static int do_ascii(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e)
-{
-    (void)quit;
-    (void)argc;
-    (void)argv;
-    return session_set_type(s, 1, e);
-}
-
-static int do_quit(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e)
-{
-    (void)argc;
-    (void)argv;
-    *quit = 1;
-    return session_quit(s, e);
-}
-
-static int do_help(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e)
-{
-    (void)s;
-    (void)argc;
-    (void)argv;
-    (void)quit;
-    (void)e;
-    commands_help(stdout);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-36s %s\n", COMMANDS[i].usage, COMMANDS[i].help);
     return 0;
 }
 
-static const struct command COMMANDS[] = {
-    { "user", 1, 2, do_user, "user NAME [PASSWORD]   log in (asks for the password when not given)" },
-    { "get", 1, 2, do_get, "get REMOTE [LOCAL]     download a file (LOCAL - is standard output)" },
-    { "recv", 1, 2, do_get, "recv REMOTE [LOCAL]    same as get" },
-    { "put", 1, 2, do_put, "put LOCAL [REMOTE]     upload a file (LOCAL - is standard input)" },
-    { "send", 1, 2, do_put, "send LOCAL [REMOTE]    same as put" },
-    { "ls", 0, 1, do_ls, "ls [PATH]              list names (NLST)" },
-    { "dir", 0, 1, do_dir, "dir [PATH]             list in long form (LIST)" },
-    { "cd", 1, 1, do_cd, "cd PATH                change the remote folder" },
-    { "pwd", 0, 0, do_pwd, "pwd                    print the remote folder" },
-    { "binary", 0, 0, do_binary, "binary                 transfer files as they are (TYPE I)" },
-    { "ascii", 0, 0, do_ascii, "ascii                  convert line ends (TYPE A)" },
-    { "quit", 0, 0, do_quit, "quit                   log out and end" },
-    { "bye", 0, 0, do_quit, "bye                    same as quit" },
-    { "help", 0, 1, do_help, "help                   this list" },
-};
-
-void commands_help(FILE *out)
+int commands_run(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
-    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
-        fprintf(out, "  %s\n", COMMANDS[i].usage);
+    const struct command *c = find(argv[0]);
+    if (c == NULL)
+        return err_set(e, ERR_USAGE, "unknown subcommand '%s' (try help)", argv[0]);
+    if (argc - 1 < c->min_args || (c->max_args >= 0 && argc - 1 > c->max_args))
+        return err_set(e, ERR_USAGE, "usage: %s", c->usage);
+    return c->run(cx, argc, argv, e);
 }
 
-int commands_run(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e)
+int cmd_join(int argc, char **argv, int from, char *out, size_t outlen)
 {
-    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++) {
-        const struct command *c = &COMMANDS[i];
-        if (strcasecmp(c->name, argv[0]) != 0)
-            continue;
-        if (argc - 1 < c->min_args || argc - 1 > c->max_args)
-            return err_set(e, ERR_USAGE, "usage: %s", c->usage);
-        return c->run(s, argc, argv, quit, e);
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = from; i < argc; i++) {
+        int w = snprintf(out + used, outlen - used, "%s%s", i > from ? " " : "", argv[i]);
+        if (w < 0 || (size_t)w >= outlen - used)
+            return -1;
+        used += (size_t)w;
     }
-    return err_set(e, ERR_USAGE, "unknown subcommand '%s' (try help)", argv[0]);
+    return 0;
+}
+
+int cmd_help(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
+{
+    if (commands_help(cx->out, argc > 1 ? argv[1] : NULL) != 0)
+        return err_set(e, ERR_USAGE, "no subcommand '%s' (try help)", argv[1]);
+    return 0;
 }

@@ -1,17 +1,79 @@
 /*
- * commands: the subcommands read in batch and interactive use, one table
- * from name to handler.
+ * commands: the subcommands of batch and interactive use (IBM i names and
+ * the usual Unix ones), one table from name to handler, with the usage
+ * line and help text of each.
  */
 #ifndef FTPC_COMMANDS_H
 #define FTPC_COMMANDS_H
 
+#include <stdio.h>
+
 #include "err.h"
 #include "session.h"
 
-/* Runs one split subcommand line. *quit is set by quit/bye. */
-int commands_run(struct ftp_session *s, int argc, char **argv, int *quit, struct err *e);
+struct cmd_ctx {
+    struct ftp_session *s;
+    FILE *out;   /* what the user asked to see: listings, pwd, size... */
+    int quit;    /* set by quit/bye */
+};
 
-/* One line per subcommand, for help. */
-void commands_help(FILE *out);
+/* Runs one split subcommand line. */
+int commands_run(struct cmd_ctx *cx, int argc, char **argv, struct err *e);
+
+/* help: every subcommand, or one. */
+int commands_help(FILE *out, const char *name);
+
+/* Handlers, by group (cmd_conn.c, cmd_files.c, cmd_misc.c). */
+typedef int (*cmd_fn)(struct cmd_ctx *cx, int argc, char **argv, struct err *e);
+int cmd_open(struct cmd_ctx *, int, char **, struct err *);
+int cmd_secopen(struct cmd_ctx *, int, char **, struct err *);
+int cmd_user(struct cmd_ctx *, int, char **, struct err *);
+int cmd_pass(struct cmd_ctx *, int, char **, struct err *);
+int cmd_acct(struct cmd_ctx *, int, char **, struct err *);
+int cmd_close(struct cmd_ctx *, int, char **, struct err *);
+int cmd_quit(struct cmd_ctx *, int, char **, struct err *);
+int cmd_rein(struct cmd_ctx *, int, char **, struct err *);
+int cmd_ccc(struct cmd_ctx *, int, char **, struct err *);
+int cmd_secdata(struct cmd_ctx *, int, char **, struct err *);
+int cmd_get(struct cmd_ctx *, int, char **, struct err *);
+int cmd_reget(struct cmd_ctx *, int, char **, struct err *);
+int cmd_put(struct cmd_ctx *, int, char **, struct err *);
+int cmd_append(struct cmd_ctx *, int, char **, struct err *);
+int cmd_reput(struct cmd_ctx *, int, char **, struct err *);
+int cmd_mget(struct cmd_ctx *, int, char **, struct err *);
+int cmd_mput(struct cmd_ctx *, int, char **, struct err *);
+int cmd_delete(struct cmd_ctx *, int, char **, struct err *);
+int cmd_mdelete(struct cmd_ctx *, int, char **, struct err *);
+int cmd_rename(struct cmd_ctx *, int, char **, struct err *);
+int cmd_mkdir(struct cmd_ctx *, int, char **, struct err *);
+int cmd_rmdir(struct cmd_ctx *, int, char **, struct err *);
+int cmd_size(struct cmd_ctx *, int, char **, struct err *);
+int cmd_modtime(struct cmd_ctx *, int, char **, struct err *);
+int cmd_ls(struct cmd_ctx *, int, char **, struct err *);
+int cmd_dir(struct cmd_ctx *, int, char **, struct err *);
+int cmd_mlsd(struct cmd_ctx *, int, char **, struct err *);
+int cmd_mlst(struct cmd_ctx *, int, char **, struct err *);
+int cmd_cd(struct cmd_ctx *, int, char **, struct err *);
+int cmd_cdup(struct cmd_ctx *, int, char **, struct err *);
+int cmd_pwd(struct cmd_ctx *, int, char **, struct err *);
+int cmd_lcd(struct cmd_ctx *, int, char **, struct err *);
+int cmd_lpwd(struct cmd_ctx *, int, char **, struct err *);
+int cmd_ascii(struct cmd_ctx *, int, char **, struct err *);
+int cmd_binary(struct cmd_ctx *, int, char **, struct err *);
+int cmd_type(struct cmd_ctx *, int, char **, struct err *);
+int cmd_passive(struct cmd_ctx *, int, char **, struct err *);
+int cmd_active(struct cmd_ctx *, int, char **, struct err *);
+int cmd_system(struct cmd_ctx *, int, char **, struct err *);
+int cmd_stat(struct cmd_ctx *, int, char **, struct err *);
+int cmd_feat(struct cmd_ctx *, int, char **, struct err *);
+int cmd_noop(struct cmd_ctx *, int, char **, struct err *);
+int cmd_quote(struct cmd_ctx *, int, char **, struct err *);
+int cmd_site(struct cmd_ctx *, int, char **, struct err *);
+int cmd_help(struct cmd_ctx *, int, char **, struct err *);
+int cmd_verbose(struct cmd_ctx *, int, char **, struct err *);
+int cmd_debug(struct cmd_ctx *, int, char **, struct err *);
+
+/* Joins argv[from..] with blanks into out. -1 when it does not fit. */
+int cmd_join(int argc, char **argv, int from, char *out, size_t outlen);
 
 #endif

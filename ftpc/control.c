@@ -28,10 +28,14 @@ int ctrl_connect(struct ftp_ctrl *c, const char *host, unsigned port, int timeou
                  struct err *e)
 {
     snprintf(c->host, sizeof c->host, "%s", host);
-    c->timeout_ms = timeout_ms;
     buf_reset(&c->in);
     c->fd = net_connect_host(host, port, timeout_ms, &c->peer, e);
-    return c->fd < 0 ? -1 : 0;
+    if (c->fd < 0)
+        return -1;
+    /* Replies can be far apart during long transfers: keepalive keeps NAT
+     * and firewalls from dropping the idle control connection. */
+    net_keepalive(c->fd);
+    return net_set_timeouts(c->fd, c->timeout_ms);
 }
 
 int ctrl_start_tls(struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e)
@@ -40,11 +44,26 @@ int ctrl_start_tls(struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e)
         /* Bytes that came before the handshake were not protected by it. */
         return err_set(e, ERR_TLS, "%s sent data before the TLS handshake; refusing", c->host);
     }
+    c->tls_off = 0;
     c->tls = tls_w_connect(ctx, c->fd, c->host, NULL, e);
     if (c->tls == NULL)
         return -1;
     if (c->trace)
         fprintf(c->trace, "---- TLS %s, %s\n", tls_w_version(c->tls), tls_w_cipher(c->tls));
+    return 0;
+}
+
+int ctrl_end_tls(struct ftp_ctrl *c, struct err *e)
+{
+    if (c->in.len > 0)
+        return err_set(e, ERR_TLS, "%s sent data after CCC before closing TLS", c->host);
+    struct err why;
+    if (tls_w_close(c->tls, c->timeout_ms, &why) != 0)
+        return err_set(e, ERR_TLS, "CCC: %s", why.msg);
+    (void)net_set_timeouts(c->fd, c->timeout_ms);
+    c->tls_off = 1;
+    if (c->trace)
+        fprintf(c->trace, "---- control connection now in clear text (CCC)\n");
     return 0;
 }
 
@@ -62,7 +81,7 @@ static void trace_line(struct ftp_ctrl *c, const char *line)
 
 static int write_all(struct ftp_ctrl *c, const char *p, size_t n, struct err *e)
 {
-    if (c->tls != NULL)
+    if (c->tls != NULL && !c->tls_off)
         return tls_w_write(c->tls, p, n, e);
     if (fd_write_all(c->fd, p, n) != 0)
         return err_set(e, ERR_CONNECT, "lost the connection to %s: %s", c->host, strerror(errno));
@@ -90,7 +109,7 @@ int ctrl_send(struct ftp_ctrl *c, const char *line, struct err *e)
 
 static ssize_t read_some(struct ftp_ctrl *c, char *p, size_t n, struct err *e)
 {
-    if (c->tls != NULL) {
+    if (c->tls != NULL && !c->tls_off) {
         ssize_t r = tls_w_read(c->tls, p, n, e);
         if (r == 0)
             return err_set(e, ERR_CONNECT, "%s closed the control connection", c->host);
@@ -170,7 +189,7 @@ void ctrl_close(struct ftp_ctrl *c, int wait_ms)
 {
     if (c->tls != NULL) {
         struct err ignored;
-        if (wait_ms > 0)
+        if (wait_ms > 0 && !c->tls_off)
             (void)tls_w_close(c->tls, wait_ms, &ignored);
         tls_w_conn_free(c->tls);
         c->tls = NULL;
@@ -178,5 +197,6 @@ void ctrl_close(struct ftp_ctrl *c, int wait_ms)
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
+    c->tls_off = 0;
     buf_reset(&c->in);
 }

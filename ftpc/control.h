@@ -19,6 +19,7 @@
 struct ftp_ctrl {
     int fd;
     struct tls_w_conn *tls;   /* NULL while the connection is clear */
+    int tls_off;              /* after CCC: clear I/O, tls kept for data sessions */
     struct buf in;            /* bytes read but not yet parsed */
     struct net_addr peer;     /* where data connections go */
     char host[256];           /* the name we were asked to reach */
@@ -35,6 +36,10 @@ int ctrl_connect(struct ftp_ctrl *c, const char *host, unsigned port, int timeou
 /* TLS handshake on the control connection (after AUTH, or at connect for
  * implicit FTPS). The server is verified here, before any login. */
 int ctrl_start_tls(struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e);
+
+/* CCC: both close_notify alerts, then clear text on the same socket. The
+ * TLS session stays available for data connections. */
+int ctrl_end_tls(struct ftp_ctrl *c, struct err *e);
 
 /* Sends "line\r\n". */
 int ctrl_send(struct ftp_ctrl *c, const char *line, struct err *e);

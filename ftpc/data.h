@@ -1,8 +1,9 @@
 /*
- * data: FTP data connections. Passive only for now: EPSV, falling back to
- * PASV, always connecting to the control connection's peer. With
- * protection P the client performs a TLS handshake that resumes the control
- * connection's latest session (servers such as vsftpd require that).
+ * data: FTP data connections. Passive: EPSV, falling back to PASV, always
+ * connecting to the control connection's peer. Active: EPRT, falling back
+ * to PORT, accepting only a connection from the server's address. Either
+ * way, with protection P the client is the TLS client and resumes the
+ * control connection's session (servers such as vsftpd require that).
  */
 #ifndef FTPC_DATA_H
 #define FTPC_DATA_H
@@ -14,17 +15,22 @@
 #include "tls.h"
 
 struct ftp_data {
-    int fd;
+    int fd;         /* the data connection, once there is one */
+    int listen_fd;  /* active mode: waiting for the server */
+    int timeout_ms; /* data inactivity */
     struct tls_w_conn *tls;
 };
 
-/* Asks for a passive port and connects to it. *epsv_refused remembers that
- * the server does not know EPSV, so it is not asked again. */
-int data_open_passive(struct ftp_ctrl *c, int *epsv_refused, struct ftp_data *d, struct err *e);
+/* Before the transfer command. Passive: asks for a port and connects.
+ * Active: listens on the control connection's local address and says
+ * where (EPRT, or PORT). The *_refused flags remember what the server does
+ * not know, so it is not asked again. */
+int data_prepare(struct ftp_ctrl *c, int passive, int *epsv_refused, int *eprt_refused,
+                 int timeout_ms, struct ftp_data *d, struct err *e);
 
-/* TLS handshake as the client, resuming the control connection's session. */
-int data_start_tls(struct ftp_data *d, struct tls_w_ctx *ctx, struct ftp_ctrl *c,
-                   struct err *e);
+/* After the server's 1xx reply: accepts the server's connection (active),
+ * then the TLS handshake when ctx is not NULL. */
+int data_establish(struct ftp_data *d, struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e);
 
 /* Reads; 0 at the proper end (TLS close_notify, or EOF on a clear
  * connection). An EOF without close_notify is an error. */

@@ -1,7 +1,6 @@
-/* localfile: download targets written through a temporary file. */
+/* localfile: download targets written through NAME.part. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,22 +17,36 @@ static mode_t current_umask(void)
     return m;
 }
 
-static int split_path(const char *path, char *dir, char *base, struct err *e)
+/* Opens NAME.part: never through a symbolic link, and only a regular file. */
+static int open_part(struct local_target *t, int resume, mode_t mode, struct err *e)
 {
-    char a[PATH_MAX], b[PATH_MAX];
-    if (snprintf(a, sizeof a, "%s", path) >= (int)sizeof a)
-        return err_set(e, ERR_LOCAL, "local path too long: %s", path);
-    memcpy(b, a, sizeof b);
-    snprintf(dir, PATH_MAX, "%s", dirname(a));
-    snprintf(base, PATH_MAX, "%s", basename(b));
+    int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | (resume ? O_APPEND : O_TRUNC);
+    t->fd = open(t->part, flags, 0600);
+    if (t->fd < 0)
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", t->part, strerror(errno));
+    struct stat sb;
+    if (fstat(t->fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(t->fd);
+        t->fd = -1;
+        return err_set(e, ERR_LOCAL, "%s is not a regular file", t->part);
+    }
+    t->offset = resume ? (uint64_t)sb.st_size : 0;
+    if (fchmod(t->fd, mode) != 0) {
+        int saved = errno;
+        close(t->fd);
+        t->fd = -1;
+        return err_set(e, ERR_LOCAL, "cannot set permissions on %s: %s", t->part, strerror(saved));
+    }
     return 0;
 }
 
-int local_target_open(struct local_target *t, const char *path, struct err *e)
+int local_target_open(struct local_target *t, const char *path, int resume, struct err *e)
 {
     memset(t, 0, sizeof *t);
     t->fd = -1;
     if (strcmp(path, "-") == 0) {
+        if (resume)
+            return err_set(e, ERR_USAGE, "cannot resume into standard output");
         t->fd = STDOUT_FILENO;
         t->direct = 1;
         snprintf(t->path, sizeof t->path, "-");
@@ -45,6 +58,8 @@ int local_target_open(struct local_target *t, const char *path, struct err *e)
     if (exists && S_ISDIR(sb.st_mode))
         return err_set(e, ERR_LOCAL, "%s is a folder", path);
     if (exists && !S_ISREG(sb.st_mode)) {
+        if (resume)
+            return err_set(e, ERR_LOCAL, "cannot resume into %s: not a regular file", path);
         t->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
         if (t->fd < 0)
             return err_set(e, ERR_LOCAL, "cannot open %s: %s", path, strerror(errno));
@@ -56,30 +71,30 @@ int local_target_open(struct local_target *t, const char *path, struct err *e)
      * not the link itself. */
     if (exists && realpath(path, real) != NULL)
         path = real;
-    if (snprintf(t->path, sizeof t->path, "%s", path) >= (int)sizeof t->path)
+    if (snprintf(t->path, sizeof t->path, "%s", path) >= (int)sizeof t->path ||
+        snprintf(t->part, sizeof t->part, "%s.part", path) >= (int)sizeof t->part)
         return err_set(e, ERR_LOCAL, "local path too long: %s", path);
-    char dir[PATH_MAX], base[PATH_MAX];
-    if (split_path(t->path, dir, base, e) != 0)
-        return -1;
-    if (snprintf(t->tmp, sizeof t->tmp, "%s/.%s.ftpc-XXXXXX", dir, base) >= (int)sizeof t->tmp)
-        return err_set(e, ERR_LOCAL, "local path too long: %s", path);
-    t->fd = mkstemp(t->tmp);
-    if (t->fd < 0)
-        return err_set(e, ERR_LOCAL, "cannot create a file in %s: %s", dir, strerror(errno));
     /* Keep an existing file's permissions; a new file gets the usual 0666 & ~umask. */
     mode_t mode = exists ? (sb.st_mode & 07777) : (0666 & ~current_umask());
-    if (fchmod(t->fd, mode) != 0) {
-        int saved = errno;
-        local_target_abort(t);
-        return err_set(e, ERR_LOCAL, "cannot set permissions on %s: %s", t->path, strerror(saved));
+    struct stat psb;
+    if (resume && lstat(t->part, &psb) != 0 && exists) {
+        /* No NAME.part: resume NAME itself, appending in place (classic reget). */
+        t->fd = open(t->path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+        if (t->fd < 0)
+            return err_set(e, ERR_LOCAL, "cannot open %s: %s", t->path, strerror(errno));
+        t->direct = 1;
+        t->offset = (uint64_t)sb.st_size;
+        t->part[0] = '\0';
+        return 0;
     }
-    return 0;
+    return open_part(t, resume, mode, e);
 }
 
 int local_target_write(struct local_target *t, const void *p, size_t n, struct err *e)
 {
     if (fd_write_all(t->fd, p, n) != 0)
-        return err_set(e, ERR_LOCAL, "cannot write %s: %s", t->path, strerror(errno));
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", t->direct ? t->path : t->part,
+                       strerror(errno));
     t->written += n;
     return 0;
 }
@@ -96,16 +111,12 @@ int local_target_commit(struct local_target *t, struct err *e)
     if (fsync(t->fd) != 0 || close(t->fd) != 0) {
         int saved = errno;
         t->fd = -1;
-        local_target_abort(t);
-        return err_set(e, ERR_LOCAL, "cannot write %s: %s", t->path, strerror(saved));
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", t->part, strerror(saved));
     }
     t->fd = -1;
-    if (rename(t->tmp, t->path) != 0) {
-        int saved = errno;
-        local_target_abort(t);
-        return err_set(e, ERR_LOCAL, "cannot rename into %s: %s", t->path, strerror(saved));
-    }
-    t->tmp[0] = '\0';
+    if (rename(t->part, t->path) != 0)
+        return err_set(e, ERR_LOCAL, "cannot rename %s to %s: %s", t->part, t->path, strerror(errno));
+    t->part[0] = '\0';
     return 0;
 }
 
@@ -114,7 +125,6 @@ void local_target_abort(struct local_target *t)
     if (t->fd >= 0 && t->fd != STDOUT_FILENO)
         close(t->fd);
     t->fd = -1;
-    if (!t->direct && t->tmp[0] != '\0')
-        unlink(t->tmp);
-    t->tmp[0] = '\0';
+    if (!t->direct && t->part[0] != '\0' && t->offset + t->written == 0)
+        unlink(t->part);
 }

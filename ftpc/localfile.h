@@ -1,9 +1,10 @@
 /*
  * localfile: where downloads land. A regular file (new or existing) is
- * written to a temporary file in the same folder and renamed into place
- * only on commit, so a failed download never replaces an existing file.
- * Anything else (a device such as /dev/null, a pipe, "-" for standard
- * output) is written directly: never rename over a device.
+ * written to NAME.part in the same folder and renamed into place only on
+ * commit, so a failed download never replaces an existing file; a failed
+ * download that received data keeps NAME.part for reget. Anything else (a
+ * device such as /dev/null, a pipe, "-" for standard output) is written
+ * directly: never rename over a device.
  */
 #ifndef FTPC_LOCALFILE_H
 #define FTPC_LOCALFILE_H
@@ -16,17 +17,21 @@
 
 struct local_target {
     int fd;
-    int direct;             /* writing straight to path (device, pipe, stdout) */
+    int direct;             /* writing straight to path (device, pipe, stdout, resumed file) */
     char path[PATH_MAX];    /* the final name */
-    char tmp[PATH_MAX];     /* the temporary file, when not direct */
-    uint64_t written;
+    char part[PATH_MAX];    /* NAME.part, when not direct */
+    uint64_t offset;        /* bytes already there when resuming */
+    uint64_t written;       /* bytes written by this transfer */
 };
 
-int local_target_open(struct local_target *t, const char *path, struct err *e);
+/* resume: continue NAME.part when it exists, else NAME itself; *offset
+ * tells where (0 when there is nothing to resume). */
+int local_target_open(struct local_target *t, const char *path, int resume, struct err *e);
 int local_target_write(struct local_target *t, const void *p, size_t n, struct err *e);
-/* Flushes to disk and renames into place. */
+/* Flushes to disk and renames NAME.part into place. */
 int local_target_commit(struct local_target *t, struct err *e);
-/* Closes and removes the temporary file; the final name is untouched. */
+/* Closes; NAME.part is kept when it holds data (for reget), else removed.
+ * The final name is untouched. */
 void local_target_abort(struct local_target *t);
 
 #endif

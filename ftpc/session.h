@@ -1,8 +1,9 @@
 /*
- * session: one FTP session's state (security of the control connection,
- * data protection level, transfer type) and the operations on it, each
- * one step of RFC 959 / RFC 4217. The password is only ever sent after the
- * server's certificate was verified (session_open does that first).
+ * session: one FTP session: the connection and its security (RFC 4217:
+ * AUTH, PBSZ, PROT, CCC), login, and the settings that outlive a
+ * connection (IBM i: SECCNN, DTAPROT, and what SECDATA remembers). The
+ * password is only ever sent after the server's certificate was verified:
+ * session_open does that before it returns.
  */
 #ifndef FTPC_SESSION_H
 #define FTPC_SESSION_H
@@ -16,38 +17,85 @@
 
 enum ftp_seccnn { SECCNN_NONE, SECCNN_SSL, SECCNN_IMPLICIT };
 
-struct ftp_session {
-    struct ftp_ctrl ctrl;
-    struct tls_w_ctx *tls_ctx;  /* owned; NULL with SECCNN_NONE */
-    enum ftp_seccnn seccnn;
-    char prot;                  /* 'P' private or 'C' clear data */
-    int ascii;                  /* TYPE A instead of TYPE I */
-    int logged_in;
-    int epsv_refused;
-    int verbose;                /* server replies and summaries on msg */
-    FILE *msg;                  /* where messages go (stderr) */
-    struct ftp_reply reply;     /* the latest reply */
-    char *io;                   /* transfer buffer */
+/* Features learnt from FEAT. */
+#define FEAT_MLST 1u
+#define FEAT_SIZE 2u
+#define FEAT_MDTM 4u
+#define FEAT_REST 8u
+
+/* What the command line and the settings subcommands choose. */
+struct ftp_options {
+    const char *store;
+    const char *appid;
+    struct tls_w_config tls;
+    enum ftp_seccnn seccnn;   /* for open without a mode */
+    char prot;                /* wanted data protection: 'P' or 'C' */
+    int passive;              /* 1: EPSV/PASV, 0: EPRT/PORT */
+    int connect_timeout_ms;
+    int reply_timeout_ms;
+    int data_timeout_ms;
 };
 
-/* Takes ownership of tls_ctx. */
-int session_init(struct ftp_session *s, enum ftp_seccnn seccnn, char prot,
-                 struct tls_w_ctx *tls_ctx, struct err *e);
+struct ftp_session {
+    struct ftp_options opt;
+    struct ftp_ctrl ctrl;
+    struct tls_w_ctx *tls_ctx;  /* made at the first secure connection */
+    enum ftp_seccnn sec;        /* of the open connection */
+    char prot;                  /* protection in force: 'P' or 'C' */
+    int ascii;                  /* TYPE A instead of TYPE I */
+    int logged_in;
+    int awaiting_pass;          /* USER answered 331 */
+    int epsv_refused, eprt_refused;
+    int feat_known;
+    unsigned feat;
+    int verbose;                /* replies and summaries on msg */
+    FILE *msg;
+    struct ftp_reply reply;     /* the latest reply */
+    char *io;                   /* transfer buffer, 2 * FTP_IO_SIZE + 1 */
+};
+
+#define FTP_IO_SIZE (256 * 1024)
+
+int session_init(struct ftp_session *s, const struct ftp_options *opt, struct err *e);
 void session_free(struct ftp_session *s);
 
-/* Connects, reads the greeting and secures the control connection. */
-int session_open(struct ftp_session *s, const char *host, unsigned port, int timeout_ms,
+/* Connects with the given security, reads the greeting and secures the
+ * control connection, verifying the server. A connection already open is
+ * closed first. */
+int session_open(struct ftp_session *s, const char *host, unsigned port, enum ftp_seccnn sec,
                  struct err *e);
-int session_login(struct ftp_session *s, const char *user, const char *password, struct err *e);
-int session_get(struct ftp_session *s, const char *remote, const char *local, struct err *e);
-int session_put(struct ftp_session *s, const char *local, const char *remote, struct err *e);
-/* verb is "NLST" or "LIST"; path may be NULL. */
-int session_list(struct ftp_session *s, const char *verb, const char *path, FILE *out,
-                 struct err *e);
-int session_cd(struct ftp_session *s, const char *path, struct err *e);
-int session_pwd(struct ftp_session *s, FILE *out, struct err *e);
+
+/* USER, then PASS when password is not NULL and the server asks for it.
+ * After login: PBSZ/PROT on a secure connection, then TYPE. */
+int session_user(struct ftp_session *s, const char *user, const char *password, struct err *e);
+int session_pass(struct ftp_session *s, const char *password, struct err *e);
+int session_acct(struct ftp_session *s, const char *account, struct err *e);
+
+/* SECDATA: PBSZ 0 and PROT level; remembered for the session and the next
+ * secopen. A refusal keeps the level in force and says so. */
+int session_secdata(struct ftp_session *s, char level, struct err *e);
+/* CCC: the control connection back to clear text after login. */
+int session_ccc(struct ftp_session *s, struct err *e);
+/* REIN: back to the state before login (the connection stays). */
+int session_rein(struct ftp_session *s, struct err *e);
+/* QUIT, then an orderly close. */
+int session_close(struct ftp_session *s, struct err *e);
+
 int session_set_type(struct ftp_session *s, int ascii, struct err *e);
-/* QUIT, then an orderly close. Always leaves the session closed. */
-int session_quit(struct ftp_session *s, struct err *e);
+/* FEAT, once per connection. */
+int session_features(struct ftp_session *s, struct err *e);
+
+/* Fails with a clear message unless connected (and logged in). */
+int session_require(struct ftp_session *s, int login, struct err *e);
+
+/* Sends a command and reads its reply into s->reply (shown when verbose). */
+int session_command(struct ftp_session *s, struct err *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same, and an error unless the reply's first digit is want (2 or 3). */
+int session_expect(struct ftp_session *s, int want, const char *what, struct err *e,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int session_read_reply(struct ftp_session *s, struct err *e);
+/* An error "what: NNN text" from the latest reply. */
+int session_refused(struct ftp_session *s, enum err_code code, const char *what, struct err *e);
 
 #endif

@@ -10,7 +10,7 @@ FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0
 expect_status 6
 expect_in "$T/err" "line 2: RETR no-such-file-$$: 550"
 [ "$(cat "$T/keep.txt")" = precious ] || fail "existing file changed"
-[ -z "$(find "$T" -name '.*.ftpc-*')" ] || fail "temporary file left behind"
+[ ! -e "$T/keep.txt.part" ] || fail "an empty .part file was left behind"
 [ ! -e "$MAIN_ROOT/never.txt" ] || fail "batch went on after a failure"
 
 # A download to standard output and to a device writes straight through.

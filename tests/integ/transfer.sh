@@ -32,6 +32,6 @@ expect_not_in "$T/err" "session new"
 expect_in "$T/err" "---> PASS ****"
 expect_no_password
 # No temporary file left beside the download.
-[ -z "$(find "$T" -name '.*.ftpc-*')" ] || fail "temporary file left behind"
+[ -z "$(find "$T" -name '*.part')" ] || fail "a .part file was left behind"
 rm -f "$MAIN_ROOT/$name"
 echo "ok: $size bytes over TLS $tls"

@@ -1,0 +1,394 @@
+/*
+ * transfer: data transfers. Trust boundary: the data connection's bytes
+ * are counted and must end with TLS close_notify (when private) and a
+ * 226/250 reply; sizes the server announces are checked, not trusted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ascii.h"
+#include "data.h"
+#include "localfile.h"
+#include "transfer.h"
+
+#define CLOSE_WAIT_MS 10000
+#define NAMES_MAX_BYTES (8u * 1024 * 1024)
+
+/* Opens the data connection, sends the transfer command and, once the
+ * server said 1xx, completes the connection (accept, TLS). On a data
+ * connection failure the server's verdict is still read, so the control
+ * connection stays in step. */
+static int transfer_begin(struct ftp_session *s, struct ftp_data *d, const char *verb,
+                          const char *arg, struct err *e)
+{
+    if (session_require(s, 1, e) != 0)
+        return -1;
+    if (data_prepare(&s->ctrl, s->opt.passive, &s->epsv_refused, &s->eprt_refused,
+                     s->opt.data_timeout_ms, d, e) != 0)
+        return -1;
+    int rc = arg ? session_command(s, e, "%s %s", verb, arg) : session_command(s, e, "%s", verb);
+    if (rc != 0) {
+        data_close(d);
+        return -1;
+    }
+    if (ftp_reply_class(s->reply.code) != 1) {
+        data_close(d);
+        return err_set(e, ERR_SERVER, "%s%s%s: %d %s", verb, arg ? " " : "", arg ? arg : "",
+                       s->reply.code, s->reply.text);
+    }
+    if (data_establish(d, &s->ctrl, s->prot == 'P' ? s->tls_ctx : NULL, e) != 0) {
+        data_close(d);
+        struct err ignored;
+        (void)session_read_reply(s, &ignored);
+        return -1;
+    }
+    return 0;
+}
+
+/* The final reply of a transfer; only 226/250 mean success. */
+static int transfer_end(struct ftp_session *s, int data_ok, struct err *e)
+{
+    struct err reply_err;
+    if (session_read_reply(s, &reply_err) != 0) {
+        if (data_ok)
+            *e = reply_err;
+        return -1;
+    }
+    if (!data_ok)
+        return -1;
+    if (s->reply.code != 226 && s->reply.code != 250)
+        return session_refused(s, ERR_SERVER, "transfer failed", e);
+    return 0;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void summary(struct ftp_session *s, const char *what, uint64_t bytes,
+                    const struct timespec *t0, int resumed)
+{
+    if (!s->verbose)
+        return;
+    double secs = seconds_since(t0);
+    fprintf(s->msg, "%s %" PRIu64 " bytes in %.3f s (%.1f MB/s), %s\n", what, bytes, secs,
+            secs > 0 ? (double)bytes / secs / 1e6 : 0.0,
+            s->prot == 'C' ? "clear data connection"
+                           : resumed ? "TLS data connection, session resumed"
+                                     : "TLS data connection, new session");
+}
+
+static int data_resumed(const struct ftp_data *d)
+{
+    return d->tls != NULL && tls_w_session_reused(d->tls);
+}
+
+/* Copies the data connection to a sink, converting line ends when asked.
+ * Returns 0 at a proper end of data. */
+static int receive(struct ftp_session *s, struct ftp_data *d, int to_local_text,
+                   int (*sink)(void *, const void *, size_t, struct err *), void *arg,
+                   uint64_t *bytes, struct err *e)
+{
+    int pending_cr = 0;
+    char *in = s->io, *conv = s->io + FTP_IO_SIZE;
+    for (;;) {
+        ssize_t n = data_read(d, in, FTP_IO_SIZE, e);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break;
+        *bytes += (uint64_t)n;
+        if (to_local_text) {
+            size_t m = ascii_to_local(in, (size_t)n, conv, &pending_cr);
+            if (sink(arg, conv, m, e) != 0)
+                return -1;
+        } else if (sink(arg, in, (size_t)n, e) != 0) {
+            return -1;
+        }
+    }
+    size_t m = ascii_to_local_end(conv, &pending_cr);
+    if (m > 0 && sink(arg, conv, m, e) != 0)
+        return -1;
+    return 0;
+}
+
+static int sink_target(void *arg, const void *p, size_t n, struct err *e)
+{
+    return local_target_write(arg, p, n, e);
+}
+
+static int sink_stream(void *arg, const void *p, size_t n, struct err *e)
+{
+    if (fwrite(p, 1, n, (FILE *)arg) != n)
+        return err_set(e, ERR_LOCAL, "cannot write the listing: %s", strerror(errno));
+    return 0;
+}
+
+/* After the data arrived: our close_notify back, briefly, then close. */
+static void finish_download(struct ftp_data *d)
+{
+    if (d->tls != NULL) {
+        struct err ignored;
+        (void)tls_w_close(d->tls, 1, &ignored);
+    }
+    data_close(d);
+}
+
+int xfer_remote_size(struct ftp_session *s, const char *remote, uint64_t *size, struct err *e)
+{
+    if (session_command(s, e, "SIZE %s", remote) != 0)
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s->reply.text, &end, 10);
+    if (s->reply.code != 213 || end == s->reply.text || errno != 0)
+        return session_refused(s, ERR_SERVER, "size refused", e);
+    *size = (uint64_t)v;
+    return 0;
+}
+
+/* "150 Opening BINARY mode data connection for f (1234 bytes)." */
+static int announced_size(const char *text, uint64_t *size)
+{
+    const char *p = strrchr(text, '(');
+    if (p == NULL)
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(p + 1, &end, 10);
+    if (end == p + 1 || errno != 0 || strncmp(end, " bytes)", 7) != 0)
+        return -1;
+    *size = (uint64_t)v;
+    return 0;
+}
+
+int xfer_get(struct ftp_session *s, const char *remote, const char *local, int resume,
+             struct err *e)
+{
+    if (session_require(s, 1, e) != 0)
+        return -1;
+    if (resume && s->ascii)
+        return err_set(e, ERR_USAGE, "reget works in binary type only (offsets of converted text do not match)");
+    uint64_t expected = 0;
+    int know_size = 0;
+    if (resume) {
+        if (xfer_remote_size(s, remote, &expected, e) != 0)
+            return err_prefix(e, "cannot resume %s", remote);
+        know_size = 1;
+    }
+    struct local_target t;
+    if (local_target_open(&t, local, resume, e) != 0)
+        return -1;
+    if (know_size && t.offset > expected) {
+        local_target_abort(&t);
+        return err_set(e, ERR_LOCAL, "%s: the local part (%" PRIu64 " bytes) is larger than %s (%" PRIu64 " bytes)",
+                       local, t.offset, remote, expected);
+    }
+    if (know_size && t.offset == expected) {
+        if (local_target_commit(&t, e) != 0)
+            return -1;
+        if (s->verbose)
+            fprintf(s->msg, "%s is already complete (%" PRIu64 " bytes)\n", local, expected);
+        return 0;
+    }
+    struct ftp_data d;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (t.offset > 0 && session_expect(s, 3, "cannot resume (REST refused)", e, "REST %" PRIu64, t.offset) != 0) {
+        local_target_abort(&t);
+        return -1;
+    }
+    if (transfer_begin(s, &d, "RETR", remote, e) != 0) {
+        local_target_abort(&t);
+        return -1;
+    }
+    if (!know_size && !s->ascii && announced_size(s->reply.text, &expected) == 0)
+        know_size = 1;
+    uint64_t bytes = 0;
+    int data_ok = receive(s, &d, s->ascii, sink_target, &t, &bytes, e) == 0;
+    int resumed = data_resumed(&d);
+    finish_download(&d);
+    int rc = transfer_end(s, data_ok, e);
+    if (rc == 0 && know_size && t.offset + bytes != expected)
+        rc = err_set(e, ERR_SERVER, "short transfer: %" PRIu64 " of %" PRIu64 " bytes", t.offset + bytes,
+                     expected);
+    if (rc != 0 || local_target_commit(&t, e) != 0) {
+        local_target_abort(&t);
+        return err_prefix(e, "get %s", remote);
+    }
+    summary(s, "received", bytes, &t0, resumed);
+    return 0;
+}
+
+static int open_source(const char *local, uint64_t *size, struct err *e)
+{
+    int fd = strcmp(local, "-") == 0 ? dup(STDIN_FILENO) : open(local, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return err_set(e, ERR_LOCAL, "cannot open %s: %s", local, strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        close(fd);
+        return err_set(e, ERR_LOCAL, "%s is a folder", local);
+    }
+    *size = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
+    return fd;
+}
+
+int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum put_how how,
+             struct err *e)
+{
+    if (session_require(s, 1, e) != 0)
+        return -1;
+    if (how == PUT_RESUME && s->ascii)
+        return err_set(e, ERR_USAGE, "reput works in binary type only");
+    uint64_t local_size = 0, offset = 0;
+    int fd = open_source(local, &local_size, e);
+    if (fd < 0)
+        return -1;
+    const char *verb = how == PUT_APPEND ? "APPE" : "STOR";
+    if (how == PUT_RESUME) {
+        struct err none;
+        if (xfer_remote_size(s, remote, &offset, &none) != 0)
+            offset = 0; /* nothing there yet: a plain upload */
+        if (offset > local_size) {
+            close(fd);
+            return err_set(e, ERR_LOCAL, "%s on the server (%" PRIu64 " bytes) is larger than %s", remote,
+                           offset, local);
+        }
+        if (offset == local_size) {
+            close(fd);
+            if (s->verbose)
+                fprintf(s->msg, "%s is already complete on the server\n", remote);
+            return 0;
+        }
+        if (lseek(fd, (off_t)offset, SEEK_SET) < 0) {
+            close(fd);
+            return err_set(e, ERR_LOCAL, "cannot seek in %s: %s", local, strerror(errno));
+        }
+        /* REST then STOR; a server that refuses REST for STOR gets APPE. */
+        if (offset > 0) {
+            if (session_command(s, e, "REST %" PRIu64, offset) != 0) {
+                close(fd);
+                return -1;
+            }
+            if (s->reply.code != 350)
+                verb = "APPE";
+        }
+    }
+    struct ftp_data d;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (transfer_begin(s, &d, verb, remote, e) != 0) {
+        close(fd);
+        return -1;
+    }
+    uint64_t bytes = 0;
+    int data_ok = 1;
+    for (;;) {
+        ssize_t n = read(fd, s->io, FTP_IO_SIZE);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err_set(e, ERR_LOCAL, "cannot read %s: %s", local, strerror(errno));
+            data_ok = 0;
+            break;
+        }
+        if (n == 0)
+            break;
+        const char *p = s->io;
+        size_t m = (size_t)n;
+        if (s->ascii) {
+            m = ascii_to_network(s->io, (size_t)n, s->io + FTP_IO_SIZE);
+            p = s->io + FTP_IO_SIZE;
+        }
+        if (data_write(&d, p, m, e) != 0) {
+            data_ok = 0;
+            break;
+        }
+        bytes += (uint64_t)n;
+    }
+    close(fd);
+    /* A local read error must not look like a complete file: close without
+     * close_notify so the server sees a truncated transfer. */
+    if (data_ok && data_finish_upload(&d, CLOSE_WAIT_MS, e) != 0)
+        data_ok = 0;
+    int resumed = data_resumed(&d);
+    data_close(&d);
+    if (transfer_end(s, data_ok, e) != 0)
+        return err_prefix(e, "put %s", local);
+    summary(s, "sent", bytes, &t0, resumed);
+    return 0;
+}
+
+int xfer_list(struct ftp_session *s, const char *verb, const char *path, FILE *out, struct err *e)
+{
+    struct ftp_data d;
+    if (transfer_begin(s, &d, verb, path, e) != 0)
+        return -1;
+    uint64_t bytes = 0;
+    /* Listings are text with CRLF line ends whatever the type. */
+    int data_ok = receive(s, &d, 1, sink_stream, out, &bytes, e) == 0;
+    finish_download(&d);
+    if (fflush(out) != 0 && data_ok) {
+        err_set(e, ERR_LOCAL, "cannot write the listing: %s", strerror(errno));
+        data_ok = 0;
+    }
+    return transfer_end(s, data_ok, e);
+}
+
+struct names_sink {
+    struct strlist *names;
+    char line[4096];
+    size_t len;
+    size_t total;
+};
+
+static int sink_names(void *arg, const void *p, size_t n, struct err *e)
+{
+    struct names_sink *ns = arg;
+    ns->total += n;
+    if (ns->total > NAMES_MAX_BYTES)
+        return err_set(e, ERR_SERVER, "the name listing is larger than %u bytes", NAMES_MAX_BYTES);
+    const char *c = p;
+    for (size_t i = 0; i < n; i++) {
+        if (c[i] == '\n') {
+            if (ns->len > 0 && strlist_add(ns->names, ns->line, ns->len) != 0)
+                return err_set(e, ERR_SERVER, "too many names in the listing");
+            ns->len = 0;
+        } else if (ns->len < sizeof ns->line - 1) {
+            ns->line[ns->len++] = c[i];
+        } else {
+            return err_set(e, ERR_SERVER, "a name in the listing is longer than %zu bytes", sizeof ns->line);
+        }
+    }
+    return 0;
+}
+
+int xfer_names(struct ftp_session *s, const char *path, struct strlist *names, struct err *e)
+{
+    struct ftp_data d;
+    if (transfer_begin(s, &d, "NLST", path, e) != 0)
+        return -1;
+    struct names_sink *ns = calloc(1, sizeof *ns);
+    if (ns == NULL) {
+        data_close(&d);
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    }
+    ns->names = names;
+    uint64_t bytes = 0;
+    int data_ok = receive(s, &d, 1, sink_names, ns, &bytes, e) == 0;
+    if (data_ok && ns->len > 0 && strlist_add(names, ns->line, ns->len) != 0)
+        data_ok = err_set(e, ERR_SERVER, "too many names in the listing") == 0;
+    free(ns);
+    finish_download(&d);
+    return transfer_end(s, data_ok, e);
+}

@@ -4,6 +4,7 @@
  * store and its name against the host we meant to reach.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +32,19 @@ struct verify_failure {
     X509 *cert; /* the server's own certificate */
 };
 
-/* Sessions that can still be offered, newest last. TLS 1.3 tickets are
- * single-use (RFC 8446 section C.4, and servers such as vsftpd enforce it), so
- * each data connection takes one, and the ticket the server sends on that
- * data connection comes back here for the next one. */
+/* Sessions that can be offered, newest last. A TLS 1.3 ticket may be
+ * single-use (RFC 8446 section C.4; vsftpd enforces it), so an unused one
+ * is offered first, and the ticket a server sends on a data connection
+ * comes back here for the next one. When none is left (ProFTPD sends no
+ * ticket on upload connections), the newest used one is offered again;
+ * callers can see that coming with tls_w_sessions. */
 #define SESSION_POOL 4
 
 struct tls_w_conn {
     SSL *ssl;
     int fd;
     SSL_SESSION *pool[SESSION_POOL];
+    int used[SESSION_POOL];
     int npool;
     struct tls_w_conn *parent; /* where sessions received here are kept */
     struct verify_failure vf;
@@ -64,24 +68,24 @@ static void pool_push(struct tls_w_conn *c, SSL_SESSION *sess)
     if (c->npool == SESSION_POOL) {
         SSL_SESSION_free(c->pool[0]);
         memmove(c->pool, c->pool + 1, (SESSION_POOL - 1) * sizeof c->pool[0]);
+        memmove(c->used, c->used + 1, (SESSION_POOL - 1) * sizeof c->used[0]);
         c->npool--;
     }
-    c->pool[c->npool++] = sess;
+    c->pool[c->npool] = sess;
+    c->used[c->npool] = 0;
+    c->npool++;
 }
 
-/* The session to offer next: the newest. A TLS 1.3 ticket leaves the pool
- * (the caller owns it); an older-style session stays for reuse. */
-static SSL_SESSION *pool_take(struct tls_w_conn *c, int *owned)
+/* The session to offer next: the newest unused one, else the newest. */
+static SSL_SESSION *pool_take(struct tls_w_conn *c)
 {
-    *owned = 0;
-    if (c->npool == 0)
-        return NULL;
-    SSL_SESSION *s = c->pool[c->npool - 1];
-    if (SSL_SESSION_get_protocol_version(s) >= TLS1_3_VERSION) {
-        c->npool--;
-        *owned = 1;
+    for (int i = c->npool - 1; i >= 0; i--) {
+        if (!c->used[i]) {
+            c->used[i] = 1;
+            return c->pool[i];
+        }
     }
-    return s;
+    return c->npool > 0 ? c->pool[c->npool - 1] : NULL;
 }
 
 static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
@@ -254,12 +258,9 @@ struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host
         ok = SSL_set_tlsext_host_name(c->ssl, host);
     if (ok && resume != NULL) {
         c->parent = resume;
-        int owned = 0;
-        SSL_SESSION *sess = pool_take(resume, &owned);
+        SSL_SESSION *sess = pool_take(resume);
         if (sess != NULL)
             ok = SSL_set_session(c->ssl, sess); /* takes its own reference */
-        if (owned)
-            SSL_SESSION_free(sess);
     }
     if (!ok) {
         tls_w_conn_free(c);
@@ -331,8 +332,26 @@ int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e
     return 0;
 }
 
+/* Processes what the peer already sent (TLS 1.3 session tickets, above
+ * all) without waiting: a ticket read only after our close_notify may be
+ * dropped, and the next data connection would have no session to resume. */
+static void absorb_pending(struct tls_w_conn *c)
+{
+    int flags = fcntl(c->fd, F_GETFL);
+    if (flags < 0 || fcntl(c->fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        return;
+    char sink[512];
+    size_t n = 0;
+    ERR_clear_error();
+    while (SSL_read_ex(c->ssl, sink, sizeof sink, &n) == 1) {
+    }
+    ERR_clear_error();
+    (void)fcntl(c->fd, F_SETFL, flags);
+}
+
 int tls_w_close(struct tls_w_conn *c, int wait_ms, struct err *e)
 {
+    absorb_pending(c);
     ERR_clear_error();
     int r = SSL_shutdown(c->ssl);
     if (r == 1)
@@ -373,4 +392,17 @@ const char *tls_w_cipher(const struct tls_w_conn *c)
 int tls_w_session_reused(const struct tls_w_conn *c)
 {
     return SSL_session_reused(c->ssl);
+}
+
+int tls_w_sessions(const struct tls_w_conn *c, int *fresh)
+{
+    *fresh = 0;
+    for (int i = 0; i < c->npool; i++)
+        *fresh += !c->used[i];
+    return c->npool;
+}
+
+int tls_w_is_tls13(const struct tls_w_conn *c)
+{
+    return SSL_version(c->ssl) >= TLS1_3_VERSION;
 }

@@ -68,4 +68,11 @@ const char *tls_w_version(const struct tls_w_conn *c);
 const char *tls_w_cipher(const struct tls_w_conn *c);
 int tls_w_session_reused(const struct tls_w_conn *c);
 
+/* Sessions kept for c (received on it and its data connections); *fresh
+ * gets how many were not offered yet. */
+int tls_w_sessions(const struct tls_w_conn *c, int *fresh);
+
+/* 1 when c negotiated TLS 1.3 (whose tickets servers may take only once). */
+int tls_w_is_tls13(const struct tls_w_conn *c);
+
 #endif

@@ -25,8 +25,18 @@ int session_init(struct ftp_session *s, const struct ftp_options *opt, struct er
     return 0;
 }
 
+static void forget_password(struct ftp_session *s)
+{
+    if (s->password != NULL) {
+        secret_wipe(s->password, strlen(s->password));
+        free(s->password);
+        s->password = NULL;
+    }
+}
+
 void session_free(struct ftp_session *s)
 {
+    forget_password(s);
     ctrl_close(&s->ctrl, 0);
     buf_free(&s->ctrl.in);
     tls_w_ctx_free(s->tls_ctx);
@@ -129,6 +139,8 @@ int session_open(struct ftp_session *s, const char *host, unsigned port, enum ft
     if (sec != SECCNN_NONE && tls_context(s, e) != 0)
         return -1;
     s->sec = sec;
+    snprintf(s->host, sizeof s->host, "%s", host);
+    s->port = port;
     s->prot = 'C';
     s->ascii = 0;
     s->logged_in = s->awaiting_pass = 0;
@@ -220,11 +232,22 @@ static int login_result(struct ftp_session *s, const char *user, struct err *e)
     return err_set(e, ERR_LOGIN, "login as %s refused: %d %s", user, s->reply.code, s->reply.text);
 }
 
+static void remember(struct ftp_session *s, const char *user, const char *password)
+{
+    if (user != NULL)
+        snprintf(s->user, sizeof s->user, "%s", user);
+    if (password != NULL) {
+        forget_password(s);
+        s->password = strdup(password);
+    }
+}
+
 int session_user(struct ftp_session *s, const char *user, const char *password, struct err *e)
 {
     if (session_require(s, 0, e) != 0)
         return -1;
     s->logged_in = 0;
+    remember(s, user, password);
     if (session_command(s, e, "USER %s", user) != 0)
         return -1;
     if (s->reply.code == 331) {
@@ -243,6 +266,7 @@ int session_pass(struct ftp_session *s, const char *password, struct err *e)
         return -1;
     if (!s->awaiting_pass)
         return err_set(e, ERR_USAGE, "pass: send user first");
+    remember(s, NULL, password);
     if (session_command(s, e, "PASS %s", password) != 0)
         return -1;
     return login_result(s, "this user", e);
@@ -307,6 +331,7 @@ int session_rein(struct ftp_session *s, struct err *e)
 
 int session_close(struct ftp_session *s, struct err *e)
 {
+    forget_password(s);
     int rc = 0;
     if (ctrl_is_open(&s->ctrl)) {
         rc = session_command(s, e, "QUIT");
@@ -351,5 +376,62 @@ int session_features(struct ftp_session *s, struct err *e)
         if (line)
             line++;
     }
+    return 0;
+}
+
+static int renew(struct ftp_session *s, struct err *e)
+{
+    char cwd[4096] = "";
+    if (session_command(s, e, "PWD") != 0)
+        return -1;
+    const char *q = strchr(s->reply.text, '"');
+    const char *end = q ? strrchr(q + 1, '"') : NULL;
+    if (s->reply.code == 257 && q && end && end > q + 1)
+        snprintf(cwd, sizeof cwd, "%.*s", (int)(end - q - 1), q + 1);
+    char user[256];
+    snprintf(user, sizeof user, "%s", s->user);
+    char *password = s->password;
+    s->password = NULL; /* keep it across the reconnection */
+    char prot = s->prot;
+    int ascii = s->ascii;
+    char wanted = s->opt.prot;
+    s->opt.prot = prot;
+    char host[256];
+    snprintf(host, sizeof host, "%s", s->host);
+    struct err ignored;
+    (void)session_close(s, &ignored);
+    int rc = session_open(s, host, s->port, s->sec, e);
+    if (rc == 0) {
+        s->ascii = ascii;
+        rc = session_user(s, user, password, e);
+    }
+    if (rc == 0 && !s->logged_in)
+        rc = err_set(e, ERR_LOGIN, "could not log in again as %s", user);
+    if (rc == 0 && cwd[0] != '\0')
+        rc = session_expect(s, 2, "cannot return to the folder", e, "CWD %s", cwd);
+    s->opt.prot = wanted;
+    if (password != NULL) {
+        secret_wipe(password, strlen(password));
+        free(password);
+    }
+    return rc;
+}
+
+int session_renew_if_needed(struct ftp_session *s, struct err *e)
+{
+    struct tls_w_conn *t = s->ctrl.tls;
+    int fresh = 0;
+    /* A server that never gave a ticket (Pure-FTPd) does not resume at all:
+     * logging in again would not help. */
+    if (s->prot != 'P' || t == NULL || !tls_w_is_tls13(t) || tls_w_sessions(t, &fresh) == 0 ||
+        fresh > 0)
+        return 0;
+    if (s->password == NULL)
+        return 0; /* nothing to log in with: offer the used ticket and see */
+    s->renewals++;
+    if (s->verbose)
+        fprintf(s->msg, "renewing the TLS session: the server gave no new ticket to resume\n");
+    if (renew(s, e) != 0)
+        return err_prefix(e, "renewing the TLS session");
     return 0;
 }

@@ -52,6 +52,12 @@ struct ftp_session {
     FILE *msg;
     struct ftp_reply reply;     /* the latest reply */
     char *io;                   /* transfer buffer, 2 * FTP_IO_SIZE + 1 */
+    /* To log in again when TLS 1.3 tickets run out (see session_renew). */
+    char host[256];
+    unsigned port;
+    char user[256];
+    char *password;             /* wiped on close and free */
+    int renewals;
 };
 
 #define FTP_IO_SIZE (256 * 1024)
@@ -84,6 +90,13 @@ int session_close(struct ftp_session *s, struct err *e);
 int session_set_type(struct ftp_session *s, int ascii, struct err *e);
 /* FEAT, once per connection. */
 int session_features(struct ftp_session *s, struct err *e);
+
+/* Before a private data connection: with TLS 1.3, a server that requires
+ * session reuse accepts each ticket once, and some (ProFTPD) issue none on
+ * upload connections. When no fresh ticket is left, the control connection
+ * is made again (new tickets), logged in again, and put back in the same
+ * folder, type and protection. 0 when nothing was needed or it worked. */
+int session_renew_if_needed(struct ftp_session *s, struct err *e);
 
 /* Fails with a clear message unless connected (and logged in). */
 int session_require(struct ftp_session *s, int login, struct err *e);

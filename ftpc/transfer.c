@@ -27,7 +27,7 @@
 static int transfer_begin(struct ftp_session *s, struct ftp_data *d, const char *verb,
                           const char *arg, struct err *e)
 {
-    if (session_require(s, 1, e) != 0)
+    if (session_require(s, 1, e) != 0 || session_renew_if_needed(s, e) != 0)
         return -1;
     if (data_prepare(&s->ctrl, s->opt.passive, &s->epsv_refused, &s->eprt_refused,
                      s->opt.data_timeout_ms, d, e) != 0)

@@ -2,7 +2,5 @@
 # CTest fixture cleanup: stops exactly the servers setup.sh started.
 set -euo pipefail
 : "${WORK:?}" "${SCRIPTS:?}"
-"$SCRIPTS/local-vsftpd" stop "$WORK" main
-"$SCRIPTS/local-vsftpd" stop "$WORK" wronghost
-"$SCRIPTS/local-vsftpd" stop "$WORK" implicit
+for n in $(cat "$WORK/servers" 2>/dev/null); do "$SCRIPTS/local-ftpd" stop "$WORK" "$n"; done
 rm -rf "$WORK"

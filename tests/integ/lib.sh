@@ -3,17 +3,20 @@
 # fixture is missing.
 set -euo pipefail
 : "${FTPC:?}" "${TRUSTD:?}" "${WORK:?}"
-[ -f "$WORK/main.env" ] || { echo "FAIL: the vsftpd fixture is not running" >&2; exit 1; }
-# shellcheck disable=SC1091
-. "$WORK/main.env"
+[ -f "$WORK/main.env" ] || { echo "FAIL: the server fixture is not running" >&2; exit 1; }
+# server NAME: sets PORT, ROOT, LOG and KIND of a fixture server.
+server() {
+    [ -f "$WORK/$1.env" ] || { echo "FAIL: fixture server $1 is not running" >&2; exit 1; }
+    # shellcheck disable=SC1090
+    . "$WORK/$1.env"
+}
+server main
 MAIN_PORT=$PORT
 MAIN_ROOT=$ROOT
 MAIN_LOG=$LOG
-# shellcheck disable=SC1091
-. "$WORK/wronghost.env"
+server wronghost
 WRONGHOST_PORT=$PORT
-# shellcheck disable=SC1091
-. "$WORK/implicit.env"
+server implicit
 IMPLICIT_PORT=$PORT
 IMPLICIT_ROOT=$ROOT
 FTP_USER=$(cat "$WORK/user")

@@ -1,18 +1,32 @@
 #!/usr/bin/env bash
-# CTest fixture: a test PKI and two private vsftpd servers on 127.0.0.1:
-#   main       certificate for localhost/127.0.0.1 from the test root CA
-#   wronghost  certificate for ftp.invalid only, from the same CA
-#   implicit   implicit FTPS (TLS from the first byte), main's certificate
+# CTest fixture: a test PKI and the servers the tests use, all on 127.0.0.1
+# at free high ports:
+#   main        vsftpd, explicit, certificate for localhost/127.0.0.1, data TLS forced
+#   wronghost   vsftpd, a certificate for ftp.invalid only, from the same CA
+#   implicit    vsftpd, implicit FTPS (TLS from the first byte)
+#   relaxed     vsftpd, explicit, PROT C allowed
+#   clientcert  vsftpd, explicit, a client certificate from the test CA required
+#   pure2       Pure-FTPd --tls=2 (control TLS required, PROT C allowed)
+#   pure3       Pure-FTPd --tls=3 (control and data TLS required)
+#   proftpd     ProFTPD mod_tls, explicit, TLSRequired on, session reuse required
+#   proimplicit ProFTPD mod_tls, implicit
 set -euo pipefail
 : "${WORK:?}" "${SCRIPTS:?}"
-"$SCRIPTS/local-vsftpd" stop "$WORK" main 2>/dev/null || true
-"$SCRIPTS/local-vsftpd" stop "$WORK" wronghost 2>/dev/null || true
-"$SCRIPTS/local-vsftpd" stop "$WORK" implicit 2>/dev/null || true
+SERVERS_LIST="main wronghost implicit relaxed clientcert pure2 pure3 proftpd proimplicit"
+for n in $SERVERS_LIST; do "$SCRIPTS/local-ftpd" stop "$WORK" "$n" 2>/dev/null || true; done
 rm -rf "$WORK"
 mkdir -p "$WORK"
 chmod 700 "$WORK"
 "$SCRIPTS/make-test-pki" "$WORK/pki"
-"$SCRIPTS/local-vsftpd" user "$WORK"
-"$SCRIPTS/local-vsftpd" start "$WORK" main "$WORK/pki/server.pem" "$WORK/pki/server.key"
-"$SCRIPTS/local-vsftpd" start "$WORK" wronghost "$WORK/pki/wronghost.pem" "$WORK/pki/wronghost.key"
-"$SCRIPTS/local-vsftpd" start "$WORK" implicit "$WORK/pki/server.pem" "$WORK/pki/server.key" implicit
+P=$WORK/pki
+"$SCRIPTS/local-ftpd" user "$WORK"
+"$SCRIPTS/local-ftpd" start "$WORK" main vsftpd "$P/server.pem" "$P/server.key"
+"$SCRIPTS/local-ftpd" start "$WORK" wronghost vsftpd "$P/wronghost.pem" "$P/wronghost.key"
+"$SCRIPTS/local-ftpd" start "$WORK" implicit vsftpd "$P/server.pem" "$P/server.key" implicit
+"$SCRIPTS/local-ftpd" start "$WORK" relaxed vsftpd "$P/server.pem" "$P/server.key" clear-data
+"$SCRIPTS/local-ftpd" start "$WORK" clientcert vsftpd "$P/server.pem" "$P/server.key" "client-cert=$P/ca.pem"
+"$SCRIPTS/local-ftpd" start "$WORK" pure2 pureftpd "$P/server.pem" "$P/server.key" clear-data
+"$SCRIPTS/local-ftpd" start "$WORK" pure3 pureftpd "$P/server.pem" "$P/server.key"
+"$SCRIPTS/local-ftpd" start "$WORK" proftpd proftpd "$P/server.pem" "$P/server.key"
+"$SCRIPTS/local-ftpd" start "$WORK" proimplicit proftpd "$P/server.pem" "$P/server.key" implicit
+echo "$SERVERS_LIST" > "$WORK/servers"

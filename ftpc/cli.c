@@ -37,11 +37,14 @@ static const char USAGE[] =
     "  --timeout SECS           give up waiting for a reply after SECS (default 60)\n"
     "  --data-timeout SECS      give up on a silent data connection after SECS (default 60)\n"
     "  -s FILE                  read subcommands from FILE\n"
+    "  --continue               in batch use, go on after a failed subcommand (the exit\n"
+    "                           status is still that of the first failure)\n"
     "  -v, --verbose            show server replies and transfer summaries\n"
     "  -d, --debug              protocol trace (passwords shown as ****)\n"
     "  -h, --help               this text\n"
     "Subcommands are read from FILE, from standard input when it is not a\n"
-    "terminal, or at a prompt. In batch use the first failure ends the run.\n"
+    "terminal, or at a prompt. In batch use the first failure ends the run\n"
+    "unless --continue.\n"
     "Exit status: 0 ok, 2 usage, 3 connection, 4 TLS/verification, 5 login,\n"
     "6 refused by the server, 7 local file, 8 trust store.\n"
     "Subcommands:\n";
@@ -51,6 +54,7 @@ struct cli_args {
     int seccnn_given;
     int prot_given;
     const char *script;
+    int keep_going;
     int verbose;
     int debug;
     const char *host;
@@ -121,6 +125,10 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
         }
         if (strcmp(o, "-d") == 0 || strcmp(o, "--debug") == 0) {
             a->debug = 1;
+            continue;
+        }
+        if (strcmp(o, "--continue") == 0) {
+            a->keep_going = 1;
             continue;
         }
         if (strcmp(o, "--active") == 0) {
@@ -213,8 +221,10 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
     return -1;
 }
 
-static int run_lines(struct cmd_ctx *cx, FILE *in, int interactive, struct err *first)
+static int run_lines(struct cmd_ctx *cx, FILE *in, int interactive, int keep_going,
+                     struct err *first)
 {
+    int failed = 0;
     char line[8192], words[8192];
     int lineno = 0;
     while (!cx->quit) {
@@ -245,10 +255,13 @@ static int run_lines(struct cmd_ctx *cx, FILE *in, int interactive, struct err *
             continue;
         }
         fprintf(stderr, "ftpc: line %d: %s\n", lineno, e.msg);
-        *first = e;
-        return -1; /* batch: stop at the first failure */
+        if (!failed)
+            *first = e;
+        failed = 1;
+        if (!keep_going)
+            return -1; /* batch: stop at the first failure */
     }
-    return 0;
+    return failed ? -1 : 0;
 }
 
 int ftpc_main(int argc, char **argv)
@@ -268,6 +281,7 @@ int ftpc_main(int argc, char **argv)
     }
     int interactive = a.script == NULL && isatty(STDIN_FILENO);
     struct ftp_session s;
+    int reported = 0;
     if (session_init(&s, &a.opt, &e) == 0) {
         s.verbose = a.verbose || interactive;
         if (a.debug)
@@ -277,17 +291,18 @@ int ftpc_main(int argc, char **argv)
                             "the password will be sent in clear text\n");
         struct cmd_ctx cx = { .s = &s, .out = stdout };
         if (a.host == NULL || session_open(&s, a.host, a.port, a.opt.seccnn, &e) == 0) {
-            if (run_lines(&cx, in, interactive, &e) == 0)
+            if (run_lines(&cx, in, interactive, a.keep_going, &e) == 0) {
                 (void)session_close(&s, &e);
-            else
+            } else {
+                reported = 1; /* run_lines printed it with its line number */
                 (void)session_close(&s, &(struct err){ 0 });
+            }
         }
     }
     session_free(&s);
     if (in != stdin)
         fclose(in);
-    if (e.code != ERR_NONE && e.msg[0] != '\0' && e.code != ERR_USAGE &&
-        strncmp(e.msg, "line ", 5) != 0)
+    if (e.code != ERR_NONE && e.msg[0] != '\0' && !reported)
         fprintf(stderr, "ftpc: %s\n", e.msg);
     return err_exit_code(e.code);
 }

@@ -174,7 +174,8 @@ static int announced_size(const char *text, uint64_t *size)
 int xfer_get(struct ftp_session *s, const char *remote, const char *local, int resume,
              struct err *e)
 {
-    if (session_require(s, 1, e) != 0)
+    /* Renew before REST: a REST sent on the old connection would be lost. */
+    if (session_require(s, 1, e) != 0 || session_renew_if_needed(s, e) != 0)
         return -1;
     if (resume && s->ascii)
         return err_set(e, ERR_USAGE, "reget works in binary type only (offsets of converted text do not match)");
@@ -246,7 +247,7 @@ static int open_source(const char *local, uint64_t *size, struct err *e)
 int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum put_how how,
              struct err *e)
 {
-    if (session_require(s, 1, e) != 0)
+    if (session_require(s, 1, e) != 0 || session_renew_if_needed(s, e) != 0)
         return -1;
     if (how == PUT_RESUME && s->ascii)
         return err_set(e, ERR_USAGE, "reput works in binary type only");

@@ -149,6 +149,11 @@ static int configure(SSL_CTX *s, const struct tls_w_config *cfg, struct err *e)
         return err_set(e, ERR_LOCAL, "cannot use client certificate %s: %s", cfg->cert_file, why);
     }
     if (SSL_CTX_use_PrivateKey_file(s, key, SSL_FILETYPE_PEM) != 1) {
+        if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+            ERR_clear_error();
+            return err_set(e, ERR_LOCAL, "client key %s does not match certificate %s", key,
+                           cfg->cert_file);
+        }
         openssl_reason(why, sizeof why);
         return err_set(e, ERR_LOCAL, "cannot use client key %s: %s", key, why);
     }
@@ -300,7 +305,9 @@ ssize_t tls_w_read(struct tls_w_conn *c, void *buf, size_t len, struct err *e)
         ERR_clear_error();
         return err_set(e, ERR_TLS, "connection closed without TLS close_notify (data may be truncated)");
     }
-    if (code == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    /* A socket time-out shows as WANT_READ on a blocking socket. */
+    if (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE ||
+        (code == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK))) {
         ERR_clear_error();
         return err_set(e, ERR_CONNECT, "timed out waiting for the server");
     }
@@ -318,7 +325,8 @@ int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e
         errno = 0;
         if (SSL_write_ex(c->ssl, p, len, &n) != 1) {
             int code = SSL_get_error(c->ssl, 0);
-            if (code == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE ||
+                (code == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK))) {
                 ERR_clear_error();
                 return err_set(e, ERR_CONNECT, "timed out sending to the server");
             }

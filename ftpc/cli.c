@@ -170,7 +170,7 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
             int ver = tls_w_parse_version(v);
             if (ver < 0)
                 return usage_error("TLS version must be 1.2 or 1.3, not '%s'", v);
-            if (o[6] == 'i')
+            if (strcmp(o, "--tls-min") == 0)
                 a->opt.tls.min_version = ver;
             else
                 a->opt.tls.max_version = ver;

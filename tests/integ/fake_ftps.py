@@ -10,6 +10,11 @@ Scenarios:
             trusted the PASV address could not connect.
   truncate  RETR sends part of the file and closes the TLS data connection
             without close_notify, then claims "226" anyway.
+  auth504   AUTH TLS is refused with 504; AUTH SSL is accepted.
+  auth502   every AUTH is refused with 502.
+  baddata   RETR: the data connection speaks clear text, not TLS; 425 follows.
+  stall     RETR: the TLS data connection goes quiet for 5 s; 426 follows.
+  silent    no greeting at all for 10 s.
 """
 import socket
 import ssl
@@ -41,6 +46,10 @@ def serve(ctx, conn):
         ctrl.sendall(line.encode() + b"\r\n")
 
     ctrl = conn
+    if SCENARIO == "silent":
+        import time
+        time.sleep(10)
+        return
     send("220 fake server ready")
     data_listener = None
     while True:
@@ -50,9 +59,14 @@ def serve(ctx, conn):
         cmd, _, arg = raw.decode(errors="replace").strip().partition(" ")
         cmd = cmd.upper()
         if cmd == "AUTH":
+            if SCENARIO == "auth502" or (SCENARIO == "auth504" and arg.upper() == "TLS"):
+                send("%s AUTH %s not available" % ("502" if SCENARIO == "auth502" else "504", arg))
+                continue
             send("234 go ahead")
             ctrl = ctx.wrap_socket(conn, server_side=True)
             rfile = ctrl.makefile("rb")
+        elif cmd == "PWD":
+            send('257 "/fake" is the current directory')
         elif cmd == "USER":
             send("331 password please")
         elif cmd == "PASS":
@@ -73,7 +87,18 @@ def serve(ctx, conn):
             send("150 here it comes")
             data_listener.settimeout(30)
             dconn, _ = data_listener.accept()
+            if SCENARIO == "baddata":
+                dconn.sendall(b"this is not TLS at all\r\n" * 10)
+                dconn.close()
+                send("425 data connection failed")
+                continue
             data = ctx.wrap_socket(dconn, server_side=True)
+            if SCENARIO == "stall":
+                import time
+                time.sleep(5)
+                data.close()
+                send("426 transfer aborted")
+                continue
             if SCENARIO == "truncate":
                 data.sendall(PAYLOAD[: len(PAYLOAD) // 2])
                 # Close the socket under TLS: no close_notify.

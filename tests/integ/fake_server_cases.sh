@@ -40,4 +40,46 @@ expect_in "$T/err" "without TLS close_notify"
 [ "$(cat "$T/keep")" = "old contents" ] || fail "a truncated download replaced the file"
 # What did arrive is kept as .part, for reget.
 [ "$(stat -c %s "$T/keep.part")" = 51200 ] || fail "the received part was not kept"
-echo "ok: PASV address ignored, truncation detected"
+# AUTH TLS refused with 504: AUTH SSL, still TLS.
+start_fake auth504
+printf 'user someone pw\npwd\n' > "$T/cmds"
+run "$FTPC" -d --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/port")"
+stop_fake
+expect_status 0
+expect_in "$T/err" "---> AUTH SSL"
+expect_in "$T/err" "---- TLS TLSv1.3"
+
+# Every AUTH refused: the connection ends, nothing in clear.
+start_fake auth502
+run "$FTPC" -d --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/port")"
+stop_fake
+expect_status 4
+expect_in "$T/err" "the server refused AUTH TLS (not continuing in clear text): 502"
+expect_not_in "$T/err" "---> USER"
+expect_not_in "$T/err" "---> AUTH SSL"
+
+# A data connection that is not TLS: that transfer fails, the session does not.
+start_fake baddata
+printf 'user someone pw\nget payload %s\npwd\n' "$T/x" > "$T/cmds"
+run "$FTPC" --continue --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/port")"
+stop_fake
+expect_status 4
+expect_in "$T/err" "line 2: data connection: TLS handshake with 127.0.0.1 failed"
+expect_in "$T/out" "/fake"
+[ ! -e "$T/x" ] && [ ! -e "$T/x.part" ] || fail "a failed download left a file"
+
+# A data connection that goes quiet: the data timeout, then the next command works.
+start_fake stall
+run "$FTPC" --continue --data-timeout 1 --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/port")"
+stop_fake
+expect_status 3
+expect_in "$T/err" "line 2: get payload: data connection: timed out"
+expect_in "$T/out" "/fake"
+
+# No greeting: the reply timeout.
+start_fake silent
+run "$FTPC" --timeout 1 --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/port")"
+stop_fake
+expect_status 3
+expect_in "$T/err" "timed out"
+echo "ok: PASV address ignored, truncation detected, AUTH refusals, data failures, timeouts"

@@ -10,9 +10,10 @@
 #   pure3       Pure-FTPd --tls=3 (control and data TLS required)
 #   proftpd     ProFTPD mod_tls, explicit, TLSRequired on, session reuse required
 #   proimplicit ProFTPD mod_tls, implicit
+#   proccc      ProFTPD mod_tls, TLS required for login and data only (CCC allowed)
 set -euo pipefail
 : "${WORK:?}" "${SCRIPTS:?}"
-SERVERS_LIST="main wronghost implicit relaxed clientcert pure2 pure3 proftpd proimplicit"
+SERVERS_LIST="main wronghost implicit relaxed clientcert pure2 pure3 proftpd proimplicit proccc"
 for n in $SERVERS_LIST; do "$SCRIPTS/local-ftpd" stop "$WORK" "$n" 2>/dev/null || true; done
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -29,4 +30,5 @@ P=$WORK/pki
 "$SCRIPTS/local-ftpd" start "$WORK" pure3 pureftpd "$P/server.pem" "$P/server.key"
 "$SCRIPTS/local-ftpd" start "$WORK" proftpd proftpd "$P/server.pem" "$P/server.key"
 "$SCRIPTS/local-ftpd" start "$WORK" proimplicit proftpd "$P/server.pem" "$P/server.key" implicit
+"$SCRIPTS/local-ftpd" start "$WORK" proccc proftpd "$P/server.pem" "$P/server.key" allow-ccc
 echo "$SERVERS_LIST" > "$WORK/servers"

@@ -15,6 +15,10 @@ Scenarios:
   baddata   RETR: the data connection speaks clear text, not TLS; 425 follows.
   stall     RETR: the TLS data connection goes quiet for 5 s; 426 follows.
   silent    no greeting at all for 10 s.
+  portonly  active mode: EPRT is refused (502), PORT accepted; the server
+            connects to the client for RETR.
+  foreign   active mode: EPRT accepted, but the server connects from
+            127.0.0.2, which is not the server's address.
 """
 import socket
 import ssl
@@ -52,6 +56,7 @@ def serve(ctx, conn):
         return
     send("220 fake server ready")
     data_listener = None
+    active_target = None
     while True:
         raw = rfile.readline()
         if not raw:
@@ -79,10 +84,32 @@ def serve(ctx, conn):
             else:
                 data_listener = socket.create_server(("127.0.0.1", 0))
                 send("229 Entering Extended Passive Mode (|||%d|)" % data_listener.getsockname()[1])
+        elif cmd == "EPRT":
+            if SCENARIO == "portonly":
+                send("502 EPRT not implemented")
+                continue
+            parts = arg.split(arg[0])
+            active_target = (parts[2], int(parts[3]))
+            send("200 EPRT ok")
+        elif cmd == "PORT":
+            n = [int(x) for x in arg.split(",")]
+            active_target = ("%d.%d.%d.%d" % tuple(n[:4]), n[4] * 256 + n[5])
+            send("200 PORT ok")
         elif cmd == "PASV":
             data_listener = socket.create_server(("127.0.0.1", 0))
             port = data_listener.getsockname()[1]
             send("227 Entering Passive Mode (127,0,0,2,%d,%d)" % (port // 256, port % 256))
+        elif cmd == "RETR" and SCENARIO in ("portonly", "foreign"):
+            send("150 connecting to you")
+            source = ("127.0.0.2", 0) if SCENARIO == "foreign" else ("127.0.0.1", 0)
+            try:
+                dconn = socket.create_connection(active_target, timeout=10, source_address=source)
+                data = ctx.wrap_socket(dconn, server_side=True)
+                data.sendall(PAYLOAD)
+                data.unwrap().close()
+                send("226 Transfer complete")
+            except (OSError, ssl.SSLError):
+                send("425 the client did not take the data connection")
         elif cmd == "RETR":
             send("150 here it comes")
             data_listener.settimeout(30)

@@ -82,4 +82,50 @@ run "$FTPC" --timeout 1 --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/
 stop_fake
 expect_status 3
 expect_in "$T/err" "timed out"
-echo "ok: PASV address ignored, truncation detected, AUTH refusals, data failures, timeouts"
+# Active mode: PORT when EPRT is refused.
+start_fake portonly
+printf 'user someone pw\nactive\nget payload %s\n' "$T/active.bin" > "$T/cmds"
+run "$FTPC" -d --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/port")"
+stop_fake
+expect_status 0
+expect_in "$T/err" "---> EPRT |1|127.0.0.1|"
+expect_in "$T/err" "---> PORT 127,0,0,1,"
+[ "$(wc -c < "$T/active.bin")" = 102400 ] || fail "active download incomplete"
+
+# Active mode: a data connection from another address is refused.
+start_fake foreign
+printf 'user someone pw\nactive\nget payload %s\npwd\n' "$T/foreign.bin" > "$T/cmds"
+run "$FTPC" --continue --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/port")"
+stop_fake
+expect_status 3
+expect_in "$T/err" "refused a data connection from 127.0.0.2, which is not the server"
+expect_in "$T/out" "/fake"
+[ ! -e "$T/foreign.bin" ] || fail "a refused data connection wrote a file"
+
+# Connect time-out: a listener whose queue is full drops our SYN.
+rm -f "$T/port"
+python3 - "$T/port" <<'PY' &
+import socket, sys, time
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(0)
+fill = []
+for _ in range(3):
+    c = socket.socket()
+    c.setblocking(False)
+    try:
+        c.connect(l.getsockname())
+    except BlockingIOError:
+        pass
+    fill.append(c)
+time.sleep(0.5)
+open(sys.argv[1], "w").write(str(l.getsockname()[1]))
+time.sleep(15)
+PY
+fake_pid=$!
+for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.05; done
+run "$FTPC" --connect-timeout 1 --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/port")"
+stop_fake
+expect_status 3
+expect_in "$T/err" "cannot connect to 127.0.0.1 port $(cat "$T/port"): Connection timed out"
+echo "ok: PASV address ignored, truncation detected, AUTH refusals, data failures, active mode, time-outs"

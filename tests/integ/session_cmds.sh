@@ -116,4 +116,17 @@ expect_in "$T/err" "debug off"
 run "$FTPC" --help
 expect_status 0
 for c in secopen secdata ccc reget reput mget mput mlsd active quote site; do expect_in "$T/out" "$c"; done
+# TCP keepalive on the control connection, so a long transfer's idle
+# control connection is not dropped by a firewall.
+mkfifo "$T/in"
+FTPC_PASSWORD=$FTP_PASSWORD "$FTPC" --store "$T/store.db" 127.0.0.1 "$MAIN_PORT" < "$T/in" > "$T/out" 2> "$T/err" &
+client=$!
+exec 3> "$T/in"
+echo "user $FTP_USER" >&3
+sleep 1
+ss -tnoHp state established "( dport = :$MAIN_PORT )" > "$T/ss"
+echo quit >&3
+exec 3>&-
+wait "$client" || fail "the session with a pause failed"
+grep "pid=$client," "$T/ss" | grep -q "timer:(keepalive" || { cat "$T/ss"; fail "no keepalive on the control connection"; }
 echo "ok: session commands"

@@ -99,10 +99,11 @@ static int remote_matches(struct ftp_session *s, const char *pattern, struct str
             continue;
         char full[PATH_MAX];
         /* Some servers answer NLST dir with bare names, others with dir/name. */
-        if (slash && last == name)
-            snprintf(full, sizeof full, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
-        else
-            snprintf(full, sizeof full, "%s", name);
+        int n = slash && last == name
+            ? snprintf(full, sizeof full, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name)
+            : snprintf(full, sizeof full, "%s", name);
+        if (n < 0 || (size_t)n >= sizeof full)
+            continue; /* a name longer than a path can be: not ours to fetch */
         if (strlist_add(out, full, strlen(full)) != 0) {
             strlist_free(&names);
             return err_set(e, ERR_INTERNAL, "out of memory");

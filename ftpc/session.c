@@ -81,6 +81,9 @@ int session_read_reply(struct ftp_session *s, struct err *e)
 }
 
 static int vcommand(struct ftp_session *s, struct err *e, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static int vcommand(struct ftp_session *s, struct err *e, const char *fmt, va_list ap)
 {
     if (!ctrl_is_open(&s->ctrl))
         return err_set(e, ERR_CONNECT, "not connected (use open or secopen)");

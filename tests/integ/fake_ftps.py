@@ -19,6 +19,10 @@ Scenarios:
             connects to the client for RETR.
   foreign   active mode: EPRT accepted, but the server connects from
             127.0.0.2, which is not the server's address.
+  short     RETR announces 102400 bytes, sends half with a proper TLS end
+            and 226: the client must notice the short transfer.
+  implicit  TLS from the first byte; PBSZ and PROT are refused (the
+            implied private level stays) and RETR works over TLS.
 """
 import socket
 import ssl
@@ -50,6 +54,9 @@ def serve(ctx, conn):
         ctrl.sendall(line.encode() + b"\r\n")
 
     ctrl = conn
+    if SCENARIO == "implicit":
+        ctrl = ctx.wrap_socket(conn, server_side=True)
+        rfile = ctrl.makefile("rb")
     if SCENARIO == "silent":
         import time
         time.sleep(10)
@@ -76,6 +83,8 @@ def serve(ctx, conn):
             send("331 password please")
         elif cmd == "PASS":
             send("230 logged in")
+        elif cmd in ("PBSZ", "PROT") and SCENARIO == "implicit":
+            send("502 %s not needed here" % cmd)
         elif cmd in ("PBSZ", "PROT", "TYPE"):
             send("200 ok")
         elif cmd == "EPSV":
@@ -111,7 +120,7 @@ def serve(ctx, conn):
             except (OSError, ssl.SSLError):
                 send("425 the client did not take the data connection")
         elif cmd == "RETR":
-            send("150 here it comes")
+            send("150 here it comes (%d bytes)" % len(PAYLOAD))
             data_listener.settimeout(30)
             dconn, _ = data_listener.accept()
             if SCENARIO == "baddata":
@@ -125,6 +134,11 @@ def serve(ctx, conn):
                 time.sleep(5)
                 data.close()
                 send("426 transfer aborted")
+                continue
+            if SCENARIO == "short":
+                data.sendall(PAYLOAD[: len(PAYLOAD) // 2])
+                data.unwrap().close()
+                send("226 Transfer complete")
                 continue
             if SCENARIO == "truncate":
                 data.sendall(PAYLOAD[: len(PAYLOAD) // 2])

@@ -82,6 +82,28 @@ run "$FTPC" --timeout 1 --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/
 stop_fake
 expect_status 3
 expect_in "$T/err" "timed out"
+# Fewer bytes than announced, even with a proper TLS end and 226: an error.
+echo "old contents" > "$T/keep"
+start_fake short
+printf 'user someone pw\nget payload %s\n' "$T/keep" > "$T/cmds"
+run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/port")"
+stop_fake
+expect_status 6
+expect_in "$T/err" "short transfer: 51200 of 102400 bytes"
+[ "$(cat "$T/keep")" = "old contents" ] || fail "a short download replaced the file"
+
+# Implicit FTPS where PBSZ/PROT are refused: the implied private level stays.
+start_fake implicit
+printf 'user someone pw\nsecdata\nget payload %s\n' "$T/implicit.bin" > "$T/cmds"
+run "$FTPC" -d --seccnn implicit --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/port")"
+stop_fake
+expect_status 0
+expect_not_in "$T/err" "---> AUTH"
+expect_in "$T/err" "<--- 502 PROT not needed here"
+expect_in "$T/out" "data protection: private"
+expect_in "$T/err" "data TLS TLSv1.3"
+[ "$(wc -c < "$T/implicit.bin")" = 102400 ] || fail "implicit download incomplete"
+
 # Active mode: PORT when EPRT is refused.
 start_fake portonly
 printf 'user someone pw\nactive\nget payload %s\n' "$T/active.bin" > "$T/cmds"

@@ -98,13 +98,25 @@ lpwd
 help mget
 mkdir x$$
 cd x$$
-cdup
+put /etc/hostname h
+modtime h
+size h
+ascii
+reget h $T/h.copy
+CMDS
+cat >> "$T/cmds" <<CMDS
+binary
+cd ..
+mdelete x$$/h
 rmdir x$$
 verbose off
 debug off
 CMDS
-ftpc -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
-expect_status 0
+ftpc --continue -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 2
+expect_in "$T/err" "reget works in binary type only"
+[ "$(grep -c '^ftpc: line' "$T/err")" = 1 ] || { cat "$T/err"; fail "only reget in ASCII should fail"; }
+grep -qE "^$(date -u +%Y-%m-%d) [0-9:]{8} UTC$" "$T/out" || fail "modtime output"
 expect_in "$T/out" "215 UNIX Type: L8"
 expect_in "$T/out" "211 Features:"
 expect_in "$T/out" "EPSV"

@@ -61,6 +61,7 @@ int err_exit_code(enum err_code code)
     case ERR_STORE:    return 8;
     case ERR_NOTFOUND: return 8;
     case ERR_VERIFY:   return 4;
+    case ERR_INTERRUPTED: return 130;
     case ERR_INTERNAL: return 70;
     default:           return 70;
     }

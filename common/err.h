@@ -18,6 +18,7 @@ enum err_code {
     ERR_STORE,     /* the trust store: missing, corrupt, unwritable  */
     ERR_NOTFOUND,  /* no such certificate, application or CRL        */
     ERR_VERIFY,    /* a chain is not trusted (trustd verify, probe)  */
+    ERR_INTERRUPTED, /* the user pressed Ctrl-C                      */
     ERR_INTERNAL   /* out of memory and other should-not-happen      */
 };
 
@@ -39,7 +40,8 @@ void err_clear(struct err *e);
 
 /* ftpc's exit status for a code: 0 ok, 2 usage, 3 connection, 4 TLS or
  * verification, 5 login, 6 server refused, 7 local file, 8 trust store
- * (also not found), 70 internal. trustd has its own, simpler table. */
+ * (also not found), 70 internal, 130 interrupted. trustd has its own,
+ * simpler table. */
 int err_exit_code(enum err_code code);
 
 /* Wipes a secret so it does not linger in memory. */

@@ -414,3 +414,21 @@ int tls_w_is_tls13(const struct tls_w_conn *c)
 {
     return SSL_version(c->ssl) >= TLS1_3_VERSION;
 }
+
+int tls_w_pending(const struct tls_w_conn *c)
+{
+    return SSL_pending(c->ssl);
+}
+
+void tls_w_print_chain(const struct tls_w_conn *c, FILE *out)
+{
+    STACK_OF(X509) *chain = SSL_get_peer_cert_chain(c->ssl);
+    for (int i = 0; chain != NULL && i < sk_X509_num(chain); i++) {
+        X509 *x = sk_X509_value(chain, i);
+        char subject[256], issuer[256], hex[CERTINFO_HEX_SHA256] = "?";
+        certinfo_name(X509_get_subject_name(x), subject, sizeof subject);
+        certinfo_name(X509_get_issuer_name(x), issuer, sizeof issuer);
+        (void)certinfo_sha256_hex(x, hex);
+        fprintf(out, "---- certificate %d: %s; issuer %s; SHA-256 %s\n", i, subject, issuer, hex);
+    }
+}

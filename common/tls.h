@@ -10,6 +10,7 @@
 #define COMMON_TLS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -62,6 +63,13 @@ int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e
 int tls_w_close(struct tls_w_conn *c, int wait_ms, struct err *e);
 
 void tls_w_conn_free(struct tls_w_conn *c);
+
+/* Bytes already decrypted and waiting to be read. */
+int tls_w_pending(const struct tls_w_conn *c);
+
+/* The peer's certificate chain, one line per certificate (depth, subject,
+ * issuer, SHA-256), for the protocol trace. */
+void tls_w_print_chain(const struct tls_w_conn *c, FILE *out);
 
 /* What was negotiated, for messages and traces. */
 const char *tls_w_version(const struct tls_w_conn *c);

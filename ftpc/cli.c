@@ -4,6 +4,7 @@
  * (and the server verified) before the first subcommand; without one,
  * open or secopen does it.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,9 +17,20 @@
 #include "commands.h"
 #include "session.h"
 #include "trustd/store.h"
+#include "url.h"
+#include "creds.h"
+#include "shell.h"
+#include "transfer.h"
+#include <libgen.h>
+#include <limits.h>
 
 static const char USAGE[] =
     "usage: ftpc [options] [HOST [PORT]]\n"
+    "       ftpc [options] get URL [LOCAL]\n"
+    "       ftpc [options] put LOCAL URL\n"
+    "       ftpc [options] ls URL\n"
+    "URL: ftpes://[USER@]HOST[:PORT]/PATH (explicit FTPS), ftps:// (implicit),\n"
+    "ftp:// (clear text, needs --seccnn none); PATH is relative to the login folder.\n"
     "  --store PATH             trust store (default $" STORE_ENV " or " STORE_DEFAULT_PATH ")\n"
     "  --appid ID               trust-store application whose CA trust list and revocation\n"
     "                           policy verify the server (default " STORE_FTP_CLIENT_APP ")\n"
@@ -36,7 +48,13 @@ static const char USAGE[] =
     "  --connect-timeout SECS   give up connecting after SECS (default 30)\n"
     "  --timeout SECS           give up waiting for a reply after SECS (default 60)\n"
     "  --data-timeout SECS      give up on a silent data connection after SECS (default 60)\n"
+    "  --user NAME              log in as NAME right after connecting\n"
+    "  --password-file FILE     the password, from the first line of FILE (mode 600)\n"
+    "  --netrc-file FILE        logins and passwords (default ~/.netrc, mode 600)\n"
     "  -s FILE                  read subcommands from FILE\n"
+    "  -o FILE                  write replies and messages to FILE (IBM i OUTPUT)\n"
+    "  -q, --quiet              no progress bar and no transfer summaries\n"
+    "  --stop-on-error          in batch use, stop at the first failure (the default)\n"
     "  --continue               in batch use, go on after a failed subcommand (the exit\n"
     "                           status is still that of the first failure)\n"
     "  -v, --verbose            show server replies and transfer summaries\n"
@@ -51,9 +69,16 @@ static const char USAGE[] =
 
 struct cli_args {
     struct ftp_options opt;
+    const char *verb;   /* URL mode: get, put or ls */
+    const char *url;
+    const char *local;
+    struct ftp_url u;
     int seccnn_given;
     int prot_given;
     const char *script;
+    const char *output;
+    const char *user;
+    int quiet;
     int keep_going;
     int verbose;
     int debug;
@@ -90,6 +115,32 @@ static int seconds(const char *opt, const char *v, int *ms)
     if (parse_number(v, 1, 86400, &n) != 0)
         return usage_error("%s takes 1 to 86400 seconds, not '%s'", opt, v);
     *ms = (int)(n * 1000);
+    return -1;
+}
+
+/* The URL decides the security; an --seccnn that says otherwise is an error,
+ * and so is ftp:// without --seccnn none. */
+static int url_options(struct cli_args *a)
+{
+    const char *why = NULL;
+    if (url_parse(a->url, &a->u, &why) != 0)
+        return usage_error("bad URL '%s': %s", a->url, why);
+    enum ftp_seccnn sec = a->u.scheme == URL_FTP ? SECCNN_NONE
+                          : a->u.scheme == URL_FTPS ? SECCNN_IMPLICIT : SECCNN_SSL;
+    if (a->u.scheme == URL_FTP && !(a->seccnn_given && a->opt.seccnn == SECCNN_NONE))
+        return usage_error("%s", "ftp:// is clear text: add --seccnn none to allow it (or use ftpes://)");
+    if (a->seccnn_given && a->opt.seccnn != sec)
+        return usage_error("%s", "--seccnn contradicts the URL's scheme");
+    a->opt.seccnn = sec;
+    a->host = a->u.host;
+    a->port = a->u.port ? a->u.port : (sec == SECCNN_IMPLICIT ? 990 : 21);
+    if (sec == SECCNN_NONE)
+        a->opt.prot = 'C';
+    if (a->u.has_user)
+        a->user = a->u.user;
+    if (a->u.has_password)
+        fprintf(stderr, "ftpc: warning: a password in a URL can be seen by other users of this machine; "
+                        "use ~/.netrc, --password-file or FTPC_PASSWORD\n");
     return -1;
 }
 
@@ -131,6 +182,14 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
             a->keep_going = 1;
             continue;
         }
+        if (strcmp(o, "--stop-on-error") == 0) {
+            a->keep_going = 0;
+            continue;
+        }
+        if (strcmp(o, "-q") == 0 || strcmp(o, "--quiet") == 0) {
+            a->quiet = 1;
+            continue;
+        }
         if (strcmp(o, "--active") == 0) {
             a->opt.passive = 0;
             continue;
@@ -148,6 +207,14 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
             a->opt.appid = v;
         } else if (strcmp(o, "-s") == 0) {
             a->script = v;
+        } else if (strcmp(o, "-o") == 0) {
+            a->output = v;
+        } else if (strcmp(o, "--user") == 0) {
+            a->user = v;
+        } else if (strcmp(o, "--password-file") == 0) {
+            a->opt.password_file = v;
+        } else if (strcmp(o, "--netrc-file") == 0) {
+            a->opt.netrc_file = v;
         } else if (strcmp(o, "--seccnn") == 0) {
             a->seccnn_given = 1;
             if (strcmp(v, "ssl") == 0)
@@ -195,6 +262,21 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
             return usage_error("unknown option %s", o);
         }
     }
+    /* One-shot URL mode: get URL [LOCAL] | put LOCAL URL | ls URL. */
+    if (i < argc && (strcmp(argv[i], "get") == 0 || strcmp(argv[i], "put") == 0 ||
+                     strcmp(argv[i], "ls") == 0)) {
+        a->verb = argv[i++];
+        int n = argc - i;
+        int put = strcmp(a->verb, "put") == 0;
+        if ((put && n != 2) || (!put && a->verb[0] == 'l' && n != 1) ||
+            (!put && a->verb[0] == 'g' && (n < 1 || n > 2)))
+            return usage_error("usage: ftpc get URL [LOCAL] | put LOCAL URL | ls URL");
+        a->url = put ? argv[i + 1] : argv[i];
+        a->local = put ? argv[i] : (n == 2 ? argv[i + 1] : NULL);
+        if (!url_is_ftp(a->url))
+            return usage_error("'%s' is not an ftp://, ftps:// or ftpes:// URL", a->url);
+        return url_options(a);
+    }
     if (i < argc)
         a->host = argv[i++];
     long port = 0;
@@ -221,40 +303,39 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
     return -1;
 }
 
-static int run_lines(struct cmd_ctx *cx, FILE *in, int interactive, int keep_going,
-                     struct err *first)
+static int run_lines(struct cmd_ctx *cx, FILE *in, int keep_going, struct err *first)
 {
-    int failed = 0;
     char line[8192], words[8192];
-    int lineno = 0;
+    int lineno = 0, failed = 0;
     while (!cx->quit) {
-        if (interactive) {
-            fputs("ftpc> ", stdout);
-            fflush(stdout);
-        }
         if (fgets(line, sizeof line, in) == NULL)
             break;
         lineno++;
-        char *argv[CMDLINE_MAX_WORDS];
+        char *argv[CMDLINE_MAX_WORDS + 1];
         const char *why = NULL;
-        int argc = cmdline_split(line, words, sizeof words, argv, &why);
+        int argc = cmdline_split(line, words, sizeof words, argv + 1, &why);
+        char **args = argv + 1;
+        /* IBM i batch input: the first line may be just "name password". */
+        if (lineno == 1 && argc == 2 && !commands_known(args[0])) {
+            argv[0] = "user";
+            args = argv;
+            argc = 3;
+        }
         struct err e;
         err_clear(&e);
         int rc = 0;
         if (argc < 0)
             rc = err_set(&e, ERR_USAGE, "%s", why);
         else if (argc > 0)
-            rc = commands_run(cx, argc, argv, &e);
+            rc = commands_run(cx, argc, args, &e);
         fflush(cx->out);
         secret_wipe(line, sizeof line);
         secret_wipe(words, sizeof words);
         if (rc == 0)
             continue;
-        if (interactive) {
-            fprintf(stderr, "ftpc: %s\n", e.msg);
-            continue;
-        }
         fprintf(stderr, "ftpc: line %d: %s\n", lineno, e.msg);
+        if (cx->s->msg != stderr)
+            fprintf(cx->s->msg, "ftpc: line %d: %s\n", lineno, e.msg);
         if (!failed)
             *first = e;
         failed = 1;
@@ -262,6 +343,68 @@ static int run_lines(struct cmd_ctx *cx, FILE *in, int interactive, int keep_goi
             return -1; /* batch: stop at the first failure */
     }
     return failed ? -1 : 0;
+}
+
+/* Logs in right after connecting when a user is known (--user, the URL, or
+ * a netrc entry for the host). 0 also when there is nobody to log in as. */
+static int auto_login(struct ftp_session *s, const struct cli_args *a, struct err *e)
+{
+    char user[256] = "";
+    if (a->user != NULL)
+        snprintf(user, sizeof user, "%s", a->user);
+    else if (creds_netrc_user(&s->opt, a->host, user, sizeof user, e) < 0)
+        return -1;
+    if (user[0] == '\0')
+        return 0;
+    char pw[1024];
+    if (a->u.has_password)
+        snprintf(pw, sizeof pw, "%s", a->u.password);
+    else if (creds_password(&s->opt, a->host, user, s->ctrl.tls == NULL, pw, sizeof pw, e) != 0)
+        return -1;
+    int rc = session_user(s, user, pw[0] ? pw : NULL, e);
+    secret_wipe(pw, sizeof pw);
+    if (rc == 0 && !s->logged_in)
+        rc = err_set(e, ERR_LOGIN, "no password for %s (use --password-file, FTPC_PASSWORD or ~/.netrc)", user);
+    return rc;
+}
+
+/* The last part of a path. */
+static void base_name(const char *path, char *out, size_t outlen)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    snprintf(out, outlen, "%s", basename(tmp));
+}
+
+/* One-shot URL mode, after connecting and logging in. */
+static int url_transfer(struct ftp_session *s, const struct cli_args *a, FILE *out, struct err *e)
+{
+    if (!s->logged_in)
+        return err_set(e, ERR_LOGIN, "no user name: give one in the URL, with --user or in ~/.netrc");
+    const char *path = a->u.path;
+    if (strcmp(a->verb, "ls") == 0)
+        return xfer_list(s, "NLST", path[0] ? path : NULL, out, e);
+    if (strcmp(a->verb, "get") == 0) {
+        if (a->u.is_dir)
+            return err_set(e, ERR_USAGE, "the URL names a folder, not a file: %s", a->url);
+        char local[PATH_MAX];
+        if (a->local != NULL)
+            snprintf(local, sizeof local, "%s", a->local);
+        else
+            base_name(path, local, sizeof local);
+        return xfer_get(s, path, local, 0, e);
+    }
+    char remote[4096 + PATH_MAX];
+    if (a->u.is_dir) {
+        char base[PATH_MAX];
+        if (strcmp(a->local, "-") == 0)
+            return err_set(e, ERR_USAGE, "put -: the URL must name the remote file");
+        base_name(a->local, base, sizeof base);
+        snprintf(remote, sizeof remote, "%s%s", path, base);
+    } else {
+        snprintf(remote, sizeof remote, "%s", path);
+    }
+    return xfer_put(s, a->local, remote, PUT_STORE, e);
 }
 
 int ftpc_main(int argc, char **argv)
@@ -274,24 +417,47 @@ int ftpc_main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     struct err e;
     err_clear(&e);
-    FILE *in = stdin;
+    FILE *in = stdin, *output = NULL;
     if (a.script != NULL && (in = fopen(a.script, "r")) == NULL) {
-        fprintf(stderr, "ftpc: cannot open %s\n", a.script);
+        fprintf(stderr, "ftpc: cannot open %s: %s\n", a.script, strerror(errno));
         return err_exit_code(ERR_LOCAL);
     }
-    int interactive = a.script == NULL && isatty(STDIN_FILENO);
+    if (a.output != NULL && (output = fopen(a.output, "w")) == NULL) {
+        fprintf(stderr, "ftpc: cannot write %s: %s\n", a.output, strerror(errno));
+        if (in != stdin)
+            fclose(in);
+        return err_exit_code(ERR_LOCAL);
+    }
+    int interactive = a.verb == NULL && a.script == NULL && isatty(STDIN_FILENO);
     struct ftp_session s;
     int reported = 0;
     if (session_init(&s, &a.opt, &e) == 0) {
-        s.verbose = a.verbose || interactive;
+        s.verbose = a.verbose || (interactive && !a.quiet);
+        s.quiet = a.quiet;
+        if (output != NULL)
+            s.msg = output;
+        /* A progress bar only where someone watches it. */
+        if (interactive && !a.quiet && isatty(STDERR_FILENO))
+            s.progress_tty = stderr;
         if (a.debug)
-            s.ctrl.trace = stderr;
+            s.ctrl.trace = s.msg;
         if (a.opt.seccnn == SECCNN_NONE)
             fprintf(stderr, "ftpc: warning: the control connection is not encrypted: "
                             "the password will be sent in clear text\n");
-        struct cmd_ctx cx = { .s = &s, .out = stdout };
-        if (a.host == NULL || session_open(&s, a.host, a.port, a.opt.seccnn, &e) == 0) {
-            if (run_lines(&cx, in, interactive, a.keep_going, &e) == 0) {
+        struct cmd_ctx cx = { .s = &s, .out = output ? output : stdout };
+        int opened = a.host == NULL || session_open(&s, a.host, a.port, a.opt.seccnn, &e) == 0;
+        if (opened && a.host != NULL && auto_login(&s, &a, &e) != 0)
+            opened = 0;
+        if (opened && a.verb != NULL) {
+            if (url_transfer(&s, &a, cx.out, &e) == 0)
+                (void)session_close(&s, &e);
+            else
+                (void)session_close(&s, &(struct err){ 0 });
+        } else if (opened && interactive) {
+            shell_run(&cx);
+            (void)session_close(&s, &(struct err){ 0 });
+        } else if (opened) {
+            if (run_lines(&cx, in, a.keep_going, &e) == 0) {
                 (void)session_close(&s, &e);
             } else {
                 reported = 1; /* run_lines printed it with its line number */
@@ -302,7 +468,12 @@ int ftpc_main(int argc, char **argv)
     session_free(&s);
     if (in != stdin)
         fclose(in);
-    if (e.code != ERR_NONE && e.msg[0] != '\0' && !reported)
+    if (e.code != ERR_NONE && e.msg[0] != '\0' && !reported) {
         fprintf(stderr, "ftpc: %s\n", e.msg);
+        if (output != NULL)
+            fprintf(output, "ftpc: %s\n", e.msg);
+    }
+    if (output != NULL && fclose(output) != 0 && e.code == ERR_NONE)
+        return err_exit_code(ERR_LOCAL);
     return err_exit_code(e.code);
 }

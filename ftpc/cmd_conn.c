@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "prompt.h"
+#include "creds.h"
 
 static int parse_port(const char *s, unsigned *out)
 {
@@ -52,23 +52,11 @@ int cmd_secopen(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     return session_open(cx->s, argv[1], port, (enum ftp_seccnn)mode, e);
 }
 
-/* The password when the line has none: FTPC_PASSWORD, else a prompt when
- * there is a terminal. 0 with out[0] == 0 when there is neither. */
 static int find_password(struct ftp_session *s, const char *user, char *out, size_t outlen,
                          struct err *e)
 {
-    out[0] = '\0';
-    const char *env = getenv("FTPC_PASSWORD");
-    if (env != NULL) {
-        snprintf(out, outlen, "%s", env);
-        return 0;
-    }
-    if (!isatty(STDIN_FILENO) && !isatty(STDERR_FILENO))
-        return 0;
-    char prompt[300];
-    snprintf(prompt, sizeof prompt, "Password for %s%s: ", user,
-             s->ctrl.tls == NULL || s->ctrl.tls_off ? " (WARNING: sent in clear text)" : "");
-    return prompt_password(prompt, out, outlen, e);
+    return creds_password(&s->opt, s->host, user, s->ctrl.tls == NULL || s->ctrl.tls_off, out,
+                          outlen, e);
 }
 
 int cmd_user(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
@@ -90,7 +78,7 @@ int cmd_user(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     char pw[1024];
     if (find_password(s, argv[1], pw, sizeof pw, e) != 0)
         return -1;
-    if (pw[0] == '\0' && getenv("FTPC_PASSWORD") == NULL) {
+    if (pw[0] == '\0' && getenv("FTPC_PASSWORD") == NULL && s->opt.password_file == NULL) {
         if (s->verbose)
             fprintf(s->msg, "password needed: send it with pass\n");
         return 0;
@@ -107,7 +95,7 @@ int cmd_pass(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     if (argc >= 2) {
         snprintf(pw, sizeof pw, "%s", argv[1]);
         secret_wipe(argv[1], strlen(argv[1]));
-    } else if (find_password(s, "this user", pw, sizeof pw, e) != 0) {
+    } else if (find_password(s, s->user, pw, sizeof pw, e) != 0) {
         return -1;
     }
     int rc = session_pass(s, pw, e);

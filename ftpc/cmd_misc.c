@@ -13,6 +13,7 @@ int cmd_cd(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     (void)argc;
     if (session_require(cx->s, 1, e) != 0)
         return -1;
+    cx->s->cwd[0] = '\0';
     return session_expect(cx->s, 2, "cd refused", e, "CWD %s", argv[1]);
 }
 
@@ -22,6 +23,7 @@ int cmd_cdup(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     (void)argv;
     if (session_require(cx->s, 1, e) != 0)
         return -1;
+    cx->s->cwd[0] = '\0';
     return session_expect(cx->s, 2, "cdup refused", e, "CDUP");
 }
 

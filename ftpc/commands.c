@@ -11,56 +11,58 @@ struct command {
     cmd_fn run;
     const char *usage;
     const char *help;
+    const char *args;       /* per argument: r remote, l local, - other; last repeats */
 };
 
 static const struct command COMMANDS[] = {
-    { "open", NULL, 1, 2, cmd_open, "open HOST [PORT]", "connect with the --seccnn security (default: AUTH TLS)" },
-    { "secopen", "sopen", 1, 3, cmd_secopen, "secopen HOST [PORT] [ssl|implicit]", "connect securely: AUTH TLS (ssl, port 21) or TLS at connect (implicit, port 990)" },
-    { "user", NULL, 1, 2, cmd_user, "user NAME [PASSWORD]", "log in (password from the line, FTPC_PASSWORD, a prompt, or a pass line)" },
-    { "pass", NULL, 0, 1, cmd_pass, "pass [PASSWORD]", "send the password after user" },
-    { "acct", NULL, 1, 1, cmd_acct, "acct ACCOUNT", "send account information" },
-    { "close", "disconnect", 0, 0, cmd_close, "close", "log out and close the connection" },
-    { "quit", "bye", 0, 0, cmd_quit, "quit", "log out and end" },
-    { "reinitialize", "rein", 0, 0, cmd_rein, "reinitialize", "back to the state before login (REIN)" },
-    { "ccc", NULL, 0, 0, cmd_ccc, "ccc", "clear command channel: control connection back to clear text (warns)" },
-    { "secdata", "sdata", 0, 1, cmd_secdata, "secdata [c|p]", "show or set data protection: clear or private (PBSZ 0, PROT)" },
-    { "get", "recv", 1, 2, cmd_get, "get REMOTE [LOCAL]", "download (LOCAL - is standard output)" },
-    { "reget", NULL, 1, 2, cmd_reget, "reget REMOTE [LOCAL]", "resume a download from LOCAL.part or LOCAL (REST)" },
-    { "put", "send", 1, 2, cmd_put, "put LOCAL [REMOTE]", "upload (LOCAL - is standard input)" },
-    { "append", NULL, 1, 2, cmd_append, "append LOCAL [REMOTE]", "append to a remote file (APPE)" },
-    { "reput", NULL, 1, 2, cmd_reput, "reput LOCAL [REMOTE]", "resume an upload (REST and STOR, or APPE)" },
-    { "mget", NULL, 1, -1, cmd_mget, "mget PATTERN...", "download the remote files matching each pattern" },
-    { "mput", NULL, 1, -1, cmd_mput, "mput PATTERN...", "upload the local files matching each pattern" },
-    { "delete", NULL, 1, 1, cmd_delete, "delete REMOTE", "delete a remote file" },
-    { "mdelete", NULL, 1, -1, cmd_mdelete, "mdelete PATTERN...", "delete the remote files matching each pattern" },
-    { "rename", NULL, 2, 2, cmd_rename, "rename FROM TO", "rename a remote file" },
-    { "mkdir", NULL, 1, 1, cmd_mkdir, "mkdir DIR", "make a remote folder" },
-    { "rmdir", NULL, 1, 1, cmd_rmdir, "rmdir DIR", "remove a remote folder" },
-    { "size", NULL, 1, 1, cmd_size, "size REMOTE", "size of a remote file in bytes" },
-    { "modtime", NULL, 1, 1, cmd_modtime, "modtime REMOTE", "last modification time of a remote file" },
-    { "ls", "nlist", 0, 1, cmd_ls, "ls [PATH]", "list names (NLST)" },
-    { "dir", "list", 0, 1, cmd_dir, "dir [PATH]", "list in long form (LIST)" },
-    { "mlsd", NULL, 0, 1, cmd_mlsd, "mlsd [PATH]", "machine-readable listing (when the server has MLST)" },
-    { "mlst", NULL, 0, 1, cmd_mlst, "mlst [PATH]", "machine-readable facts of one entry" },
-    { "cd", "cwd", 1, 1, cmd_cd, "cd PATH", "change the remote folder" },
-    { "cdup", NULL, 0, 0, cmd_cdup, "cdup", "go to the remote parent folder" },
-    { "pwd", NULL, 0, 0, cmd_pwd, "pwd", "print the remote folder" },
-    { "lcd", NULL, 0, 1, cmd_lcd, "lcd [DIR]", "change the local folder (home without DIR)" },
-    { "lpwd", NULL, 0, 0, cmd_lpwd, "lpwd", "print the local folder" },
-    { "ascii", NULL, 0, 0, cmd_ascii, "ascii", "text transfers: line ends converted (TYPE A)" },
-    { "binary", "image", 0, 0, cmd_binary, "binary", "transfer files as they are (TYPE I, the default)" },
-    { "type", NULL, 0, 1, cmd_type, "type [ascii|binary]", "show or set the transfer type" },
-    { "passive", NULL, 0, 0, cmd_passive, "passive", "data connections from the client (EPSV, then PASV; default)" },
-    { "active", NULL, 0, 0, cmd_active, "active", "data connections from the server (EPRT, then PORT)" },
-    { "system", "syst", 0, 0, cmd_system, "system", "the server's system type" },
-    { "stat", NULL, 0, 1, cmd_stat, "stat [PATH]", "server status, or a listing over the control connection" },
-    { "feat", NULL, 0, 0, cmd_feat, "feat", "the server's features" },
-    { "noop", NULL, 0, 0, cmd_noop, "noop", "do nothing (keeps the connection alive)" },
-    { "quote", "literal", 1, -1, cmd_quote, "quote COMMAND [ARGS]", "send a raw command" },
-    { "site", NULL, 1, -1, cmd_site, "site ARGS", "send a SITE command" },
-    { "help", "?", 0, 1, cmd_help, "help [COMMAND]", "this list, or one subcommand" },
-    { "verbose", NULL, 0, 1, cmd_verbose, "verbose [on|off]", "show server replies and transfer summaries" },
-    { "debug", NULL, 0, 1, cmd_debug, "debug [on|off]", "protocol trace (the password shown as ****)" },
+    { "open", NULL, 1, 2, cmd_open, "open HOST [PORT]", "connect with the --seccnn security (default: AUTH TLS)", "-" },
+    { "secopen", "sopen", 1, 3, cmd_secopen, "secopen HOST [PORT] [ssl|implicit]", "connect securely: AUTH TLS (ssl, port 21) or TLS at connect (implicit, port 990)", "-" },
+    { "user", NULL, 1, 2, cmd_user, "user NAME [PASSWORD]", "log in (password from the line, FTPC_PASSWORD, a prompt, or a pass line)", "-" },
+    { "pass", NULL, 0, 1, cmd_pass, "pass [PASSWORD]", "send the password after user", "-" },
+    { "acct", NULL, 1, 1, cmd_acct, "acct ACCOUNT", "send account information", "-" },
+    { "close", "disconnect", 0, 0, cmd_close, "close", "log out and close the connection", "-" },
+    { "quit", "bye", 0, 0, cmd_quit, "quit", "log out and end", "-" },
+    { "reinitialize", "rein", 0, 0, cmd_rein, "reinitialize", "back to the state before login (REIN)", "-" },
+    { "ccc", NULL, 0, 0, cmd_ccc, "ccc", "clear command channel: control connection back to clear text (warns)", "-" },
+    { "secdata", "sdata", 0, 1, cmd_secdata, "secdata [c|p]", "show or set data protection: clear or private (PBSZ 0, PROT)", "-" },
+    { "get", "recv", 1, 2, cmd_get, "get REMOTE [LOCAL]", "download (LOCAL - is standard output)", "rl" },
+    { "reget", NULL, 1, 2, cmd_reget, "reget REMOTE [LOCAL]", "resume a download from LOCAL.part or LOCAL (REST)", "rl" },
+    { "put", "send", 1, 2, cmd_put, "put LOCAL [REMOTE]", "upload (LOCAL - is standard input)", "lr" },
+    { "append", NULL, 1, 2, cmd_append, "append LOCAL [REMOTE]", "append to a remote file (APPE)", "lr" },
+    { "reput", NULL, 1, 2, cmd_reput, "reput LOCAL [REMOTE]", "resume an upload (REST and STOR, or APPE)", "lr" },
+    { "mget", NULL, 1, -1, cmd_mget, "mget PATTERN...", "download the remote files matching each pattern", "r" },
+    { "mput", NULL, 1, -1, cmd_mput, "mput PATTERN...", "upload the local files matching each pattern", "l" },
+    { "delete", NULL, 1, 1, cmd_delete, "delete REMOTE", "delete a remote file", "r" },
+    { "mdelete", NULL, 1, -1, cmd_mdelete, "mdelete PATTERN...", "delete the remote files matching each pattern", "r" },
+    { "rename", NULL, 2, 2, cmd_rename, "rename FROM TO", "rename a remote file", "rr" },
+    { "mkdir", NULL, 1, 1, cmd_mkdir, "mkdir DIR", "make a remote folder", "r" },
+    { "rmdir", NULL, 1, 1, cmd_rmdir, "rmdir DIR", "remove a remote folder", "r" },
+    { "size", NULL, 1, 1, cmd_size, "size REMOTE", "size of a remote file in bytes", "r" },
+    { "modtime", NULL, 1, 1, cmd_modtime, "modtime REMOTE", "last modification time of a remote file", "r" },
+    { "ls", "nlist", 0, 1, cmd_ls, "ls [PATH]", "list names (NLST)", "r" },
+    { "dir", "list", 0, 1, cmd_dir, "dir [PATH]", "list in long form (LIST)", "r" },
+    { "mlsd", NULL, 0, 1, cmd_mlsd, "mlsd [PATH]", "machine-readable listing (when the server has MLST)", "r" },
+    { "mlst", NULL, 0, 1, cmd_mlst, "mlst [PATH]", "machine-readable facts of one entry", "r" },
+    { "cd", "cwd", 1, 1, cmd_cd, "cd PATH", "change the remote folder", "r" },
+    { "cdup", NULL, 0, 0, cmd_cdup, "cdup", "go to the remote parent folder", "-" },
+    { "pwd", NULL, 0, 0, cmd_pwd, "pwd", "print the remote folder", "-" },
+    { "lcd", NULL, 0, 1, cmd_lcd, "lcd [DIR]", "change the local folder (home without DIR)", "l" },
+    { "lpwd", NULL, 0, 0, cmd_lpwd, "lpwd", "print the local folder", "-" },
+    { "ascii", NULL, 0, 0, cmd_ascii, "ascii", "text transfers: line ends converted (TYPE A)", "-" },
+    { "binary", "image", 0, 0, cmd_binary, "binary", "transfer files as they are (TYPE I, the default)", "-" },
+    { "type", NULL, 0, 1, cmd_type, "type [ascii|binary]", "show or set the transfer type", "-" },
+    { "passive", NULL, 0, 0, cmd_passive, "passive", "data connections from the client (EPSV, then PASV; default)", "-" },
+    { "active", NULL, 0, 0, cmd_active, "active", "data connections from the server (EPRT, then PORT)", "-" },
+    { "system", "syst", 0, 0, cmd_system, "system", "the server's system type", "-" },
+    { "stat", NULL, 0, 1, cmd_stat, "stat [PATH]", "server status, or a listing over the control connection", "r" },
+    { "feat", NULL, 0, 0, cmd_feat, "feat", "the server's features", "-" },
+    { "noop", NULL, 0, 0, cmd_noop, "noop", "do nothing (keeps the connection alive)", "-" },
+    { "quote", "literal", 1, -1, cmd_quote, "quote COMMAND [ARGS]", "send a raw command", "-" },
+    { "site", NULL, 1, -1, cmd_site, "site ARGS", "send a SITE command", "-" },
+    { "status", NULL, 0, 0, cmd_status, "status", "the connection, its TLS, the last data connection, protection, type, mode", "-" },
+    { "help", "?", 0, 1, cmd_help, "help [COMMAND]", "this list, or one subcommand", "-" },
+    { "verbose", NULL, 0, 1, cmd_verbose, "verbose [on|off]", "show server replies and transfer summaries", "-" },
+    { "debug", NULL, 0, 1, cmd_debug, "debug [on|off]", "protocol trace (the password shown as ****)", "-" },
 };
 
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
@@ -86,6 +88,35 @@ int commands_help(FILE *out, const char *name)
     }
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-36s %s\n", COMMANDS[i].usage, COMMANDS[i].help);
+    return 0;
+}
+
+const char *commands_name(size_t i)
+{
+    return i < N_COMMANDS ? COMMANDS[i].name : NULL;
+}
+
+int commands_known(const char *name)
+{
+    return find(name) != NULL;
+}
+
+enum cmd_arg commands_arg(const char *name, int argno)
+{
+    const struct command *c = find(name);
+    if (c == NULL || argno < 1 || c->args[0] == '\0')
+        return ARG_OTHER;
+    size_t n = strlen(c->args);
+    char k = c->args[(size_t)argno - 1 < n ? (size_t)argno - 1 : n - 1];
+    return k == 'r' ? ARG_REMOTE : k == 'l' ? ARG_LOCAL : ARG_OTHER;
+}
+
+int cmd_status(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
+{
+    (void)argc;
+    (void)argv;
+    (void)e;
+    session_status(cx->s, cx->out);
     return 0;
 }
 

@@ -23,6 +23,13 @@ int commands_run(struct cmd_ctx *cx, int argc, char **argv, struct err *e);
 /* help: every subcommand, or one. */
 int commands_help(FILE *out, const char *name);
 
+/* For completion: the i-th name (NULL past the end), whether name is a
+ * subcommand, and what its argument number argno (1-based) names. */
+enum cmd_arg { ARG_OTHER, ARG_REMOTE, ARG_LOCAL };
+const char *commands_name(size_t i);
+int commands_known(const char *name);
+enum cmd_arg commands_arg(const char *name, int argno);
+
 /* Handlers, by group (cmd_conn.c, cmd_files.c, cmd_misc.c). */
 typedef int (*cmd_fn)(struct cmd_ctx *cx, int argc, char **argv, struct err *e);
 int cmd_open(struct cmd_ctx *, int, char **, struct err *);
@@ -70,6 +77,7 @@ int cmd_noop(struct cmd_ctx *, int, char **, struct err *);
 int cmd_quote(struct cmd_ctx *, int, char **, struct err *);
 int cmd_site(struct cmd_ctx *, int, char **, struct err *);
 int cmd_help(struct cmd_ctx *, int, char **, struct err *);
+int cmd_status(struct cmd_ctx *, int, char **, struct err *);
 int cmd_verbose(struct cmd_ctx *, int, char **, struct err *);
 int cmd_debug(struct cmd_ctx *, int, char **, struct err *);
 

@@ -3,6 +3,7 @@
  * the pure reply parser with hard size limits; commands never carry CR/LF.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
@@ -48,9 +49,25 @@ int ctrl_start_tls(struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e)
     c->tls = tls_w_connect(ctx, c->fd, c->host, NULL, e);
     if (c->tls == NULL)
         return -1;
-    if (c->trace)
+    if (c->trace) {
         fprintf(c->trace, "---- TLS %s, %s\n", tls_w_version(c->tls), tls_w_cipher(c->tls));
+        tls_w_print_chain(c->tls, c->trace);
+    }
     return 0;
+}
+
+int ctrl_reply_ready(struct ftp_ctrl *c, int timeout_ms)
+{
+    if (c->fd < 0)
+        return 0;
+    if (c->in.len > 0 || (c->tls != NULL && !c->tls_off && tls_w_pending(c->tls) > 0))
+        return 1;
+    struct pollfd p = { .fd = c->fd, .events = POLLIN };
+    int r;
+    do {
+        r = poll(&p, 1, timeout_ms);
+    } while (r < 0 && errno == EINTR);
+    return r > 0;
 }
 
 int ctrl_end_tls(struct ftp_ctrl *c, struct err *e)

@@ -51,6 +51,9 @@ int ctrl_read_reply(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e);
 int ctrl_sendf(struct ftp_ctrl *c, struct err *e, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
+/* 1 when a reply is waiting (or arrives within timeout_ms), 0 when not. */
+int ctrl_reply_ready(struct ftp_ctrl *c, int timeout_ms);
+
 /* Formats a command, sends it and reads its reply. */
 int ctrl_command(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

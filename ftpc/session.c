@@ -67,6 +67,7 @@ static void connection_lost(struct ftp_session *s)
 {
     s->logged_in = 0;
     s->awaiting_pass = 0;
+    s->cwd[0] = '\0';
 }
 
 int session_read_reply(struct ftp_session *s, struct err *e)
@@ -214,6 +215,7 @@ static int protect(struct ftp_session *s, char level, int tolerate, struct err *
 static int after_login(struct ftp_session *s, struct err *e)
 {
     s->logged_in = 1;
+    s->cwd[0] = '\0';
     s->awaiting_pass = 0;
     if (s->sec != SECCNN_NONE && s->ctrl.tls != NULL) {
         /* Implicit: vsftpd still wants PBSZ/PROT before any transfer (as curl
@@ -437,4 +439,48 @@ int session_renew_if_needed(struct ftp_session *s, struct err *e)
     if (renew(s, e) != 0)
         return err_prefix(e, "renewing the TLS session");
     return 0;
+}
+
+const char *session_cwd(struct ftp_session *s)
+{
+    if (s->cwd[0] != '\0' || !s->logged_in)
+        return s->cwd;
+    int verbose = s->verbose;
+    s->verbose = 0;
+    struct err ignored;
+    if (session_command(s, &ignored, "PWD") == 0 && s->reply.code == 257) {
+        const char *q = strchr(s->reply.text, '"');
+        const char *end = q ? strrchr(q + 1, '"') : NULL;
+        if (q && end && end > q + 1)
+            snprintf(s->cwd, sizeof s->cwd, "%.*s", (int)(end - q - 1), q + 1);
+    }
+    s->verbose = verbose;
+    return s->cwd;
+}
+
+void session_status(struct ftp_session *s, FILE *out)
+{
+    if (!ctrl_is_open(&s->ctrl)) {
+        fprintf(out, "Not connected.\n");
+    } else {
+        fprintf(out, "Connected to %s port %u, %s FTPS%s\n", s->host, s->port,
+                s->sec == SECCNN_IMPLICIT ? "implicit" : s->sec == SECCNN_SSL ? "explicit" : "no",
+                s->sec == SECCNN_NONE ? " (clear text)" : "");
+        if (s->logged_in)
+            fprintf(out, "Logged in as %s\n", s->user);
+        else
+            fprintf(out, "Not logged in\n");
+        if (s->ctrl.tls != NULL)
+            fprintf(out, "Control connection: %s, %s%s\n", tls_w_version(s->ctrl.tls),
+                    tls_w_cipher(s->ctrl.tls), s->ctrl.tls_off ? " (clear text after CCC)" : "");
+        else
+            fprintf(out, "Control connection: clear text\n");
+    }
+    fprintf(out, "Data protection: %s; next secopen: %s\n", s->prot == 'P' ? "private" : "clear",
+            s->opt.prot == 'P' ? "private" : "clear");
+    fprintf(out, "Type: %s; mode: %s\n", s->ascii ? "ascii" : "binary",
+            s->opt.passive ? "passive" : "active");
+    fprintf(out, "Last data connection: %s\n", s->last_data[0] ? s->last_data : "none yet");
+    if (s->renewals > 0)
+        fprintf(out, "TLS sessions renewed: %d\n", s->renewals);
 }

@@ -34,6 +34,8 @@ struct ftp_options {
     int connect_timeout_ms;
     int reply_timeout_ms;
     int data_timeout_ms;
+    const char *password_file; /* --password-file */
+    const char *netrc_file;    /* --netrc-file, NULL: ~/.netrc */
 };
 
 struct ftp_session {
@@ -58,6 +60,11 @@ struct ftp_session {
     char user[256];
     char *password;             /* wiped on close and free */
     int renewals;
+    /* Feedback. */
+    int quiet;                  /* no summaries, no progress */
+    FILE *progress_tty;         /* progress bars go here; NULL: none */
+    char cwd[1024];             /* for the prompt; "" when unknown */
+    char last_data[96];         /* the latest data connection, for status */
 };
 
 #define FTP_IO_SIZE (256 * 1024)
@@ -97,6 +104,12 @@ int session_features(struct ftp_session *s, struct err *e);
  * is made again (new tickets), logged in again, and put back in the same
  * folder, type and protection. 0 when nothing was needed or it worked. */
 int session_renew_if_needed(struct ftp_session *s, struct err *e);
+
+/* The remote folder, asked quietly (for the prompt). */
+const char *session_cwd(struct ftp_session *s);
+
+/* status: the connection, its TLS, protection, type and mode. */
+void session_status(struct ftp_session *s, FILE *out);
 
 /* Fails with a clear message unless connected (and logged in). */
 int session_require(struct ftp_session *s, int login, struct err *e);

@@ -14,6 +14,8 @@
 
 #include "ascii.h"
 #include "data.h"
+#include "interrupt.h"
+#include "progress.h"
 #include "localfile.h"
 #include "transfer.h"
 
@@ -46,9 +48,38 @@ static int transfer_begin(struct ftp_session *s, struct ftp_data *d, const char 
         data_close(d);
         struct err ignored;
         (void)session_read_reply(s, &ignored);
+        snprintf(s->last_data, sizeof s->last_data, "failed (%s)", verb);
         return -1;
     }
+    if (d->tls != NULL)
+        snprintf(s->last_data, sizeof s->last_data, "%s, %s, %s (%s, %s)", tls_w_version(d->tls),
+                 tls_w_cipher(d->tls), tls_w_session_reused(d->tls) ? "session resumed" : "new session",
+                 verb, s->opt.passive ? "passive" : "active");
+    else
+        snprintf(s->last_data, sizeof s->last_data, "clear (%s, %s)", verb,
+                 s->opt.passive ? "passive" : "active");
     return 0;
+}
+
+/* Ctrl-C during a transfer: the data connection is closed (a download
+ * cleanly; an upload without close_notify, so the server cannot take the
+ * part for a whole file), ABOR is sent, and the replies are read so the
+ * session stays usable. */
+static int transfer_abort(struct ftp_session *s, struct ftp_data *d, int upload, struct err *e)
+{
+    if (!upload && d->tls != NULL) {
+        struct err ignored;
+        (void)tls_w_close(d->tls, 1, &ignored);
+    }
+    data_close(d);
+    struct err ignored;
+    if (ctrl_send(&s->ctrl, "ABOR", &ignored) == 0) {
+        /* The transfer's own reply (426 or 226), then ABOR's (225/226), if any. */
+        for (int i = 0; i < 2 && ctrl_reply_ready(&s->ctrl, i == 0 ? s->opt.reply_timeout_ms : 2000); i++)
+            if (session_read_reply(s, &ignored) != 0)
+                break;
+    }
+    return err_set(e, ERR_INTERRUPTED, "interrupted");
 }
 
 /* The final reply of a transfer; only 226/250 mean success. */
@@ -74,14 +105,16 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static void summary(struct ftp_session *s, const char *what, uint64_t bytes,
+static void summary(struct ftp_session *s, const char *what, const char *name, uint64_t bytes,
                     const struct timespec *t0, int resumed)
 {
-    if (!s->verbose)
+    if (s->quiet)
         return;
     double secs = seconds_since(t0);
-    fprintf(s->msg, "%s %" PRIu64 " bytes in %.3f s (%.1f MB/s), %s\n", what, bytes, secs,
-            secs > 0 ? (double)bytes / secs / 1e6 : 0.0,
+    char size[32];
+    progress_bytes(bytes, size, sizeof size);
+    fprintf(s->msg, "%s %s: %" PRIu64 " bytes (%s) in %.3f s, %.1f MB/s, %s\n", what, name, bytes,
+            size, secs, secs > 0 ? (double)bytes / secs / 1e6 : 0.0,
             s->prot == 'C' ? "clear data connection"
                            : resumed ? "TLS data connection, session resumed"
                                      : "TLS data connection, new session");
@@ -93,20 +126,24 @@ static int data_resumed(const struct ftp_data *d)
 }
 
 /* Copies the data connection to a sink, converting line ends when asked.
- * Returns 0 at a proper end of data. */
+ * Returns 0 at a proper end of data, -2 when interrupted. */
 static int receive(struct ftp_session *s, struct ftp_data *d, int to_local_text,
                    int (*sink)(void *, const void *, size_t, struct err *), void *arg,
-                   uint64_t *bytes, struct err *e)
+                   struct progress *pg, uint64_t *bytes, struct err *e)
 {
     int pending_cr = 0;
     char *in = s->io, *conv = s->io + FTP_IO_SIZE;
     for (;;) {
         ssize_t n = data_read(d, in, FTP_IO_SIZE, e);
+        if (ftpc_interrupted)
+            return -2;
         if (n < 0)
             return -1;
         if (n == 0)
             break;
         *bytes += (uint64_t)n;
+        if (pg != NULL)
+            progress_add(pg, (uint64_t)n);
         if (to_local_text) {
             size_t m = ascii_to_local(in, (size_t)n, conv, &pending_cr);
             if (sink(arg, conv, m, e) != 0)
@@ -215,7 +252,17 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, int r
     if (!know_size && !s->ascii && announced_size(s->reply.text, &expected) == 0)
         know_size = 1;
     uint64_t bytes = 0;
-    int data_ok = receive(s, &d, s->ascii, sink_target, &t, &bytes, e) == 0;
+    struct progress pg;
+    progress_begin(&pg, s->quiet ? NULL : s->progress_tty, remote, know_size ? expected - t.offset : 0);
+    int got = receive(s, &d, s->ascii, sink_target, &t, &pg, &bytes, e);
+    progress_end(&pg);
+    if (got == -2) {
+        local_target_abort(&t);
+        transfer_abort(s, &d, 0, e);
+        return err_set(e, ERR_INTERRUPTED, "get %s interrupted after %" PRIu64 " bytes%s", remote,
+                       t.offset + bytes, t.part[0] && t.offset + bytes ? "; reget continues it" : "");
+    }
+    int data_ok = got == 0;
     int resumed = data_resumed(&d);
     finish_download(&d);
     int rc = transfer_end(s, data_ok, e);
@@ -226,7 +273,7 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, int r
         local_target_abort(&t);
         return err_prefix(e, "get %s", remote);
     }
-    summary(s, "received", bytes, &t0, resumed);
+    summary(s, "received", remote, bytes, &t0, resumed);
     return 0;
 }
 
@@ -294,7 +341,16 @@ int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum 
     }
     uint64_t bytes = 0;
     int data_ok = 1;
+    struct progress pg;
+    progress_begin(&pg, s->quiet ? NULL : s->progress_tty, local, local_size > offset ? local_size - offset : 0);
     for (;;) {
+        if (ftpc_interrupted) {
+            progress_end(&pg);
+            close(fd);
+            transfer_abort(s, &d, 1, e);
+            return err_set(e, ERR_INTERRUPTED, "put %s interrupted after %" PRIu64 " bytes; reput continues it",
+                           local, offset + bytes);
+        }
         ssize_t n = read(fd, s->io, FTP_IO_SIZE);
         if (n < 0 && errno == EINTR)
             continue;
@@ -312,11 +368,15 @@ int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum 
             p = s->io + FTP_IO_SIZE;
         }
         if (data_write(&d, p, m, e) != 0) {
+            if (ftpc_interrupted)
+                continue; /* handled at the top of the loop */
             data_ok = 0;
             break;
         }
         bytes += (uint64_t)n;
+        progress_add(&pg, (uint64_t)n);
     }
+    progress_end(&pg);
     close(fd);
     /* A local read error must not look like a complete file: close without
      * close_notify so the server sees a truncated transfer. */
@@ -326,7 +386,7 @@ int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum 
     data_close(&d);
     if (transfer_end(s, data_ok, e) != 0)
         return err_prefix(e, "put %s", local);
-    summary(s, "sent", bytes, &t0, resumed);
+    summary(s, "sent", local, bytes, &t0, resumed);
     return 0;
 }
 
@@ -337,7 +397,10 @@ int xfer_list(struct ftp_session *s, const char *verb, const char *path, FILE *o
         return -1;
     uint64_t bytes = 0;
     /* Listings are text with CRLF line ends whatever the type. */
-    int data_ok = receive(s, &d, 1, sink_stream, out, &bytes, e) == 0;
+    int got = receive(s, &d, 1, sink_stream, out, NULL, &bytes, e);
+    if (got == -2)
+        return transfer_abort(s, &d, 0, e);
+    int data_ok = got == 0;
     finish_download(&d);
     if (fflush(out) != 0 && data_ok) {
         err_set(e, ERR_LOCAL, "cannot write the listing: %s", strerror(errno));
@@ -386,7 +449,12 @@ int xfer_names(struct ftp_session *s, const char *path, struct strlist *names, s
     }
     ns->names = names;
     uint64_t bytes = 0;
-    int data_ok = receive(s, &d, 1, sink_names, ns, &bytes, e) == 0;
+    int got = receive(s, &d, 1, sink_names, ns, NULL, &bytes, e);
+    if (got == -2) {
+        free(ns);
+        return transfer_abort(s, &d, 0, e);
+    }
+    int data_ok = got == 0;
     if (data_ok && ns->len > 0 && strlist_add(names, ns->line, ns->len) != 0)
         data_ok = err_set(e, ERR_SERVER, "too many names in the listing") == 0;
     free(ns);

@@ -15,7 +15,7 @@ FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" -d --store "$T/store.db" --cert "$PKI/cl
     -s "$T/cmds" 127.0.0.1 "$PORT"
 expect_status 0
 cmp "$T/f" "$T/back" || fail "download differs"
-[ "$(grep -c 'session resumed' "$T/err")" = 2 ] || fail "data connections did not resume"
+[ "$(grep -c 'data TLS.*session resumed' "$T/err")" = 2 ] || fail "data connections did not resume"
 
 # A key that does not match, a missing file, --key without --cert.
 FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" --store "$T/store.db" --cert "$PKI/client.pem" --key "$PKI/server.key" \

@@ -12,7 +12,7 @@ cmp "$T/f.bin" "$IMPLICIT_ROOT/f-$$.bin" || fail "implicit upload differs"
 cmp "$T/f.bin" "$T/back.bin" || fail "implicit download differs"
 expect_not_in "$T/err" "AUTH"
 expect_in "$T/err" "---> PROT P"
-[ "$(grep -c 'session resumed' "$T/err")" = 2 ] || fail "implicit data connections not resumed"
+[ "$(grep -c 'data TLS.*session resumed' "$T/err")" = 2 ] || fail "implicit data connections not resumed"
 expect_no_password
 rm -f "$IMPLICIT_ROOT/f-$$.bin"
 

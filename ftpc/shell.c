@@ -193,11 +193,8 @@ void shell_run(struct cmd_ctx *cx)
         char *argv[CMDLINE_MAX_WORDS];
         const char *why = NULL;
         int argc = cmdline_split(line, words, sizeof words, argv, &why);
-        if (argc > 0 && !secret_line(argc, argv)) {
+        if (argc > 0 && !secret_line(argc, argv))
             add_history(line);
-            if (hist[0] && append_history(1, hist) == 0)
-                (void)chmod(hist, 0600); /* file names can be private too */
-        }
         secret_wipe(line, strlen(line));
         free(line);
         struct err e;
@@ -213,7 +210,7 @@ void shell_run(struct cmd_ctx *cx)
         (void)interrupt_take();
     }
     cache_clear();
-    if (hist[0])
-        (void)history_truncate_file(hist, HISTORY_LINES);
+    if (hist[0] && write_history(hist) == 0)
+        (void)chmod(hist, 0600); /* file names can be private too */
     fputc('\n', stderr);
 }

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Scripting: credentials from ~/.netrc (refused when others can read it),
+# --user with --password-file, the IBM i first line "name password", -o
+# output, stop-on-error and --continue, one-shot URLs for each scheme, and
+# the distinct exit codes.
+. "$(dirname "$0")/lib.sh"
+make_store ca
+S=(--store "$T/store.db")
+
+# ~/.netrc: auto-login for the host, and refused when others can read it.
+mkdir -p "$T/home"
+printf 'machine 127.0.0.1\n  login %s\n  password %s\n' "$FTP_USER" "$FTP_PASSWORD" > "$T/home/.netrc"
+chmod 600 "$T/home/.netrc"
+echo pwd > "$T/cmds"
+HOME=$T/home run "$FTPC" "${S[@]}" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 0
+expect_in "$T/out" "$MAIN_ROOT"
+chmod 644 "$T/home/.netrc"
+HOME=$T/home run "$FTPC" "${S[@]}" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 7
+expect_in "$T/err" ".netrc holds passwords but others can read or write it (chmod 600"
+expect_no_password
+cp "$T/home/.netrc" "$T/other-netrc"
+chmod 600 "$T/other-netrc"
+run "$FTPC" "${S[@]}" --netrc-file "$T/other-netrc" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 0
+run "$FTPC" "${S[@]}" --netrc-file "$T/missing" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 7
+
+# --user with --password-file.
+printf '%s\n' "$FTP_PASSWORD" > "$T/pw"
+chmod 600 "$T/pw"
+HOME=$T/none run "$FTPC" "${S[@]}" --user "$FTP_USER" --password-file "$T/pw" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 0
+expect_in "$T/out" "$MAIN_ROOT"
+chmod 640 "$T/pw"
+HOME=$T/none run "$FTPC" "${S[@]}" --user "$FTP_USER" --password-file "$T/pw" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 7
+expect_in "$T/err" "others can read or write it"
+
+# IBM i batch input: the first line is "name password"; -o keeps the replies.
+printf '%s %s\npwd\nls no-such-file-%s\npwd\n' "$FTP_USER" "$FTP_PASSWORD" "$$" > "$T/cmds"
+HOME=$T/none run "$FTPC" "${S[@]}" -v -o "$T/output.txt" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+[ "$status" = 0 ] || [ "$status" = 6 ] || fail "status $status"
+expect_in "$T/output.txt" "230 Login successful."
+expect_in "$T/output.txt" "$MAIN_ROOT"
+expect_not_in "$T/output.txt" "$FTP_PASSWORD"
+expect_no_password
+
+# Stop at the first failure, or --continue: the status is the first failure's.
+printf 'user %s\ncd no-such-dir-%s\nmkdir made-%s\n' "$FTP_USER" "$$" "$$" > "$T/cmds"
+FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" "${S[@]}" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 6
+expect_in "$T/err" "line 2: cd refused: 550"
+[ ! -d "$MAIN_ROOT/made-$$" ] || fail "the batch went on after a failure"
+FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" "${S[@]}" --continue -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 6
+[ -d "$MAIN_ROOT/made-$$" ] || fail "--continue did not go on"
+rmdir "$MAIN_ROOT/made-$$"
+
+# One-shot URLs. ftpes:// is explicit FTPS; the path is relative to the login folder.
+head -c 50000 /dev/urandom > "$T/u.bin"
+export FTPC_PASSWORD
+FTPC_PASSWORD=$FTP_PASSWORD
+run "$FTPC" "${S[@]}" put "$T/u.bin" "ftpes://$FTP_USER@127.0.0.1:$MAIN_PORT/"
+expect_status 0
+cmp "$T/u.bin" "$MAIN_ROOT/u.bin" || fail "URL put differs"
+run "$FTPC" "${S[@]}" get "ftpes://$FTP_USER@127.0.0.1:$MAIN_PORT/u.bin" "$T/u.back"
+expect_status 0
+cmp "$T/u.bin" "$T/u.back" || fail "URL get differs"
+run "$FTPC" "${S[@]}" ls "ftpes://$FTP_USER@127.0.0.1:$MAIN_PORT/"
+expect_status 0
+expect_in "$T/out" "u.bin"
+# %2F makes the path absolute; the user is percent-decoded.
+enc_root=$(printf '%s' "$MAIN_ROOT" | sed 's|/|%2F|g')
+user_enc=$(printf '%s' "$FTP_USER" | sed 's/-/%2D/g')
+run "$FTPC" "${S[@]}" get "ftpes://$user_enc@127.0.0.1:$MAIN_PORT/$enc_root/u.bin" "$T/u.abs"
+expect_status 0
+cmp "$T/u.bin" "$T/u.abs" || fail "absolute URL path"
+# ftps:// is implicit.
+run "$FTPC" "${S[@]}" -d put "$T/u.bin" "ftps://$FTP_USER@127.0.0.1:$IMPLICIT_PORT/i.bin"
+expect_status 0
+expect_not_in "$T/err" "AUTH TLS"
+cmp "$T/u.bin" "$IMPLICIT_ROOT/i.bin" || fail "ftps:// put differs"
+rm -f "$IMPLICIT_ROOT/i.bin" "$MAIN_ROOT/u.bin"
+# ftp:// is refused without --seccnn none; with it, this server refuses clear logins.
+run "$FTPC" "${S[@]}" ls "ftp://$FTP_USER@127.0.0.1:$MAIN_PORT/"
+expect_status 2
+expect_in "$T/err" "ftp:// is clear text: add --seccnn none"
+run "$FTPC" --seccnn none ls "ftp://$FTP_USER@127.0.0.1:$MAIN_PORT/"
+expect_status 5
+# A password in the URL works, with a warning; it is never printed.
+unset FTPC_PASSWORD
+run "$FTPC" "${S[@]}" ls "ftpes://$FTP_USER:$FTP_PASSWORD@127.0.0.1:$MAIN_PORT/"
+expect_status 0
+expect_in "$T/err" "warning: a password in a URL can be seen"
+expect_not_in "$T/err" "$FTP_PASSWORD"
+# No user anywhere: a clear error.
+HOME=$T/none run "$FTPC" "${S[@]}" ls "ftpes://127.0.0.1:$MAIN_PORT/"
+expect_status 5
+expect_in "$T/err" "no user name"
+run "$FTPC" "${S[@]}" get "ftpes://127.0.0.1:$MAIN_PORT/a%0d%0aDELE%20x"
+expect_status 2
+expect_in "$T/err" "CR or LF"
+run "$FTPC" "${S[@]}" get "http://127.0.0.1/x"
+expect_status 2
+
+# Exit codes: usage 2, connection 3, TLS 4, login 5, server 6, local 7, store 8.
+run "$FTPC" --bogus
+expect_status 2
+printf 'user %s\nget %s/u.back x\n' "$FTP_USER" "$T/no/such/dir" > "$T/cmds"
+FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" "${S[@]}" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 6
+printf 'user %s\nput %s/nothing.bin x\n' "$FTP_USER" "$T" > "$T/cmds"
+FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" "${S[@]}" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 7
+echo "ok: batch, credentials and URLs"

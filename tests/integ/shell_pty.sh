@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The interactive shell, driven in a real terminal (tmux): the password is
+# not echoed, the prompt shows the security state, tab completion of
+# subcommands and remote names, history kept across runs without
+# passwords, Ctrl-C during a download keeps NAME.part and reget completes
+# it, and two Ctrl-C at the prompt quit.
+. "$(dirname "$0")/lib.sh"
+command -v tmux > /dev/null || fail "tmux is not installed (scripts/install-deps installs it)"
+make_store ca
+server slow   # 2 MB/s, so a download lasts long enough to interrupt
+head -c 12000000 /dev/urandom > "$ROOT/big-$$.bin"
+chown "$FTP_USER" "$ROOT/big-$$.bin"
+mkdir -p "$T/home" "$T/work"
+sock="$T/tmux.sock"
+tm() { tmux -S "$sock" "$@"; }
+screen() { tm capture-pane -t ftpc -p -S -200; }
+wait_for() { # text [seconds]
+    for _ in $(seq 1 $(( ${2:-10} * 10 ))); do
+        screen | grep -qF -- "$1" && return 0
+        sleep 0.1
+    done
+    screen >&2
+    fail "'$1' did not appear on the screen"
+}
+start_shell() {
+    tm new-session -d -s ftpc -x 200 -y 50 \
+        "cd '$T/work' && HOME='$T/home' '$FTPC' --store '$T/store.db' 127.0.0.1 $PORT; echo ftpc-ended; sleep 30"
+}
+trap 'tm kill-server 2>/dev/null || true; rm -rf "$T"' EXIT
+
+start_shell
+wait_for "ftpc tls:C 127.0.0.1:?>"
+tm send-keys -t ftpc "user $FTP_USER" Enter
+wait_for "Password for $FTP_USER@127.0.0.1:"
+tm send-keys -t ftpc "$FTP_PASSWORD" Enter
+wait_for "230 Login successful."
+screen | grep -qF "$FTP_PASSWORD" && fail "the password was echoed"
+wait_for "ftpc tls:P 127.0.0.1:$ROOT>"
+
+# Completion: a subcommand, then a remote name.
+tm send-keys -t ftpc "secd" Tab
+wait_for "> secdata"
+tm send-keys -t ftpc Enter
+wait_for "data protection: private"
+tm send-keys -t ftpc "size big-" Tab
+wait_for "> size big-$$.bin"
+tm send-keys -t ftpc Enter
+wait_for "12000000"
+
+# Ctrl-C during a download: ABOR, the part kept, the prompt back.
+tm send-keys -t ftpc "get big-$$.bin" Enter
+wait_for "150 Opening BINARY mode"
+sleep 1.5
+tm send-keys -t ftpc C-c
+wait_for "interrupted after"
+wait_for "reget continues it"
+[ -s "$T/work/big-$$.bin.part" ] || fail "no .part after Ctrl-C"
+[ ! -e "$T/work/big-$$.bin" ] || fail "an interrupted download took the final name"
+part=$(stat -c %s "$T/work/big-$$.bin.part")
+[ "$part" -lt 12000000 ] || fail "the download was not interrupted"
+tm send-keys -t ftpc "status" Enter
+wait_for "Last data connection: TLSv1"
+tm send-keys -t ftpc "reget big-$$.bin" Enter
+
+wait_for "received big-$$.bin: $((12000000 - part)) bytes" 15
+cmp "$ROOT/big-$$.bin" "$T/work/big-$$.bin" || fail "reget result differs"
+
+# Two Ctrl-C at the prompt quit.
+tm send-keys -t ftpc C-c
+wait_for "Ctrl-C again or Ctrl-D to quit"
+tm send-keys -t ftpc C-c
+wait_for "ftpc-ended"
+tm kill-session -t ftpc
+
+# History: kept without the password line, and recalled with Up.
+grep -q "^size.*big-$$.bin" "$T/home/.ftpc_history" || fail "history not saved"
+grep -qF "$FTP_PASSWORD" "$T/home/.ftpc_history" && fail "a password reached the history"
+[ "$(stat -c %a "$T/home/.ftpc_history")" = 600 ] || fail "history file readable by others"
+start_shell
+wait_for "ftpc tls:C 127.0.0.1:?>"
+tm send-keys -t ftpc Up
+wait_for "> reget big-$$.bin"
+tm send-keys -t ftpc C-u C-d
+wait_for "ftpc-ended"
+rm -f "$ROOT/big-$$.bin"
+echo "ok: interactive shell"

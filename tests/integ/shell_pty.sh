@@ -50,7 +50,7 @@ wait_for "12000000"
 # Ctrl-C during a download: ABOR, the part kept, the prompt back.
 tm send-keys -t ftpc "get big-$$.bin" Enter
 wait_for "150 Opening BINARY mode"
-sleep 1.5
+wait_for "ETA" 5          # the progress bar: bytes, percent, rate, time left
 tm send-keys -t ftpc C-c
 wait_for "interrupted after"
 wait_for "reget continues it"

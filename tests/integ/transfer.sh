@@ -25,6 +25,7 @@ cmp "$T/$name" "$T/back.bin" || fail "downloaded file differs"
 expect_in "$T/out" "$name"                      # ls and dir
 expect_in "$T/out" "$MAIN_ROOT"                 # pwd
 expect_in "$T/err" "---- TLS TLSv$tls"          # control connection
+expect_in "$T/err" "---- certificate 0: CN=localhost,O=ftpc tests; issuer CN=ftpc Test Root CA"
 # Four data connections (put, ls, dir, get), each TLS of that version and
 # resuming the control session (vsftpd refuses them otherwise).
 [ "$(grep -c "data TLS TLSv$tls, .*, session resumed" "$T/err")" = 4 ] || { cat "$T/err"; fail "not every data connection resumed"; }

@@ -108,3 +108,21 @@ CNF
         -startdate 20200101000000Z -enddate 20200201000000Z -out "$T/$1.pem" >/dev/null 2>&1
     openssl x509 -in "$T/$1.pem" -out "$T/$1.pem"
 }
+
+# hostile SCENARIO [CERT KEY [DATA_CERT DATA_KEY]]: starts the scripted
+# hostile server (one client) and sets HOSTILE_PORT; hostile_stop ends it.
+hostile() {
+    local scenario=$1 cert=${2:-$PKI/server.pem} key=${3:-$PKI/server.key}
+    shift $(( $# < 3 ? $# : 3 ))
+    rm -f "$T/hostile.port"
+    python3 "$(dirname "${BASH_SOURCE[0]}")/hostile_ftpd.py" "$cert" "$key" "$T/hostile.port" "$scenario" "$@" \
+        > "$T/hostile.log" 2>&1 &
+    hostile_pid=$!
+    for _ in $(seq 1 100); do [ -s "$T/hostile.port" ] && break; sleep 0.05; done
+    [ -s "$T/hostile.port" ] || { cat "$T/hostile.log" >&2; fail "hostile server did not start"; }
+    HOSTILE_PORT=$(cat "$T/hostile.port")
+}
+hostile_stop() {
+    kill "$hostile_pid" 2>/dev/null || true
+    wait "$hostile_pid" 2>/dev/null || true
+}

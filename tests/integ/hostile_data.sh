@@ -8,7 +8,7 @@ here=$(dirname "$0")
 
 start_fake() { # scenario
     rm -f "$T/port"
-    python3 "$here/fake_ftps.py" "$PKI/server.pem" "$PKI/server.key" "$T/port" "$1" > "$T/fake.log" 2>&1 &
+    python3 "$here/hostile_ftpd.py" "$PKI/server.pem" "$PKI/server.key" "$T/port" "$1" > "$T/fake.log" 2>&1 &
     fake_pid=$!
     for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.05; done
     [ -s "$T/port" ] || { cat "$T/fake.log" >&2; fail "fake server did not start"; }
@@ -65,7 +65,7 @@ run "$FTPC" --continue --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/p
 stop_fake
 expect_status 4
 expect_in "$T/err" "line 2: data connection: TLS handshake with 127.0.0.1 failed"
-expect_in "$T/out" "/fake"
+expect_in "$T/out" "/hostile"
 [ ! -e "$T/x" ] && [ ! -e "$T/x.part" ] || fail "a failed download left a file"
 
 # A data connection that goes quiet: the data timeout, then the next command works.
@@ -74,7 +74,7 @@ run "$FTPC" --continue --data-timeout 1 --store "$T/store.db" -s "$T/cmds" 127.0
 stop_fake
 expect_status 3
 expect_in "$T/err" "line 2: get payload: data connection: timed out"
-expect_in "$T/out" "/fake"
+expect_in "$T/out" "/hostile"
 
 # No greeting: the reply timeout.
 start_fake silent
@@ -121,8 +121,60 @@ run "$FTPC" --continue --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$(cat "$T/p
 stop_fake
 expect_status 3
 expect_in "$T/err" "refused a data connection from 127.0.0.2, which is not the server"
-expect_in "$T/out" "/fake"
+expect_in "$T/out" "/hostile"
 [ ! -e "$T/foreign.bin" ] || fail "a refused data connection wrote a file"
+
+# Passive replies out of range, and a passive port where nothing listens:
+# that transfer fails clearly, the session goes on.
+for case in "epsvrange:malformed EPSV reply: 229" "pasvrange:malformed PASV reply: 227" \
+            "nodata:cannot open data connection to 127.0.0.1 port"; do
+    hostile "${case%%:*}"
+    printf 'user someone pw\nget payload %s\npwd\n' "$T/nd.bin" > "$T/cmds"
+    run "$FTPC" --continue --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
+    hostile_stop
+    [ "$status" = 6 ] || [ "$status" = 3 ] || { cat "$T/err"; fail "${case%%:*}: status $status"; }
+    expect_in "$T/err" "line 2: "
+    expect_in "$T/err" "${case#*:}"
+    expect_in "$T/out" "/hostile"
+    [ ! -e "$T/nd.bin" ] || fail "${case%%:*}: a file was written"
+done
+
+# 226 before the data: the data still has to end properly, and it does.
+hostile early226
+printf 'user someone pw\nget payload %s\n' "$T/early.bin" > "$T/cmds"
+run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
+hostile_stop
+expect_status 0
+[ "$(wc -c < "$T/early.bin")" = 102400 ] || fail "early 226: incomplete file"
+
+# 426 after all the data arrived: the server's verdict wins; the old file stays.
+echo "old" > "$T/keep426"
+hostile after426
+printf 'user someone pw\nget payload %s\n' "$T/keep426" > "$T/cmds"
+run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
+hostile_stop
+expect_status 6
+expect_in "$T/err" "transfer failed: 426"
+[ "$(cat "$T/keep426")" = old ] || fail "a download refused with 426 replaced the file"
+
+# The server drops the control connection during a transfer: a clear error,
+# then "not connected", and open works again (here to the real server).
+hostile drop
+cat > "$T/cmds" <<CMDS
+user someone pw
+get payload $T/drop.bin
+pwd
+secopen 127.0.0.1 $MAIN_PORT
+user $FTP_USER
+pwd
+CMDS
+FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" --continue --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
+hostile_stop
+[ "$status" != 0 ] || fail "a dropped transfer reported success"
+expect_in "$T/err" "line 2: get payload"
+expect_in "$T/err" "line 3: not connected (use open or secopen)"
+expect_in "$T/out" "$MAIN_ROOT"
+[ ! -e "$T/drop.bin" ] || fail "a dropped download took the final name"
 
 # Connect time-out: a listener whose queue is full drops our SYN.
 rm -f "$T/port"

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Servers with certificates that must not be trusted: each is refused
+# during the handshake, before USER, with the reason named, and the exit
+# status for TLS failures. Also a data connection that presents another
+# certificate than the control connection.
+. "$(dirname "$0")/lib.sh"
+make_store ca other-ca
+printf 'user someone secret-%s\npwd\n' "$$" > "$T/cmds"
+refused() { # name cert-stem reason [ftpc options...]
+    local what=$1 stem=$2 reason=$3
+    shift 3
+    hostile ok "$PKI/$stem.pem" "$PKI/$stem.key"
+    run "$FTPC" -d --store "$T/store.db" "$@" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
+    hostile_stop
+    [ "$status" = 4 ] || { cat "$T/err"; fail "$what: status $status, expected 4"; }
+    expect_in "$T/err" "$reason"
+    expect_not_in "$T/err" "---> USER"
+    expect_not_in "$T/err" "secret-$$"
+}
+refused self-signed selfsigned "self-signed certificate"
+refused expired expired "certificate has expired"
+refused not-yet-valid notyet "certificate is not yet valid"
+refused wrong-host wronghost "does not name 127.0.0.1"
+refused weak-key weak "EE certificate key too weak"
+refused missing-intermediate viainter "unable to get local issuer certificate"
+# The other CA is in the store, but ftp-client's list holds only the test root.
+"$TRUSTD" --store "$T/store.db" app trust ftp-client "$(fingerprint "$PKI/ca.pem")" > /dev/null
+refused not-on-the-list otherleaf "unable to get local issuer certificate"
+# A disabled CA is not used.
+"$TRUSTD" --store "$T/store.db" app trust-list ftp-client undefined > /dev/null
+"$TRUSTD" --store "$T/store.db" disable "$(fingerprint "$PKI/other-ca.pem")" > /dev/null
+refused disabled-ca otherleaf "unable to get local issuer certificate"
+"$TRUSTD" --store "$T/store.db" enable "$(fingerprint "$PKI/other-ca.pem")" > /dev/null
+
+# Old TLS only: no handshake below TLS 1.2.
+hostile oldtls
+run "$FTPC" -d --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
+hostile_stop
+expect_status 4
+expect_in "$T/err" "TLS handshake with 127.0.0.1 failed"
+grep -qiE "protocol version|unsupported protocol|no protocols available" "$T/err" || fail "the reason does not name the protocol"
+expect_not_in "$T/err" "---> USER"
+
+# Revoked (the CRL test in trustd_crl.sh covers it with a real server);
+# here: the same refusal through the hostile server's handshake.
+d=$T/crl
+mkdir -p "$d"
+: > "$d/index.txt"
+echo 01 > "$d/crlnumber"
+printf '[ca]\ndefault_ca=x\n[x]\ndatabase=%s/index.txt\ncrlnumber=%s/crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n' "$d" "$d" > "$d/cnf"
+openssl ca -config "$d/cnf" -keyfile "$PKI/ca.key" -cert "$PKI/ca.pem" -revoke "$PKI/server.pem" > /dev/null 2>&1
+openssl ca -config "$d/cnf" -keyfile "$PKI/ca.key" -cert "$PKI/ca.pem" -gencrl -out "$d/crl.pem" 2> /dev/null
+"$TRUSTD" --store "$T/store.db" crl import "$d/crl.pem" > /dev/null
+"$TRUSTD" --store "$T/store.db" app set ftp-client --crl if-present > /dev/null
+refused revoked server "certificate revoked"
+"$TRUSTD" --store "$T/store.db" app set ftp-client --crl none > /dev/null
+
+# A data connection with another certificate than the control connection
+# (a hijacked data port) is verified like the control one and refused.
+hostile ok "$PKI/server.pem" "$PKI/server.key" "$PKI/selfsigned.pem" "$PKI/selfsigned.key"
+printf 'user someone pw\nget payload %s\npwd\n' "$T/hijack.bin" > "$T/cmds2"
+run "$FTPC" --continue --store "$T/store.db" -s "$T/cmds2" 127.0.0.1 "$HOSTILE_PORT"
+hostile_stop
+expect_status 4
+expect_in "$T/err" "data connection: server certificate for 127.0.0.1 not trusted: self-signed certificate"
+expect_in "$T/out" "/hostile"
+[ ! -e "$T/hijack.bin" ] && [ ! -e "$T/hijack.bin.part" ] || fail "a hijacked data connection wrote a file"
+echo "ok: hostile certificates"

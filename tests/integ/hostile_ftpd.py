@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""A scripted, hostile explicit/implicit FTPS server for the tests.
+
+hostile_ftpd.py CERT KEY PORTFILE SCENARIO [DATA_CERT DATA_KEY]
+
+Listens on 127.0.0.1 (the port is written to PORTFILE), serves one client
+and exits. SCENARIO picks the misbehaviour; "ok" behaves. A second
+certificate, when given, is presented on data connections.
+
+Greeting and replies
+  silent        no greeting at all
+  longline      a 1 MiB greeting line without a newline
+  endless       a multi-line greeting that never ends (2 MiB of lines)
+  nul           a NUL byte in the greeting
+  nonnumeric    a greeting without a code
+  mismatch      a multi-line greeting whose last line has another code
+  bytewise      a valid greeting and replies sent one byte at a time
+  cut           the connection closes in the middle of the greeting
+AUTH
+  auth500 auth502 auth534   every AUTH refused with that code
+  auth504       AUTH TLS refused with 504, AUTH SSL accepted
+  auth504both   both refused with 504
+  authclear     234, then clear text instead of a TLS handshake
+  implicit      TLS from the first byte; PBSZ/PROT refused
+TLS
+  oldtls        TLS 1.0/1.1 only
+Data
+  pasv          EPSV refused; PASV names 127.0.0.2 (must be ignored)
+  epsvrange     EPSV with port 70000
+  pasvrange     EPSV refused; PASV with a byte of 300
+  nodata        EPSV names a port where nothing listens
+  truncate      RETR: half the data, no close_notify, then 226
+  short         RETR: announces 102400 bytes, sends half properly, 226
+  early226      RETR: 226 before the data, then all of it
+  after426      RETR: all the data, then 426
+  baddata       RETR: the data connection speaks clear text
+  stall         RETR: the data connection goes quiet for 5 s
+  drop          RETR: part of the data, then both connections close
+  portonly      active: EPRT refused, PORT accepted
+  foreign       active: the server connects from 127.0.0.2
+"""
+import socket
+import ssl
+import sys
+import time
+
+CERT, KEY, PORTFILE, SCENARIO = sys.argv[1:5]
+DATA_CERT = sys.argv[5:7] if len(sys.argv) >= 7 else None
+PAYLOAD = bytes(range(256)) * 400  # 102400 bytes
+
+
+def context(cert, key):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    # A hostile server serves what it likes (a 1024-bit key, old TLS): the
+    # client must be the one that says no.
+    ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+    if SCENARIO == "oldtls":
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+    else:
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(cert, key)
+    return ctx
+
+
+class Control:
+    """The control connection, clear or TLS, with byte-at-a-time sending."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.rfile = sock.makefile("rb")
+
+    def wrap(self, ctx):
+        self.sock = ctx.wrap_socket(self.sock, server_side=True)
+        self.rfile = self.sock.makefile("rb")
+
+    def raw(self, data):
+        if SCENARIO == "bytewise":
+            for i in range(len(data)):
+                self.sock.sendall(data[i:i + 1])
+                time.sleep(0.002)
+        else:
+            self.sock.sendall(data)
+
+    def send(self, line):
+        self.raw(line.encode() + b"\r\n")
+
+    def readline(self):
+        return self.rfile.readline()
+
+
+def greeting(c):
+    if SCENARIO == "silent":
+        time.sleep(10)
+        return False
+    if SCENARIO == "longline":
+        c.raw(b"220 " + b"A" * (1 << 20))
+        time.sleep(5)
+        return False
+    if SCENARIO == "endless":
+        c.raw(b"220-start\r\n")
+        try:
+            for _ in range(200000):
+                c.raw(b" more and more\r\n")
+        except OSError:
+            pass
+        time.sleep(2)
+        return False
+    if SCENARIO == "nul":
+        c.raw(b"220 hel\x00lo\r\n")
+        time.sleep(2)
+        return False
+    if SCENARIO == "nonnumeric":
+        c.raw(b"hello there\r\n")
+        time.sleep(2)
+        return False
+    if SCENARIO == "mismatch":
+        c.raw(b"220-start\r\n221 not the end\r\n")
+        time.sleep(5)
+        return False
+    if SCENARIO == "cut":
+        c.raw(b"220-start\r\n220-half a li")
+        return False
+    c.send("220-hostile test server")
+    c.send("220 ready")
+    return True
+
+
+def main():
+    ctx = context(CERT, KEY)
+    data_ctx = context(*DATA_CERT) if DATA_CERT else ctx
+    listener = socket.create_server(("127.0.0.1", 0))
+    with open(PORTFILE + ".tmp", "w") as f:
+        f.write(str(listener.getsockname()[1]))
+    import os
+    os.rename(PORTFILE + ".tmp", PORTFILE)
+    listener.settimeout(30)
+    conn, _ = listener.accept()
+    conn.settimeout(30)
+    c = Control(conn)
+    try:
+        if SCENARIO == "implicit" or SCENARIO == "oldtls_implicit":
+            c.wrap(ctx)
+        if greeting(c):
+            serve(c, ctx, data_ctx)
+    except (OSError, ssl.SSLError):
+        pass
+
+
+def serve(c, ctx, data_ctx):
+    data_listener = None
+    active_target = None
+    while True:
+        raw = c.readline()
+        if not raw:
+            return
+        cmd, _, arg = raw.decode(errors="replace").strip().partition(" ")
+        cmd = cmd.upper()
+        if cmd == "AUTH":
+            code = SCENARIO[4:7] if SCENARIO.startswith("auth") and SCENARIO[4:7].isdigit() else None
+            if SCENARIO == "auth504" and arg.upper() == "TLS":
+                code = "504"
+            elif SCENARIO == "auth504":
+                code = None
+            if SCENARIO == "auth504both":
+                code = "504"
+            if code:
+                c.send("%s AUTH %s refused" % (code, arg))
+                continue
+            c.send("234 go ahead")
+            if SCENARIO == "authclear":
+                c.send("220 still clear text, no TLS here")
+                time.sleep(2)
+                return
+            c.wrap(ctx)
+        elif cmd == "USER":
+            c.send("331 password please")
+        elif cmd == "PASS":
+            c.send("230 logged in")
+        elif cmd == "PWD":
+            c.send('257 "/hostile" is the current directory')
+        elif cmd in ("PBSZ", "PROT") and SCENARIO == "implicit":
+            c.send("502 %s not needed here" % cmd)
+        elif cmd in ("PBSZ", "PROT", "TYPE"):
+            c.send("200 ok")
+        elif cmd == "EPSV":
+            if SCENARIO in ("pasv", "pasvrange"):
+                c.send("502 EPSV not implemented")
+            elif SCENARIO == "epsvrange":
+                c.send("229 Entering Extended Passive Mode (|||70000|)")
+            elif SCENARIO == "nodata":
+                s = socket.socket()
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+                s.close()  # nothing listens there now
+                c.send("229 Entering Extended Passive Mode (|||%d|)" % port)
+            else:
+                data_listener = socket.create_server(("127.0.0.1", 0))
+                c.send("229 Entering Extended Passive Mode (|||%d|)" % data_listener.getsockname()[1])
+        elif cmd == "PASV":
+            if SCENARIO == "pasvrange":
+                c.send("227 Entering Passive Mode (127,0,0,1,300,1)")
+                continue
+            data_listener = socket.create_server(("127.0.0.1", 0))
+            port = data_listener.getsockname()[1]
+            c.send("227 Entering Passive Mode (127,0,0,2,%d,%d)" % (port // 256, port % 256))
+        elif cmd == "EPRT":
+            if SCENARIO == "portonly":
+                c.send("502 EPRT not implemented")
+                continue
+            parts = arg.split(arg[0])
+            active_target = (parts[2], int(parts[3]))
+            c.send("200 EPRT ok")
+        elif cmd == "PORT":
+            n = [int(x) for x in arg.split(",")]
+            active_target = ("%d.%d.%d.%d" % tuple(n[:4]), n[4] * 256 + n[5])
+            c.send("200 PORT ok")
+        elif cmd == "RETR" and active_target is not None:
+            c.send("150 connecting to you")
+            source = ("127.0.0.2", 0) if SCENARIO == "foreign" else ("127.0.0.1", 0)
+            try:
+                dconn = socket.create_connection(active_target, timeout=10, source_address=source)
+                data = data_ctx.wrap_socket(dconn, server_side=True)
+                data.sendall(PAYLOAD)
+                data.unwrap().close()
+                c.send("226 Transfer complete")
+            except (OSError, ssl.SSLError):
+                c.send("425 the client did not take the data connection")
+        elif cmd == "RETR":
+            retr(c, data_ctx, data_listener)
+            if SCENARIO == "drop":
+                return
+        elif cmd == "QUIT":
+            c.send("221 bye")
+            return
+        else:
+            c.send("502 not implemented here")
+
+
+def retr(c, data_ctx, data_listener):
+    c.send("150 here it comes (%d bytes)" % len(PAYLOAD))
+    data_listener.settimeout(30)
+    dconn, _ = data_listener.accept()
+    if SCENARIO == "baddata":
+        dconn.sendall(b"this is not TLS at all\r\n" * 10)
+        dconn.close()
+        c.send("425 data connection failed")
+        return
+    if SCENARIO == "early226":
+        c.send("226 Transfer complete (before the data)")
+    try:
+        data = data_ctx.wrap_socket(dconn, server_side=True)
+    except (OSError, ssl.SSLError):
+        c.send("425 TLS negotiation on the data connection failed")
+        return
+    if SCENARIO == "stall":
+        time.sleep(5)
+        data.close()
+        c.send("426 transfer aborted")
+    elif SCENARIO in ("truncate", "drop"):
+        data.sendall(PAYLOAD[: len(PAYLOAD) // 2])
+        dconn.shutdown(socket.SHUT_RDWR)  # no close_notify
+        data.close()
+        if SCENARIO == "truncate":
+            c.send("226 Transfer complete (not really)")
+        else:
+            c.sock.close()
+    elif SCENARIO == "short":
+        data.sendall(PAYLOAD[: len(PAYLOAD) // 2])
+        data.unwrap().close()
+        c.send("226 Transfer complete")
+    else:
+        data.sendall(PAYLOAD)
+        data.unwrap().close()
+        if SCENARIO == "after426":
+            c.send("426 Connection closed; transfer aborted")
+        elif SCENARIO != "early226":
+            c.send("226 Transfer complete")
+
+
+if __name__ == "__main__":
+    main()

@@ -86,7 +86,11 @@ static int remote_matches(struct ftp_session *s, const char *pattern, struct str
     }
     struct strlist names;
     strlist_init(&names);
-    if (xfer_names(s, slash ? dir : NULL, &names, e) != 0) {
+    /* MLSD says which names are files; NLST lists folders too. */
+    int use_mlsd = session_features(s, e) == 0 && (s->feat & FEAT_MLST);
+    int rc = use_mlsd ? xfer_files(s, slash ? dir : NULL, &names, e)
+                      : xfer_names(s, slash ? dir : NULL, &names, e);
+    if (rc != 0) {
         strlist_free(&names);
         return -1;
     }

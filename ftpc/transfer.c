@@ -16,6 +16,7 @@
 #include "data.h"
 #include "interrupt.h"
 #include "progress.h"
+#include "listing.h"
 #include "localfile.h"
 #include "transfer.h"
 
@@ -411,10 +412,28 @@ int xfer_list(struct ftp_session *s, const char *verb, const char *path, FILE *o
 
 struct names_sink {
     struct strlist *names;
+    int mlsd;          /* lines are MLSD facts; keep regular files only */
     char line[4096];
     size_t len;
     size_t total;
 };
+
+/* One complete line of a name listing. */
+static int names_line(struct names_sink *ns, struct err *e)
+{
+    if (ns->len == 0)
+        return 0;
+    if (!ns->mlsd)
+        return strlist_add(ns->names, ns->line, ns->len) == 0
+                   ? 0 : err_set(e, ERR_SERVER, "too many names in the listing");
+    struct ftp_entry entry;
+    int r = ftp_parse_mlsd_line(ns->line, ns->len, &entry);
+    if (r < 0)
+        return err_set(e, ERR_SERVER, "malformed MLSD line: %.60s", ns->line);
+    if (r == 0 && entry.type == ENTRY_FILE && strlist_add(ns->names, entry.name, strlen(entry.name)) != 0)
+        return err_set(e, ERR_SERVER, "too many names in the listing");
+    return 0;
+}
 
 static int sink_names(void *arg, const void *p, size_t n, struct err *e)
 {
@@ -425,8 +444,8 @@ static int sink_names(void *arg, const void *p, size_t n, struct err *e)
     const char *c = p;
     for (size_t i = 0; i < n; i++) {
         if (c[i] == '\n') {
-            if (ns->len > 0 && strlist_add(ns->names, ns->line, ns->len) != 0)
-                return err_set(e, ERR_SERVER, "too many names in the listing");
+            if (names_line(ns, e) != 0)
+                return -1;
             ns->len = 0;
         } else if (ns->len < sizeof ns->line - 1) {
             ns->line[ns->len++] = c[i];
@@ -437,10 +456,11 @@ static int sink_names(void *arg, const void *p, size_t n, struct err *e)
     return 0;
 }
 
-int xfer_names(struct ftp_session *s, const char *path, struct strlist *names, struct err *e)
+static int collect_names(struct ftp_session *s, const char *verb, const char *path,
+                         struct strlist *names, struct err *e)
 {
     struct ftp_data d;
-    if (transfer_begin(s, &d, "NLST", path, e) != 0)
+    if (transfer_begin(s, &d, verb, path, e) != 0)
         return -1;
     struct names_sink *ns = calloc(1, sizeof *ns);
     if (ns == NULL) {
@@ -448,16 +468,25 @@ int xfer_names(struct ftp_session *s, const char *path, struct strlist *names, s
         return err_set(e, ERR_INTERNAL, "out of memory");
     }
     ns->names = names;
+    ns->mlsd = strcmp(verb, "MLSD") == 0;
     uint64_t bytes = 0;
     int got = receive(s, &d, 1, sink_names, ns, NULL, &bytes, e);
     if (got == -2) {
         free(ns);
         return transfer_abort(s, &d, 0, e);
     }
-    int data_ok = got == 0;
-    if (data_ok && ns->len > 0 && strlist_add(names, ns->line, ns->len) != 0)
-        data_ok = err_set(e, ERR_SERVER, "too many names in the listing") == 0;
+    int data_ok = got == 0 && names_line(ns, e) == 0;
     free(ns);
     finish_download(&d);
     return transfer_end(s, data_ok, e);
+}
+
+int xfer_names(struct ftp_session *s, const char *path, struct strlist *names, struct err *e)
+{
+    return collect_names(s, "NLST", path, names, e);
+}
+
+int xfer_files(struct ftp_session *s, const char *path, struct strlist *names, struct err *e)
+{
+    return collect_names(s, "MLSD", path, names, e);
 }

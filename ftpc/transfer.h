@@ -28,6 +28,9 @@ int xfer_list(struct ftp_session *s, const char *verb, const char *path, FILE *o
 /* NLST into a list of names (bounded). */
 int xfer_names(struct ftp_session *s, const char *path, struct strlist *names, struct err *e);
 
+/* MLSD: the regular files only (no folders, links or specials), bare names. */
+int xfer_files(struct ftp_session *s, const char *path, struct strlist *names, struct err *e);
+
 /* SIZE: -1 with e set when the server cannot tell. */
 int xfer_remote_size(struct ftp_session *s, const char *remote, uint64_t *size, struct err *e);
 

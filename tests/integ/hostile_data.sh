@@ -176,6 +176,15 @@ expect_in "$T/err" "line 3: not connected (use open or secopen)"
 expect_in "$T/out" "$MAIN_ROOT"
 [ ! -e "$T/drop.bin" ] || fail "a dropped download took the final name"
 
+# Active mode: the server never connects: the data time-out, then the next command.
+hostile activenever
+printf 'user someone pw\nactive\nget payload %s\npwd\n' "$T/never.bin" > "$T/cmds"
+run "$FTPC" --continue --data-timeout 1 --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
+hostile_stop
+expect_status 3
+expect_in "$T/err" "the server did not open the data connection (timed out)"
+expect_in "$T/out" "/hostile"
+
 # Connect time-out: a listener whose queue is full drops our SYN.
 rm -f "$T/port"
 python3 - "$T/port" <<'PY' &

@@ -38,6 +38,7 @@ Data
   drop          RETR: part of the data, then both connections close
   portonly      active: EPRT refused, PORT accepted
   foreign       active: the server connects from 127.0.0.2
+  activenever   active: the server never connects
 """
 import socket
 import ssl
@@ -215,6 +216,10 @@ def serve(c, ctx, data_ctx):
             n = [int(x) for x in arg.split(",")]
             active_target = ("%d.%d.%d.%d" % tuple(n[:4]), n[4] * 256 + n[5])
             c.send("200 PORT ok")
+        elif cmd == "RETR" and active_target is not None and SCENARIO == "activenever":
+            c.send("150 connecting to you (not really)")
+            time.sleep(3)
+            c.send("425 no data connection")
         elif cmd == "RETR" and active_target is not None:
             c.send("150 connecting to you")
             source = ("127.0.0.2", 0) if SCENARIO == "foreign" else ("127.0.0.1", 0)

@@ -45,7 +45,7 @@ expect_in "$T/out" "/hostile"
 # Memory stays bounded with a 1 MiB line and a 2 MiB endless reply.
 for scenario in longline endless; do
     hostile "$scenario"
-    /usr/bin/time -f '%M' -o "$T/rss" "$FTPC" --timeout 3 --store "$T/store.db" -s "$T/cmds" \
+    /usr/bin/time -f '%M' -o "$T/rss" "${FTPC_BIN:-$FTPC}" --timeout 3 --store "$T/store.db" -s "$T/cmds" \
         127.0.0.1 "$HOSTILE_PORT" > /dev/null 2>&1 || true
     hostile_stop
     rss=$(tail -n 1 "$T/rss")

@@ -135,8 +135,11 @@ FTPC_PASSWORD=$FTP_PASSWORD "$FTPC" --store "$T/store.db" 127.0.0.1 "$MAIN_PORT"
 client=$!
 exec 3> "$T/in"
 echo "user $FTP_USER" >&3
-sleep 1
-ss -tnoHp state established "( dport = :$MAIN_PORT )" > "$T/ss"
+for _ in $(seq 1 100); do
+    ss -tnoHp state established "( dport = :$MAIN_PORT )" > "$T/ss"
+    grep "pid=$client," "$T/ss" | grep -q "timer:(keepalive" && break
+    sleep 0.1
+done
 echo quit >&3
 exec 3>&-
 wait "$client" || fail "the session with a pause failed"

@@ -24,14 +24,16 @@ for i in "${!pids[@]}"; do wait "${pids[$i]}" || { cat "$T/imp$((i + 1)).out"; f
 
 # A writer holding the lock does not block a reader (ftpc), and the next
 # writer waits for it instead of failing.
-sqlite3 "$DB" "BEGIN IMMEDIATE; INSERT INTO audit (time, uid, user, action, subject) VALUES (0, 0, 'test', 'lock', 'held');" ".shell sleep 2" "COMMIT;" &
+sqlite3 "$DB" "BEGIN IMMEDIATE; INSERT INTO audit (time, uid, user, action, subject) VALUES (0, 0, 'test', 'lock', 'held');" \
+    ".shell touch $T/locked; while [ ! -e $T/release ]; do sleep 0.05; done" "COMMIT;" &
 lock=$!
-sleep 0.3
+for _ in $(seq 1 100); do [ -e "$T/locked" ] && break; sleep 0.05; done
 printf 'user %s\npwd\n' "$FTP_USER" > "$T/cmds"
 FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" --store "$DB" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
 expect_status 0
 kill -0 "$lock" 2>/dev/null || fail "the lock was gone before the reader finished"
-run "$TRUSTD" "${S[@]}" import "$PKI/other-ca.pem"
+( sleep 1; touch "$T/release" ) &
+run "$TRUSTD" "${S[@]}" import "$PKI/other-ca.pem"   # waits for the lock, then succeeds
 expect_status 0
 wait "$lock"
 
@@ -69,7 +71,7 @@ expect_in "$T/err" "exists"
 shared=$(mktemp -d /tmp/ftpc-ro.XXXXXX)
 trap 'rm -rf "$T" "$shared"' EXIT
 chmod 755 "$shared"
-cp "$TRUSTD" "$shared/trustd"
+cp "${TRUSTD_BIN:-$TRUSTD}" "$shared/trustd"   # the program itself, not a test wrapper
 chmod 755 "$shared/trustd"
 "$shared/trustd" --store "$shared/s/trust.db" import "$PKI/ca.pem" > /dev/null
 run runuser -u nobody -- "$shared/trustd" --store "$shared/s/trust.db" list

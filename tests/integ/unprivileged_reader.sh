@@ -7,7 +7,7 @@ shared=$(mktemp -d /tmp/ftpc-reader.XXXXXX)
 trap 'rm -rf "$T" "$shared"' EXIT
 chmod 755 "$shared"
 (umask 077; "$TRUSTD" --store "$shared/store/trust.db" import "$PKI/ca.pem" > /dev/null)
-cp "$FTPC" "$shared/ftpc"
+cp "${FTPC_BIN:-$FTPC}" "$shared/ftpc"   # the program itself, not a test wrapper
 chmod 755 "$shared/ftpc"
 [ "$(stat -c %a "$shared/store/trust.db")" = 644 ] || fail "store not readable by others"
 [ -r "$shared/store/trust.db-shm" ] || fail "no persistent -shm file"

@@ -48,7 +48,9 @@ static int find_by_prefix(struct store *s, const char *hex, struct store_cert *o
 {
     sqlite3_stmt *st = NULL;
     const char *sql = "SELECT " CERT_COLUMNS " FROM certificates c "
-                      "WHERE substr(sha256, 1, length(?1)) = ?1 ORDER BY sha256 LIMIT 11";
+                      /* A range on the unique index: every hex string that starts
+                       * with the prefix sorts between it and the prefix + 'g'. */
+                      "WHERE c.sha256 >= ?1 AND c.sha256 < ?1 || 'g' ORDER BY c.sha256 LIMIT 11";
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return store_sql_error(s, e, "cannot look up certificate");
     sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);

@@ -164,7 +164,7 @@ int store_crl_find(struct store *s, const char *spec, struct store_crl *out, str
         return err_set(e, ERR_USAGE, "'%s' is not a CRL fingerprint or a prefix of at least 8 hex digits",
                        spec);
     struct crl_match m = { .count = 0 };
-    if (each_crl(s, "SELECT " CRL_COLUMNS " FROM crls WHERE substr(sha256, 1, length(?1)) = ?1", hex,
+    if (each_crl(s, "SELECT " CRL_COLUMNS " FROM crls WHERE sha256 >= ?1 AND sha256 < ?1 || 'g'", hex,
                  count_crl, &m, e) != 0)
         return -1;
     if (m.count == 0)

@@ -48,6 +48,7 @@ struct tls_w_conn {
     int npool;
     struct tls_w_conn *parent; /* where sessions received here are kept */
     struct verify_failure vf;
+    char host[256];
 };
 
 static int conn_index = -1;
@@ -246,8 +247,8 @@ void tls_w_conn_free(struct tls_w_conn *c)
     free(c);
 }
 
-struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host,
-                                 struct tls_w_conn *resume, struct err *e)
+struct tls_w_conn *tls_w_start(struct tls_w_ctx *ctx, int fd, const char *host,
+                               struct tls_w_conn *resume, struct err *e)
 {
     struct tls_w_conn *c = calloc(1, sizeof *c);
     if (c == NULL || (c->ssl = SSL_new(ctx->ssl_ctx)) == NULL) {
@@ -256,6 +257,7 @@ struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host
         return NULL;
     }
     c->fd = fd;
+    snprintf(c->host, sizeof c->host, "%s", host);
     SSL_set_ex_data(c->ssl, conn_index, c);
     int ok = SSL_set_fd(c->ssl, fd) && chain_set_host(SSL_get0_param(c->ssl), host);
     /* SNI carries DNS names only (RFC 6066 section 3). */
@@ -272,22 +274,47 @@ struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host
         err_set(e, ERR_INTERNAL, "cannot set up TLS for %s", host);
         return NULL;
     }
+    return c;
+}
+
+int tls_w_handshake(struct tls_w_conn *c, int *want_write, struct err *e)
+{
     ERR_clear_error();
     errno = 0;
     int r = SSL_connect(c->ssl);
-    if (r != 1) {
-        if (c->vf.failed) {
-            describe_failure(c, host, e);
-        } else {
-            char why[256];
-            openssl_reason(why, sizeof why);
-            err_set(e, ERR_TLS, "TLS handshake with %s failed: %s", host, why);
-        }
-        ERR_clear_error();
-        tls_w_conn_free(c);
-        return NULL;
+    if (r == 1)
+        return 1;
+    int code = SSL_get_error(c->ssl, r);
+    if (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE) {
+        *want_write = code == SSL_ERROR_WANT_WRITE;
+        return 0;
     }
-    return c;
+    if (c->vf.failed) {
+        describe_failure(c, c->host, e);
+    } else {
+        char why[256];
+        openssl_reason(why, sizeof why);
+        err_set(e, ERR_TLS, "TLS handshake with %s failed: %s", c->host, why);
+    }
+    ERR_clear_error();
+    return -1;
+}
+
+struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host,
+                                 struct tls_w_conn *resume, struct err *e)
+{
+    struct tls_w_conn *c = tls_w_start(ctx, fd, host, resume, e);
+    if (c == NULL)
+        return NULL;
+    int want_write = 0;
+    int r = tls_w_handshake(c, &want_write, e);
+    if (r == 1)
+        return c;
+    /* A blocking socket only stops early on its time-out. */
+    if (r == 0)
+        err_set(e, ERR_CONNECT, "TLS handshake with %s: timed out", host);
+    tls_w_conn_free(c);
+    return NULL;
 }
 
 ssize_t tls_w_read(struct tls_w_conn *c, void *buf, size_t len, struct err *e)

@@ -49,6 +49,14 @@ int tls_w_parse_version(const char *s);
 struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host,
                                  struct tls_w_conn *resume, struct err *e);
 
+/* The same in two steps, for a non-blocking socket: tls_w_start sets the
+ * connection up without I/O; tls_w_handshake advances the handshake and
+ * returns 1 when done, 0 when it must be called again once fd is readable
+ * (*want_write 0) or writable (1), -1 on failure (free the connection). */
+struct tls_w_conn *tls_w_start(struct tls_w_ctx *ctx, int fd, const char *host,
+                               struct tls_w_conn *resume, struct err *e);
+int tls_w_handshake(struct tls_w_conn *c, int *want_write, struct err *e);
+
 /* Reads up to len bytes. Returns the count, 0 when the peer closed with
  * close_notify, -1 on error; a close without close_notify is an error
  * ("truncated"). */

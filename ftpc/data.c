@@ -146,9 +146,6 @@ static int data_start_tls(struct ftp_data *d, struct tls_w_ctx *ctx, struct ftp_
         err_prefix(e, "data connection");
         return -1;
     }
-    if (c->trace)
-        fprintf(c->trace, "---- data TLS %s, %s, session %s\n", tls_w_version(d->tls),
-                tls_w_cipher(d->tls), tls_w_session_reused(d->tls) ? "resumed" : "new");
     return 0;
 }
 

@@ -108,7 +108,10 @@ int local_target_commit(struct local_target *t, struct err *e)
         t->fd = -1;
         return rc;
     }
-    if (fsync(t->fd) != 0 || close(t->fd) != 0) {
+    /* No fsync: a crash may lose a download that just finished, but never
+     * leaves a half-written file under the final name (rename is atomic,
+     * and ext4 and others flush a file renamed over another). */
+    if (close(t->fd) != 0) {
         int saved = errno;
         t->fd = -1;
         return err_set(e, ERR_LOCAL, "cannot write %s: %s", t->part, strerror(saved));

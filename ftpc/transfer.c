@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,6 +24,84 @@
 #define CLOSE_WAIT_MS 10000
 #define NAMES_MAX_BYTES (8u * 1024 * 1024)
 
+static void note_data(struct ftp_session *s, const struct ftp_data *d, const char *verb)
+{
+    if (d->tls != NULL)
+        snprintf(s->last_data, sizeof s->last_data, "%s, %s, %s (%s, %s)", tls_w_version(d->tls),
+                 tls_w_cipher(d->tls), tls_w_session_reused(d->tls) ? "session resumed" : "new session",
+                 verb, s->opt.passive ? "passive" : "active");
+    else
+        snprintf(s->last_data, sizeof s->last_data, "clear (%s, %s)", verb,
+                 s->opt.passive ? "passive" : "active");
+    if (s->ctrl.trace && d->tls != NULL)
+        fprintf(s->ctrl.trace, "---- data TLS %s, %s, session %s\n", tls_w_version(d->tls),
+                tls_w_cipher(d->tls), tls_w_session_reused(d->tls) ? "resumed" : "new");
+}
+
+static int set_blocking(int fd, int blocking)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0)
+        return -1;
+    return fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK);
+}
+
+/* Passive and private: the TLS handshake starts right after the transfer
+ * command, without waiting for the server's 1xx, watching the control
+ * connection at the same time (a refusal there ends the handshake). Saves
+ * a round trip per file. */
+static int overlapped_handshake(struct ftp_session *s, struct ftp_data *d, const char *verb,
+                                const char *what, struct err *e)
+{
+    d->tls = tls_w_start(s->tls_ctx, d->fd, s->ctrl.host, s->ctrl.tls, e);
+    if (d->tls == NULL || set_blocking(d->fd, 0) != 0)
+        return -1;
+    int got_reply = 0;
+    for (;;) {
+        int want_write = 0;
+        int r = tls_w_handshake(d->tls, &want_write, e);
+        if (r == 1)
+            break;
+        if (r < 0) {
+            err_prefix(e, "data connection");
+            data_close(d);
+            struct err ignored;
+            /* The 1xx (if not read yet) and the transfer's final reply. */
+            for (int i = got_reply; i < 2 && ctrl_reply_ready(&s->ctrl, s->opt.reply_timeout_ms); i++)
+                if (session_read_reply(s, &ignored) != 0 || ftp_reply_class(s->reply.code) != 1)
+                    break;
+            snprintf(s->last_data, sizeof s->last_data, "failed (%s)", verb);
+            return -1;
+        }
+        if (!got_reply && ctrl_reply_ready(&s->ctrl, 0)) {
+            if (session_read_reply(s, e) != 0)
+                return -1;
+            got_reply = 1;
+            if (ftp_reply_class(s->reply.code) != 1)
+                return err_set(e, ERR_SERVER, "%s: %d %s", what, s->reply.code, s->reply.text);
+            continue;
+        }
+        struct pollfd p[2] = { { .fd = d->fd, .events = want_write ? POLLOUT : POLLIN },
+                               { .fd = s->ctrl.fd, .events = POLLIN } };
+        int n;
+        do {
+            n = poll(p, got_reply ? 1 : 2, s->opt.data_timeout_ms);
+        } while (n < 0 && errno == EINTR && !ftpc_interrupted);
+        if (n <= 0)
+            return err_set(e, ftpc_interrupted ? ERR_INTERRUPTED : ERR_CONNECT,
+                           ftpc_interrupted ? "interrupted" : "data connection: TLS handshake timed out");
+    }
+    if (set_blocking(d->fd, 1) != 0)
+        return err_set(e, ERR_CONNECT, "data connection: %s", strerror(errno));
+    if (!got_reply) {
+        if (session_read_reply(s, e) != 0)
+            return -1;
+        if (ftp_reply_class(s->reply.code) != 1)
+            return err_set(e, ERR_SERVER, "%s: %d %s", what, s->reply.code, s->reply.text);
+    }
+    return 0;
+}
+
 /* Opens the data connection, sends the transfer command and, once the
  * server said 1xx, completes the connection (accept, TLS). On a data
  * connection failure the server's verdict is still read, so the control
@@ -35,15 +114,26 @@ static int transfer_begin(struct ftp_session *s, struct ftp_data *d, const char 
     if (data_prepare(&s->ctrl, s->opt.passive, &s->epsv_refused, &s->eprt_refused,
                      s->opt.data_timeout_ms, d, e) != 0)
         return -1;
-    int rc = arg ? session_command(s, e, "%s %s", verb, arg) : session_command(s, e, "%s", verb);
-    if (rc != 0) {
+    char what[4200];
+    snprintf(what, sizeof what, "%s%s%s", verb, arg ? " " : "", arg ? arg : "");
+    if (s->opt.passive && s->prot == 'P') {
+        int rc = ctrl_send(&s->ctrl, what, e);
+        if (rc == 0)
+            rc = overlapped_handshake(s, d, verb, what, e);
+        if (rc != 0) {
+            data_close(d);
+            return -1;
+        }
+        note_data(s, d, verb);
+        return 0;
+    }
+    if (session_command(s, e, "%s", what) != 0) {
         data_close(d);
         return -1;
     }
     if (ftp_reply_class(s->reply.code) != 1) {
         data_close(d);
-        return err_set(e, ERR_SERVER, "%s%s%s: %d %s", verb, arg ? " " : "", arg ? arg : "",
-                       s->reply.code, s->reply.text);
+        return err_set(e, ERR_SERVER, "%s: %d %s", what, s->reply.code, s->reply.text);
     }
     if (data_establish(d, &s->ctrl, s->prot == 'P' ? s->tls_ctx : NULL, e) != 0) {
         data_close(d);
@@ -52,13 +142,7 @@ static int transfer_begin(struct ftp_session *s, struct ftp_data *d, const char 
         snprintf(s->last_data, sizeof s->last_data, "failed (%s)", verb);
         return -1;
     }
-    if (d->tls != NULL)
-        snprintf(s->last_data, sizeof s->last_data, "%s, %s, %s (%s, %s)", tls_w_version(d->tls),
-                 tls_w_cipher(d->tls), tls_w_session_reused(d->tls) ? "session resumed" : "new session",
-                 verb, s->opt.passive ? "passive" : "active");
-    else
-        snprintf(s->last_data, sizeof s->last_data, "clear (%s, %s)", verb,
-                 s->opt.passive ? "passive" : "active");
+    note_data(s, d, verb);
     return 0;
 }
 

@@ -52,7 +52,7 @@ class Servers:
         for kind in kinds:
             sh(os.path.join(SCRIPTS, "local-ftpd"), "start", work, kind, kind,
                os.path.join(self.pki, "server.pem"), os.path.join(self.pki, "server.key"), "clear-data",
-               stdout=subprocess.DEVNULL)
+               *(["quiet"] if kind == "vsftpd" else []), stdout=subprocess.DEVNULL)
             env = dict(line.strip().split("=", 1) for line in open(os.path.join(work, kind + ".env")))
             self.info[kind] = env
 

@@ -264,6 +264,10 @@ struct tls_w_conn *tls_w_start(struct tls_w_ctx *ctx, int fd, const char *host,
     if (ok && !net_is_ip_literal(host))
         ok = SSL_set_tlsext_host_name(c->ssl, host);
     if (ok && resume != NULL) {
+        /* Data connections read ahead: fewer, larger reads. (Not on the
+         * control connection: after CCC, clear text follows close_notify
+         * on the same socket and must not be swallowed.) */
+        SSL_set_read_ahead(c->ssl, 1);
         c->parent = resume;
         SSL_SESSION *sess = pool_take(resume);
         if (sess != NULL)

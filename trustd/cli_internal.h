@@ -7,7 +7,7 @@
 #include "err.h"
 #include "trustd/store.h"
 
-#define CLI_MAX_POS 64
+#define CLI_MAX_POS 1024
 
 enum opt_kind { OPT_FLAG, OPT_VALUE };
 

@@ -236,24 +236,32 @@ int store_cert_trusted_by(struct store *s, const struct store_cert *c, store_app
     return each_app(s, st, cb, arg, e);
 }
 
-struct anchor_load {
-    X509_STORE *xs;
-    int count;
-    struct store *s;
-    struct err *e;
-};
-
-static int add_anchor(const struct store_cert *c, void *arg)
+/* Adds the DER certificates a query returns to xs, in one pass (no
+ * statement per certificate: clients ask this on every connection). */
+static int load_anchors(struct store *s, const char *sql, const char *app_id, X509_STORE *xs,
+                        int *count, struct err *e)
 {
-    struct anchor_load *ld = arg;
-    X509 *x = store_cert_x509(ld->s, c->id, ld->e);
-    int ok = x != NULL && X509_STORE_add_cert(ld->xs, x) == 1;
-    X509_free(x);
-    if (!ok) {
-        ld->count = -1;
-        return 1;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_sql_error(s, e, "cannot read trust list");
+    if (app_id != NULL)
+        sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
+    int rc, bad = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *der = sqlite3_column_blob(st, 0);
+        int n = sqlite3_column_bytes(st, 0);
+        X509 *x = der ? d2i_X509(NULL, &der, n) : NULL;
+        bad = x == NULL || X509_STORE_add_cert(xs, x) != 1;
+        X509_free(x);
+        if (bad)
+            break;
+        (*count)++;
     }
-    ld->count++;
+    sqlite3_finalize(st);
+    if (bad)
+        return err_set(e, ERR_STORE, "trust store %s holds a certificate that cannot be read", s->path);
+    if (rc != SQLITE_DONE)
+        return store_sql_error(s, e, "cannot read trust list");
     return 0;
 }
 
@@ -265,19 +273,22 @@ int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **ou
     struct store_app app;
     if (store_app_get(s, app_id, &app, e) != 0)
         return -1;
-    struct anchor_load ld = { .xs = X509_STORE_new(), .s = s, .e = e };
-    if (ld.xs == NULL)
+    X509_STORE *xs = X509_STORE_new();
+    if (xs == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");
     int policy = trustpolicy_parse(app.crl_policy);
-    if (store_app_effective(s, app_id, add_anchor, &ld, e) != 0 || ld.count < 0 ||
-        (policy != TRUST_CRL_NONE && store_crls_load(s, ld.xs, e) != 0)) {
-        X509_STORE_free(ld.xs);
-        if (ld.count < 0 && e->code == ERR_NONE)
-            err_set(e, ERR_STORE, "trust store %s holds a certificate that cannot be read", s->path);
+    int n = 0;
+    /* A defined list: its enabled members. No list: every enabled CA (DCM). */
+    int rc = app.trust_list_defined
+        ? load_anchors(s, "SELECT c.der FROM certificates c JOIN trust_list t ON t.cert_id = c.id "
+                          "WHERE t.app_id = ?1 AND c.enabled = 1", app_id, xs, &n, e)
+        : load_anchors(s, "SELECT der FROM certificates WHERE enabled = 1 AND is_ca = 1", NULL, xs, &n, e);
+    if (rc != 0 || (policy != TRUST_CRL_NONE && store_crls_load(s, xs, e) != 0)) {
+        X509_STORE_free(xs);
         return -1;
     }
-    if (ld.count == 0) {
-        X509_STORE_free(ld.xs);
+    if (n == 0) {
+        X509_STORE_free(xs);
         if (app.trust_list_defined)
             return err_set(e, ERR_STORE,
                            "application '%s' has a CA trust list with no enabled certificate: it "
@@ -288,11 +299,11 @@ int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **ou
                        "(import one with 'trustd import')",
                        s->path, app_id);
     }
-    if (trustpolicy_apply(ld.xs, policy < 0 ? TRUST_CRL_REQUIRED : (enum trust_crl_policy)policy) != 0) {
-        X509_STORE_free(ld.xs);
+    if (trustpolicy_apply(xs, policy < 0 ? TRUST_CRL_REQUIRED : (enum trust_crl_policy)policy) != 0) {
+        X509_STORE_free(xs);
         return err_set(e, ERR_INTERNAL, "cannot set the revocation policy");
     }
-    *out = ld.xs;
-    *count = ld.count;
+    *out = xs;
+    *count = n;
     return 0;
 }

@@ -21,7 +21,6 @@
 #include "creds.h"
 #include "shell.h"
 #include "transfer.h"
-#include <libgen.h>
 #include <limits.h>
 
 static const char USAGE[] =
@@ -368,14 +367,6 @@ static int auto_login(struct ftp_session *s, const struct cli_args *a, struct er
     return rc;
 }
 
-/* The last part of a path. */
-static void base_name(const char *path, char *out, size_t outlen)
-{
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    snprintf(out, outlen, "%s", basename(tmp));
-}
-
 /* One-shot URL mode, after connecting and logging in. */
 static int url_transfer(struct ftp_session *s, const struct cli_args *a, FILE *out, struct err *e)
 {
@@ -391,7 +382,7 @@ static int url_transfer(struct ftp_session *s, const struct cli_args *a, FILE *o
         if (a->local != NULL)
             snprintf(local, sizeof local, "%s", a->local);
         else
-            base_name(path, local, sizeof local);
+            cmd_base_name(path, local, sizeof local);
         return xfer_get(s, path, local, 0, e);
     }
     char remote[4096 + PATH_MAX];
@@ -399,7 +390,7 @@ static int url_transfer(struct ftp_session *s, const struct cli_args *a, FILE *o
         char base[PATH_MAX];
         if (strcmp(a->local, "-") == 0)
             return err_set(e, ERR_USAGE, "put -: the URL must name the remote file");
-        base_name(a->local, base, sizeof base);
+        cmd_base_name(a->local, base, sizeof base);
         snprintf(remote, sizeof remote, "%s%s", path, base);
     } else {
         snprintf(remote, sizeof remote, "%s", path);

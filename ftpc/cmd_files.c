@@ -1,7 +1,6 @@
 /* cmd_files: file transfers and remote file operations. */
 #include <fnmatch.h>
 #include <glob.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,21 +8,13 @@
 #include "commands.h"
 #include "transfer.h"
 
-/* The last part of a path, for a default file name on the other side. */
-static void base_name(const char *path, char *out, size_t outlen)
-{
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    snprintf(out, outlen, "%s", basename(tmp));
-}
-
 static int get_common(struct cmd_ctx *cx, int argc, char **argv, int resume, struct err *e)
 {
     char local[PATH_MAX];
     if (argc >= 3)
         snprintf(local, sizeof local, "%s", argv[2]);
     else
-        base_name(argv[1], local, sizeof local);
+        cmd_base_name(argv[1], local, sizeof local);
     return xfer_get(cx->s, argv[1], local, resume, e);
 }
 
@@ -45,7 +36,7 @@ static int put_common(struct cmd_ctx *cx, int argc, char **argv, enum put_how ho
     else if (strcmp(argv[1], "-") == 0)
         return err_set(e, ERR_USAGE, "%s -: name the remote file", argv[0]);
     else
-        base_name(argv[1], remote, sizeof remote);
+        cmd_base_name(argv[1], remote, sizeof remote);
     return xfer_put(cx->s, argv[1], remote, how, e);
 }
 
@@ -139,7 +130,7 @@ static int remote_each(struct cmd_ctx *cx, int argc, char **argv,
 static int get_one(struct ftp_session *s, const char *remote, struct err *e)
 {
     char local[PATH_MAX];
-    base_name(remote, local, sizeof local);
+    cmd_base_name(remote, local, sizeof local);
     return xfer_get(s, remote, local, 0, e);
 }
 
@@ -190,7 +181,7 @@ int cmd_mput(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     int rc = 0;
     for (size_t i = 0; i < g.gl_pathc && rc == 0; i++) {
         char remote[PATH_MAX];
-        base_name(g.gl_pathv[i], remote, sizeof remote);
+        cmd_base_name(g.gl_pathv[i], remote, sizeof remote);
         rc = xfer_put(cx->s, g.gl_pathv[i], remote, PUT_STORE, e);
     }
     globfree(&g);

@@ -1,4 +1,6 @@
 /* commands: the subcommand table, dispatch and help. */
+#include <libgen.h>
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
@@ -128,6 +130,13 @@ int commands_run(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     if (argc - 1 < c->min_args || (c->max_args >= 0 && argc - 1 > c->max_args))
         return err_set(e, ERR_USAGE, "usage: %s", c->usage);
     return c->run(cx, argc, argv, e);
+}
+
+void cmd_base_name(const char *path, char *out, size_t outlen)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    snprintf(out, outlen, "%s", basename(tmp));
 }
 
 int cmd_join(int argc, char **argv, int from, char *out, size_t outlen)

@@ -21,13 +21,16 @@ no_login() { expect_not_in "$T/err" "---> USER"; expect_not_in "$T/err" "---> PA
 for code in 500 502 534; do
     try "auth$code" 4 "the server refused AUTH TLS (not continuing in clear text): $code"
     no_login
+    expect_not_in "$T/err" "---> AUTH SSL"   # only a 504 earns a second try
 done
 try auth504both 4 "refused AUTH TLS (not continuing in clear text): 504"
 no_login
 expect_in "$T/err" "---> AUTH SSL"
 try authclear 4 "TLS handshake with 127.0.0.1 failed"
 no_login
-try auth504 0 "/hostile"
+try auth504 0 "---> AUTH SSL"
+expect_in "$T/err" "---- TLS TLSv1.3"
+expect_in "$T/out" "/hostile"
 
 # Replies.
 try longline 3 "malformed reply: reply line longer than 8 KiB"

@@ -366,7 +366,7 @@ int session_features(struct ftp_session *s, struct err *e)
     if (s->reply.code != 211)
         return 0; /* no FEAT: assume nothing */
     static const struct { const char *name; unsigned bit; } NAMES[] = {
-        { "MLST", FEAT_MLST }, { "SIZE", FEAT_SIZE }, { "MDTM", FEAT_MDTM }, { "REST STREAM", FEAT_REST },
+        { "MLST", FEAT_MLST },
     };
     for (const char *line = s->reply.text; line && *line;) {
         while (*line == ' ')

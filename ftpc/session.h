@@ -17,11 +17,8 @@
 
 enum ftp_seccnn { SECCNN_NONE, SECCNN_SSL, SECCNN_IMPLICIT };
 
-/* Features learnt from FEAT. */
+/* Features learnt from FEAT (only what ftpc decides on). */
 #define FEAT_MLST 1u
-#define FEAT_SIZE 2u
-#define FEAT_MDTM 4u
-#define FEAT_REST 8u
 
 /* What the command line and the settings subcommands choose. */
 struct ftp_options {

@@ -25,13 +25,23 @@ def sh(*cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
+CLIENT_TIME_LIMIT = 300  # seconds; a client that hangs is stopped and reported
+
+
 def run_client(argv, env=None, stdin=None):
-    """Runs one client; returns (wall s, user+sys CPU s, peak RSS KiB, exit status)."""
+    """Runs one client; returns (wall s, user+sys CPU s, peak RSS KiB)."""
+    import threading
     t0 = time.monotonic()
     p = subprocess.Popen(argv, env=env, stdin=stdin, stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE)
+    timer = threading.Timer(CLIENT_TIME_LIMIT, p.kill)
+    timer.start()
     _, status, ru = os.wait4(p.pid, 0)
+    timer.cancel()
     wall = time.monotonic() - t0
+    if wall >= CLIENT_TIME_LIMIT:
+        p.stderr.close()
+        raise RuntimeError("%s stopped after %d s without finishing" % (argv[0], CLIENT_TIME_LIMIT))
     err = p.stderr.read().decode(errors="replace")
     p.stderr.close()
     code = os.waitstatus_to_exitcode(status)

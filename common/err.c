@@ -69,8 +69,6 @@ int err_exit_code(enum err_code code)
 
 void secret_wipe(void *p, size_t len)
 {
-    /* volatile keeps the compiler from dropping a store to memory about to be freed */
-    volatile unsigned char *v = p;
-    while (len--)
-        *v++ = 0;
+    /* Unlike memset, never dropped for memory that is about to be freed. */
+    explicit_bzero(p, len);
 }

@@ -49,6 +49,10 @@ struct tls_w_conn {
     struct tls_w_conn *parent; /* where sessions received here are kept */
     struct verify_failure vf;
     char host[256];
+    /* tls_w_read_bulk: how a read that already returned bytes ended. */
+    int deferred;
+    ssize_t deferred_ret;
+    struct err deferred_err;
 };
 
 static int conn_index = -1;
@@ -78,6 +82,27 @@ static void pool_push(struct tls_w_conn *c, SSL_SESSION *sess)
 }
 
 /* The session to offer next: the newest unused one, else the newest. */
+/* A data connection offers its key share for the group the control
+ * connection agreed on. OpenSSL's first choice is X25519; servers that use
+ * only P-256 (vsftpd, Pure-FTPd) answer that with a HelloRetryRequest,
+ * which would cost every data connection a round trip and a second key
+ * generation. The other groups stay on the list, after it. */
+static int prefer_parent_group(SSL *ssl, SSL *parent)
+{
+    static const int defaults[] = {NID_X25519, NID_X9_62_prime256v1, NID_X448, NID_secp521r1,
+                                   NID_secp384r1};
+    int nid = SSL_get_negotiated_group(parent);
+    if (nid <= 0 || (nid & TLSEXT_nid_unknown) || nid == NID_X25519)
+        return 1; /* nothing known, or already first */
+    int list[1 + sizeof defaults / sizeof defaults[0]];
+    size_t n = 0;
+    list[n++] = nid;
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        if (defaults[i] != nid)
+            list[n++] = defaults[i];
+    return SSL_set1_groups(ssl, list, n);
+}
+
 static SSL_SESSION *pool_take(struct tls_w_conn *c)
 {
     for (int i = c->npool - 1; i >= 0; i--) {
@@ -268,9 +293,11 @@ struct tls_w_conn *tls_w_start(struct tls_w_ctx *ctx, int fd, const char *host,
          * control connection: after CCC, clear text follows close_notify
          * on the same socket and must not be swallowed.) */
         SSL_set_read_ahead(c->ssl, 1);
+        SSL_set_default_read_buffer_len(c->ssl, TLS_W_READ_AHEAD);
         c->parent = resume;
+        ok = prefer_parent_group(c->ssl, resume->ssl);
         SSL_SESSION *sess = pool_take(resume);
-        if (sess != NULL)
+        if (ok && sess != NULL)
             ok = SSL_set_session(c->ssl, sess); /* takes its own reference */
     }
     if (!ok) {
@@ -345,6 +372,30 @@ ssize_t tls_w_read(struct tls_w_conn *c, void *buf, size_t len, struct err *e)
     char why[256];
     openssl_reason(why, sizeof why);
     return err_set(e, ERR_TLS, "TLS read failed: %s", why);
+}
+
+ssize_t tls_w_read_bulk(struct tls_w_conn *c, void *buf, size_t len, struct err *e)
+{
+    if (c->deferred) {
+        c->deferred = 0;
+        *e = c->deferred_err;
+        return c->deferred_ret;
+    }
+    ssize_t got = tls_w_read(c, buf, len, e);
+    if (got <= 0)
+        return got;
+    size_t filled = (size_t)got;
+    /* Records already in the read-ahead buffer cost no system call. */
+    while (filled < len && SSL_has_pending(c->ssl)) {
+        ssize_t r = tls_w_read(c, (char *)buf + filled, len - filled, &c->deferred_err);
+        if (r <= 0) {
+            c->deferred = 1;
+            c->deferred_ret = r;
+            break;
+        }
+        filled += (size_t)r;
+    }
+    return (ssize_t)filled;
 }
 
 int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e)

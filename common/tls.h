@@ -62,6 +62,15 @@ int tls_w_handshake(struct tls_w_conn *c, int *want_write, struct err *e);
  * ("truncated"). */
 ssize_t tls_w_read(struct tls_w_conn *c, void *buf, size_t len, struct err *e);
 
+/* Like tls_w_read, but goes on while more records wait in the read-ahead
+ * buffer of a data connection, so one call returns up to len bytes for one
+ * system call. An error or close_notify met after some bytes is returned
+ * by the next call. */
+ssize_t tls_w_read_bulk(struct tls_w_conn *c, void *buf, size_t len, struct err *e);
+
+/* Socket bytes a data connection reads at once. */
+#define TLS_W_READ_AHEAD (256 * 1024)
+
 /* Writes all of len bytes or fails. */
 int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e);
 

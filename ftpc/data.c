@@ -152,7 +152,7 @@ static int data_start_tls(struct ftp_data *d, struct tls_w_ctx *ctx, struct ftp_
 ssize_t data_read(struct ftp_data *d, void *p, size_t n, struct err *e)
 {
     if (d->tls != NULL) {
-        ssize_t r = tls_w_read(d->tls, p, n, e);
+        ssize_t r = tls_w_read_bulk(d->tls, p, n, e);
         if (r < 0)
             err_prefix(e, "data connection");
         return r;

@@ -1,6 +1,7 @@
 /* store_apps: application definitions, their CA trust lists and policies. */
 #include <string.h>
 
+#include "anchor_lookup.h"
 #include "store_internal.h"
 #include "trustpolicy.h"
 
@@ -236,30 +237,30 @@ int store_cert_trusted_by(struct store *s, const struct store_cert *c, store_app
     return each_app(s, st, cb, arg, e);
 }
 
-/* Adds the DER certificates a query returns to xs, in one pass (no
- * statement per certificate: clients ask this on every connection). */
-static int load_anchors(struct store *s, const char *sql, const char *app_id, X509_STORE *xs,
-                        int *count, struct err *e)
+/* Collects the DER certificates a query returns, in one pass (no statement
+ * per certificate: clients ask this on every connection). They are parsed
+ * only when a verification needs them (anchor_lookup.h); each was checked
+ * when it was imported. */
+static int load_anchors(struct store *s, const char *sql, const char *app_id,
+                        struct anchor_set *set, struct err *e)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return store_sql_error(s, e, "cannot read trust list");
     if (app_id != NULL)
         sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
-    int rc, bad = 0;
+    int rc, nomem = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const unsigned char *der = sqlite3_column_blob(st, 0);
         int n = sqlite3_column_bytes(st, 0);
-        X509 *x = der ? d2i_X509(NULL, &der, n) : NULL;
-        bad = x == NULL || X509_STORE_add_cert(xs, x) != 1;
-        X509_free(x);
-        if (bad)
+        if (der != NULL && n > 0 && anchor_set_add(set, der, (size_t)n) != 0) {
+            nomem = 1;
             break;
-        (*count)++;
+        }
     }
     sqlite3_finalize(st);
-    if (bad)
-        return err_set(e, ERR_STORE, "trust store %s holds a certificate that cannot be read", s->path);
+    if (nomem)
+        return err_set(e, ERR_INTERNAL, "out of memory");
     if (rc != SQLITE_DONE)
         return store_sql_error(s, e, "cannot read trust list");
     return 0;
@@ -274,15 +275,23 @@ int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **ou
     if (store_app_get(s, app_id, &app, e) != 0)
         return -1;
     X509_STORE *xs = X509_STORE_new();
-    if (xs == NULL)
+    struct anchor_set *set = anchor_set_new();
+    if (xs == NULL || set == NULL) {
+        X509_STORE_free(xs);
+        anchor_set_free(set);
         return err_set(e, ERR_INTERNAL, "out of memory");
+    }
     int policy = trustpolicy_parse(app.crl_policy);
-    int n = 0;
     /* A defined list: its enabled members. No list: every enabled CA (DCM). */
     int rc = app.trust_list_defined
         ? load_anchors(s, "SELECT c.der FROM certificates c JOIN trust_list t ON t.cert_id = c.id "
-                          "WHERE t.app_id = ?1 AND c.enabled = 1", app_id, xs, &n, e)
-        : load_anchors(s, "SELECT der FROM certificates WHERE enabled = 1 AND is_ca = 1", NULL, xs, &n, e);
+                          "WHERE t.app_id = ?1 AND c.enabled = 1", app_id, set, e)
+        : load_anchors(s, "SELECT der FROM certificates WHERE enabled = 1 AND is_ca = 1", NULL, set, e);
+    int n = (int)anchor_set_count(set);
+    if (rc == 0 && n > 0 && anchor_set_attach(xs, set) != 0)
+        rc = err_set(e, ERR_INTERNAL, "out of memory");
+    else if (rc != 0 || n == 0)
+        anchor_set_free(set);
     if (rc != 0 || (policy != TRUST_CRL_NONE && store_crls_load(s, xs, e) != 0)) {
         X509_STORE_free(xs);
         return -1;

@@ -1,9 +1,12 @@
-/* Fuzz target: trustd's certificate import (PEM, DER, PKCS#7, PKCS#12). */
+/* Fuzz target: trustd's certificate import (PEM, DER, PKCS#7, PKCS#12) and
+ * the subject finder that trust lists use on stored DER. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <openssl/x509.h>
 
+#include "anchor_lookup.h"
 #include "import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -15,5 +18,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     certs = NULL;
     if (import_parse(data, size, "fuzz", "password", &certs, &e) == 0)
         sk_X509_pop_free(certs, X509_free);
+    const unsigned char *name = NULL;
+    size_t name_len = 0;
+    if (anchor_der_subject(data, size, &name, &name_len) == 0) {
+        if (name < data || name_len > size || name + name_len > data + size)
+            abort();
+        X509_NAME_free(d2i_X509_NAME(NULL, &name, (long)name_len));
+    }
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <openssl/x509v3.h>
 #include <sqlite3.h>
 
+#include "anchor_lookup.h"
 #include "certinfo.h"
 #include "expect.h"
 #include "import.h"
@@ -28,6 +29,15 @@ static X509 *make_cert(const char *cn, int ca, long serial)
     X509_set_pubkey(x, key);
     X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, NULL, NID_basic_constraints,
                                               ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+    X509_add_ext(x, ext, -1);
+    X509_EXTENSION_free(ext);
+    /* Key identifiers, as real CAs have: they tell same-named CAs apart. */
+    X509V3_CTX v3;
+    X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+    ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_key_identifier, "hash");
+    X509_add_ext(x, ext, -1);
+    X509_EXTENSION_free(ext);
+    ext = X509V3_EXT_conf_nid(NULL, &v3, NID_authority_key_identifier, "keyid:always");
     X509_add_ext(x, ext, -1);
     X509_EXTENSION_free(ext);
     X509_sign(x, key, EVP_sha256());
@@ -181,6 +191,16 @@ static void import_and_find(void)
     X509_free(ca2);
 }
 
+/* Verifies target (a chain of one) against xs, as a handshake would. */
+static int verifies(X509_STORE *xs, X509 *target)
+{
+    X509_STORE_CTX *vc = X509_STORE_CTX_new();
+    int ok = vc != NULL && X509_STORE_CTX_init(vc, xs, target, NULL) == 1 &&
+             X509_verify_cert(vc) == 1;
+    X509_STORE_CTX_free(vc);
+    return ok;
+}
+
 static void trust_lists(void)
 {
     char path[256];
@@ -216,6 +236,11 @@ static void trust_lists(void)
     EXPECT_EQ_INT(app.trust_list_defined, 1);
     EXPECT_EQ_INT(store_app_trust_anchors(s, STORE_FTP_CLIENT_APP, &xs, &count, &e), 0);
     EXPECT_EQ_INT(count, 1);
+    /* Nothing is parsed until a verification asks... */
+    EXPECT_EQ_INT(sk_X509_OBJECT_num(X509_STORE_get0_objects(xs)), 0);
+    EXPECT(verifies(xs, b));
+    EXPECT(!verifies(xs, a));
+    /* ...and then only the CA it asked for is there. */
     STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(xs);
     EXPECT_EQ_INT(sk_X509_OBJECT_num(objs), 1);
     X509 *only = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, 0));
@@ -235,6 +260,52 @@ static void trust_lists(void)
     X509_free(a);
     X509_free(b);
     X509_free(leaf);
+}
+
+/* A CA re-keyed under the same name: both keys are anchors, whichever a
+ * chain names first. And the subject finder on good and bad input. */
+static void lazy_anchors(void)
+{
+    char path[256];
+    struct err e;
+    struct store *s = fresh_store("lazy", path, sizeof path);
+    X509 *old_key = make_cert("CA Rekeyed", 1, 20), *new_key = make_cert("CA Rekeyed", 1, 21);
+    X509 *other = make_cert("CA Other", 1, 22);
+    struct store_cert r;
+    int added, count = 0;
+    EXPECT_EQ_INT(store_cert_add(s, old_key, NULL, &added, &r, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, new_key, NULL, &added, &r, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, other, NULL, &added, &r, &e), 0);
+    X509_STORE *xs = NULL;
+    EXPECT_EQ_INT(store_app_trust_anchors(s, STORE_FTP_CLIENT_APP, &xs, &count, &e), 0);
+    EXPECT_EQ_INT(count, 3);
+    EXPECT(verifies(xs, new_key));
+    EXPECT(verifies(xs, old_key));
+    EXPECT(verifies(xs, other));
+    EXPECT_EQ_INT(sk_X509_OBJECT_num(X509_STORE_get0_objects(xs)), 3);
+    X509_STORE_free(xs);
+    store_close(s);
+
+    unsigned char *der = NULL;
+    int len = i2d_X509(other, &der);
+    unsigned char *name_der = NULL;
+    int name_len = i2d_X509_NAME(X509_get_subject_name(other), &name_der);
+    const unsigned char *found = NULL;
+    size_t found_len = 0;
+    EXPECT_EQ_INT(anchor_der_subject(der, (size_t)len, &found, &found_len), 0);
+    EXPECT(found_len == (size_t)name_len && memcmp(found, name_der, found_len) == 0);
+    /* Every truncation of the certificate is refused or stays inside it. */
+    for (int cut = 0; cut < len; cut++) {
+        int rc = anchor_der_subject(der, (size_t)cut, &found, &found_len);
+        EXPECT(rc == -1 || (found >= der && found + found_len <= der + cut));
+    }
+    const unsigned char junk[] = {0x30, 0x80, 0x30, 0x03, 0x02, 0x01, 0x01};
+    EXPECT_EQ_INT(anchor_der_subject(junk, sizeof junk, &found, &found_len), -1);
+    OPENSSL_free(der);
+    OPENSSL_free(name_der);
+    X509_free(old_key);
+    X509_free(new_key);
+    X509_free(other);
 }
 
 static size_t to_pem(X509 *x, char *out, size_t outlen)
@@ -301,6 +372,7 @@ int main(void)
     migrations();
     import_and_find();
     trust_lists();
+    lazy_anchors();
     parse_files();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -61,7 +61,11 @@ def main():
         names = ftp.nlst(args[0])
         ftp._remember()
         for n in names:
-            get(n, os.path.join(args[1], os.path.basename(n)))
+            if os.path.basename(n) in (".", ".."):
+                continue  # Pure-FTPd lists them
+            # vsftpd answers with "DIR/NAME", Pure-FTPd with bare names.
+            remote = n if "/" in n else args[0] + "/" + n
+            get(remote, os.path.join(args[1], os.path.basename(n)))
     elif action == "mput":
         for n in sorted(os.listdir(args[0])):
             put(os.path.join(args[0], n), args[1] + "/" + n)

@@ -11,6 +11,7 @@
 struct store {
     sqlite3 *db;
     int version;
+    int writable;
     char path[4096];
 };
 

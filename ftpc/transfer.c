@@ -9,7 +9,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -429,8 +428,6 @@ int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum 
     int data_ok = 1;
     struct progress pg;
     progress_begin(&pg, s->quiet ? NULL : s->progress_tty, local, local_size > offset ? local_size - offset : 0);
-    /* Clear binary data from a regular file: the kernel copies it (sendfile). */
-    int zero_copy = d.tls == NULL && !s->ascii && local_size > 0;
     for (;;) {
         if (ftpc_interrupted) {
             progress_end(&pg);
@@ -438,25 +435,6 @@ int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum 
             transfer_abort(s, &d, 1, e);
             return err_set(e, ERR_INTERRUPTED, "put %s interrupted after %" PRIu64 " bytes; reput continues it",
                            local, offset + bytes);
-        }
-        if (zero_copy) {
-            ssize_t n = sendfile(d.fd, fd, NULL, 4u << 20);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0 && (errno == EINVAL || errno == ENOSYS) && bytes == 0) {
-                zero_copy = 0; /* not for this file system: read and write */
-                continue;
-            }
-            if (n < 0) {
-                err_set(e, ERR_CONNECT, "data connection: %s", strerror(errno));
-                data_ok = 0;
-                break;
-            }
-            if (n == 0)
-                break;
-            bytes += (uint64_t)n;
-            progress_add(&pg, (uint64_t)n);
-            continue;
         }
         ssize_t n = read(fd, s->io, FTP_IO_SIZE);
         if (n < 0 && errno == EINTR)

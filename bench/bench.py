@@ -33,12 +33,24 @@ class ClientTimeout(RuntimeError):
     pass
 
 
+# Clients run on the last core and servers on the others, so that a client
+# and its server never compete for one core (on 2 cores the scheduler
+# otherwise decides much of the result).
+_CPUS = sorted(os.sched_getaffinity(0))
+CLIENT_CPUS = {_CPUS[-1]} if len(_CPUS) > 1 else set(_CPUS)
+SERVER_CPUS = set(_CPUS[:-1]) if len(_CPUS) > 1 else set(_CPUS)
+
+
+def pin(cpus):
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
 def run_client(argv, env=None, stdin=None):
     """Runs one client; returns (wall s, user+sys CPU s, peak RSS KiB)."""
     import threading
     t0 = time.monotonic()
     p = subprocess.Popen(argv, env=env, stdin=stdin, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE)
+                         stderr=subprocess.PIPE, preexec_fn=pin(CLIENT_CPUS))
     timer = threading.Timer(CLIENT_TIME_LIMIT, p.kill)
     timer.start()
     _, status, ru = os.wait4(p.pid, 0)
@@ -70,6 +82,9 @@ class Servers:
                *(["quiet"] if kind == "vsftpd" else []), stdout=subprocess.DEVNULL)
             env = dict(line.strip().split("=", 1) for line in open(os.path.join(work, kind + ".env")))
             self.info[kind] = env
+            # The server and every process it forks later stay off the clients' core.
+            sh("taskset", "-a", "-p", "-c", ",".join(str(c) for c in sorted(SERVER_CPUS)), env["PID"],
+               stdout=subprocess.DEVNULL)
 
     def stop(self):
         for kind in self.info:
@@ -195,6 +210,30 @@ class Bench:
                 return samples or [sample]
         return samples
 
+    def measure_interleaved(self, cases, env, reps, check):
+        """Like measure with a warm-up, for several clients at once: each
+        repetition runs every client once, in an order that rotates, so
+        that no client always runs first or after the same one. cases maps
+        a client to (argv, before). Returns a client's samples or error."""
+        results = {name: [] for name in cases}
+        names = list(cases)
+        for rep in range(reps + 1):
+            order = names[rep % len(names):] + names[:rep % len(names)]
+            for name in order:
+                if isinstance(results[name], str):
+                    continue
+                argv, before = cases[name]
+                before()
+                try:
+                    sample = run_client(argv, env)
+                    check(name)
+                except RuntimeError as e:
+                    results[name] = str(e).splitlines()[0][:160]
+                    continue
+                if rep > 0:  # the first round warms up
+                    results[name].append(sample)
+        return results
+
     def add(self, section, what, client, samples, unit, value_of, cpu_per=None):
         if isinstance(samples, str):
             self.rows.append({"section": section, "what": what, "client": client, "failed": samples})
@@ -265,25 +304,29 @@ def run_all(b, srv):
         sh("chown", "-R", srv.user, root)
         for prot in ("P", "C"):
             print("== %s, PROT %s, %d MiB" % (kind, prot, args.size_mib), flush=True)
-            for name in cl.names:
-                up = os.path.join(root, "up-%s.bin" % name)
-                # Every transfer starts with no file at its destination:
-                # replacing one is a file-system cost, not a transfer's.
-                def no_file(path):
-                    return lambda: os.path.exists(path) and os.unlink(path)
-                s = b.measure(cl.download(name, port, prot, "big.bin", out), cl.env, args.reps,
-                              before=no_file(out), warm=True)
-                if b.add("transfer", "%s download PROT %s" % (kind, prot), name, s, "MB/s",
-                         lambda x: size / x[0] / 1e6, cpu_per=gib) and os.path.getsize(out) != size:
-                    raise RuntimeError("%s: short download" % name)
-                if os.path.exists(out):
-                    os.unlink(out)
-                s = b.measure(cl.upload(name, port, prot, local_big, "up-%s.bin" % name), cl.env, args.reps,
-                              before=no_file(up), warm=True)
-                b.add("transfer", "%s upload PROT %s" % (kind, prot), name, s, "MB/s",
-                      lambda x: size / x[0] / 1e6, cpu_per=gib)
-                if os.path.exists(up):
-                    os.unlink(up)
+            # Every transfer starts with no file at its destination:
+            # replacing one is a file-system cost, not a transfer's.
+            def no_file(path):
+                return lambda: os.path.exists(path) and os.unlink(path)
+            for direction in ("download", "upload"):
+                cases = {}
+                for name in cl.names:
+                    if direction == "download":
+                        cases[name] = (cl.download(name, port, prot, "big.bin", out), no_file(out))
+                    else:
+                        up = os.path.join(root, "up-%s.bin" % name)
+                        cases[name] = (cl.upload(name, port, prot, local_big, "up-%s.bin" % name), no_file(up))
+                def check(name):
+                    if direction == "download" and os.path.getsize(out) != size:
+                        raise RuntimeError("%s: short download" % name)
+                results = b.measure_interleaved(cases, cl.env, args.reps, check)
+                for name in cl.names:
+                    b.add("transfer", "%s %s PROT %s" % (kind, direction, prot), name, results[name], "MB/s",
+                          lambda x: size / x[0] / 1e6, cpu_per=gib)
+                for name in cl.names:
+                    for path in (out, os.path.join(root, "up-%s.bin" % name)):
+                        if os.path.exists(path):
+                            os.unlink(path)
         print("== %s, %d files of 4 KiB" % (kind, args.files), flush=True)
         for name in cl.names:
             dest = os.path.join(b.tmp, "mget-" + name)

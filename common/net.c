@@ -40,6 +40,14 @@ int net_is_ip_literal(const char *host)
     return inet_pton(AF_INET, host, tmp) == 1 || inet_pton(AF_INET6, host, tmp) == 1;
 }
 
+int net_set_blocking(int fd, int blocking)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0)
+        return -1;
+    return fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK);
+}
+
 /* Non-blocking connect so the wait is bounded, then back to blocking. */
 static int connect_one(const struct sockaddr *sa, socklen_t len, int timeout_ms, int *out_errno)
 {
@@ -48,8 +56,7 @@ static int connect_one(const struct sockaddr *sa, socklen_t len, int timeout_ms,
         *out_errno = errno;
         return -1;
     }
-    int flags = fcntl(fd, F_GETFL);
-    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+    if (net_set_blocking(fd, 0) != 0)
         goto fail;
     if (connect(fd, sa, len) != 0) {
         if (errno != EINPROGRESS)
@@ -74,7 +81,7 @@ static int connect_one(const struct sockaddr *sa, socklen_t len, int timeout_ms,
             goto fail;
         }
     }
-    if (fcntl(fd, F_SETFL, flags) < 0)
+    if (net_set_blocking(fd, 1) != 0)
         goto fail;
     int one = 1;
     (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

@@ -39,6 +39,9 @@ int net_accept_from(int lfd, const struct net_addr *want, int timeout_ms, struct
 /* 1 when a and b hold the same IP address (ports ignored). */
 int net_same_host(const struct net_addr *a, const struct net_addr *b);
 
+/* Switches O_NONBLOCK off (blocking 1) or on (0). 0, or -1 with errno. */
+int net_set_blocking(int fd, int blocking);
+
 /* Sets SO_RCVTIMEO and SO_SNDTIMEO. */
 int net_set_timeouts(int fd, int timeout_ms);
 

@@ -81,7 +81,6 @@ static void pool_push(struct tls_w_conn *c, SSL_SESSION *sess)
     c->npool++;
 }
 
-/* The session to offer next: the newest unused one, else the newest. */
 /* A data connection offers its key share for the group the control
  * connection agreed on. OpenSSL's first choice is X25519; servers that use
  * only P-256 (vsftpd, Pure-FTPd) answer that with a HelloRetryRequest,
@@ -103,6 +102,7 @@ static int prefer_parent_group(SSL *ssl, SSL *parent)
     return SSL_set1_groups(ssl, list, n);
 }
 
+/* The session to offer next: the newest unused one, else the newest. */
 static SSL_SESSION *pool_take(struct tls_w_conn *c)
 {
     for (int i = c->npool - 1; i >= 0; i--) {

@@ -19,6 +19,7 @@
 #include "progress.h"
 #include "listing.h"
 #include "localfile.h"
+#include "net.h"
 #include "transfer.h"
 
 #define CLOSE_WAIT_MS 10000
@@ -38,12 +39,12 @@ static void note_data(struct ftp_session *s, const struct ftp_data *d, const cha
                 tls_w_cipher(d->tls), tls_w_session_reused(d->tls) ? "resumed" : "new");
 }
 
-static int set_blocking(int fd, int blocking)
+/* The transfer command's first reply must be 1xx ("about to send"). */
+static int check_preliminary(struct ftp_session *s, const char *what, struct err *e)
 {
-    int flags = fcntl(fd, F_GETFL);
-    if (flags < 0)
-        return -1;
-    return fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK);
+    if (ftp_reply_class(s->reply.code) != 1)
+        return err_set(e, ERR_SERVER, "%s: %d %s", what, s->reply.code, s->reply.text);
+    return 0;
 }
 
 /* Passive and private: the TLS handshake starts right after the transfer
@@ -54,7 +55,7 @@ static int overlapped_handshake(struct ftp_session *s, struct ftp_data *d, const
                                 const char *what, struct err *e)
 {
     d->tls = tls_w_start(s->tls_ctx, d->fd, s->ctrl.host, s->ctrl.tls, e);
-    if (d->tls == NULL || set_blocking(d->fd, 0) != 0)
+    if (d->tls == NULL || net_set_blocking(d->fd, 0) != 0)
         return -1;
     int got_reply = 0;
     for (;;) {
@@ -77,8 +78,8 @@ static int overlapped_handshake(struct ftp_session *s, struct ftp_data *d, const
             if (session_read_reply(s, e) != 0)
                 return -1;
             got_reply = 1;
-            if (ftp_reply_class(s->reply.code) != 1)
-                return err_set(e, ERR_SERVER, "%s: %d %s", what, s->reply.code, s->reply.text);
+            if (check_preliminary(s, what, e) != 0)
+                return -1;
             continue;
         }
         struct pollfd p[2] = { { .fd = d->fd, .events = want_write ? POLLOUT : POLLIN },
@@ -91,14 +92,10 @@ static int overlapped_handshake(struct ftp_session *s, struct ftp_data *d, const
             return err_set(e, ftpc_interrupted ? ERR_INTERRUPTED : ERR_CONNECT,
                            ftpc_interrupted ? "interrupted" : "data connection: TLS handshake timed out");
     }
-    if (set_blocking(d->fd, 1) != 0)
+    if (net_set_blocking(d->fd, 1) != 0)
         return err_set(e, ERR_CONNECT, "data connection: %s", strerror(errno));
-    if (!got_reply) {
-        if (session_read_reply(s, e) != 0)
-            return -1;
-        if (ftp_reply_class(s->reply.code) != 1)
-            return err_set(e, ERR_SERVER, "%s: %d %s", what, s->reply.code, s->reply.text);
-    }
+    if (!got_reply && (session_read_reply(s, e) != 0 || check_preliminary(s, what, e) != 0))
+        return -1;
     return 0;
 }
 
@@ -131,9 +128,9 @@ static int transfer_begin(struct ftp_session *s, struct ftp_data *d, const char 
         data_close(d);
         return -1;
     }
-    if (ftp_reply_class(s->reply.code) != 1) {
+    if (check_preliminary(s, what, e) != 0) {
         data_close(d);
-        return err_set(e, ERR_SERVER, "%s: %d %s", what, s->reply.code, s->reply.text);
+        return -1;
     }
     if (data_establish(d, &s->ctrl, s->prot == 'P' ? s->tls_ctx : NULL, e) != 0) {
         data_close(d);

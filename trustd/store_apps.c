@@ -196,11 +196,14 @@ int store_app_set_crl_policy(struct store *s, const char *app_id, const char *po
 static const char MEMBERS_SQL[] =
     "SELECT " CERT_COLUMNS " FROM certificates c JOIN trust_list t ON t.cert_id = c.id "
     "WHERE t.app_id = ?1 ORDER BY c.label";
-static const char EFFECTIVE_LIST_SQL[] =
-    "SELECT " CERT_COLUMNS " FROM certificates c JOIN trust_list t ON t.cert_id = c.id "
-    "WHERE t.app_id = ?1 AND c.enabled = 1 ORDER BY c.label";
-static const char EFFECTIVE_ALL_SQL[] =
-    "SELECT " CERT_COLUMNS " FROM certificates c WHERE c.enabled = 1 AND c.is_ca = 1 ORDER BY c.label";
+/* DCM's rule, in one place: a defined list trusts its enabled members (?1
+ * is the application); no list trusts every enabled CA. */
+#define EFFECTIVE_LIST_FROM \
+    "FROM certificates c JOIN trust_list t ON t.cert_id = c.id WHERE t.app_id = ?1 AND c.enabled = 1"
+#define EFFECTIVE_ALL_FROM "FROM certificates c WHERE c.enabled = 1 AND c.is_ca = 1"
+
+static const char EFFECTIVE_LIST_SQL[] = "SELECT " CERT_COLUMNS " " EFFECTIVE_LIST_FROM " ORDER BY c.label";
+static const char EFFECTIVE_ALL_SQL[] = "SELECT " CERT_COLUMNS " " EFFECTIVE_ALL_FROM " ORDER BY c.label";
 
 int store_app_list_members(struct store *s, const char *app_id, store_cert_cb cb, void *arg,
                            struct err *e)
@@ -282,16 +285,16 @@ int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **ou
         return err_set(e, ERR_INTERNAL, "out of memory");
     }
     int policy = trustpolicy_parse(app.crl_policy);
-    /* A defined list: its enabled members. No list: every enabled CA (DCM). */
     int rc = app.trust_list_defined
-        ? load_anchors(s, "SELECT c.der FROM certificates c JOIN trust_list t ON t.cert_id = c.id "
-                          "WHERE t.app_id = ?1 AND c.enabled = 1", app_id, set, e)
-        : load_anchors(s, "SELECT der FROM certificates WHERE enabled = 1 AND is_ca = 1", NULL, set, e);
+        ? load_anchors(s, "SELECT c.der " EFFECTIVE_LIST_FROM, app_id, set, e)
+        : load_anchors(s, "SELECT c.der " EFFECTIVE_ALL_FROM, NULL, set, e);
     int n = (int)anchor_set_count(set);
-    if (rc == 0 && n > 0 && anchor_set_attach(xs, set) != 0)
-        rc = err_set(e, ERR_INTERNAL, "out of memory");
-    else if (rc != 0 || n == 0)
+    if (rc == 0 && n > 0) {
+        if (anchor_set_attach(xs, set) != 0) /* xs owns set from here, also on failure */
+            rc = err_set(e, ERR_INTERNAL, "out of memory");
+    } else {
         anchor_set_free(set);
+    }
     if (rc != 0 || (policy != TRUST_CRL_NONE && store_crls_load(s, xs, e) != 0)) {
         X509_STORE_free(xs);
         return -1;

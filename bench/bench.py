@@ -185,53 +185,45 @@ class Bench:
         self.tmp = tempfile.mkdtemp(prefix="ftpc-bench.", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
         os.chmod(self.tmp, 0o755)  # the servers' FTP user must reach its folder inside
 
-    def measure(self, argv, env, reps, before=None, warm=False, files=None):
-        """The samples, or the error of a client that could not do it. With
-        warm, one untimed run first, so no client pays for cold caches. A
-        client slower than SLOW_RUN seconds is measured once, not reps times;
-        one that does not finish within CLIENT_TIME_LIMIT is reported with
-        the bound that gives (per file, when files is given)."""
-        samples = []
-        runs = reps + (1 if warm else 0)
-        for i in range(runs):
-            if before:
-                before()
-            try:
-                sample = run_client(argv, env)
-            except ClientTimeout as e:
-                if files:
-                    return "slower than %.0f ms/file (%s)" % (CLIENT_TIME_LIMIT * 1000.0 / files, e)
-                return str(e)
-            except RuntimeError as e:
-                return str(e).splitlines()[0][:160]
-            if not (warm and i == 0):
-                samples.append(sample)
-            if sample[0] > SLOW_RUN:
-                return samples or [sample]
-        return samples
-
-    def measure_interleaved(self, cases, env, reps, check):
-        """Like measure with a warm-up, for several clients at once: each
-        repetition runs every client once, in an order that rotates, so
-        that no client always runs first or after the same one. cases maps
-        a client to (argv, before). Returns a client's samples or error."""
+    def measure(self, cases, env, reps, warm=False, files=None, check=None, slow=SLOW_RUN):
+        """Runs the clients of cases ({client: (argv, before or None)}) and
+        returns {client: its samples, or the error of a client that could
+        not do it}. Each of the reps rounds runs every client once, in an
+        order that rotates, so that no client always runs first or after the
+        same one; with warm, an untimed round first, so no client pays for
+        cold caches. check(client), when given, runs after each run and
+        raises RuntimeError when the result is wrong. A client slower than
+        slow seconds is not run again; one that does not finish within
+        CLIENT_TIME_LIMIT is reported with the bound that gives (per file,
+        when files is given)."""
         results = {name: [] for name in cases}
         names = list(cases)
-        for rep in range(reps + 1):
-            order = names[rep % len(names):] + names[:rep % len(names)]
-            for name in order:
-                if isinstance(results[name], str):
+        stopped = set()
+        for rnd in range(0 if warm else 1, reps + 1):
+            k = rnd % len(names)
+            for name in names[k:] + names[:k]:
+                if name in stopped:
                     continue
                 argv, before = cases[name]
-                before()
+                if before:
+                    before()
                 try:
                     sample = run_client(argv, env)
-                    check(name)
+                    if check:
+                        check(name)
+                except ClientTimeout as e:
+                    results[name] = ("slower than %.0f ms/file (%s)" % (CLIENT_TIME_LIMIT * 1000.0 / files, e)
+                                     if files else str(e))
+                    stopped.add(name)
+                    continue
                 except RuntimeError as e:
                     results[name] = str(e).splitlines()[0][:160]
+                    stopped.add(name)
                     continue
-                if rep > 0:  # the first round warms up
-                    results[name].append(sample)
+                if rnd > 0 or (slow and sample[0] > slow):
+                    results[name].append(sample)  # a slow warm-up run is its one sample
+                if slow and sample[0] > slow:
+                    stopped.add(name)
         return results
 
     def add(self, section, what, client, samples, unit, value_of, cpu_per=None):
@@ -319,7 +311,7 @@ def run_all(b, srv):
                 def check(name):
                     if direction == "download" and os.path.getsize(out) != size:
                         raise RuntimeError("%s: short download" % name)
-                results = b.measure_interleaved(cases, cl.env, args.reps, check)
+                results = b.measure(cases, cl.env, args.reps, warm=True, check=check, slow=None)
                 for name in cl.names:
                     b.add("transfer", "%s %s PROT %s" % (kind, direction, prot), name, results[name], "MB/s",
                           lambda x: size / x[0] / 1e6, cpu_per=gib)
@@ -333,8 +325,8 @@ def run_all(b, srv):
             def fresh(d=dest):
                 shutil.rmtree(d, ignore_errors=True)
                 os.makedirs(d)
-            s = b.measure(cl.mget(name, port, sorted(os.listdir(small_local)), dest), cl.env, args.reps, fresh,
-                          files=args.files)
+            s = b.measure({name: (cl.mget(name, port, sorted(os.listdir(small_local)), dest), fresh)},
+                          cl.env, args.reps, files=args.files)[name]
             if b.add("files", "%s mget %d x 4 KiB" % (kind, args.files), name, s, "ms/file",
                      lambda x: x[0] * 1000 / args.files) and len(os.listdir(dest)) != args.files:
                 raise RuntimeError("%s: mget fetched %d files" % (name, len(os.listdir(dest))))
@@ -343,13 +335,13 @@ def run_all(b, srv):
                 shutil.rmtree(r, ignore_errors=True)
                 os.makedirs(r)
                 sh("chown", srv.user, r)
-            s = b.measure(cl.mput(name, port, small_local, rdir), cl.env, args.reps, fresh_remote,
-                          files=args.files)
+            s = b.measure({name: (cl.mput(name, port, small_local, rdir), fresh_remote)},
+                          cl.env, args.reps, files=args.files)[name]
             b.add("files", "%s mput %d x 4 KiB" % (kind, args.files), name, s, "ms/file",
                   lambda x: x[0] * 1000 / args.files)
         print("== %s, connect + TLS + login + quit" % kind, flush=True)
         for name in cl.names:
-            s = b.measure(cl.login(name, port), cl.env, args.logins)
+            s = b.measure({name: (cl.login(name, port), None)}, cl.env, args.logins)[name]
             b.add("latency", "%s connect+TLS+login+quit" % kind, name, s, "ms", lambda x: x[0] * 1000)
     trust_store_rows(b)
     limits_rows(b, size)

@@ -102,6 +102,28 @@ static int prefer_parent_group(SSL *ssl, SSL *parent)
     return SSL_set1_groups(ssl, list, n);
 }
 
+/* Data connections read the socket through a buffer: fewer, larger reads.
+ * (Not the control connection: after CCC, clear text follows close_notify
+ * on the same socket and must not be swallowed.) A buffer BIO rather than
+ * OpenSSL's own read-ahead: that one moves everything still buffered to the
+ * front of its buffer before each record, so a large read-ahead buffer cost
+ * several copies of every byte. */
+static int set_buffered_bios(SSL *ssl, int fd)
+{
+    BIO *sock = BIO_new_socket(fd, BIO_NOCLOSE);
+    BIO *buf = BIO_new(BIO_f_buffer());
+    if (sock == NULL || buf == NULL || BIO_set_read_buffer_size(buf, TLS_W_READ_AHEAD) != 1 ||
+        !BIO_up_ref(sock)) {
+        BIO_free(sock);
+        BIO_free(buf);
+        return 0;
+    }
+    /* Reads go through the buffer, writes straight to the socket; the
+     * SSL owns one reference to the socket BIO through each. */
+    SSL_set_bio(ssl, BIO_push(buf, sock), sock);
+    return 1;
+}
+
 /* The session to offer next: the newest unused one, else the newest. */
 static SSL_SESSION *pool_take(struct tls_w_conn *c)
 {
@@ -284,16 +306,12 @@ struct tls_w_conn *tls_w_start(struct tls_w_ctx *ctx, int fd, const char *host,
     c->fd = fd;
     snprintf(c->host, sizeof c->host, "%s", host);
     SSL_set_ex_data(c->ssl, conn_index, c);
-    int ok = SSL_set_fd(c->ssl, fd) && chain_set_host(SSL_get0_param(c->ssl), host);
+    int ok = (resume != NULL ? set_buffered_bios(c->ssl, fd) : SSL_set_fd(c->ssl, fd)) &&
+             chain_set_host(SSL_get0_param(c->ssl), host);
     /* SNI carries DNS names only (RFC 6066 section 3). */
     if (ok && !net_is_ip_literal(host))
         ok = SSL_set_tlsext_host_name(c->ssl, host);
     if (ok && resume != NULL) {
-        /* Data connections read ahead: fewer, larger reads. (Not on the
-         * control connection: after CCC, clear text follows close_notify
-         * on the same socket and must not be swallowed.) */
-        SSL_set_read_ahead(c->ssl, 1);
-        SSL_set_default_read_buffer_len(c->ssl, TLS_W_READ_AHEAD);
         c->parent = resume;
         ok = prefer_parent_group(c->ssl, resume->ssl);
         SSL_SESSION *sess = pool_take(resume);
@@ -385,8 +403,8 @@ ssize_t tls_w_read_bulk(struct tls_w_conn *c, void *buf, size_t len, struct err 
     if (got <= 0)
         return got;
     size_t filled = (size_t)got;
-    /* Records already in the read-ahead buffer cost no system call. */
-    while (filled < len && SSL_has_pending(c->ssl)) {
+    /* Records already in the read buffer cost no system call. */
+    while (filled < len && (SSL_has_pending(c->ssl) || BIO_pending(SSL_get_rbio(c->ssl)) > 0)) {
         ssize_t r = tls_w_read(c, (char *)buf + filled, len - filled, &c->deferred_err);
         if (r <= 0) {
             c->deferred = 1;

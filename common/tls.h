@@ -68,7 +68,7 @@ ssize_t tls_w_read(struct tls_w_conn *c, void *buf, size_t len, struct err *e);
  * by the next call. */
 ssize_t tls_w_read_bulk(struct tls_w_conn *c, void *buf, size_t len, struct err *e);
 
-/* Socket bytes a data connection reads at once. */
+/* Socket bytes a data connection reads at once (one system call). */
 #define TLS_W_READ_AHEAD (256 * 1024)
 
 /* Writes all of len bytes or fails. */

@@ -69,7 +69,7 @@ ssize_t tls_w_read(struct tls_w_conn *c, void *buf, size_t len, struct err *e);
 ssize_t tls_w_read_bulk(struct tls_w_conn *c, void *buf, size_t len, struct err *e);
 
 /* Socket bytes a data connection reads at once (one system call). */
-#define TLS_W_READ_AHEAD (256 * 1024)
+#define TLS_W_READ_AHEAD (1024 * 1024)
 
 /* Writes all of len bytes or fails. */
 int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e);

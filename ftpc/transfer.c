@@ -373,6 +373,11 @@ static int open_source(const char *local, uint64_t *size, struct err *e)
     return fd;
 }
 
+/* Clear uploads send 64 KiB per write: the server (the bottleneck there)
+ * gets each piece sooner. 1 GiB to Pure-FTPd and vsftpd: 0.59 s and 0.64 s
+ * against 0.63 s and 0.74 s with 256 KiB writes (medians of six to ten). */
+#define CLEAR_UPLOAD_CHUNK (64 * 1024)
+
 int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum put_how how,
              struct err *e)
 {
@@ -433,7 +438,7 @@ int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum 
             return err_set(e, ERR_INTERRUPTED, "put %s interrupted after %" PRIu64 " bytes; reput continues it",
                            local, offset + bytes);
         }
-        ssize_t n = read(fd, s->io, FTP_IO_SIZE);
+        ssize_t n = read(fd, s->io, d.tls != NULL ? FTP_IO_SIZE : CLEAR_UPLOAD_CHUNK);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {

@@ -285,7 +285,7 @@ def hold_page_reporting():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--size-mib", type=int, default=1024)
-    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--files", type=int, default=500)
     ap.add_argument("--logins", type=int, default=20)
     ap.add_argument("--servers", default="vsftpd,pureftpd")

@@ -62,7 +62,7 @@ int tls_w_handshake(struct tls_w_conn *c, int *want_write, struct err *e);
  * ("truncated"). */
 ssize_t tls_w_read(struct tls_w_conn *c, void *buf, size_t len, struct err *e);
 
-/* Like tls_w_read, but goes on while more records wait in the read-ahead
+/* Like tls_w_read, but goes on while more records wait in the read
  * buffer of a data connection, so one call returns up to len bytes for one
  * system call. An error or close_notify met after some bytes is returned
  * by the next call. */

@@ -269,17 +269,18 @@ def hold_page_reporting():
         try:
             with open(PAGE_REPORTING_ORDER, "w") as f:
                 f.write(order)
-            print("Free page reporting held off (order %s) for the run; it was %s." % (order, saved), flush=True)
-            break
         except OSError:
             continue
-    else:
-        print("Free page reporting is on and could not be held off: results may vary more.", flush=True)
+        print("Free page reporting held off (order %s) for the run; it was %s." % (order, saved), flush=True)
 
-    def restore():
-        with open(PAGE_REPORTING_ORDER, "w") as f:
-            f.write(saved)
-    return restore
+        def restore():
+            with open(PAGE_REPORTING_ORDER, "w") as f:
+                f.write(saved)
+        return restore
+    # Nothing was changed, so there is nothing to restore (and writing
+    # would fail again, after the run, before the report).
+    print("Free page reporting is on and could not be held off: results may vary more.", flush=True)
+    return lambda: None
 
 
 def main():

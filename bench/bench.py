@@ -347,14 +347,15 @@ def run_all(b, srv):
             # replacing one is a file-system cost, not a transfer's.
             def no_file(path):
                 return lambda: os.path.exists(path) and os.unlink(path)
+            ups = {name: "up-%s.bin" % name for name in cl.names}
             for direction in ("download", "upload"):
                 cases = {}
                 for name in cl.names:
                     if direction == "download":
                         cases[name] = (cl.download(name, port, prot, "big.bin", out), no_file(out))
                     else:
-                        up = os.path.join(root, "up-%s.bin" % name)
-                        cases[name] = (cl.upload(name, port, prot, local_big, "up-%s.bin" % name), no_file(up))
+                        cases[name] = (cl.upload(name, port, prot, local_big, ups[name]),
+                                       no_file(os.path.join(root, ups[name])))
                 def check(name):
                     if direction == "download" and os.path.getsize(out) != size:
                         raise RuntimeError("%s: short download" % name)
@@ -362,10 +363,8 @@ def run_all(b, srv):
                 for name in cl.names:
                     b.add("transfer", "%s %s PROT %s" % (kind, direction, prot), name, results[name], "MB/s",
                           lambda x: size / x[0] / 1e6, cpu_per=gib)
-                for name in cl.names:
-                    for path in (out, os.path.join(root, "up-%s.bin" % name)):
-                        if os.path.exists(path):
-                            os.unlink(path)
+                for path in [out] + [os.path.join(root, up) for up in ups.values()]:
+                    no_file(path)()
         print("== %s, %d files of 4 KiB" % (kind, args.files), flush=True)
         for name in cl.names:
             dest = os.path.join(b.tmp, "mget-" + name)

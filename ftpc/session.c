@@ -22,12 +22,10 @@ int session_init(struct ftp_session *s, const struct ftp_options *opt, struct er
      * Page-aligned: the kernel's copies into and out of it run faster
      * (a clear 1 GiB upload: 0.54 s of CPU against 0.58 s with malloc's
      * 16-byte alignment, medians of eight). */
-    void *io = NULL;
+    void *io;
     if (posix_memalign(&io, 4096, 2 * FTP_IO_SIZE + 1) != 0)
-        io = NULL;
-    s->io = io;
-    if (s->io == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");
+    s->io = io;
     return 0;
 }
 

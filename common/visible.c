@@ -1,0 +1,145 @@
+/* visible: escaping of untrusted text for terminals (see visible.h). */
+#include <string.h>
+
+#include "visible.h"
+
+/* Length of the valid, printable UTF-8 sequence at p (1..4), or 0 when the
+ * bytes there must be escaped. */
+static size_t utf8_printable(const unsigned char *p, size_t n)
+{
+    unsigned c = p[0];
+    size_t len;
+    unsigned cp;
+    if (c < 0x80)
+        return (c >= 0x20 && c != 0x7f) ? 1 : 0;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    /* Overlong forms, surrogates, past U+10FFFF, and the C1 controls. */
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+        return 0;
+    return len;
+}
+
+/* Calls emit for each piece of the visible form; stops when it fails. */
+typedef int (*emit_fn)(void *arg, const char *p, size_t n);
+
+static int visible_walk(const char *in, size_t n, unsigned flags, emit_fn emit, void *arg)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)in;
+    size_t i = 0;
+    while (i < n) {
+        size_t run = 0;
+        for (;;) {
+            if (i + run >= n)
+                break;
+            unsigned char c = p[i + run];
+            if (c == '\t' || (c == '\n' && (flags & VIS_KEEP_NL))) {
+                run++;
+                continue;
+            }
+            size_t l = utf8_printable(p + i + run, n - i - run);
+            if (l == 0)
+                break;
+            run += l;
+        }
+        if (run > 0 && emit(arg, in + i, run) != 0)
+            return -1;
+        i += run;
+        if (i < n) {
+            char esc[4] = { '\\', 'x', hex[p[i] >> 4], hex[p[i] & 15] };
+            if (emit(arg, esc, sizeof esc) != 0)
+                return -1;
+            i++;
+        }
+    }
+    return 0;
+}
+
+struct copy_state {
+    char *out;
+    size_t outlen, used, need;
+    int full;
+};
+
+static int copy_emit(void *arg, const char *p, size_t n)
+{
+    struct copy_state *st = arg;
+    st->need += n;
+    if (st->full || st->outlen == 0)
+        return 0;
+    if (n == 4 && p[0] == '\\' && st->used + n >= st->outlen) {
+        st->full = 1; /* never half an escape */
+        return 0;
+    }
+    size_t room = st->outlen - 1 - st->used;
+    size_t take = n < room ? n : room;
+    /* Do not cut a UTF-8 character in half. */
+    if (take < n)
+        while (take > 0 && ((unsigned char)p[take] & 0xc0) == 0x80)
+            take--;
+    memcpy(st->out + st->used, p, take);
+    st->used += take;
+    if (take < n)
+        st->full = 1;
+    return 0;
+}
+
+size_t visible_copy(char *out, size_t outlen, const char *in, size_t n, unsigned flags)
+{
+    struct copy_state st = { out, outlen, 0, 0, 0 };
+    visible_walk(in, n, flags, copy_emit, &st);
+    if (outlen > 0)
+        out[st.used] = '\0';
+    return st.need;
+}
+
+const char *visible_str(char *buf, size_t buflen, const char *s)
+{
+    visible_copy(buf, buflen, s != NULL ? s : "", s != NULL ? strlen(s) : 0, 0);
+    return buf;
+}
+
+static int file_emit(void *arg, const char *p, size_t n)
+{
+    return fwrite(p, 1, n, (FILE *)arg) == n ? 0 : -1;
+}
+
+int visible_fwrite(FILE *f, const char *in, size_t n, unsigned flags)
+{
+    return visible_walk(in, n, flags, file_emit, f);
+}
+
+int visible_is_clean(const char *s, size_t n, unsigned flags)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        if (p[i] == '\t' || (p[i] == '\n' && (flags & VIS_KEEP_NL))) {
+            i++;
+            continue;
+        }
+        size_t l = utf8_printable(p + i, n - i);
+        if (l == 0)
+            return 0;
+        i += l;
+    }
+    return 1;
+}

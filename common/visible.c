@@ -1,4 +1,6 @@
 /* visible: escaping of untrusted text for terminals (see visible.h). */
+#define _GNU_SOURCE
+#include <stdlib.h>
 #include <string.h>
 
 #include "visible.h"
@@ -142,4 +144,78 @@ int visible_is_clean(const char *s, size_t n, unsigned flags)
         i += l;
     }
     return 1;
+}
+
+/* The stream behind visible_stream: a UTF-8 character cut by the caller's
+ * write boundary waits in held[] for its continuation bytes. */
+struct vis_cookie {
+    FILE *raw;
+    unsigned flags;
+    char held[4];
+    size_t nheld;
+};
+
+/* How many bytes at the end of p[0..n) start a UTF-8 character that is
+ * still incomplete (0 when the last character is whole or invalid). */
+static size_t utf8_incomplete_tail(const unsigned char *p, size_t n)
+{
+    for (size_t back = 1; back <= 3 && back <= n; back++) {
+        unsigned char c = p[n - back];
+        if ((c & 0xc0) == 0x80)
+            continue;
+        size_t want = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 1;
+        return want > back ? back : 0;
+    }
+    return 0;
+}
+
+static ssize_t vis_write(void *arg, const char *p, size_t n)
+{
+    struct vis_cookie *v = arg;
+    char joined[4 + 4096];
+    size_t done = 0;
+    while (done < n) {
+        size_t take = n - done < 4096 ? n - done : 4096;
+        memcpy(joined, v->held, v->nheld);
+        memcpy(joined + v->nheld, p + done, take);
+        size_t len = v->nheld + take;
+        size_t tail = utf8_incomplete_tail((const unsigned char *)joined, len);
+        if (visible_fwrite(v->raw, joined, len - tail, v->flags) != 0)
+            return done > 0 ? (ssize_t)done : -1;
+        memcpy(v->held, joined + len - tail, tail);
+        v->nheld = tail;
+        done += take;
+    }
+    /* Flushed at once: the caller's fflush cannot reach raw, and direct
+     * writes to raw's file descriptor must not overtake what came before. */
+    if (fflush(v->raw) != 0)
+        return -1;
+    return (ssize_t)n;
+}
+
+static int vis_close(void *arg)
+{
+    struct vis_cookie *v = arg;
+    int rc = visible_fwrite(v->raw, v->held, v->nheld, v->flags);
+    if (fflush(v->raw) != 0)
+        rc = -1;
+    free(v);
+    return rc;
+}
+
+FILE *visible_stream(FILE *raw, unsigned flags)
+{
+    struct vis_cookie *v = calloc(1, sizeof *v);
+    if (v == NULL)
+        return NULL;
+    v->raw = raw;
+    v->flags = flags;
+    cookie_io_functions_t io = { .write = vis_write, .close = vis_close };
+    FILE *f = fopencookie(v, "w", io);
+    if (f == NULL) {
+        free(v);
+        return NULL;
+    }
+    setvbuf(f, NULL, _IONBF, 0);
+    return f;
 }

@@ -25,6 +25,13 @@ const char *visible_str(char *buf, size_t buflen, const char *s);
 /* Writes the visible form of in[0..n) to f. 0, or -1 on a write error. */
 int visible_fwrite(FILE *f, const char *in, size_t n, unsigned flags);
 
+/* A stream that writes the visible form of everything written to it into
+ * raw and flushes raw after each write (so write errors show at once and
+ * direct writes to raw's descriptor keep their order). A
+ * UTF-8 character split across two writes is held back, not escaped.
+ * fclose flushes and leaves raw open. NULL when out of memory. */
+FILE *visible_stream(FILE *raw, unsigned flags);
+
 /* 1 when s needs no escaping at all. */
 int visible_is_clean(const char *s, size_t n, unsigned flags);
 

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -21,7 +24,11 @@
 #include "creds.h"
 #include "shell.h"
 #include "transfer.h"
+#include "visible.h"
 #include <limits.h>
+
+/* The longest batch or standard-input line, with its newline. */
+#define BATCH_LINE_MAX 8192
 
 static const char USAGE[] =
     "usage: ftpc [options] [HOST [PORT]]\n"
@@ -85,16 +92,26 @@ struct cli_args {
     unsigned port;
 };
 
+/* Messages go to standard error through a visible stream (visible.h), so
+ * text from a server, a certificate or a file name cannot drive the
+ * terminal. */
+static FILE *msg_err;
+
+static FILE *err_stream(void)
+{
+    return msg_err != NULL ? msg_err : stderr;
+}
+
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("ftpc: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    fputs("ftpc: ", err_stream());
+    vfprintf(err_stream(), fmt, ap);
     va_end(ap);
-    fputs(" (see ftpc --help)\n", stderr);
+    fputs(" (see ftpc --help)\n", err_stream());
     return err_exit_code(ERR_USAGE);
 }
 
@@ -122,8 +139,10 @@ static int seconds(const char *opt, const char *v, int *ms)
 static int url_options(struct cli_args *a)
 {
     const char *why = NULL;
+    char shown[4096];
+    url_redact(a->url, shown, sizeof shown);
     if (url_parse(a->url, &a->u, &why) != 0)
-        return usage_error("bad URL '%s': %s", a->url, why);
+        return usage_error("bad URL '%s': %s", shown, why);
     enum ftp_seccnn sec = a->u.scheme == URL_FTP ? SECCNN_NONE
                           : a->u.scheme == URL_FTPS ? SECCNN_IMPLICIT : SECCNN_SSL;
     if (a->u.scheme == URL_FTP && !(a->seccnn_given && a->opt.seccnn == SECCNN_NONE))
@@ -138,7 +157,7 @@ static int url_options(struct cli_args *a)
     if (a->u.has_user)
         a->user = a->u.user;
     if (a->u.has_password)
-        fprintf(stderr, "ftpc: warning: a password in a URL can be seen by other users of this machine; "
+        fprintf(err_stream(), "ftpc: warning: a password in a URL can be seen by other users of this machine; "
                         "use ~/.netrc, --password-file or FTPC_PASSWORD\n");
     return -1;
 }
@@ -272,8 +291,11 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
             return usage_error("usage: ftpc get URL [LOCAL] | put LOCAL URL | ls URL");
         a->url = put ? argv[i + 1] : argv[i];
         a->local = put ? argv[i] : (n == 2 ? argv[i + 1] : NULL);
-        if (!url_is_ftp(a->url))
-            return usage_error("'%s' is not an ftp://, ftps:// or ftpes:// URL", a->url);
+        if (!url_is_ftp(a->url)) {
+            char shown[4096];
+            url_redact(a->url, shown, sizeof shown);
+            return usage_error("'%s' is not an ftp://, ftps:// or ftpes:// URL", shown);
+        }
         return url_options(a);
     }
     if (i < argc)
@@ -302,38 +324,102 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
     return -1;
 }
 
+enum line_read { LINE_OK, LINE_EOF, LINE_TOO_LONG, LINE_NUL };
+
+/* One line of at most cap - 1 bytes without its newline. A longer line is
+ * read to its end and reported, never cut into two subcommands; a NUL byte
+ * would silently end the line early, so it is reported too. */
+static enum line_read read_line(FILE *in, char *buf, size_t cap)
+{
+    size_t n = 0;
+    int c, any = 0, too_long = 0, nul = 0;
+    while ((c = getc(in)) != EOF) {
+        any = 1;
+        if (c == '\n')
+            break;
+        if (c == '\0')
+            nul = 1;
+        if (n + 1 < cap)
+            buf[n++] = (char)c;
+        else
+            too_long = 1;
+    }
+    buf[n] = '\0';
+    if (!any)
+        return LINE_EOF;
+    return too_long ? LINE_TOO_LONG : nul ? LINE_NUL : LINE_OK;
+}
+
+/* Splits a batch line; on the first line, IBM i's "name password" becomes
+ * "user name password". argv has room for CMDLINE_MAX_WORDS + 1. */
+static int split_batch_line(char *line, int lineno, char *words, size_t wordslen, char **argv,
+                            char ***args, const char **why)
+{
+    int argc = cmdline_split(line, words, wordslen, argv + 1, why);
+    *args = argv + 1;
+    if (lineno == 1 && argc == 2 && !commands_known(argv[1])) {
+        argv[0] = "user";
+        *args = argv;
+        argc = 3;
+    }
+    return argc;
+}
+
+/* A batch file that holds a password must be private, as ~/.netrc is. */
+static int check_script(FILE *in, const char *path, struct err *e)
+{
+    struct stat sb;
+    if (fstat(fileno(in), &sb) != 0 || !S_ISREG(sb.st_mode) || (sb.st_mode & 077) == 0)
+        return 0;
+    char line[BATCH_LINE_MAX], words[BATCH_LINE_MAX];
+    int lineno = 0, found = 0;
+    enum line_read r;
+    while (!found && (r = read_line(in, line, sizeof line)) != LINE_EOF) {
+        lineno++;
+        char *argv[CMDLINE_MAX_WORDS + 1], **args;
+        const char *why;
+        int argc = split_batch_line(line, lineno, words, sizeof words, argv, &args, &why);
+        found = r == LINE_OK && argc > 0 && commands_carry_secret(argc, args, lineno == 1);
+    }
+    secret_wipe(line, sizeof line);
+    secret_wipe(words, sizeof words);
+    if (found)
+        return err_set(e, ERR_LOCAL, "%s holds a password (line %d) but others can read or write it "
+                       "(chmod 600 %s)", path, lineno, path);
+    rewind(in);
+    return 0;
+}
+
 static int run_lines(struct cmd_ctx *cx, FILE *in, int keep_going, struct err *first)
 {
-    char line[8192], words[8192];
+    char line[BATCH_LINE_MAX], words[BATCH_LINE_MAX];
     int lineno = 0, failed = 0;
-    while (!cx->quit) {
-        if (fgets(line, sizeof line, in) == NULL)
-            break;
+    enum line_read r;
+    while (!cx->quit && (r = read_line(in, line, sizeof line)) != LINE_EOF) {
         lineno++;
-        char *argv[CMDLINE_MAX_WORDS + 1];
+        char *argv[CMDLINE_MAX_WORDS + 1], **args;
         const char *why = NULL;
-        int argc = cmdline_split(line, words, sizeof words, argv + 1, &why);
-        char **args = argv + 1;
-        /* IBM i batch input: the first line may be just "name password". */
-        if (lineno == 1 && argc == 2 && !commands_known(args[0])) {
-            argv[0] = "user";
-            args = argv;
-            argc = 3;
-        }
         struct err e;
         err_clear(&e);
         int rc = 0;
-        if (argc < 0)
-            rc = err_set(&e, ERR_USAGE, "%s", why);
-        else if (argc > 0)
-            rc = commands_run(cx, argc, args, &e);
+        if (r == LINE_TOO_LONG) {
+            rc = err_set(&e, ERR_USAGE, "longer than %d bytes: nothing on it was run", BATCH_LINE_MAX - 1);
+        } else if (r == LINE_NUL) {
+            rc = err_set(&e, ERR_USAGE, "holds a NUL byte: nothing on it was run");
+        } else {
+            int argc = split_batch_line(line, lineno, words, sizeof words, argv, &args, &why);
+            if (argc < 0)
+                rc = err_set(&e, ERR_USAGE, "%s", why);
+            else if (argc > 0)
+                rc = commands_run(cx, argc, args, &e);
+        }
         fflush(cx->out);
         secret_wipe(line, sizeof line);
         secret_wipe(words, sizeof words);
         if (rc == 0)
             continue;
-        fprintf(stderr, "ftpc: line %d: %s\n", lineno, e.msg);
-        if (cx->s->msg != stderr)
+        fprintf(cx->err, "ftpc: line %d: %s\n", lineno, e.msg);
+        if (cx->s->msg != cx->err)
             fprintf(cx->s->msg, "ftpc: line %d: %s\n", lineno, e.msg);
         if (!failed)
             *first = e;
@@ -376,8 +462,11 @@ static int url_transfer(struct ftp_session *s, const struct cli_args *a, FILE *o
     if (strcmp(a->verb, "ls") == 0)
         return xfer_list(s, "NLST", path[0] ? path : NULL, out, e);
     if (strcmp(a->verb, "get") == 0) {
-        if (a->u.is_dir)
-            return err_set(e, ERR_USAGE, "the URL names a folder, not a file: %s", a->url);
+        if (a->u.is_dir) {
+            char shown[4096];
+            url_redact(a->url, shown, sizeof shown);
+            return err_set(e, ERR_USAGE, "the URL names a folder, not a file: %s", shown);
+        }
         char local[PATH_MAX];
         if (a->local != NULL)
             snprintf(local, sizeof local, "%s", a->local);
@@ -398,58 +487,73 @@ static int url_transfer(struct ftp_session *s, const struct cli_args *a, FILE *o
     return xfer_put(s, a->local, remote, PUT_STORE, e);
 }
 
-int ftpc_main(int argc, char **argv)
+/* ftpc may hold a password (kept for TLS ticket renewal) and a private
+ * key: no core dump may carry them, and no other process of the user may
+ * read its memory (PR_SET_DUMPABLE also closes ptrace and /proc/PID/mem). */
+static void protect_secrets(void)
 {
-    struct cli_args a;
-    int status = parse_args(argc, argv, &a);
-    if (status >= 0)
-        return status;
-    /* A peer that closes early must give an error, not kill us with SIGPIPE. */
-    signal(SIGPIPE, SIG_IGN);
-    struct err e;
-    err_clear(&e);
-    FILE *in = stdin, *output = NULL;
-    if (a.script != NULL && (in = fopen(a.script, "r")) == NULL) {
-        fprintf(stderr, "ftpc: cannot open %s: %s\n", a.script, strerror(errno));
-        return err_exit_code(ERR_LOCAL);
+    struct rlimit none = { 0, 0 };
+    (void)setrlimit(RLIMIT_CORE, &none);
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* Other users see the command line in ps: a URL's password is overwritten
+ * with '*' once it has been read (as curl does). */
+static void hide_url_passwords(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        size_t off, len;
+        if (url_is_ftp(argv[i]) && url_password_span(argv[i], &off, &len))
+            memset(argv[i] + off, '*', len);
     }
-    if (a.output != NULL && (output = fopen(a.output, "w")) == NULL) {
-        fprintf(stderr, "ftpc: cannot write %s: %s\n", a.output, strerror(errno));
-        if (in != stdin)
-            fclose(in);
-        return err_exit_code(ERR_LOCAL);
-    }
-    int interactive = a.verb == NULL && a.script == NULL && isatty(STDIN_FILENO);
+}
+
+/* Visible streams (visible.h) for what the user sees; NULL only when out
+ * of memory, and then the raw stream is used. */
+static FILE *visible_or_raw(FILE *raw)
+{
+    FILE *v = visible_stream(raw, VIS_KEEP_NL);
+    return v != NULL ? v : raw;
+}
+
+static void close_visible(FILE *v, FILE *raw)
+{
+    if (v != raw)
+        fclose(v);
+}
+
+static int run(const struct cli_args *a, FILE *in, FILE *output, FILE *out, struct err *e)
+{
+    int interactive = a->verb == NULL && a->script == NULL && isatty(STDIN_FILENO);
     struct ftp_session s;
     int reported = 0;
-    if (session_init(&s, &a.opt, &e) == 0) {
-        s.verbose = a.verbose || (interactive && !a.quiet);
-        s.quiet = a.quiet;
-        if (output != NULL)
-            s.msg = output;
+    if (session_init(&s, &a->opt, e) == 0) {
+        s.verbose = a->verbose || (interactive && !a->quiet);
+        s.quiet = a->quiet;
+        s.msg = output != NULL ? output : err_stream();
         /* A progress bar only where someone watches it. */
-        if (interactive && !a.quiet && isatty(STDERR_FILENO))
+        if (interactive && !a->quiet && isatty(STDERR_FILENO))
             s.progress_tty = stderr;
-        if (a.debug)
+        if (a->debug)
             s.ctrl.trace = s.msg;
-        if (a.opt.seccnn == SECCNN_NONE)
-            fprintf(stderr, "ftpc: warning: the control connection is not encrypted: "
-                            "the password will be sent in clear text\n");
-        struct cmd_ctx cx = { .s = &s, .out = output ? output : stdout };
-        int opened = a.host == NULL || session_open(&s, a.host, a.port, a.opt.seccnn, &e) == 0;
-        if (opened && a.host != NULL && auto_login(&s, &a, &e) != 0)
+        if (a->opt.seccnn == SECCNN_NONE)
+            fprintf(err_stream(), "ftpc: warning: the control connection is not encrypted: "
+                                  "the password will be sent in clear text\n");
+        struct cmd_ctx cx = { .s = &s, .out = out, .err = err_stream() };
+        int opened = a->host == NULL || session_open(&s, a->host, a->port, a->opt.seccnn, e) == 0;
+        if (opened && a->host != NULL && auto_login(&s, a, e) != 0)
             opened = 0;
-        if (opened && a.verb != NULL) {
-            if (url_transfer(&s, &a, cx.out, &e) == 0)
-                (void)session_close(&s, &e);
+        if (opened && a->verb != NULL) {
+            if (url_transfer(&s, a, cx.out, e) == 0)
+                (void)session_close(&s, e);
             else
                 (void)session_close(&s, &(struct err){ 0 });
         } else if (opened && interactive) {
             shell_run(&cx);
             (void)session_close(&s, &(struct err){ 0 });
         } else if (opened) {
-            if (run_lines(&cx, in, a.keep_going, &e) == 0) {
-                (void)session_close(&s, &e);
+            if (run_lines(&cx, in, a->keep_going, e) == 0) {
+                (void)session_close(&s, e);
             } else {
                 reported = 1; /* run_lines printed it with its line number */
                 (void)session_close(&s, &(struct err){ 0 });
@@ -457,14 +561,60 @@ int ftpc_main(int argc, char **argv)
         }
     }
     session_free(&s);
+    return reported;
+}
+
+int ftpc_main(int argc, char **argv)
+{
+    protect_secrets();
+    msg_err = visible_or_raw(stderr);
+    struct cli_args a;
+    int status = parse_args(argc, argv, &a);
+    hide_url_passwords(argc, argv);
+    if (status >= 0) {
+        close_visible(msg_err, stderr);
+        return status;
+    }
+    /* A peer that closes early must give an error, not kill us with SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
+    struct err e;
+    err_clear(&e);
+    FILE *in = stdin, *output = NULL, *raw_output = NULL;
+    if (a.script != NULL && (in = fopen(a.script, "r")) == NULL) {
+        fprintf(err_stream(), "ftpc: cannot open %s: %s\n", a.script, strerror(errno));
+        close_visible(msg_err, stderr);
+        return err_exit_code(ERR_LOCAL);
+    }
+    if (in != stdin && check_script(in, a.script, &e) != 0) {
+        fprintf(err_stream(), "ftpc: %s\n", e.msg);
+        fclose(in);
+        close_visible(msg_err, stderr);
+        return err_exit_code(e.code);
+    }
+    if (a.output != NULL && (raw_output = fopen(a.output, "w")) == NULL) {
+        fprintf(err_stream(), "ftpc: cannot write %s: %s\n", a.output, strerror(errno));
+        if (in != stdin)
+            fclose(in);
+        close_visible(msg_err, stderr);
+        return err_exit_code(ERR_LOCAL);
+    }
+    if (raw_output != NULL)
+        output = visible_or_raw(raw_output);
+    FILE *out = visible_or_raw(raw_output != NULL ? raw_output : stdout);
+    int reported = run(&a, in, output, out, &e);
     if (in != stdin)
         fclose(in);
     if (e.code != ERR_NONE && e.msg[0] != '\0' && !reported) {
-        fprintf(stderr, "ftpc: %s\n", e.msg);
+        fprintf(err_stream(), "ftpc: %s\n", e.msg);
         if (output != NULL)
             fprintf(output, "ftpc: %s\n", e.msg);
     }
-    if (output != NULL && fclose(output) != 0 && e.code == ERR_NONE)
+    close_visible(out, raw_output != NULL ? raw_output : stdout);
+    if (output != NULL)
+        close_visible(output, raw_output);
+    close_visible(msg_err, stderr);
+    msg_err = NULL;
+    if (raw_output != NULL && fclose(raw_output) != 0 && e.code == ERR_NONE)
         return err_exit_code(ERR_LOCAL);
     return err_exit_code(e.code);
 }

@@ -1,4 +1,6 @@
 /* cmdline: subcommand word splitting. */
+#include <string.h>
+
 #include "cmdline.h"
 
 static int is_blank(char c)
@@ -53,4 +55,69 @@ int cmdline_split(const char *line, char *storage, size_t storage_len,
         storage[o++] = '\0';
     }
     return argc;
+}
+
+int cmdline_word_at(const char *line, size_t end, char *word, size_t wordlen, size_t *word_start,
+                    int *in_quote)
+{
+    size_t o = 0, start = 0;
+    int quoted = 0, inside = 0;
+    for (size_t i = 0; i < end && line[i] != '\0'; i++) {
+        char c = line[i];
+        if (!quoted && is_blank(c)) {
+            inside = 0;
+            o = 0;
+            continue;
+        }
+        if (!inside) {
+            inside = 1;
+            start = i;
+            o = 0;
+        }
+        if (c == '"') {
+            quoted = !quoted;
+            continue;
+        }
+        if (quoted && c == '\\' && i + 1 < end && (line[i + 1] == '"' || line[i + 1] == '\\'))
+            c = line[++i];
+        if (o + 1 >= wordlen)
+            return -1;
+        word[o++] = c;
+    }
+    if (wordlen > 0)
+        word[o] = '\0';
+    *word_start = inside ? start : end;
+    *in_quote = quoted;
+    return 0;
+}
+
+static int needs_quotes(const char *s)
+{
+    return s[strcspn(s, " \t\"\\")] != '\0';
+}
+
+int cmdline_quote_rest(const char *rest, int in_quote, char *out, size_t outlen)
+{
+    size_t o = 0;
+    int quote = in_quote || needs_quotes(rest);
+    if (quote && !in_quote) {
+        if (o + 1 >= outlen)
+            return -1;
+        out[o++] = '"';
+    }
+    for (const char *p = rest; *p; p++) {
+        int esc = quote && (*p == '"' || *p == '\\');
+        if (o + 1 + (size_t)esc + 1 >= outlen)
+            return -1;
+        if (esc)
+            out[o++] = '\\';
+        out[o++] = *p;
+    }
+    if (quote) {
+        if (o + 1 >= outlen)
+            return -1;
+        out[o++] = '"';
+    }
+    out[o] = '\0';
+    return 0;
 }

@@ -16,4 +16,16 @@
 int cmdline_split(const char *line, char *storage, size_t storage_len,
                   char *argv[CMDLINE_MAX_WORDS], const char **why);
 
+/* For completion: the word that ends at line[end] (the cursor), unquoted
+ * into word, where it starts in line, and whether a quote is still open.
+ * -1 when it does not fit in word. */
+int cmdline_word_at(const char *line, size_t end, char *word, size_t wordlen, size_t *word_start,
+                    int *in_quote);
+
+/* The text to insert after what was typed so that the word reads as
+ * ...rest when split: inside an open quote, rest escaped and the quote
+ * closed; outside, rest quoted when it holds blanks, quotes or
+ * backslashes, else rest itself. -1 when it does not fit. */
+int cmdline_quote_rest(const char *rest, int in_quote, char *out, size_t outlen);
+
 #endif

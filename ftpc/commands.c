@@ -158,3 +158,32 @@ int cmd_help(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         return err_set(e, ERR_USAGE, "no subcommand '%s' (try help)", argv[1]);
     return 0;
 }
+
+int commands_carry_secret(int argc, char **argv, int first_line)
+{
+    if (argc < 1)
+        return 0;
+    const struct command *c = find(argv[0]);
+    /* IBM i batch input: a first line of just "name password". */
+    if (c == NULL)
+        return first_line && argc == 2;
+    const char *n = c->name;
+    if (strcmp(n, "user") == 0)
+        return argc >= 3;
+    if (strcmp(n, "pass") == 0 || strcmp(n, "acct") == 0)
+        return argc >= 2;
+    if (strcmp(n, "quote") == 0)
+        return argc >= 3 && (strcasecmp(argv[1], "PASS") == 0 || strcasecmp(argv[1], "ACCT") == 0);
+    return 0;
+}
+
+int commands_history_ok(int argc, char **argv)
+{
+    const struct command *c = argc >= 1 ? find(argv[0]) : NULL;
+    if (c == NULL)
+        return 0; /* did not parse: perhaps a password typed at the wrong prompt */
+    const char *n = c->name;
+    if (strcmp(n, "user") == 0 || strcmp(n, "pass") == 0 || strcmp(n, "acct") == 0)
+        return argc < 2;
+    return strcmp(n, "quote") != 0 && strcmp(n, "site") != 0;
+}

@@ -14,6 +14,7 @@
 struct cmd_ctx {
     struct ftp_session *s;
     FILE *out;   /* what the user asked to see: listings, pwd, size... */
+    FILE *err;   /* error messages (escaped: see visible.h) */
     int quit;    /* set by quit/bye */
 };
 
@@ -29,6 +30,15 @@ enum cmd_arg { ARG_OTHER, ARG_REMOTE, ARG_LOCAL };
 const char *commands_name(size_t i);
 int commands_known(const char *name);
 enum cmd_arg commands_arg(const char *name, int argno);
+
+/* 1 when a split line carries a password or account (user NAME PASSWORD,
+ * pass, acct, quote PASS; on the first line of batch input also IBM i's
+ * "name password"). */
+int commands_carry_secret(int argc, char **argv, int first_line);
+/* 1 when a line may be kept in the shell's history: a known subcommand
+ * that cannot carry a secret (no user/pass/acct with arguments, no quote
+ * or site, nothing that did not parse). */
+int commands_history_ok(int argc, char **argv);
 
 /* Handlers, by group (cmd_conn.c, cmd_files.c, cmd_misc.c). */
 typedef int (*cmd_fn)(struct cmd_ctx *cx, int argc, char **argv, struct err *e);

@@ -112,14 +112,22 @@ int ctrl_send(struct ftp_ctrl *c, const char *line, struct err *e)
     if (strpbrk(line, "\r\n") != NULL)
         return err_set(e, ERR_USAGE, "a command or file name may not contain CR or LF");
     size_t n = strlen(line);
-    if (n > 4096)
+    if (n > FTP_COMMAND_MAX)
         return err_set(e, ERR_USAGE, "command line too long");
-    char out[4100];
-    memcpy(out, line, n);
-    out[n] = '\r';
-    out[n + 1] = '\n';
+    /* RFC 959 speaks Telnet on the control connection: a 0xFF byte (IAC) in
+     * a name is sent doubled so the server reads it as data, never as a
+     * Telnet command. */
+    char out[2 * FTP_COMMAND_MAX + 2];
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        out[o++] = line[i];
+        if ((unsigned char)line[i] == 0xff)
+            out[o++] = line[i];
+    }
+    out[o++] = '\r';
+    out[o++] = '\n';
     trace_line(c, line);
-    int rc = write_all(c, out, n + 2, e);
+    int rc = write_all(c, out, o, e);
     secret_wipe(out, sizeof out);
     return rc;
 }
@@ -182,7 +190,7 @@ int ctrl_read_reply(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e)
 
 int ctrl_sendf(struct ftp_ctrl *c, struct err *e, const char *fmt, va_list ap)
 {
-    char line[4097];
+    char line[FTP_COMMAND_MAX + 1];
     int n = vsnprintf(line, sizeof line, fmt, ap);
     if (n < 0 || (size_t)n >= sizeof line)
         return err_set(e, ERR_USAGE, "command line too long");

@@ -16,6 +16,9 @@
 #include "reply.h"
 #include "tls.h"
 
+/* The longest command line ftpc sends, before IAC doubling and CRLF. */
+#define FTP_COMMAND_MAX 4096
+
 struct ftp_ctrl {
     int fd;
     struct tls_w_conn *tls;   /* NULL while the connection is clear */

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "progress.h"
+#include "visible.h"
 
 static double elapsed(const struct timespec *a, const struct timespec *b)
 {
@@ -49,11 +50,13 @@ void progress_add(struct progress *p, uint64_t bytes)
         unsigned s = (unsigned)((double)(p->total - p->done) / rate);
         snprintf(eta, sizeof eta, "  ETA %u:%02u", s / 60, s % 60);
     }
+    char name[128];
+    visible_str(name, sizeof name, p->name); /* a remote name: never raw on the terminal */
     if (p->total > 0)
-        fprintf(p->tty, "\r%-30.30s %10s %3u%%  %10s/s%s\033[K", p->name, done,
+        fprintf(p->tty, "\r%-30.30s %10s %3u%%  %10s/s%s\033[K", name, done,
                 (unsigned)(p->done * 100 / p->total), speed, eta);
     else
-        fprintf(p->tty, "\r%-30.30s %10s  %10s/s\033[K", p->name, done, speed);
+        fprintf(p->tty, "\r%-30.30s %10s  %10s/s\033[K", name, done, speed);
     fflush(p->tty);
     p->shown = 1;
 }

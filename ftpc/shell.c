@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <editline/readline.h>
 
@@ -12,6 +14,7 @@
 #include "shell.h"
 #include "strlist.h"
 #include "transfer.h"
+#include "visible.h"
 
 #define HISTORY_LINES 1000
 #define CACHE_DIRS 8
@@ -75,58 +78,125 @@ static char *command_generator(const char *text, int state)
     return NULL;
 }
 
-static char remote_dir[1024];
+/* The word being completed, as the subcommand splitter will read it. */
+static struct {
+    char word[1024];      /* unquoted, from its start to the cursor */
+    size_t typed;         /* bytes of word before readline's own start */
+    int quoted_at_start;  /* a quote is open where readline inserts */
+    int dash_dash;        /* insert "-- " before a name starting with '-' */
+} cur;
+
+/* The completion for a full name: what to insert after what readline
+ * keeps, quoted so that the name stays one word (cmdline_quote_rest), and
+ * after "--" when it starts with '-'. Names with control characters are
+ * never offered (they would drive the terminal when listed). */
+static char *insertion(const char *name)
+{
+    if (!visible_is_clean(name, strlen(name), 0) || strlen(name) < cur.typed)
+        return NULL;
+    char quoted[2100];
+    if (cmdline_quote_rest(name + cur.typed, cur.quoted_at_start, quoted, sizeof quoted) != 0)
+        return NULL;
+    int dash = cur.dash_dash && name[0] == '-';
+    size_t n = strlen(quoted) + 4;
+    char *out = malloc(n);
+    if (out != NULL)
+        snprintf(out, n, "%s%s", dash ? "-- " : "", quoted);
+    return out;
+}
 
 static char *remote_generator(const char *text, int state)
 {
+    (void)text; /* readline's word ends at blanks even inside quotes: cur has the real one */
     static size_t i;
     static struct strlist *names;
+    static char dir[1024];
     static const char *base;
     if (state == 0) {
         i = 0;
-        const char *slash = strrchr(text, '/');
-        if (slash != NULL)
-            snprintf(remote_dir, sizeof remote_dir, "%.*s", (int)(slash - text + 1), text);
-        else
-            remote_dir[0] = '\0';
-        base = slash ? slash + 1 : text;
-        names = remote_names(remote_dir);
+        const char *slash = strrchr(cur.word, '/');
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - cur.word + 1) : 0, cur.word);
+        base = slash ? slash + 1 : cur.word;
+        names = remote_names(dir);
     }
     while (names != NULL && i < names->n) {
         const char *name = names->items[i++];
         const char *last = strrchr(name, '/');
         last = last ? last + 1 : name;
-        if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0)
+        if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0 || strncmp(last, base, strlen(base)) != 0)
             continue;
-        if (strncmp(last, base, strlen(base)) == 0) {
-            size_t n = strlen(remote_dir) + strlen(last) + 1;
-            char *out = malloc(n);
-            if (out != NULL)
-                snprintf(out, n, "%s%s", remote_dir, last);
+        char full[2100];
+        snprintf(full, sizeof full, "%s%s", dir, last);
+        char *out = insertion(full);
+        if (out != NULL)
             return out;
-        }
     }
     return NULL;
 }
 
+static char *local_generator(const char *text, int state)
+{
+    (void)text;
+    char *path;
+    while ((path = rl_filename_completion_function(cur.word, state)) != NULL) {
+        state = 1;
+        char *out = insertion(path);
+        free(path);
+        if (out != NULL)
+            return out;
+    }
+    return NULL;
+}
+
+/* Which argument of its subcommand the next word is (1-based): options
+ * before "--" and "--" itself do not count. Also tells whether "--" is
+ * there already. */
+static int argument_number(int argc, char **argv, int *dash_dash_seen)
+{
+    int n = 0, opts = 1;
+    *dash_dash_seen = 0;
+    for (int k = 1; k < argc; k++) {
+        if (opts && strcmp(argv[k], "--") == 0) {
+            opts = 0;
+            *dash_dash_seen = 1;
+        } else if (!(opts && argv[k][0] == '-' && argv[k][1] != '\0')) {
+            n++;
+        }
+    }
+    return n + 1;
+}
+
 static char **complete(const char *text, int start, int end)
 {
-    (void)end;
     rl_attempted_completion_over = 1;
+    size_t wstart, wstart2;
+    int q_end, q_start;
+    char before[1024];
+    if (cmdline_word_at(rl_line_buffer, (size_t)end, cur.word, sizeof cur.word, &wstart, &q_end) != 0 ||
+        cmdline_word_at(rl_line_buffer, (size_t)start, before, sizeof before, &wstart2, &q_start) != 0)
+        return NULL;
+    int inside = (size_t)start > wstart;
+    cur.typed = inside ? strlen(before) : 0;
+    cur.quoted_at_start = inside && q_start;
     /* Which word is this, and of which command? */
     char words[1024];
     char *argv[CMDLINE_MAX_WORDS];
     const char *why;
     char head[1024];
-    snprintf(head, sizeof head, "%.*s", start, rl_line_buffer);
+    snprintf(head, sizeof head, "%.*s", (int)wstart, rl_line_buffer);
     int argc = cmdline_split(head, words, sizeof words, argv, &why);
-    if (argc <= 0)
+    if (argc < 0)
+        return NULL;
+    if (argc == 0)
         return rl_completion_matches(text, command_generator);
-    switch (commands_arg(argv[0], argc)) {
+    int seen;
+    int argno = argument_number(argc, argv, &seen);
+    cur.dash_dash = !seen && !inside;
+    switch (commands_arg(argv[0], argno)) {
     case ARG_REMOTE:
         return rl_completion_matches(text, remote_generator);
     case ARG_LOCAL:
-        return rl_completion_matches(text, rl_filename_completion_function);
+        return rl_completion_matches(text, local_generator);
     case ARG_OTHER:
     default:
         return NULL;
@@ -140,19 +210,9 @@ void shell_prompt(struct ftp_session *s, char *out, size_t outlen)
         return;
     }
     const char *sec = s->ctrl.tls == NULL ? "clear" : s->ctrl.tls_off ? "ccc" : "tls";
-    const char *cwd = s->logged_in ? session_cwd(s) : "";
+    char cwd[1100];
+    visible_str(cwd, sizeof cwd, s->logged_in ? session_cwd(s) : "");
     snprintf(out, outlen, "ftpc %s:%c %s:%s> ", sec, s->prot, s->host, cwd[0] ? cwd : "?");
-}
-
-/* Lines with a password stay out of the history file. */
-static int secret_line(int argc, char **argv)
-{
-    if (argc < 1)
-        return 0;
-    if (strcasecmp(argv[0], "user") == 0)
-        return argc >= 3;
-    return strcasecmp(argv[0], "pass") == 0 || strcasecmp(argv[0], "acct") == 0 ||
-           strcasecmp(argv[0], "quote") == 0 || strcasecmp(argv[0], "literal") == 0;
 }
 
 static void history_path(char *out, size_t outlen)
@@ -160,6 +220,20 @@ static void history_path(char *out, size_t outlen)
     const char *home = getenv("HOME");
     if (home == NULL || snprintf(out, outlen, "%s/.ftpc_history", home) >= (int)outlen)
         out[0] = '\0';
+}
+
+/* The history file exists, is ours, is not a link, and is 0600 before
+ * libedit writes it (file names can be private too). */
+static int history_file_ready(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+    if (fd < 0)
+        return 0;
+    struct stat sb;
+    int ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid() &&
+             fchmod(fd, 0600) == 0;
+    close(fd);
+    return ok;
 }
 
 void shell_run(struct cmd_ctx *cx)
@@ -193,7 +267,9 @@ void shell_run(struct cmd_ctx *cx)
         char *argv[CMDLINE_MAX_WORDS];
         const char *why = NULL;
         int argc = cmdline_split(line, words, sizeof words, argv, &why);
-        if (argc > 0 && !secret_line(argc, argv))
+        /* Only known subcommands that cannot carry a secret reach the
+         * history (not a password typed at the wrong prompt). */
+        if (argc > 0 && commands_history_ok(argc, argv))
             add_history(line);
         secret_wipe(line, strlen(line));
         free(line);
@@ -206,11 +282,11 @@ void shell_run(struct cmd_ctx *cx)
         /* Anything that may change remote folders empties the completion cache. */
         cache_clear();
         if (rc != 0)
-            fprintf(stderr, "ftpc: %s\n", e.msg);
+            fprintf(cx->err, "ftpc: %s\n", e.msg);
         (void)interrupt_take();
     }
     cache_clear();
-    if (hist[0] && write_history(hist) == 0)
-        (void)chmod(hist, 0600); /* file names can be private too */
+    if (hist[0] && history_file_ready(hist))
+        (void)write_history(hist);
     fputc('\n', stderr);
 }

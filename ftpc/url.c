@@ -1,4 +1,5 @@
 /* url: FTP URL parsing. */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -159,4 +160,34 @@ int url_parse(const char *s, struct ftp_url *u, const char **why)
     size_t n = strlen(path);
     u->is_dir = path[n - 1] == '/';
     return decode(path, n, u->path, sizeof u->path, why);
+}
+
+int url_password_span(const char *s, size_t *off, size_t *len)
+{
+    const char *scheme_end = strstr(s, "://");
+    if (scheme_end == NULL)
+        return 0;
+    const char *p = scheme_end + 3;
+    const char *auth_end = p + strcspn(p, "/");
+    const char *at = NULL;
+    for (const char *q = p; q < auth_end; q++)
+        if (*q == '@')
+            at = q;
+    const char *colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
+    if (colon == NULL)
+        return 0;
+    *off = (size_t)(colon + 1 - s);
+    *len = (size_t)(at - colon - 1);
+    return 1;
+}
+
+void url_redact(const char *s, char *out, size_t outlen)
+{
+    size_t off, len;
+    if (outlen == 0)
+        return;
+    if (!url_password_span(s, &off, &len))
+        snprintf(out, outlen, "%s", s);
+    else
+        snprintf(out, outlen, "%.*s****%s", (int)off, s, s + off + len);
 }

@@ -9,6 +9,8 @@
 #ifndef FTPC_URL_H
 #define FTPC_URL_H
 
+#include <stddef.h>
+
 enum url_scheme { URL_FTP, URL_FTPS, URL_FTPES };
 
 struct ftp_url {
@@ -27,5 +29,13 @@ int url_is_ftp(const char *s);
 
 /* 0, or -1 with *why set. */
 int url_parse(const char *s, struct ftp_url *u, const char **why);
+
+/* Where the password of s's userinfo is (offset and length): 1, or 0 when
+ * s holds none. */
+int url_password_span(const char *s, size_t *off, size_t *len);
+
+/* s with the password of its userinfo (if any) replaced by ****, for
+ * messages; text that is not a URL is copied as it is. */
+void url_redact(const char *s, char *out, size_t outlen);
 
 #endif

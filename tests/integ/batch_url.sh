@@ -39,7 +39,16 @@ expect_status 7
 expect_in "$T/err" "others can read or write it"
 
 # IBM i batch input: the first line is "name password"; -o keeps the replies.
+# A batch file that holds a password is refused while others can read it,
+# before anything is sent.
 printf '%s %s\npwd\nls no-such-file-%s\npwd\n' "$FTP_USER" "$FTP_PASSWORD" "$$" > "$T/cmds"
+chmod 644 "$T/cmds"
+HOME=$T/none run "$FTPC" "${S[@]}" -d -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 7
+expect_in "$T/err" "$T/cmds holds a password (line 1) but others can read or write it (chmod 600"
+expect_not_in "$T/err" "---> "
+expect_no_password
+chmod 600 "$T/cmds"
 HOME=$T/none run "$FTPC" "${S[@]}" -v -o "$T/output.txt" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
 [ "$status" = 0 ] || [ "$status" = 6 ] || fail "status $status"
 expect_in "$T/output.txt" "230 Login successful."

@@ -5,7 +5,7 @@
 # certificate than the control connection.
 . "$(dirname "$0")/lib.sh"
 make_store ca other-ca
-printf 'user someone secret-%s\npwd\n' "$$" > "$T/cmds"
+printf 'user someone secret-%s\npwd\n' "$$" > "$T/cmds"; chmod 600 "$T/cmds"
 refused() { # name cert-stem reason [ftpc options...]
     local what=$1 stem=$2 reason=$3
     shift 3
@@ -58,7 +58,7 @@ refused revoked server "certificate revoked"
 # A data connection with another certificate than the control connection
 # (a hijacked data port) is verified like the control one and refused.
 hostile ok "$PKI/server.pem" "$PKI/server.key" "$PKI/selfsigned.pem" "$PKI/selfsigned.key"
-printf 'user someone pw\nget payload %s\npwd\n' "$T/hijack.bin" > "$T/cmds2"
+printf 'user someone pw\nget payload %s\npwd\n' "$T/hijack.bin" > "$T/cmds2"; chmod 600 "$T/cmds2"
 run "$FTPC" --continue --store "$T/store.db" -s "$T/cmds2" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 4

@@ -8,7 +8,7 @@
 make_store ca
 # PASV fallback: the file arrives although the PASV address was 127.0.0.2.
 hostile pasv
-printf 'user someone pw\nget payload %s\n' "$T/payload" > "$T/cmds"
+printf 'user someone pw\nget payload %s\n' "$T/payload" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" -d --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 0
@@ -19,7 +19,7 @@ expect_in "$T/err" "---> PASV"
 # Truncation: no close_notify, a lying 226; the old file stays.
 echo "old contents" > "$T/keep"
 hostile truncate
-printf 'user someone pw\nget payload %s\n' "$T/keep" > "$T/cmds"
+printf 'user someone pw\nget payload %s\n' "$T/keep" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 4
@@ -29,7 +29,7 @@ expect_in "$T/err" "without TLS close_notify"
 [ "$(stat -c %s "$T/keep.part")" = 51200 ] || fail "the received part was not kept"
 # A data connection that is not TLS: that transfer fails, the session does not.
 hostile baddata
-printf 'user someone pw\nget payload %s\npwd\n' "$T/x" > "$T/cmds"
+printf 'user someone pw\nget payload %s\npwd\n' "$T/x" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" --continue --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 4
@@ -48,7 +48,7 @@ expect_in "$T/out" "/hostile"
 # Fewer bytes than announced, even with a proper TLS end and 226: an error.
 echo "old contents" > "$T/keep"
 hostile short
-printf 'user someone pw\nget payload %s\n' "$T/keep" > "$T/cmds"
+printf 'user someone pw\nget payload %s\n' "$T/keep" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 6
@@ -57,7 +57,7 @@ expect_in "$T/err" "short transfer: 51200 of 102400 bytes"
 
 # Implicit FTPS where PBSZ/PROT are refused: the implied private level stays.
 hostile implicit
-printf 'user someone pw\nsecdata\nget payload %s\n' "$T/implicit.bin" > "$T/cmds"
+printf 'user someone pw\nsecdata\nget payload %s\n' "$T/implicit.bin" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" -d --seccnn implicit --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 0
@@ -69,7 +69,7 @@ expect_in "$T/err" "data TLS TLSv1.3"
 
 # Active mode: PORT when EPRT is refused.
 hostile portonly
-printf 'user someone pw\nactive\nget payload %s\n' "$T/active.bin" > "$T/cmds"
+printf 'user someone pw\nactive\nget payload %s\n' "$T/active.bin" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" -d --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 0
@@ -79,7 +79,7 @@ expect_in "$T/err" "---> PORT 127,0,0,1,"
 
 # Active mode: a data connection from another address is refused.
 hostile foreign
-printf 'user someone pw\nactive\nget payload %s\npwd\n' "$T/foreign.bin" > "$T/cmds"
+printf 'user someone pw\nactive\nget payload %s\npwd\n' "$T/foreign.bin" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" --continue --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 3
@@ -92,7 +92,7 @@ expect_in "$T/out" "/hostile"
 for case in "epsvrange:malformed EPSV reply: 229" "pasvrange:malformed PASV reply: 227" \
             "nodata:cannot open data connection to 127.0.0.1 port"; do
     hostile "${case%%:*}"
-    printf 'user someone pw\nget payload %s\npwd\n' "$T/nd.bin" > "$T/cmds"
+    printf 'user someone pw\nget payload %s\npwd\n' "$T/nd.bin" > "$T/cmds"; chmod 600 "$T/cmds"
     run "$FTPC" --continue --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
     hostile_stop
     [ "$status" = 6 ] || [ "$status" = 3 ] || { cat "$T/err"; fail "${case%%:*}: status $status"; }
@@ -104,7 +104,7 @@ done
 
 # 226 before the data: the data still has to end properly, and it does.
 hostile early226
-printf 'user someone pw\nget payload %s\n' "$T/early.bin" > "$T/cmds"
+printf 'user someone pw\nget payload %s\n' "$T/early.bin" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 0
@@ -113,7 +113,7 @@ expect_status 0
 # 426 after all the data arrived: the server's verdict wins; the old file stays.
 echo "old" > "$T/keep426"
 hostile after426
-printf 'user someone pw\nget payload %s\n' "$T/keep426" > "$T/cmds"
+printf 'user someone pw\nget payload %s\n' "$T/keep426" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 6
@@ -131,6 +131,7 @@ secopen 127.0.0.1 $MAIN_PORT
 user $FTP_USER
 pwd
 CMDS
+chmod 600 "$T/cmds"
 FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" --continue --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 [ "$status" != 0 ] || fail "a dropped transfer reported success"
@@ -141,7 +142,7 @@ expect_in "$T/out" "$MAIN_ROOT"
 
 # Active mode: the server never connects: the data time-out, then the next command.
 hostile activenever
-printf 'user someone pw\nactive\nget payload %s\npwd\n' "$T/never.bin" > "$T/cmds"
+printf 'user someone pw\nactive\nget payload %s\npwd\n' "$T/never.bin" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" --continue --data-timeout 1 --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 3

@@ -4,7 +4,7 @@
 # bounded, and no USER or PASS is ever sent in clear text.
 . "$(dirname "$0")/lib.sh"
 make_store ca
-printf 'user someone secret-%s\npwd\n' "$$" > "$T/cmds"
+printf 'user someone secret-%s\npwd\n' "$$" > "$T/cmds"; chmod 600 "$T/cmds"
 try() { # scenario expected-status expected-text [ftpc options...]
     local scenario=$1 want=$2 text=$3
     shift 3

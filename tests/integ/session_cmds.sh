@@ -42,23 +42,23 @@ printf 'pwd\n' > "$T/cmds"
 ftpc -s "$T/cmds"
 expect_status 3
 expect_in "$T/err" "not connected (use open or secopen)"
-printf 'secopen 127.0.0.1 %s\nls\n' "$MAIN_PORT" > "$T/cmds"
+printf 'secopen 127.0.0.1 %s\nls\n' "$MAIN_PORT" > "$T/cmds"; chmod 600 "$T/cmds"
 ftpc -s "$T/cmds"
 expect_status 5
 expect_in "$T/err" "not logged in"
-printf 'secopen 127.0.0.1 %s sometimes\n' "$MAIN_PORT" > "$T/cmds"
+printf 'secopen 127.0.0.1 %s sometimes\n' "$MAIN_PORT" > "$T/cmds"; chmod 600 "$T/cmds"
 ftpc -s "$T/cmds"
 expect_status 2
 
 # user without a password, then pass.
-printf 'secopen 127.0.0.1 %s\nuser %s\npass %s\npwd\n' "$MAIN_PORT" "$FTP_USER" "$FTP_PASSWORD" > "$T/cmds"
+printf 'secopen 127.0.0.1 %s\nuser %s\npass %s\npwd\n' "$MAIN_PORT" "$FTP_USER" "$FTP_PASSWORD" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" -d --store "$T/store.db" -s "$T/cmds" < /dev/null
 expect_status 0
 expect_in "$T/out" "$MAIN_ROOT"
 expect_no_password
 
 # ccc: the control connection in clear after login, data still private.
-printf 'user %s\nccc\npwd\nls\nsecdata\n' "$FTP_USER" > "$T/cmds"
+printf 'user %s\nccc\npwd\nls\nsecdata\n' "$FTP_USER" > "$T/cmds"; chmod 600 "$T/cmds"
 ftpc -s "$T/cmds" 127.0.0.1 "$CCC_PORT"
 expect_status 0
 expect_in "$T/err" "warning: the control connection is now in clear text"
@@ -66,14 +66,14 @@ expect_in "$T/err" "control connection now in clear text (CCC)"
 expect_in "$T/out" "data protection: private"
 expect_in "$T/err" "data TLS TLSv1.3"
 # A server that requires TLS on the control connection refuses CCC: said, not ignored.
-printf 'user %s\nccc\n' "$FTP_USER" > "$T/cmds"
+printf 'user %s\nccc\n' "$FTP_USER" > "$T/cmds"; chmod 600 "$T/cmds"
 ftpc -s "$T/cmds" 127.0.0.1 "$PRO_PORT"
 expect_status 6
 expect_in "$T/err" "ccc refused: 534"
 
 # reinitialize: vsftpd does not implement REIN; the refusal is clear and
 # the session goes on.
-printf 'user %s\nreinitialize\npwd\n' "$FTP_USER" > "$T/cmds"
+printf 'user %s\nreinitialize\npwd\n' "$FTP_USER" > "$T/cmds"; chmod 600 "$T/cmds"
 ftpc --continue -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
 expect_status 6
 expect_in "$T/err" "line 2: reinitialize refused: 5"

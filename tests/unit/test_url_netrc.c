@@ -38,6 +38,19 @@ static void urls(void)
     EXPECT_EQ_INT(url_parse("ftp://host:/x", &u, &why), -1);
     EXPECT_EQ_INT(url_parse("ftp://host/a%0D%0ADELE%20x", &u, &why), -1);
     EXPECT_CONTAINS(why, "CR or LF");
+
+    /* Messages never show a URL's password. */
+    char red[256];
+    url_redact("ftpes://bob:s3cr%40t@host:2121/dir/a@b:c", red, sizeof red);
+    EXPECT_EQ_STR(red, "ftpes://bob:****@host:2121/dir/a@b:c");
+    url_redact("ftps://a:b@c@host/x", red, sizeof red);
+    EXPECT_EQ_STR(red, "ftps://a:****@host/x");
+    url_redact("ftpes://bob@host/x:y@z", red, sizeof red);
+    EXPECT_EQ_STR(red, "ftpes://bob@host/x:y@z");
+    url_redact("not a url:x@y", red, sizeof red);
+    EXPECT_EQ_STR(red, "not a url:x@y");
+    url_redact("ftp://u:p@h", red, 8);
+    EXPECT_EQ_STR(red, "ftp://u");
     EXPECT_EQ_INT(url_parse("ftp://host/a%00b", &u, &why), -1);
     EXPECT_EQ_INT(url_parse("ftp://host/a%4", &u, &why), -1);
     EXPECT_EQ_INT(url_parse("ftp://host/a%zz", &u, &why), -1);

@@ -156,6 +156,8 @@ static int url_options(struct cli_args *a)
         a->opt.prot = 'C';
     if (a->u.has_user)
         a->user = a->u.user;
+    if (strcmp(a->verb, "get") == 0 && a->u.is_dir)
+        return usage_error("the URL names a folder, not a file: %s", shown);
     if (a->u.has_password)
         fprintf(err_stream(), "ftpc: warning: a password in a URL can be seen by other users of this machine; "
                         "use ~/.netrc, --password-file or FTPC_PASSWORD\n");
@@ -462,11 +464,6 @@ static int url_transfer(struct ftp_session *s, const struct cli_args *a, FILE *o
     if (strcmp(a->verb, "ls") == 0)
         return xfer_list(s, "NLST", path[0] ? path : NULL, out, e);
     if (strcmp(a->verb, "get") == 0) {
-        if (a->u.is_dir) {
-            char shown[4096];
-            url_redact(a->url, shown, sizeof shown);
-            return err_set(e, ERR_USAGE, "the URL names a folder, not a file: %s", shown);
-        }
         char local[PATH_MAX];
         if (a->local != NULL)
             snprintf(local, sizeof local, "%s", a->local);

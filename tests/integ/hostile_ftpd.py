@@ -39,6 +39,10 @@ Data
   portonly      active: EPRT refused, PORT accepted
   foreign       active: the server connects from 127.0.0.2
   activenever   active: the server never connects
+Text
+  escapes       the greeting, PWD, an error reply and an NLST listing carry
+                terminal escape sequences (ESC, BEL, CR, C1 CSI); every
+                command received is logged as "CMD <bytes>" on stdout
 """
 import socket
 import ssl
@@ -122,6 +126,8 @@ def greeting(c):
     if SCENARIO == "cut":
         c.raw(b"220-start\r\n220-half a li")
         return False
+    if SCENARIO == "escapes":
+        c.send("220-\x1b]0;owned-title\x07 welcome \x1b[2J")
     c.send("220-hostile test server")
     c.send("220 ready")
     return True
@@ -155,6 +161,9 @@ def serve(c, ctx, data_ctx):
         raw = c.readline()
         if not raw:
             return
+        if SCENARIO == "escapes":
+            sys.stdout.buffer.write(b"CMD " + raw)
+            sys.stdout.flush()
         cmd, _, arg = raw.decode(errors="replace").strip().partition(" ")
         cmd = cmd.upper()
         if cmd == "AUTH":
@@ -178,8 +187,20 @@ def serve(c, ctx, data_ctx):
             c.send("331 password please")
         elif cmd == "PASS":
             c.send("230 logged in")
+        elif cmd == "PWD" and SCENARIO == "escapes":
+            c.send('257 "/\x1b[31mred\x9b2J" is the current directory')
         elif cmd == "PWD":
             c.send('257 "/hostile" is the current directory')
+        elif cmd == "NLST" and SCENARIO == "escapes":
+            c.send("150 names follow")
+            data_listener.settimeout(30)
+            dconn, _ = data_listener.accept()
+            data = data_ctx.wrap_socket(dconn, server_side=True)
+            data.sendall("plain.txt\r\nevil\x1b]0;x\x07.txt\r\nbad\rover.txt\r\n".encode())
+            data.unwrap().close()
+            c.send("226 done")
+        elif cmd == "DELE" and SCENARIO == "escapes":
+            c.send("550 no \x1b[1mbold\x1b[0m file here")
         elif cmd in ("PBSZ", "PROT") and SCENARIO == "implicit":
             c.send("502 %s not needed here" % cmd)
         elif cmd in ("PBSZ", "PROT", "TYPE"):

@@ -9,7 +9,10 @@ command -v tmux > /dev/null || fail "tmux is not installed (scripts/install-deps
 make_store ca
 server slow   # 2 MB/s, so a download lasts long enough to interrupt
 head -c 12000000 /dev/urandom > "$ROOT/big-$$.bin"
-chown "$FTP_USER" "$ROOT/big-$$.bin"
+printf 'abc' > "$ROOT/two words-$$.txt"
+printf 'abcd' > "$ROOT/-dash-$$.txt"
+printf 'abcde' > "$ROOT/q\"uote-$$.txt"
+chown "$FTP_USER" "$ROOT/big-$$.bin" "$ROOT/two words-$$.txt" "$ROOT/-dash-$$.txt" "$ROOT/q\"uote-$$.txt"
 mkdir -p "$T/home" "$T/work"
 sock="$T/tmux.sock"
 tm() { tmux -S "$sock" "$@"; }
@@ -21,6 +24,14 @@ wait_for() { # text [seconds]
     done
     screen >&2
     fail "'$1' did not appear on the screen"
+}
+wait_for_line() { # regex
+    for _ in $(seq 1 100); do
+        screen | grep -qE -- "$1" && return 0
+        sleep 0.1
+    done
+    screen >&2
+    fail "no line matching '$1' on the screen"
 }
 start_shell() {
     tm new-session -d -s ftpc -x 200 -y 50 \
@@ -46,6 +57,29 @@ tm send-keys -t ftpc "size big-" Tab
 wait_for "> size big-$$.bin"
 tm send-keys -t ftpc Enter
 wait_for "12000000"
+# Names that are not plain words are inserted quoted, and a name that
+# starts with '-' after "--", so each stays one argument and no option.
+tm send-keys -t ftpc "size two" Tab
+wait_for "> size \"two words-$$.txt\""
+tm send-keys -t ftpc Enter
+wait_for_line "^3$"
+tm send-keys -t ftpc -l 'size "two w'
+tm send-keys -t ftpc Tab
+wait_for "> size \"two words-$$.txt\""
+tm send-keys -t ftpc C-u
+tm send-keys -t ftpc "size -da" Tab
+wait_for "> size -- -dash-$$.txt"
+tm send-keys -t ftpc Enter
+wait_for_line "^4$"
+tm send-keys -t ftpc "size q" Tab
+wait_for "> size \"q\\\"uote-$$.txt\""
+tm send-keys -t ftpc Enter
+wait_for_line "^5$"
+# Lines that carry or may carry a secret stay out of the history.
+tm send-keys -t ftpc "site HELP" Enter
+tm send-keys -t ftpc "quote NOOP" Enter
+tm send-keys -t ftpc "hunter2-$$" Enter
+wait_for "unknown subcommand"
 
 # Ctrl-C during a download: ABOR, the part kept, the prompt back.
 tm send-keys -t ftpc "get big-$$.bin" Enter
@@ -75,6 +109,7 @@ tm kill-session -t ftpc
 # History: kept without the password line, and recalled with Up.
 grep -q "^size.*big-$$.bin" "$T/home/.ftpc_history" || fail "history not saved"
 grep -qF "$FTP_PASSWORD" "$T/home/.ftpc_history" && fail "a password reached the history"
+grep -qE "^(site|quote|hunter2|user)" "$T/home/.ftpc_history" && { cat "$T/home/.ftpc_history" >&2; fail "a line that may carry a secret reached the history"; }
 [ "$(stat -c %a "$T/home/.ftpc_history")" = 600 ] || fail "history file readable by others"
 start_shell
 wait_for "ftpc tls:C 127.0.0.1:?>"
@@ -82,5 +117,5 @@ tm send-keys -t ftpc Up
 wait_for "> reget big-$$.bin"
 tm send-keys -t ftpc C-u C-d
 wait_for "ftpc-ended"
-rm -f "$ROOT/big-$$.bin"
+rm -f "$ROOT/big-$$.bin" "$ROOT/two words-$$.txt" "$ROOT/-dash-$$.txt" "$ROOT/q\"uote-$$.txt"
 echo "ok: interactive shell"

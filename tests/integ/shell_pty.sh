@@ -53,28 +53,22 @@ tm send-keys -t ftpc "secd" Tab
 wait_for "> secdata"
 tm send-keys -t ftpc Enter
 wait_for "data protection: private"
-tm send-keys -t ftpc "size big-" Tab
-wait_for "> size big-$$.bin"
-tm send-keys -t ftpc Enter
-wait_for "12000000"
+# completes TYPED SHOWN SIZE: TYPED then Tab shows "> SHOWN"; Enter runs it
+# and SIZE appears on a line of its own.
+completes() {
+    tm send-keys -t ftpc -l "$1"
+    tm send-keys -t ftpc Tab
+    wait_for "> $2"
+    tm send-keys -t ftpc Enter
+    wait_for_line "^$3\$"
+}
+completes "size big-" "size big-$$.bin" 12000000
 # Names that are not plain words are inserted quoted, and a name that
 # starts with '-' after "--", so each stays one argument and no option.
-tm send-keys -t ftpc "size two" Tab
-wait_for "> size \"two words-$$.txt\""
-tm send-keys -t ftpc Enter
-wait_for_line "^3$"
-tm send-keys -t ftpc -l 'size "two w'
-tm send-keys -t ftpc Tab
-wait_for "> size \"two words-$$.txt\""
-tm send-keys -t ftpc C-u
-tm send-keys -t ftpc "size -da" Tab
-wait_for "> size -- -dash-$$.txt"
-tm send-keys -t ftpc Enter
-wait_for_line "^4$"
-tm send-keys -t ftpc "size q" Tab
-wait_for "> size \"q\\\"uote-$$.txt\""
-tm send-keys -t ftpc Enter
-wait_for_line "^5$"
+completes "size two" "size \"two words-$$.txt\"" 3
+completes 'size "two w' "size \"two words-$$.txt\"" 3
+completes "size -da" "size -- -dash-$$.txt" 4
+completes "size q" "size \"q\\\"uote-$$.txt\"" 5
 # Lines that carry or may carry a secret stay out of the history.
 tm send-keys -t ftpc "site HELP" Enter
 tm send-keys -t ftpc "quote NOOP" Enter

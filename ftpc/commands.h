@@ -15,6 +15,7 @@ struct cmd_ctx {
     struct ftp_session *s;
     FILE *out;   /* what the user asked to see: listings, pwd, size... */
     int quit;    /* set by quit/bye */
+    unsigned opts; /* the options of the running subcommand, CMDLINE_OPT bits */
 };
 
 /* Runs one split subcommand line. */

@@ -33,12 +33,12 @@ static const struct command COMMANDS[] = {
     { "reinitialize", "rein", 0, 0, cmd_rein, "reinitialize", "back to the state before login (REIN)", "-", NULL },
     { "ccc", NULL, 0, 0, cmd_ccc, "ccc", "clear command channel: control connection back to clear text (warns)", "-", NULL },
     { "secdata", "sdata", 0, 1, cmd_secdata, "secdata [c|p]", "show or set data protection: clear or private (PBSZ 0, PROT)", "-", NULL },
-    { "get", "recv", 1, 2, cmd_get, "get REMOTE [LOCAL]", "download (LOCAL - is standard output)", "rl", "" },
+    { "get", "recv", 1, 2, cmd_get, "get [-f] REMOTE [LOCAL] [(REPLACE]", "download (LOCAL - is standard output); -f or (REPLACE replaces an existing LOCAL", "rl", "f" },
     { "reget", NULL, 1, 2, cmd_reget, "reget REMOTE [LOCAL]", "resume a download from LOCAL.part or LOCAL (REST)", "rl", "" },
     { "put", "send", 1, 2, cmd_put, "put LOCAL [REMOTE]", "upload (LOCAL - is standard input)", "lr", "" },
     { "append", NULL, 1, 2, cmd_append, "append LOCAL [REMOTE]", "append to a remote file (APPE)", "lr", "" },
     { "reput", NULL, 1, 2, cmd_reput, "reput LOCAL [REMOTE]", "resume an upload (REST and STOR, or APPE)", "lr", "" },
-    { "mget", NULL, 1, -1, cmd_mget, "mget PATTERN...", "download the remote files matching each pattern", "r", "" },
+    { "mget", NULL, 1, -1, cmd_mget, "mget [-f] PATTERN... [(REPLACE]", "download the remote files matching each pattern; -f or (REPLACE replaces existing files", "r", "f" },
     { "mput", NULL, 1, -1, cmd_mput, "mput PATTERN...", "upload the local files matching each pattern", "l", "" },
     { "delete", NULL, 1, 1, cmd_delete, "delete REMOTE", "delete a remote file", "r", "" },
     { "mdelete", NULL, 1, -1, cmd_mdelete, "mdelete PATTERN...", "delete the remote files matching each pattern", "r", "" },
@@ -68,6 +68,7 @@ static const struct command COMMANDS[] = {
     { "quote", "literal", 1, -1, cmd_quote, "quote COMMAND [ARGS]", "send a raw command", "-", NULL },
     { "site", NULL, 1, -1, cmd_site, "site ARGS", "send a SITE command", "-", NULL },
     { "status", NULL, 0, 0, cmd_status, "status", "the connection, its TLS, the last data connection, protection, type, mode", "-", NULL },
+    { "set", NULL, 0, 2, cmd_set, "set [NAME [on|off]]", "list the session settings, or show or set one (clobber: downloads replace files)", "-", NULL },
     { "help", "?", 0, 1, cmd_help, "help [COMMAND]", "this list, or one subcommand", "-", NULL },
     { "verbose", NULL, 0, 1, cmd_verbose, "verbose [on|off]", "show server replies and transfer summaries", "-", NULL },
     { "debug", NULL, 0, 1, cmd_debug, "debug [on|off]", "protocol trace (the password shown as ****)", "-", NULL },
@@ -145,6 +146,9 @@ int commands_run(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         if (argc < 0)
             return err_set(e, ERR_USAGE, "%s: unknown option %.40s (a name that starts with - goes "
                            "after --); usage: %s", c->name, bad, c->usage);
+        /* IBM i: GET and MGET take (REPLACE after the names. */
+        if (strchr(c->opts, 'f') != NULL && cmdline_paren_option(&argc, argv, "REPLACE", c->min_args))
+            cx->opts |= CMDLINE_OPT('f');
     }
     if (argc - 1 < c->min_args || (c->max_args >= 0 && argc - 1 > c->max_args))
         return err_set(e, ERR_USAGE, "usage: %s", c->usage);
@@ -156,6 +160,14 @@ void cmd_base_name(const char *path, char *out, size_t outlen)
     char tmp[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s", path);
     snprintf(out, outlen, "%s", basename(tmp));
+}
+
+void cmd_local_name(const char *remote, char *out, size_t outlen)
+{
+    char base[PATH_MAX];
+    cmd_base_name(remote, base, sizeof base);
+    /* A remote file called "-" is a file here too, never standard output. */
+    snprintf(out, outlen, "%s%s", strcmp(base, "-") == 0 ? "./" : "", base);
 }
 
 int cmd_join(int argc, char **argv, int from, char *out, size_t outlen)

@@ -32,7 +32,7 @@
 
 static const char USAGE[] =
     "usage: ftpc [options] [HOST [PORT]]\n"
-    "       ftpc [options] get URL [LOCAL]\n"
+    "       ftpc [options] [--force] get URL [LOCAL]\n"
     "       ftpc [options] put LOCAL URL\n"
     "       ftpc [options] ls URL\n"
     "URL: ftpes://[USER@]HOST[:PORT]/PATH (explicit FTPS), ftps:// (implicit),\n"
@@ -59,6 +59,8 @@ static const char USAGE[] =
     "  --netrc-file FILE        logins and passwords (default ~/.netrc, mode 600)\n"
     "  -s FILE                  read subcommands from FILE\n"
     "  -o FILE                  write replies and messages to FILE (IBM i OUTPUT)\n"
+    "  -f, --force              downloads replace existing local files (as set clobber on;\n"
+    "                           without it an existing LOCAL is refused)\n"
     "  -q, --quiet              no progress bar and no transfer summaries\n"
     "  --stop-on-error          in batch use, stop at the first failure (the default)\n"
     "  --continue               in batch use, go on after a failed subcommand (the exit\n"
@@ -210,6 +212,10 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
             a->quiet = 1;
             continue;
         }
+        if (strcmp(o, "-f") == 0 || strcmp(o, "--force") == 0) {
+            a->opt.clobber = 1;
+            continue;
+        }
         if (strcmp(o, "--active") == 0) {
             a->opt.passive = 0;
             continue;
@@ -286,6 +292,14 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
     if (i < argc && (strcmp(argv[i], "get") == 0 || strcmp(argv[i], "put") == 0 ||
                      strcmp(argv[i], "ls") == 0)) {
         a->verb = argv[i++];
+        /* ftpc get --force URL is as good as ftpc --force get URL. */
+        while (a->verb[0] == 'g' && i < argc &&
+               (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0)) {
+            a->opt.clobber = 1;
+            i++;
+        }
+        if (i < argc && strcmp(argv[i], "--") == 0)
+            i++;
         int n = argc - i;
         int put = strcmp(a->verb, "put") == 0;
         if ((put && n != 2) || (!put && a->verb[0] == 'l' && n != 1) ||
@@ -468,8 +482,8 @@ static int url_transfer(struct ftp_session *s, const struct cli_args *a, FILE *o
         if (a->local != NULL)
             snprintf(local, sizeof local, "%s", a->local);
         else
-            cmd_base_name(path, local, sizeof local);
-        return xfer_get(s, path, local, 0, e);
+            cmd_local_name(path, local, sizeof local);
+        return xfer_get(s, path, local, 0, "--force", e);
     }
     char remote[4096 + PATH_MAX];
     if (a->u.is_dir) {

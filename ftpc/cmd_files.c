@@ -5,27 +5,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmdline.h"
 #include "commands.h"
 #include "transfer.h"
 
-static int get_common(struct cmd_ctx *cx, int argc, char **argv, int resume, struct err *e)
+/* The word a user types to replace an existing file, for messages. */
+#define GET_HINT "get -f (or set clobber on)"
+#define MGET_HINT "mget -f (or set clobber on)"
+
+static int get_common(struct cmd_ctx *cx, int argc, char **argv, unsigned flags, struct err *e)
 {
     char local[PATH_MAX];
     if (argc >= 3)
         snprintf(local, sizeof local, "%s", argv[2]);
     else
-        cmd_base_name(argv[1], local, sizeof local);
-    return xfer_get(cx->s, argv[1], local, resume, e);
+        cmd_local_name(argv[1], local, sizeof local);
+    return xfer_get(cx->s, argv[1], local, flags, GET_HINT, e);
 }
 
 int cmd_get(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
-    return get_common(cx, argc, argv, 0, e);
+    return get_common(cx, argc, argv, (cx->opts & CMDLINE_OPT('f')) ? GET_REPLACE : 0, e);
 }
 
 int cmd_reget(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
-    return get_common(cx, argc, argv, 1, e);
+    return get_common(cx, argc, argv, GET_RESUME, e);
 }
 
 static int put_common(struct cmd_ctx *cx, int argc, char **argv, enum put_how how, struct err *e)
@@ -110,8 +115,9 @@ static int remote_matches(struct ftp_session *s, const char *pattern, struct str
     return 0;
 }
 
-static int remote_each(struct cmd_ctx *cx, int argc, char **argv,
-                       int (*fn)(struct ftp_session *s, const char *name, struct err *e),
+static int remote_each(struct cmd_ctx *cx, int argc, char **argv, unsigned flags,
+                       int (*fn)(struct ftp_session *s, const char *name, unsigned flags,
+                                 struct err *e),
                        struct err *e)
 {
     if (session_require(cx->s, 1, e) != 0)
@@ -122,25 +128,26 @@ static int remote_each(struct cmd_ctx *cx, int argc, char **argv,
     for (int i = 1; i < argc && rc == 0; i++)
         rc = remote_matches(cx->s, argv[i], &names, e);
     for (size_t i = 0; i < names.n && rc == 0; i++)
-        rc = fn(cx->s, names.items[i], e);
+        rc = fn(cx->s, names.items[i], flags, e);
     strlist_free(&names);
     return rc;
 }
 
-static int get_one(struct ftp_session *s, const char *remote, struct err *e)
+static int get_one(struct ftp_session *s, const char *remote, unsigned flags, struct err *e)
 {
     char local[PATH_MAX];
-    cmd_base_name(remote, local, sizeof local);
-    return xfer_get(s, remote, local, 0, e);
+    cmd_local_name(remote, local, sizeof local);
+    return xfer_get(s, remote, local, flags, MGET_HINT, e);
 }
 
 int cmd_mget(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
-    return remote_each(cx, argc, argv, get_one, e);
+    return remote_each(cx, argc, argv, (cx->opts & CMDLINE_OPT('f')) ? GET_REPLACE : 0, get_one, e);
 }
 
-static int delete_one(struct ftp_session *s, const char *remote, struct err *e)
+static int delete_one(struct ftp_session *s, const char *remote, unsigned flags, struct err *e)
 {
+    (void)flags;
     char what[PATH_MAX + 16];
     snprintf(what, sizeof what, "delete %s refused", remote);
     return session_expect(s, 2, what, e, "DELE %s", remote);
@@ -151,12 +158,12 @@ int cmd_delete(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     (void)argc;
     if (session_require(cx->s, 1, e) != 0)
         return -1;
-    return delete_one(cx->s, argv[1], e);
+    return delete_one(cx->s, argv[1], 0, e);
 }
 
 int cmd_mdelete(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
-    return remote_each(cx, argc, argv, delete_one, e);
+    return remote_each(cx, argc, argv, 0, delete_one, e);
 }
 
 int cmd_mput(struct cmd_ctx *cx, int argc, char **argv, struct err *e)

@@ -222,3 +222,51 @@ int cmd_debug(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     fprintf(cx->s->msg, "debug %s\n", v ? "on" : "off");
     return 0;
 }
+
+/* Session settings for set: each on or off. */
+struct setting {
+    const char *name;
+    const char *help;
+    int *(*where)(struct ftp_session *s);
+};
+
+static int *clobber_of(struct ftp_session *s)
+{
+    return &s->opt.clobber;
+}
+
+static const struct setting SETTINGS[] = {
+    { "clobber", "downloads replace existing local files (get -f does it once)", clobber_of },
+};
+
+#define N_SETTINGS (sizeof SETTINGS / sizeof SETTINGS[0])
+
+int cmd_set(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
+{
+    if (argc == 1) {
+        for (size_t i = 0; i < N_SETTINGS; i++)
+            fprintf(cx->out, "%-10s %-4s %s\n", SETTINGS[i].name,
+                    *SETTINGS[i].where(cx->s) ? "on" : "off", SETTINGS[i].help);
+        return 0;
+    }
+    const struct setting *st = NULL;
+    for (size_t i = 0; i < N_SETTINGS && st == NULL; i++)
+        if (strcasecmp(SETTINGS[i].name, argv[1]) == 0)
+            st = &SETTINGS[i];
+    if (st == NULL)
+        return err_set(e, ERR_USAGE, "set: no setting '%.40s' (set alone lists them)", argv[1]);
+    int *v = st->where(cx->s);
+    if (argc == 2) {
+        fprintf(cx->out, "%s %s\n", st->name, *v ? "on" : "off");
+        return 0;
+    }
+    if (strcasecmp(argv[2], "on") == 0)
+        *v = 1;
+    else if (strcasecmp(argv[2], "off") == 0)
+        *v = 0;
+    else
+        return err_set(e, ERR_USAGE, "set %s takes on or off, not '%.40s'", st->name, argv[2]);
+    if (cx->s->verbose)
+        fprintf(cx->s->msg, "%s %s\n", st->name, *v ? "on" : "off");
+    return 0;
+}

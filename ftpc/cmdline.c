@@ -1,5 +1,6 @@
-/* cmdline: subcommand word splitting. */
+/* cmdline: subcommand word splitting, option scanning and quoting for completion. */
 #include <string.h>
+#include <strings.h>
 
 #include "cmdline.h"
 
@@ -120,4 +121,47 @@ int cmdline_quote_rest(const char *rest, int in_quote, char *out, size_t outlen)
     }
     out[o] = '\0';
     return 0;
+}
+
+int cmdline_options(int argc, char **argv, const char *allowed, unsigned *flags, const char **bad)
+{
+    *flags = 0;
+    *bad = NULL;
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *w = argv[i];
+        if (w[0] != '-' || w[1] == '\0')
+            break;
+        if (strcmp(w, "--") == 0) {
+            i++;
+            break;
+        }
+        for (const char *c = w + 1; *c; c++) {
+            if (*c < 'a' || *c > 'z' || allowed == NULL || strchr(allowed, *c) == NULL) {
+                *bad = w;
+                return -1;
+            }
+            *flags |= CMDLINE_OPT(*c);
+        }
+    }
+    int skipped = i - 1;
+    if (skipped > 0) {
+        memmove(argv + 1, argv + i, (size_t)(argc - i) * sizeof *argv);
+        argc -= skipped;
+        argv[argc] = NULL;
+    }
+    return argc;
+}
+
+int cmdline_paren_option(int *argc, char **argv, const char *name, int min_names)
+{
+    if (*argc - 2 < min_names)
+        return 0;
+    const char *w = argv[*argc - 1];
+    size_t n = strlen(name);
+    if (w[0] != '(' || strncasecmp(w + 1, name, n) != 0 ||
+        !(w[1 + n] == '\0' || (w[1 + n] == ')' && w[2 + n] == '\0')))
+        return 0;
+    argv[--*argc] = NULL;
+    return 1;
 }

@@ -28,4 +28,23 @@ int cmdline_word_at(const char *line, size_t end, char *word, size_t wordlen, si
  * backslashes, else rest itself. -1 when it does not fit. */
 int cmdline_quote_rest(const char *rest, int in_quote, char *out, size_t outlen);
 
+/* One bit per option letter a-z, for cmdline_options. */
+#define CMDLINE_OPT(c) (1u << ((c) - 'a'))
+
+/* The options of a split subcommand line (the one scanner for every
+ * subcommand): the words after argv[0] that start with '-', up to the first
+ * other word; "--" ends the options and is removed, so a name starting with
+ * '-' can follow it; "-" alone is a name (standard input or output).
+ * allowed: the lower-case letters the subcommand takes ("f"); letters may
+ * be grouped ("-fx"); allowed NULL takes none. The options are removed
+ * from argv (argv[0] and the names move down, in order; a freed slot after
+ * them becomes NULL) and their bits set in *flags. Returns the new argc, or
+ * -1 with *bad pointing at the offending word. Pure. */
+int cmdline_options(int argc, char **argv, const char *allowed, unsigned *flags, const char **bad);
+
+/* IBM i style: a last word "(NAME" or "(NAME)" (any case), such as
+ * "(REPLACE", after at least min_names names. Returns 1 and removes it
+ * from argv (*argc one less), else 0. */
+int cmdline_paren_option(int *argc, char **argv, const char *name, int min_names);
+
 #endif

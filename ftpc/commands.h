@@ -16,6 +16,7 @@ struct cmd_ctx {
     FILE *out;   /* what the user asked to see: listings, pwd, size... */
     FILE *err;   /* error messages (escaped: see visible.h) */
     int quit;    /* set by quit/bye */
+    unsigned opts; /* the options of the running subcommand, CMDLINE_OPT bits */
 };
 
 /* Runs one split subcommand line. */
@@ -87,12 +88,17 @@ int cmd_noop(struct cmd_ctx *, int, char **, struct err *);
 int cmd_quote(struct cmd_ctx *, int, char **, struct err *);
 int cmd_site(struct cmd_ctx *, int, char **, struct err *);
 int cmd_help(struct cmd_ctx *, int, char **, struct err *);
+int cmd_set(struct cmd_ctx *, int, char **, struct err *);
 int cmd_status(struct cmd_ctx *, int, char **, struct err *);
 int cmd_verbose(struct cmd_ctx *, int, char **, struct err *);
 int cmd_debug(struct cmd_ctx *, int, char **, struct err *);
 
 /* The last part of a path, for a default file name on the other side. */
 void cmd_base_name(const char *path, char *out, size_t outlen);
+
+/* The local name a download of remote gets when none is given: its last
+ * part, and "./-" for "-" (a server's name never means standard output). */
+void cmd_local_name(const char *remote, char *out, size_t outlen);
 
 /* Joins argv[from..] with blanks into out. -1 when it does not fit. */
 int cmd_join(int argc, char **argv, int from, char *out, size_t outlen);

@@ -33,6 +33,7 @@ struct ftp_options {
     int data_timeout_ms;
     const char *password_file; /* --password-file */
     const char *netrc_file;    /* --netrc-file, NULL: ~/.netrc */
+    int clobber;               /* downloads replace existing local files (set clobber, --force) */
 };
 
 struct ftp_session {

@@ -290,9 +290,12 @@ static int announced_size(const char *text, uint64_t *size)
     return 0;
 }
 
-int xfer_get(struct ftp_session *s, const char *remote, const char *local, int resume,
-             struct err *e)
+int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
+             const char *hint, struct err *e)
 {
+    int resume = (flags & GET_RESUME) != 0;
+    unsigned lflags = (resume ? LOCAL_RESUME : 0) |
+                      ((flags & GET_REPLACE) || s->opt.clobber ? LOCAL_REPLACE : 0);
     /* Renew before REST: a REST sent on the old connection would be lost. */
     if (session_require(s, 1, e) != 0 || session_renew_if_needed(s, e) != 0)
         return -1;
@@ -306,7 +309,7 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, int r
         know_size = 1;
     }
     struct local_target t;
-    if (local_target_open(&t, local, resume, e) != 0)
+    if (local_target_open(&t, local, lflags, hint, e) != 0)
         return -1;
     if (know_size && t.offset > expected) {
         local_target_abort(&t);

@@ -18,9 +18,15 @@
 
 enum put_how { PUT_STORE, PUT_APPEND, PUT_RESUME };
 
-/* resume: continue LOCAL.part (or LOCAL) from where it ends (REST). */
-int xfer_get(struct ftp_session *s, const char *remote, const char *local, int resume,
-             struct err *e);
+/* xfer_get flags. An existing LOCAL is replaced only with GET_REPLACE or
+ * when the session's clobber setting is on (localfile.h has the rules). */
+#define GET_RESUME  1u  /* reget: continue LOCAL.part (or LOCAL) from where it ends (REST) */
+#define GET_REPLACE 2u  /* an explicit choice: get -f, (REPLACE, --force, a mirror's plan */
+/* local "-" is standard output: pass it only when the user named it.
+ * hint: how the user asks for a replace, for the message when LOCAL
+ * exists (NULL: "get -f (or set clobber on)"). */
+int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
+             const char *hint, struct err *e);
 int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum put_how how,
              struct err *e);
 /* verb: NLST, LIST or MLSD; path may be NULL. Line ends become LF. */

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 make_store ca
 echo "precious" > "$T/keep.txt"
-printf 'user %s\nget no-such-file-%s %s\nput %s never.txt\n' "$FTP_USER" "$$" "$T/keep.txt" "$T/keep.txt" > "$T/cmds"; chmod 600 "$T/cmds"
+printf 'user %s\nget -f no-such-file-%s %s\nput %s never.txt\n' "$FTP_USER" "$$" "$T/keep.txt" "$T/keep.txt" > "$T/cmds"; chmod 600 "$T/cmds"
 FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
 expect_status 6
 expect_in "$T/err" "line 2: RETR no-such-file-$$: 550"

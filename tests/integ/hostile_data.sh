@@ -19,7 +19,7 @@ expect_in "$T/err" "---> PASV"
 # Truncation: no close_notify, a lying 226; the old file stays.
 echo "old contents" > "$T/keep"
 hostile truncate
-printf 'user someone pw\nget payload %s\n' "$T/keep" > "$T/cmds"; chmod 600 "$T/cmds"
+printf 'user someone pw\nget -f payload %s\n' "$T/keep" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 4
@@ -48,7 +48,7 @@ expect_in "$T/out" "/hostile"
 # Fewer bytes than announced, even with a proper TLS end and 226: an error.
 echo "old contents" > "$T/keep"
 hostile short
-printf 'user someone pw\nget payload %s\n' "$T/keep" > "$T/cmds"; chmod 600 "$T/cmds"
+printf 'user someone pw\nget -f payload %s\n' "$T/keep" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 6
@@ -113,7 +113,7 @@ expect_status 0
 # 426 after all the data arrived: the server's verdict wins; the old file stays.
 echo "old" > "$T/keep426"
 hostile after426
-printf 'user someone pw\nget payload %s\n' "$T/keep426" > "$T/cmds"; chmod 600 "$T/cmds"
+printf 'user someone pw\nget -f payload %s\n' "$T/keep426" > "$T/cmds"; chmod 600 "$T/cmds"
 run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
 hostile_stop
 expect_status 6

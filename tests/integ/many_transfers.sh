@@ -13,7 +13,7 @@ for name in main proftpd; do
         echo "mkdir $d"
         echo "cd $d"
         for i in $(seq 1 100); do echo "put $T/small s$i"; done
-        for i in $(seq 1 100); do echo "get s$i $T/back"; done
+        for i in $(seq 1 100); do echo "get -f s$i $T/back"; done
         for i in $(seq 1 100); do echo "size s$i"; echo "ls s$i"; done
     } > "$T/cmds"
     FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" -d -v --tls-min 1.3 --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$PORT"

@@ -123,7 +123,7 @@ expect_in "$T/out" "EPSV"
 expect_in "$T/out" "type: binary"
 expect_in "$T/out" "type: ascii"
 expect_in "$T/out" "$T"
-expect_in "$T/out" "mget PATTERN..."
+expect_in "$T/out" "mget [-f] PATTERN..."
 expect_in "$T/err" "debug off"
 run "$FTPC" --help
 expect_status 0

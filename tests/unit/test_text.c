@@ -1,4 +1,4 @@
-/* Unit tests of ASCII line-end conversion and subcommand splitting. */
+/* Unit tests of ASCII line-end conversion, subcommand splitting and option scanning. */
 #include "ascii.h"
 #include "cmdline.h"
 #include "expect.h"
@@ -117,11 +117,106 @@ static void completion_quoting(void)
     }
 }
 
+/* Splits line and scans its options with allowed; returns the new argc. */
+static int scan(const char *line, const char *allowed, char **argv, unsigned *flags, const char **bad)
+{
+    static char storage[256];
+    const char *why = NULL;
+    int argc = cmdline_split(line, storage, sizeof storage, argv, &why);
+    return cmdline_options(argc, argv, allowed, flags, bad);
+}
+
+static void options(void)
+{
+    char *argv[CMDLINE_MAX_WORDS];
+    unsigned flags = 0;
+    const char *bad = NULL;
+    /* No options: nothing moves. */
+    EXPECT_EQ_INT(scan("get a b", "f", argv, &flags, &bad), 3);
+    EXPECT_EQ_INT(flags, 0);
+    EXPECT_EQ_STR(argv[1], "a");
+    EXPECT_EQ_STR(argv[2], "b");
+    /* -f is taken out and noted. */
+    EXPECT_EQ_INT(scan("get -f a b", "f", argv, &flags, &bad), 3);
+    EXPECT_EQ_INT(flags, CMDLINE_OPT('f'));
+    EXPECT_EQ_STR(argv[0], "get");
+    EXPECT_EQ_STR(argv[1], "a");
+    EXPECT_EQ_STR(argv[2], "b");
+    EXPECT(argv[3] == NULL);
+    /* -- ends the options: a name may start with '-' after it. */
+    EXPECT_EQ_INT(scan("get -f -- -f -x", "f", argv, &flags, &bad), 3);
+    EXPECT_EQ_INT(flags, CMDLINE_OPT('f'));
+    EXPECT_EQ_STR(argv[1], "-f");
+    EXPECT_EQ_STR(argv[2], "-x");
+    EXPECT_EQ_INT(scan("delete -- -", "", argv, &flags, &bad), 2);
+    EXPECT_EQ_STR(argv[1], "-");
+    EXPECT_EQ_INT(scan("get -- --", "f", argv, &flags, &bad), 2);
+    EXPECT_EQ_STR(argv[1], "--");
+    /* "-" alone is a name (standard output or input), and ends the options. */
+    EXPECT_EQ_INT(scan("get a -", "f", argv, &flags, &bad), 3);
+    EXPECT_EQ_STR(argv[2], "-");
+    EXPECT_EQ_INT(scan("put - -f", "", argv, &flags, &bad), 3);
+    EXPECT_EQ_STR(argv[1], "-");
+    EXPECT_EQ_STR(argv[2], "-f");
+    /* Options only before the first name. */
+    EXPECT_EQ_INT(scan("get a -f", "f", argv, &flags, &bad), 3);
+    EXPECT_EQ_INT(flags, 0);
+    EXPECT_EQ_STR(argv[2], "-f");
+    /* Unknown letters, also in a group, and options where none are taken. */
+    EXPECT_EQ_INT(scan("get -x a", "f", argv, &flags, &bad), -1);
+    EXPECT_EQ_STR(bad, "-x");
+    EXPECT_EQ_INT(scan("get -fx a", "f", argv, &flags, &bad), -1);
+    EXPECT_EQ_STR(bad, "-fx");
+    EXPECT_EQ_INT(scan("delete -f a", "", argv, &flags, &bad), -1);
+    EXPECT_EQ_INT(scan("get --force a", "f", argv, &flags, &bad), -1);
+    EXPECT_EQ_INT(scan("get -F a", "f", argv, &flags, &bad), -1);
+    EXPECT_EQ_INT(scan("quote -f", NULL, argv, &flags, &bad), -1);
+    /* Grouped letters. */
+    EXPECT_EQ_INT(scan("x -ab c", "ab", argv, &flags, &bad), 2);
+    EXPECT_EQ_INT(flags, CMDLINE_OPT('a') | CMDLINE_OPT('b'));
+    /* Nothing after the options. */
+    EXPECT_EQ_INT(scan("get -f", "f", argv, &flags, &bad), 1);
+    EXPECT_EQ_INT(scan("get --", "f", argv, &flags, &bad), 1);
+}
+
+static void paren_option(void)
+{
+    char storage[256];
+    char *argv[CMDLINE_MAX_WORDS];
+    const char *why = NULL;
+    int argc = cmdline_split("get a b (REPLACE", storage, sizeof storage, argv, &why);
+    EXPECT_EQ_INT(cmdline_paren_option(&argc, argv, "REPLACE", 1), 1);
+    EXPECT_EQ_INT(argc, 3);
+    EXPECT(argv[3] == NULL);
+    argc = cmdline_split("get a (replace)", storage, sizeof storage, argv, &why);
+    EXPECT_EQ_INT(cmdline_paren_option(&argc, argv, "REPLACE", 1), 1);
+    EXPECT_EQ_INT(argc, 2);
+    /* Too few names left: it is a name. */
+    argc = cmdline_split("get (REPLACE", storage, sizeof storage, argv, &why);
+    EXPECT_EQ_INT(cmdline_paren_option(&argc, argv, "REPLACE", 1), 0);
+    EXPECT_EQ_INT(argc, 2);
+    /* Only the exact word. */
+    argc = cmdline_split("get a (REPLACEX", storage, sizeof storage, argv, &why);
+    EXPECT_EQ_INT(cmdline_paren_option(&argc, argv, "REPLACE", 1), 0);
+    argc = cmdline_split("get a REPLACE", storage, sizeof storage, argv, &why);
+    EXPECT_EQ_INT(cmdline_paren_option(&argc, argv, "REPLACE", 1), 0);
+    argc = cmdline_split("get a (REPL", storage, sizeof storage, argv, &why);
+    EXPECT_EQ_INT(cmdline_paren_option(&argc, argv, "REPLACE", 1), 0);
+    argc = cmdline_split("get a (REPLACE))", storage, sizeof storage, argv, &why);
+    EXPECT_EQ_INT(cmdline_paren_option(&argc, argv, "REPLACE", 1), 0);
+    /* Not the last word: a name. */
+    argc = cmdline_split("get (REPLACE b", storage, sizeof storage, argv, &why);
+    EXPECT_EQ_INT(cmdline_paren_option(&argc, argv, "REPLACE", 1), 0);
+    EXPECT_EQ_INT(argc, 3);
+}
+
 int main(void)
 {
     completion_quoting();
     to_local();
     to_network();
     split();
+    options();
+    paren_option();
     return expect_done("test_text");
 }

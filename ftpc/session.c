@@ -55,7 +55,7 @@ static int tls_context(struct ftp_session *s, struct err *e)
     if (s->tls_ctx != NULL)
         return 0;
     struct store *st = NULL;
-    if (store_open(store_path_resolve(s->opt.store), STORE_READ_ONLY, &st, e) != 0)
+    if (store_check_permissions(store_path_resolve(s->opt.store), getuid(), e) != 0 || store_open(store_path_resolve(s->opt.store), STORE_READ_ONLY, &st, e) != 0)
         return -1;
     X509_STORE *anchors = NULL;
     int count = 0;

@@ -265,6 +265,59 @@ fail:
     return -1;
 }
 
+/* One file or folder of the store: see store_check_permissions. */
+static int check_one(const char *store, const char *what, int folder, uid_t uid, struct err *e)
+{
+    struct stat sb;
+    if (stat(what, &sb) != 0) {
+        if (errno == ENOENT)
+            return 0;
+        return err_set(e, ERR_STORE, "cannot check trust store %s: %s: %s", store, what,
+                       strerror(errno));
+    }
+    unsigned mode = (unsigned)(sb.st_mode & 07777);
+    if (sb.st_mode & (S_IWGRP | S_IWOTH))
+        return err_set(e, ERR_STORE,
+                       "trust store %s is unsafe: %s %s has mode %04o, writable by others than "
+                       "its owner (%s)",
+                       store, folder ? "its folder" : "the file", what, mode,
+                       folder ? "keep the store in a folder only its owner can write"
+                              : "run chmod go-w on it");
+    if (sb.st_uid != 0 && sb.st_uid != uid)
+        return err_set(e, ERR_STORE,
+                       "trust store %s is unsafe: %s %s (mode %04o) is owned by uid %lu, neither "
+                       "root nor uid %lu (its owner could change it: chown it to root)",
+                       store, folder ? "its folder" : "the file", what, mode,
+                       (unsigned long)sb.st_uid, (unsigned long)uid);
+    return 0;
+}
+
+int store_check_permissions(const char *path, uid_t uid, struct err *e)
+{
+    char name[4096 + 8];
+    size_t n = strlen(path);
+    if (n >= 4096)
+        return err_set(e, ERR_STORE, "trust store path is too long");
+    /* The folder: whoever may write it may replace the store. */
+    memcpy(name, path, n + 1);
+    char *slash = strrchr(name, '/');
+    if (slash == NULL)
+        snprintf(name, sizeof name, ".");
+    else if (slash == name)
+        name[1] = '\0';
+    else
+        *slash = '\0';
+    if (check_one(path, name, 1, uid, e) != 0 || check_one(path, path, 0, uid, e) != 0)
+        return -1;
+    static const char *const suffixes[] = { "-wal", "-shm" };
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+        if (check_one(path, name, 0, uid, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int store_check(struct store *s, char *report, size_t reportlen, struct err *e)
 {
     sqlite3_stmt *st = NULL;

@@ -11,6 +11,8 @@
 #define TRUSTD_STORE_H
 
 #include <stdint.h>
+#include <sys/types.h>
+#include <unistd.h> /* getuid(), for store_check_permissions */
 
 #include <openssl/x509.h>
 
@@ -80,6 +82,14 @@ const char *store_path_resolve(const char *option);
  * newer program is refused in both modes. */
 int store_open(const char *path, enum store_mode mode, struct store **out, struct err *e);
 void store_close(struct store *s);
+
+/* The rule of OpenSSH's StrictModes for a trust store: the store file, its
+ * -wal and -shm files and the folder that holds them may be written by
+ * their owner only (no group or other write bit), and each is owned by root
+ * or by uid. Files that do not exist yet are not checked. 0 when the store
+ * is safe; -1 with a one-line message naming the path and its mode or
+ * owner. ftpc refuses such a store; trustd warns. */
+int store_check_permissions(const char *path, uid_t uid, struct err *e);
 
 /* PRAGMA integrity_check and foreign keys; report gets "ok" or the problems. */
 int store_check(struct store *s, char *report, size_t reportlen, struct err *e);

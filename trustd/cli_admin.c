@@ -294,24 +294,8 @@ int cmd_backup(struct cli *c, struct err *e)
         return -1;
     if (npos != 1)
         return err_set(e, ERR_USAGE, "usage: backup FILE [--force]");
-    struct stat sb;
-    if (stat(pos[0], &sb) == 0 && !force)
-        return err_set(e, ERR_USAGE, "%s exists (use --force to replace it)", pos[0]);
-    /* Into a new file beside the target, renamed when complete. */
-    char tmp[PATH_MAX], copy[PATH_MAX];
-    snprintf(copy, sizeof copy, "%s", pos[0]);
-    if (snprintf(tmp, sizeof tmp, "%s/.trustd-backup-%ld", dirname(copy), (long)getpid()) >= (int)sizeof tmp)
-        return err_set(e, ERR_LOCAL, "path too long: %s", pos[0]);
-    unlink(tmp);
-    if (store_backup(c->s, tmp, e) != 0) {
-        unlink(tmp);
+    if (store_backup(c->s, pos[0], force, e) != 0)
         return -1;
-    }
-    if (chmod(tmp, 0644) != 0 || rename(tmp, pos[0]) != 0) {
-        int saved = errno;
-        unlink(tmp);
-        return err_set(e, ERR_LOCAL, "cannot write %s: %s", pos[0], strerror(saved));
-    }
-    printf("backed up %s to %s\n", c->path, pos[0]);
+    printf("backed up %s to %s\n", cli_vis(c->path), cli_vis(pos[0]));
     return 0;
 }

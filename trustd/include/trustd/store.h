@@ -94,8 +94,13 @@ int store_check_permissions(const char *path, uid_t uid, struct err *e);
 /* PRAGMA integrity_check and foreign keys; report gets "ok" or the problems. */
 int store_check(struct store *s, char *report, size_t reportlen, struct err *e);
 
-/* An online copy of the store into a new file dest. */
-int store_backup(struct store *s, const char *dest, struct err *e);
+/* An online copy of the store into dest, safe in any folder (a
+ * world-writable one too): the database is serialized in memory and
+ * written to a new mkostemp file (O_NOFOLLOW, mode 0644 set on the open
+ * file), then linked to dest, or renamed over it when replace is set. No
+ * other file (no journal) is created beside dest. An existing dest without
+ * replace is an ERR_USAGE error. */
+int store_backup(struct store *s, const char *dest, int replace, struct err *e);
 
 /* Schema version of an open store and the newest this program knows. */
 int store_schema_version(struct store *s);

@@ -19,6 +19,7 @@
 #include "net.h"
 #include "trustpolicy.h"
 #include "tls.h"
+#include "visible.h"
 
 struct tls_w_ctx {
     SSL_CTX *ssl_ctx;
@@ -263,10 +264,13 @@ void tls_w_ctx_free(struct tls_w_ctx *ctx)
 static void describe_failure(const struct tls_w_conn *c, const char *host, struct err *e)
 {
     char subject[256] = "?", issuer[256] = "?", hex[CERTINFO_HEX_SHA256] = "";
-    char fp[CERTINFO_COLON_SHA256] = "?";
+    char fp[CERTINFO_COLON_SHA256] = "?", raw[256];
     if (c->vf.cert != NULL) {
-        certinfo_name(X509_get_subject_name(c->vf.cert), subject, sizeof subject);
-        certinfo_name(X509_get_issuer_name(c->vf.cert), issuer, sizeof issuer);
+        /* The server's names, made visible: the message reaches a terminal. */
+        certinfo_name(X509_get_subject_name(c->vf.cert), raw, sizeof raw);
+        visible_str(subject, sizeof subject, raw);
+        certinfo_name(X509_get_issuer_name(c->vf.cert), raw, sizeof raw);
+        visible_str(issuer, sizeof issuer, raw);
         if (certinfo_sha256_hex(c->vf.cert, hex) == 0)
             certinfo_colon_form(hex, fp);
     }
@@ -525,9 +529,11 @@ void tls_w_print_chain(const struct tls_w_conn *c, FILE *out)
     STACK_OF(X509) *chain = SSL_get_peer_cert_chain(c->ssl);
     for (int i = 0; chain != NULL && i < sk_X509_num(chain); i++) {
         X509 *x = sk_X509_value(chain, i);
-        char subject[256], issuer[256], hex[CERTINFO_HEX_SHA256] = "?";
-        certinfo_name(X509_get_subject_name(x), subject, sizeof subject);
-        certinfo_name(X509_get_issuer_name(x), issuer, sizeof issuer);
+        char subject[256], issuer[256], hex[CERTINFO_HEX_SHA256] = "?", raw[256];
+        certinfo_name(X509_get_subject_name(x), raw, sizeof raw);
+        visible_str(subject, sizeof subject, raw);
+        certinfo_name(X509_get_issuer_name(x), raw, sizeof raw);
+        visible_str(issuer, sizeof issuer, raw);
         (void)certinfo_sha256_hex(x, hex);
         fprintf(out, "---- certificate %d: %s; issuer %s; SHA-256 %s\n", i, subject, issuer, hex);
     }

@@ -15,7 +15,7 @@ static void print_cert_line(int depth, X509 *x)
     certinfo_name(X509_get_subject_name(x), subject, sizeof subject);
     certinfo_name(X509_get_issuer_name(x), issuer, sizeof issuer);
     (void)certinfo_sha256_hex(x, hex);
-    printf("  %d  %s\n     issuer %s\n     SHA-256 %s\n", depth, subject, issuer, hex);
+    printf("  %d  %s\n     issuer %s\n     SHA-256 %s\n", depth, cli_vis(subject), cli_vis(issuer), hex);
 }
 
 /* Verifies chain[0] with chain[1..] as intermediates for app_id and host.
@@ -30,7 +30,7 @@ static int judge(struct cli *c, const char *app_id, STACK_OF(X509) *chain, const
             return -1;
         char why[ERR_MSG_MAX];
         snprintf(why, sizeof why, "%s", e->msg);
-        printf("NOT TRUSTED by %s: %s\n", app_id, why);
+        printf("NOT TRUSTED by %s: %s\n", cli_vis(app_id), cli_vis(why));
         return err_set(e, ERR_VERIFY, "%s would not trust this chain: %s", app_id, why);
     }
     STACK_OF(X509) *untrusted = sk_X509_new_null();
@@ -43,10 +43,10 @@ static int judge(struct cli *c, const char *app_id, STACK_OF(X509) *chain, const
     sk_X509_free(untrusted);
     X509_STORE_free(xs);
     if (!ok) {
-        printf("NOT TRUSTED by %s: %s\n", app_id, why);
+        printf("NOT TRUSTED by %s: %s\n", cli_vis(app_id), cli_vis(why));
         return err_set(e, ERR_VERIFY, "%s would not trust this chain: %s", app_id, why);
     }
-    printf("TRUSTED by %s%s%s; path:\n", app_id, host ? " for " : "", host ? host : "");
+    printf("TRUSTED by %s%s%s; path:\n", cli_vis(app_id), host ? " for " : "", host ? cli_vis(host) : "");
     for (int i = 0; i < sk_X509_num(path); i++)
         print_cert_line(i, sk_X509_value(path, i));
     sk_X509_pop_free(path, X509_free);
@@ -153,7 +153,7 @@ int cmd_probe(struct cli *c, struct err *e)
     char info[128] = "";
     if (probe_chain(host, port, implicit, 15000, &chain, info, sizeof info, e) != 0)
         return -1;
-    printf("%s port %u (%s FTPS), %s; the server presented:\n", host, port,
+    printf("%s port %u (%s FTPS), %s; the server presented:\n", cli_vis(host), port,
            implicit ? "implicit" : "explicit", info);
     for (int i = 0; i < sk_X509_num(chain); i++)
         print_cert_line(i, sk_X509_value(chain, i));

@@ -7,6 +7,7 @@
 
 #include "certinfo.h"
 #include "store_internal.h"
+#include "visible.h"
 
 static void copy_text(sqlite3_stmt *st, int col, char *out, size_t outlen)
 {
@@ -122,6 +123,23 @@ int store_cert_find(struct store *s, const char *spec, struct store_cert *out, s
                    s->path, spec);
 }
 
+/* A label an administrator gives: printable text only, so that what
+ * list and show print is what was typed. */
+static int label_valid(const char *label, struct err *e)
+{
+    if (label[0] == '\0')
+        return err_set(e, ERR_USAGE, "a label cannot be empty");
+    if (!visible_is_clean(label, strlen(label), 0))
+        return err_set(e, ERR_USAGE,
+                       "the label '%s' holds control characters or invalid UTF-8; "
+                       "choose one of printable characters",
+                       label);
+    if (strlen(label) >= sizeof ((struct store_cert *)0)->label)
+        return err_set(e, ERR_USAGE, "the label '%.40s...' is longer than %zu bytes", label,
+                       sizeof ((struct store_cert *)0)->label - 1);
+    return 0;
+}
+
 static int label_taken(struct store *s, const char *label, int *taken, struct err *e)
 {
     sqlite3_stmt *st = NULL;
@@ -184,6 +202,8 @@ int store_cert_add(struct store *s, X509 *cert, const struct store_cert_opts *op
     c.enabled = !(opts && opts->disabled);
     if (opts && opts->label) {
         int taken = 0;
+        if (label_valid(opts->label, e) != 0)
+            return -1;
         if (label_taken(s, opts->label, &taken, e) != 0)
             return -1;
         if (taken)
@@ -289,8 +309,8 @@ int store_cert_set_enabled(struct store *s, int64_t id, int enabled, struct err 
 
 int store_cert_set_label(struct store *s, int64_t id, const char *label, struct err *e)
 {
-    if (label[0] == '\0')
-        return err_set(e, ERR_USAGE, "a label cannot be empty");
+    if (label_valid(label, e) != 0)
+        return -1;
     int taken = 0;
     if (label_taken(s, label, &taken, e) != 0)
         return -1;

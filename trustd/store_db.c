@@ -455,21 +455,25 @@ void store_close(struct store *s)
         (void)sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     }
     sqlite3_close(s->db);
+    store_labels_forget(s);
     free(s);
 }
 
 int store_begin(struct store *s, struct err *e)
 {
+    store_labels_forget(s);
     return store_exec(s, "BEGIN IMMEDIATE", e);
 }
 
 int store_commit(struct store *s, struct err *e)
 {
+    store_labels_forget(s);
     return store_exec(s, "COMMIT", e);
 }
 
 void store_rollback(struct store *s)
 {
+    store_labels_forget(s);
     if (!sqlite3_get_autocommit(s->db))
         (void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -40,7 +40,7 @@ static const char USAGE[] =
     "  app set ID --crl none|if-present|required\n"
     "Verification:\n"
     "  verify --app ID [--host NAME] CHAIN.pem\n"
-    "  probe --app ID HOST[:PORT] [--implicit] [--import-root [--allow-leaf]]\n"
+    "  probe --app ID HOST[:PORT] [--implicit] [--import-root]\n"
     "Revocation: crl import FILE | crl list [--json] | crl remove CRL\n"
     "The store: audit [--since T] [--json] | check | backup FILE\n"
     "The store is --store PATH, else $" STORE_ENV ", else " STORE_DEFAULT_PATH ".\n"

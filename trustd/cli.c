@@ -123,8 +123,8 @@ void cli_warn(const char *fmt, ...)
 const char *cli_vis(const char *s)
 {
     /* Enough for every field of one line (a subject is at most 512 bytes,
-     * four times that escaped). */
-    static char bufs[8][2048 + 16];
+     * a list of applications 1024, each byte at worst four escaped). */
+    static char bufs[8][4096 + 16];
     static unsigned next;
     char *b = bufs[next++ % 8];
     return visible_str(b, sizeof bufs[0], s ? s : "");

@@ -112,9 +112,11 @@ static int split_host(const char *spec, char *host, size_t hostlen, unsigned *po
  * server sent, other than its own, with which the chain verifies for host
  * (a store of that CA alone, the server's other certificates as
  * intermediates). An unrelated certificate in the chain never qualifies.
- * NULL when the server did not send one. */
-static X509 *find_root(STACK_OF(X509) *chain, const char *host)
+ * NULL when the server did not send one; then why holds the reason a
+ * self-signed CA it sent did not do (empty when it sent none). */
+static X509 *find_root(STACK_OF(X509) *chain, const char *host, char *why, size_t whylen)
 {
+    why[0] = '\0';
     X509 *leaf = sk_X509_value(chain, 0);
     for (int i = 1; i < sk_X509_num(chain); i++) {
         X509 *x = sk_X509_value(chain, i);
@@ -126,10 +128,12 @@ static X509 *find_root(STACK_OF(X509) *chain, const char *host)
             if (k != i)
                 sk_X509_push(untrusted, sk_X509_value(chain, k));
         STACK_OF(X509) *path = NULL;
-        char why[512];
+        char reason[512] = "it is not the top of the path built";
         int ok = only != NULL && untrusted != NULL && X509_STORE_add_cert(only, x) == 1 &&
-                 chain_verify(only, leaf, untrusted, host, &path, why, sizeof why) == 0 &&
+                 chain_verify(only, leaf, untrusted, host, &path, reason, sizeof reason) == 0 &&
                  X509_cmp(sk_X509_value(path, sk_X509_num(path) - 1), x) == 0;
+        if (!ok && why[0] == '\0')
+            snprintf(why, whylen, "%s", reason);
         sk_X509_pop_free(path, X509_free);
         sk_X509_free(untrusted);
         X509_STORE_free(only);
@@ -193,7 +197,15 @@ static int run_import_root(struct cli *c, void *arg)
 static int import_root(struct cli *c, const char *app, STACK_OF(X509) *chain, const char *host,
                        struct err *e)
 {
-    X509 *root = find_root(chain, host);
+    char why[512];
+    X509 *root = find_root(chain, host, why, sizeof why);
+    if (root == NULL && why[0] != '\0') {
+        printf("no CA %s sent completes a verified path for it: nothing imported\n", cli_vis(host));
+        return err_set(e, ERR_VERIFY,
+                       "%s sent a self-signed CA, but its chain does not verify with it for %s "
+                       "(%s): nothing imported",
+                       host, host, why);
+    }
     if (root == NULL) {
         X509 *top = sk_X509_value(chain, sk_X509_num(chain) - 1);
         char subject[512], issuer[512];

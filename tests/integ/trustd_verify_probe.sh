@@ -73,6 +73,15 @@ hostile_stop
 expect_status 4
 expect_in "$T/out" "did not send its root CA"
 [ "$(store_dump "$T/fresh.db")" = "$empty" ] || fail "something was imported"
+# Its root, but a certificate for another name: nothing imported either.
+cat "$PKI/wronghost.pem" "$PKI/ca.pem" > "$T/wrong-served.pem"
+hostile ok "$T/wrong-served.pem" "$PKI/wronghost.key"
+run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --import-root < /dev/null
+hostile_stop
+expect_status 4
+expect_in "$T/out" "no CA 127.0.0.1 sent completes a verified path for it: nothing imported"
+expect_in "$T/err" "sent a self-signed CA, but its chain does not verify with it for 127.0.0.1 (IP address mismatch"
+[ "$(store_dump "$T/fresh.db")" = "$empty" ] || fail "something was imported"
 # A server that sends its root last, after an unrelated self-signed CA,
 # and another one after it: only its root is imported (not the chain's top).
 cat "$PKI/server.pem" "$PKI/other-ca.pem" "$PKI/ca.pem" "$PKI/selfsigned.pem" > "$T/served.pem"

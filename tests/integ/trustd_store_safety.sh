@@ -97,6 +97,7 @@ expect_status 0
 [ "$(cat "$T/victim")" = victim ] || fail "backup --force wrote through a symlink"
 [ -f "$pub/planted.db" ] && [ ! -L "$pub/planted.db" ] || fail "--force did not replace the symlink"
 [ "$(find "$pub" -type f | wc -l)" = 1 ] || { ls -la "$pub"; fail "backup left other files"; }
+rm -rf "$pub"
 
 # An unwritable store: reads work for a plain user, writes say why.
 shared=$(mktemp -d /tmp/ftpc-ro.XXXXXX)

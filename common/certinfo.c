@@ -17,7 +17,11 @@ void certinfo_name(const X509_NAME *name, char *out, size_t outlen)
     BIO *b = BIO_new(BIO_s_mem());
     if (b == NULL)
         return;
-    unsigned long flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
+    /* RFC 2253 escaping of its special characters, UTF-8 kept as it is,
+     * and control characters kept too: the name is stored and put in JSON
+     * exactly; whoever prints it for people makes it visible
+     * (common/visible.h), so ESC or BEL in a name never reach a terminal. */
+    unsigned long flags = XN_FLAG_RFC2253 & ~(ASN1_STRFLGS_ESC_MSB | ASN1_STRFLGS_ESC_CTRL);
     if (X509_NAME_print_ex(b, name, 0, flags) >= 0) {
         char *p = NULL;
         long n = BIO_get_mem_data(b, &p);

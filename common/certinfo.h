@@ -13,7 +13,9 @@
 #define CERTINFO_HEX_SHA256 65   /* 64 hex digits + NUL */
 #define CERTINFO_COLON_SHA256 96 /* 32 pairs, 31 colons + NUL */
 
-/* Subject or issuer in RFC 2253 order ("CN=x,O=y"); "?" when it cannot be printed. */
+/* Subject or issuer in RFC 2253 order ("CN=x,O=y"); "?" when it cannot be
+ * printed. Control characters are kept as they are: print the result
+ * through visible_str (common/visible.h). */
 void certinfo_name(const X509_NAME *name, char *out, size_t outlen);
 
 /* The subject's common name, or "" when it has none. */

@@ -14,6 +14,38 @@ int chain_set_host(X509_VERIFY_PARAM *p, const char *host)
     return X509_VERIFY_PARAM_set1_host(p, host, 0);
 }
 
+/* 1 when the leaf carries a DNS subjectAltName (then OpenSSL never looks
+ * at its CN). */
+static int has_dns_san(X509 *leaf)
+{
+    GENERAL_NAMES *sans = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
+    int found = 0;
+    for (int i = 0; sans != NULL && i < sk_GENERAL_NAME_num(sans) && !found; i++)
+        found = sk_GENERAL_NAME_value(sans, i)->type == GEN_DNS;
+    GENERAL_NAMES_free(sans);
+    return found;
+}
+
+int chain_cn_rule(X509_STORE_CTX *ctx)
+{
+    X509_VERIFY_PARAM *p = X509_STORE_CTX_get0_param(ctx);
+    if (p == NULL || X509_VERIFY_PARAM_get0_host(p, 0) == NULL)
+        return 1; /* no DNS name checked (none, or an IP address: SAN only) */
+    X509 *leaf = X509_STORE_CTX_get0_cert(ctx);
+    STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+    if (leaf == NULL || chain == NULL || has_dns_san(leaf))
+        return 1;
+    for (int i = 1; i < sk_X509_num(chain); i++) {
+        if (X509_get_ext_by_NID(sk_X509_value(chain, i), NID_name_constraints, -1) >= 0) {
+            X509_STORE_CTX_set_error(ctx, X509_V_ERR_HOSTNAME_MISMATCH);
+            X509_STORE_CTX_set_error_depth(ctx, 0);
+            X509_STORE_CTX_set_current_cert(ctx, leaf);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int chain_verify(X509_STORE *xs, X509 *leaf, STACK_OF(X509) *untrusted, const char *host,
                  STACK_OF(X509) **path, char *why, size_t whylen)
 {
@@ -32,7 +64,10 @@ int chain_verify(X509_STORE *xs, X509 *leaf, STACK_OF(X509) *untrusted, const ch
         return -1;
     }
     int ok = X509_verify_cert(ctx) == 1;
-    if (ok) {
+    if (ok && !chain_cn_rule(ctx)) {
+        ok = 0;
+        snprintf(why, whylen, "%s (at depth 0)", CHAIN_CN_RULE_REASON);
+    } else if (ok) {
         *path = X509_STORE_CTX_get1_chain(ctx);
     } else {
         int err = X509_STORE_CTX_get_error(ctx);

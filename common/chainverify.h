@@ -15,6 +15,21 @@
  * a DNS SAN (no partial wildcards). 1 on success, 0 on failure. */
 int chain_set_host(X509_VERIFY_PARAM *p, const char *host);
 
+/* Why chain_cn_rule refuses, for messages. */
+#define CHAIN_CN_RULE_REASON \
+    "it names the host only in its subject CN, and a CA in its path has name " \
+    "constraints (which a CN would escape)"
+
+/* The rule on subject common names, checked on a chain X509_verify_cert
+ * accepted (ctx's param names the host): when the leaf has no DNS
+ * subjectAltName, a DNS host name can only have matched its subject CN, and
+ * name constraints of a CA govern subjectAltNames, so such a match is
+ * refused when any CA in the path carries nameConstraints. Returns 1 when
+ * the chain passes; 0 after setting ctx's error to
+ * X509_V_ERR_HOSTNAME_MISMATCH at depth 0. Used by chain_verify and by
+ * common/tls.c's handshakes alike. */
+int chain_cn_rule(X509_STORE_CTX *ctx);
+
 /* Verifies leaf (with untrusted intermediates) against xs for a TLS server
  * named host (NULL: no name check). On success fills *path with the chain
  * built, leaf first (caller frees with sk_X509_pop_free). On failure

@@ -19,6 +19,7 @@
 #include "net.h"
 #include "trustpolicy.h"
 #include "tls.h"
+#include "visible.h"
 
 struct tls_w_ctx {
     SSL_CTX *ssl_ctx;
@@ -30,6 +31,7 @@ struct verify_failure {
     long error;
     int depth;
     X509 *cert; /* the server's own certificate */
+    int cn_rule; /* refused by chain_cn_rule */
 };
 
 /* Sessions that can be offered, newest last. A TLS 1.3 ticket may be
@@ -163,6 +165,24 @@ static int verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
     return 0; /* fail closed: abort the handshake */
 }
 
+/* The whole chain check of a handshake: OpenSSL's, then the rule on
+ * subject CNs under name constraints (common/chainverify.c), which
+ * `trustd verify` and `trustd probe` apply the same way. */
+static int cert_verify(X509_STORE_CTX *xctx, void *arg)
+{
+    (void)arg;
+    int ok = X509_verify_cert(xctx);
+    if (ok == 1 && !chain_cn_rule(xctx)) {
+        SSL *ssl = X509_STORE_CTX_get_ex_data(xctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+        struct tls_w_conn *c = ssl ? SSL_get_ex_data(ssl, conn_index) : NULL;
+        int first = c != NULL && !c->vf.failed;
+        ok = verify_cb(0, xctx);
+        if (first)
+            c->vf.cn_rule = 1;
+    }
+    return ok;
+}
+
 int tls_w_parse_version(const char *s)
 {
     if (strcmp(s, "1.2") == 0)
@@ -244,6 +264,7 @@ struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_stor
         return NULL;
     }
     SSL_CTX_set_verify(s, SSL_VERIFY_PEER, verify_cb);
+    SSL_CTX_set_cert_verify_callback(s, cert_verify, NULL);
     /* Client-side cache without OpenSSL's internal store: we keep the latest
      * session per connection ourselves, which is what FTP data connections need. */
     SSL_CTX_set_session_cache_mode(s, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
@@ -263,15 +284,22 @@ void tls_w_ctx_free(struct tls_w_ctx *ctx)
 static void describe_failure(const struct tls_w_conn *c, const char *host, struct err *e)
 {
     char subject[256] = "?", issuer[256] = "?", hex[CERTINFO_HEX_SHA256] = "";
-    char fp[CERTINFO_COLON_SHA256] = "?";
+    char fp[CERTINFO_COLON_SHA256] = "?", raw[256];
     if (c->vf.cert != NULL) {
-        certinfo_name(X509_get_subject_name(c->vf.cert), subject, sizeof subject);
-        certinfo_name(X509_get_issuer_name(c->vf.cert), issuer, sizeof issuer);
+        /* The server's names, made visible: the message reaches a terminal. */
+        certinfo_name(X509_get_subject_name(c->vf.cert), raw, sizeof raw);
+        visible_str(subject, sizeof subject, raw);
+        certinfo_name(X509_get_issuer_name(c->vf.cert), raw, sizeof raw);
+        visible_str(issuer, sizeof issuer, raw);
         if (certinfo_sha256_hex(c->vf.cert, hex) == 0)
             certinfo_colon_form(hex, fp);
     }
     const char *reason = X509_verify_cert_error_string(c->vf.error);
-    if (c->vf.error == X509_V_ERR_HOSTNAME_MISMATCH || c->vf.error == X509_V_ERR_IP_ADDRESS_MISMATCH)
+    if (c->vf.cn_rule)
+        err_set(e, ERR_TLS,
+                "server certificate for %s not trusted: %s; subject: %s; issuer: %s; SHA-256: %s",
+                host, CHAIN_CN_RULE_REASON, subject, issuer, fp);
+    else if (c->vf.error == X509_V_ERR_HOSTNAME_MISMATCH || c->vf.error == X509_V_ERR_IP_ADDRESS_MISMATCH)
         err_set(e, ERR_TLS,
                 "server certificate for %s not trusted: it does not name %s (%s); "
                 "subject: %s; issuer: %s; SHA-256: %s",
@@ -525,9 +553,11 @@ void tls_w_print_chain(const struct tls_w_conn *c, FILE *out)
     STACK_OF(X509) *chain = SSL_get_peer_cert_chain(c->ssl);
     for (int i = 0; chain != NULL && i < sk_X509_num(chain); i++) {
         X509 *x = sk_X509_value(chain, i);
-        char subject[256], issuer[256], hex[CERTINFO_HEX_SHA256] = "?";
-        certinfo_name(X509_get_subject_name(x), subject, sizeof subject);
-        certinfo_name(X509_get_issuer_name(x), issuer, sizeof issuer);
+        char subject[256], issuer[256], hex[CERTINFO_HEX_SHA256] = "?", raw[256];
+        certinfo_name(X509_get_subject_name(x), raw, sizeof raw);
+        visible_str(subject, sizeof subject, raw);
+        certinfo_name(X509_get_issuer_name(x), raw, sizeof raw);
+        visible_str(issuer, sizeof issuer, raw);
         (void)certinfo_sha256_hex(x, hex);
         fprintf(out, "---- certificate %d: %s; issuer %s; SHA-256 %s\n", i, subject, issuer, hex);
     }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "session.h"
 #include "trustd/store.h"
@@ -55,7 +56,9 @@ static int tls_context(struct ftp_session *s, struct err *e)
     if (s->tls_ctx != NULL)
         return 0;
     struct store *st = NULL;
-    if (store_open(store_path_resolve(s->opt.store), STORE_READ_ONLY, &st, e) != 0)
+    const char *path = store_path_resolve(s->opt.store);
+    /* A store others could change would let them choose whom we trust. */
+    if (store_check_permissions(path, getuid(), e) != 0 || store_open(path, STORE_READ_ONLY, &st, e) != 0)
         return -1;
     X509_STORE *anchors = NULL;
     int count = 0;

@@ -4,6 +4,7 @@
  * status table (0 ok, 1 error, 2 usage, 3 not found, 4 not trusted).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -19,6 +20,7 @@
 #include "cli_internal.h"
 #include "fdio.h"
 #include "prompt.h"
+#include "visible.h"
 
 static const char USAGE[] =
     "usage: trustd [--store PATH] COMMAND ...\n"
@@ -38,7 +40,7 @@ static const char USAGE[] =
     "  app set ID --crl none|if-present|required\n"
     "Verification:\n"
     "  verify --app ID [--host NAME] CHAIN.pem\n"
-    "  probe --app ID HOST[:PORT] [--implicit] [--import-root [--allow-leaf]]\n"
+    "  probe --app ID HOST[:PORT] [--implicit] [--import-root]\n"
     "Revocation: crl import FILE | crl list [--json] | crl remove CRL\n"
     "The store: audit [--since T] [--json] | check | backup FILE\n"
     "The store is --store PATH, else $" STORE_ENV ", else " STORE_DEFAULT_PATH ".\n"
@@ -104,6 +106,28 @@ int cli_transaction(struct cli *c, int (*fn)(struct cli *, void *), void *arg, s
         return -1;
     }
     return store_commit(c->s, e);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    char msg[ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fputs("trustd: warning: ", stderr);
+    visible_fwrite(stderr, msg, strlen(msg), 0);
+    fputc('\n', stderr);
+}
+
+const char *cli_vis(const char *s)
+{
+    /* Enough for every field of one line (a subject is at most 512 bytes,
+     * a list of applications 1024, each byte at worst four escaped). */
+    static char bufs[8][4096 + 16];
+    static unsigned next;
+    char *b = bufs[next++ % 8];
+    return visible_str(b, sizeof bufs[0], s ? s : "");
 }
 
 void cli_print_time(FILE *f, int64_t t)
@@ -262,6 +286,12 @@ int trustd_main(int argc, char **argv)
         mode = WRITES;
     if (cmd->fn == cmd_check && (access(c.path, W_OK) == 0 || errno == ENOENT))
         mode = WRITES;
+    /* A store others could change is still opened (the administrator is
+     * the one to mend it), with one line saying why it is unsafe. */
+    struct err unsafe;
+    err_clear(&unsafe);
+    if (store_check_permissions(c.path, getuid(), &unsafe) != 0)
+        cli_warn("%s", unsafe.msg);
     int rc = store_open(c.path, mode == WRITES ? STORE_READ_WRITE : STORE_READ_ONLY, &c.s, &e);
     if (rc == 0)
         rc = cmd->fn(&c, &e);
@@ -269,7 +299,11 @@ int trustd_main(int argc, char **argv)
     if (fflush(stdout) != 0 && rc == 0)
         rc = err_set(&e, ERR_LOCAL, "cannot write to standard output");
     if (rc != 0) {
-        fprintf(stderr, "trustd: %s\n", e.msg);
+        /* Messages quote file names, subjects, labels and server replies:
+         * every control byte in them is shown as \xNN. */
+        fputs("trustd: ", stderr);
+        visible_fwrite(stderr, e.msg, strlen(e.msg), 0);
+        fputc('\n', stderr);
         return exit_code(e.code == ERR_NONE ? ERR_INTERNAL : e.code);
     }
     return 0;

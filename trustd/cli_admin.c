@@ -66,7 +66,7 @@ static int run_crl_import(struct cli *c, void *arg)
         if (store_crl_add(c->s, sk_X509_CRL_value(ci->crls, i), &added, &row, ci->e) != 0)
             return err_prefix(ci->e, "%s: CRL %d", ci->name, i + 1);
         printf("%s  %s  from %s, %d revoked\n", added ? "imported" : "already present", row.sha256,
-               row.issuer, row.entries);
+               cli_vis(row.issuer), row.entries);
     }
     return 0;
 }
@@ -120,7 +120,7 @@ static int print_crl(const struct store_crl *crl, void *arg)
         jw_end_object(&p->jw);
         return 0;
     }
-    printf("%s  %s  %d revoked  next update ", crl->sha256, crl->issuer, crl->entries);
+    printf("%s  %s  %d revoked  next update ", crl->sha256, cli_vis(crl->issuer), crl->entries);
     if (crl->next_update)
         cli_print_time(stdout, crl->next_update);
     else
@@ -166,7 +166,7 @@ static int run_crl_remove(struct cli *c, void *arg)
     struct store_crl crl;
     if (store_crl_find(c->s, r->spec, &crl, r->e) != 0 || store_crl_remove(c->s, crl.id, r->e) != 0)
         return -1;
-    printf("removed  %s  %s\n", crl.sha256, crl.issuer);
+    printf("removed  %s  %s\n", crl.sha256, cli_vis(crl.issuer));
     return 0;
 }
 
@@ -231,7 +231,8 @@ static int print_audit(const struct store_audit_entry *a, void *arg)
         jw_end_object(&p->jw);
         return 0;
     }
-    printf("%s  %s(%lld)  %s  %s\n", t, a->user, (long long)a->uid, a->action, a->subject);
+    printf("%s  %s(%lld)  %s  %s\n", t, cli_vis(a->user), (long long)a->uid, cli_vis(a->action),
+           cli_vis(a->subject));
     return 0;
 }
 
@@ -277,7 +278,7 @@ int cmd_check(struct cli *c, struct err *e)
     char report[1024];
     if (store_check(c->s, report, sizeof report, e) != 0)
         return -1;
-    printf("%s: ok (schema version %d of %d)\n", c->path, store_schema_version(c->s),
+    printf("%s: ok (schema version %d of %d)\n", cli_vis(c->path), store_schema_version(c->s),
            store_schema_latest());
     return 0;
 }
@@ -294,24 +295,8 @@ int cmd_backup(struct cli *c, struct err *e)
         return -1;
     if (npos != 1)
         return err_set(e, ERR_USAGE, "usage: backup FILE [--force]");
-    struct stat sb;
-    if (stat(pos[0], &sb) == 0 && !force)
-        return err_set(e, ERR_USAGE, "%s exists (use --force to replace it)", pos[0]);
-    /* Into a new file beside the target, renamed when complete. */
-    char tmp[PATH_MAX], copy[PATH_MAX];
-    snprintf(copy, sizeof copy, "%s", pos[0]);
-    if (snprintf(tmp, sizeof tmp, "%s/.trustd-backup-%ld", dirname(copy), (long)getpid()) >= (int)sizeof tmp)
-        return err_set(e, ERR_LOCAL, "path too long: %s", pos[0]);
-    unlink(tmp);
-    if (store_backup(c->s, tmp, e) != 0) {
-        unlink(tmp);
+    if (store_backup(c->s, pos[0], force, e) != 0)
         return -1;
-    }
-    if (chmod(tmp, 0644) != 0 || rename(tmp, pos[0]) != 0) {
-        int saved = errno;
-        unlink(tmp);
-        return err_set(e, ERR_LOCAL, "cannot write %s: %s", pos[0], strerror(saved));
-    }
-    printf("backed up %s to %s\n", c->path, pos[0]);
+    printf("backed up %s to %s\n", cli_vis(c->path), cli_vis(pos[0]));
     return 0;
 }

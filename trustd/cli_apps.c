@@ -27,7 +27,7 @@ static int run_add(struct cli *c, void *arg)
     struct app_edit *a = arg;
     if (store_app_add(c->s, a->pos[0], a->description, a->type ? a->type : "client", a->e) != 0)
         return -1;
-    printf("added application %s\n", a->pos[0]);
+    printf("added application %s\n", cli_vis(a->pos[0]));
     return 0;
 }
 
@@ -50,7 +50,7 @@ static int run_remove(struct cli *c, void *arg)
     struct app_edit *a = arg;
     if (store_app_remove(c->s, a->pos[0], a->e) != 0)
         return -1;
-    printf("removed application %s\n", a->pos[0]);
+    printf("removed application %s\n", cli_vis(a->pos[0]));
     return 0;
 }
 
@@ -99,9 +99,9 @@ static int print_app_row(const struct store_app *a, void *arg)
         jw_end_object(&p->jw);
         return 0;
     }
-    printf("%-24s %-6s %-9s %3d CA%s  %s\n", a->id, a->type,
+    printf("%-24s %-6s %-9s %3d CA%s  %s\n", cli_vis(a->id), a->type,
            a->trust_list_defined ? "list" : "all CAs", trusted, trusted == 1 ? " " : "s",
-           a->description);
+           cli_vis(a->description));
     return 0;
 }
 
@@ -152,7 +152,7 @@ static int print_member(const struct store_cert *sc, void *arg)
         jw_end_object(m->jw);
         return 0;
     }
-    printf("  %s  %s  %s  not after ", sc->sha256, sc->label, sc->subject);
+    printf("  %s  %s  %s  not after ", sc->sha256, cli_vis(sc->label), cli_vis(sc->subject));
     cli_print_time(stdout, sc->not_after);
     printf("%s\n", sc->enabled ? "" : "  (disabled: not used)");
     return 0;
@@ -195,8 +195,8 @@ int cmd_app_show(struct cli *c, struct err *e)
         jw_finish(&j);
         return 0;
     }
-    printf("Application:  %s\n", app.id);
-    printf("Description:  %s\n", app.description);
+    printf("Application:  %s\n", cli_vis(app.id));
+    printf("Description:  %s\n", cli_vis(app.description));
     printf("Type:         %s\n", app.type);
     printf("Revocation:   %s\n", app.crl_policy);
     if (app.trust_list_defined)
@@ -241,7 +241,7 @@ static int run_membership(struct cli *c, void *arg)
         printf("%s  %s  %s\n",
                m->add ? (changed ? "trusted" : "already trusted")
                       : (changed ? "untrusted" : "not on the list"),
-               sc.sha256, sc.subject);
+               sc.sha256, cli_vis(sc.subject));
     }
     return 0;
 }
@@ -270,7 +270,7 @@ static int run_trust_list(struct cli *c, void *arg)
     int defined = strcmp(a->pos[1], "defined") == 0;
     if (store_app_set_defined(c->s, a->pos[0], defined, a->e) != 0)
         return -1;
-    printf("%s: trust list %s\n", a->pos[0],
+    printf("%s: trust list %s\n", cli_vis(a->pos[0]),
            defined ? "defined (only CAs on it are trusted)" : "undefined (every enabled CA is trusted)");
     return 0;
 }
@@ -291,7 +291,7 @@ static int run_set(struct cli *c, void *arg)
     struct app_edit *a = arg;
     if (store_app_set_crl_policy(c->s, a->pos[0], a->crl, a->e) != 0)
         return -1;
-    printf("%s: revocation policy %s\n", a->pos[0], a->crl);
+    printf("%s: revocation policy %s\n", cli_vis(a->pos[0]), a->crl);
     return 0;
 }
 

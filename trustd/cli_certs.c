@@ -38,15 +38,15 @@ int cli_import_certs(struct cli *c, STACK_OF(X509) *certs, const char *name,
         if (store_cert_add(c->s, x, &o, &added, &row, e) != 0)
             return err_prefix(e, "%s: certificate %d", name, i + 1);
         if (!added) {
-            printf("already present  %s  %s\n", row.sha256, row.subject);
+            printf("already present  %s  %s\n", row.sha256, cli_vis(row.subject));
             continue;
         }
         r->count_added++;
-        printf("imported  %s  %s%s\n", row.sha256, row.subject, row.enabled ? "" : "  (disabled)");
+        printf("imported  %s  %s%s\n", row.sha256, cli_vis(row.subject), row.enabled ? "" : "  (disabled)");
         if (row.not_after < (int64_t)now)
-            fprintf(stderr, "trustd: warning: %s (%s) has expired\n", row.label, name);
+            cli_warn("%s (%s) has expired", row.label, name);
         else if (row.not_before > (int64_t)now)
-            fprintf(stderr, "trustd: warning: %s (%s) is not valid yet\n", row.label, name);
+            cli_warn("%s (%s) is not valid yet", row.label, name);
     }
     return 0;
 }
@@ -173,7 +173,7 @@ static int list_row(const struct store_cert *c, void *arg)
         jw_end_object(&st->jw);
         return 0;
     }
-    printf("%s  %s  %s  ", c->sha256, c->label, c->subject);
+    printf("%s  %s  %s  ", c->sha256, cli_vis(c->label), cli_vis(c->subject));
     cli_print_time(stdout, c->not_after);
     printf("%s\n", c->enabled ? "" : "  (disabled)");
     return 0;
@@ -368,9 +368,9 @@ int cmd_show(struct cli *c, struct err *e)
     } else {
         struct app_names n = { .jw = NULL };
         rc = store_cert_trusted_by(c->s, &sc, collect_app, &n, e);
-        printf("Label:               %s\n", sc.label);
-        printf("Subject:             %s\n", sc.subject);
-        printf("Issuer:              %s\n", sc.issuer);
+        printf("Label:               %s\n", cli_vis(sc.label));
+        printf("Subject:             %s\n", cli_vis(sc.subject));
+        printf("Issuer:              %s\n", cli_vis(sc.issuer));
         printf("Serial:              %s\n", sc.serial);
         printf("Not before:          ");
         cli_print_time(stdout, sc.not_before);
@@ -384,7 +384,7 @@ int cmd_show(struct cli *c, struct err *e)
         printf("SHA-256:             %s\n", sha256c);
         printf("SHA-1:               %s\n", sha1);
         printf("Enabled:             %s\n", sc.enabled ? "yes" : "no");
-        printf("Trusted by:          %s\n", n.used ? n.text : "(no application)");
+        printf("Trusted by:          %s\n", n.used ? cli_vis(n.text) : "(no application)");
         if (pem && write_pem(x, stdout) != 0)
             rc = err_set(e, ERR_LOCAL, "cannot write the PEM form");
     }
@@ -408,7 +408,8 @@ static int add_to_bundle(const struct store_cert *c, void *arg)
     if (x == NULL)
         return 1;
     /* A comment line per certificate, as in system bundles; openssl and curl skip it. */
-    BIO_printf(b->out, "# %s\n# SHA-256 %s\n", c->subject, c->sha256);
+    /* The subject made visible: a newline in it would start a line of its own. */
+    BIO_printf(b->out, "# %s\n# SHA-256 %s\n", cli_vis(c->subject), c->sha256);
     int ok = PEM_write_bio_X509(b->out, x) == 1;
     X509_free(x);
     if (!ok)
@@ -480,7 +481,7 @@ static int one_cert_run(struct cli *c, void *arg)
     struct store_cert sc;
     if (store_cert_find(c->s, o->spec, &sc, o->e) != 0 || o->apply(c, o, &sc, o->e) != 0)
         return -1;
-    printf("%s  %s  %s\n", o->done, sc.sha256, sc.subject);
+    printf("%s  %s  %s\n", o->done, sc.sha256, cli_vis(sc.subject));
     return 0;
 }
 

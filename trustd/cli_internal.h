@@ -35,6 +35,13 @@ struct cli {
 int cli_transaction(struct cli *c, int (*fn)(struct cli *, void *), void *arg, struct err *e);
 
 /* Output helpers. */
+/* Untrusted text (from a certificate, a file or a server) as it may be
+ * printed: control bytes and escape sequences as \xNN (common/visible.h).
+ * The result lives until eight more calls. JSON output does not use it:
+ * json.c escapes exactly. */
+const char *cli_vis(const char *s);
+/* "trustd: warning: ..." on stderr, one line, made visible. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_print_time(FILE *f, int64_t t);
 
 /* Writes data to path through a temporary file renamed into place; an

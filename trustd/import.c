@@ -1,10 +1,12 @@
 /* import: certificate file parsing (PEM or DER). Input is untrusted. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/pkcs7.h>
@@ -96,43 +98,153 @@ static int parse_pem(const unsigned char *data, size_t len, const char *name,
     return rc;
 }
 
-/* PKCS#12: the certificates only. The MAC is checked first so a wrong
- * password is told apart from a damaged file. */
+/* An iteration count from the file: 0 and *out when it is within
+ * IMPORT_P12_ITER_MAX, else an error naming what it protects. */
+static int check_iter(const ASN1_INTEGER *ai, const char *name, const char *what, struct err *e)
+{
+    int64_t v = 1; /* absent: the default, 1 */
+    if (ai != NULL && !ASN1_INTEGER_get_int64(&v, ai))
+        v = INT64_MAX; /* does not fit in 64 bits */
+    if (v < 1)
+        return err_set(e, ERR_LOCAL, "%s: the PKCS#12 %s has an iteration count below 1", name, what);
+    if (v > IMPORT_P12_ITER_MAX)
+        return err_set(e, ERR_LOCAL,
+                       "%s: the PKCS#12 %s asks for %lld iterations, more than the %ld trustd "
+                       "accepts; export the file again with a usual count (openssl pkcs12 -iter 2048)",
+                       name, what, (long long)v, IMPORT_P12_ITER_MAX);
+    return 0;
+}
+
+/* The key derivation of a password-based encryption (PBES2 with PBKDF2,
+ * or a PKCS#12/PKCS#5 v1 PBE): its iteration count is checked, any other
+ * derivation is refused. */
+static int check_pbe(const X509_ALGOR *alg, const char *name, const char *what, struct err *e)
+{
+    const ASN1_OBJECT *oid = NULL;
+    int ptype = 0;
+    const void *pval = NULL;
+    X509_ALGOR_get0(&oid, &ptype, &pval, alg);
+    int nid = OBJ_obj2nid(oid);
+    const ASN1_TYPE *param = alg->parameter;
+    int rc = 0;
+    if (nid == NID_pbes2) {
+        PBE2PARAM *pbe2 = param ? ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), param) : NULL;
+        if (pbe2 == NULL || pbe2->keyfunc == NULL)
+            rc = err_set(e, ERR_LOCAL, "%s: the PKCS#12 %s has damaged PBES2 parameters", name, what);
+        else if (OBJ_obj2nid(pbe2->keyfunc->algorithm) != NID_id_pbkdf2)
+            rc = err_set(e, ERR_LOCAL,
+                         "%s: the PKCS#12 %s uses a key derivation other than PBKDF2; "
+                         "export the file again with PBKDF2",
+                         name, what);
+        else {
+            PBKDF2PARAM *kdf = pbe2->keyfunc->parameter
+                                   ? ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM),
+                                                               pbe2->keyfunc->parameter)
+                                   : NULL;
+            rc = kdf == NULL ? err_set(e, ERR_LOCAL, "%s: the PKCS#12 %s has damaged PBKDF2 parameters",
+                                       name, what)
+                             : check_iter(kdf->iter, name, what, e);
+            PBKDF2PARAM_free(kdf);
+        }
+        PBE2PARAM_free(pbe2);
+    } else if (EVP_PBE_find(EVP_PBE_TYPE_OUTER, nid, NULL, NULL, NULL)) {
+        PBEPARAM *pbe = param ? ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBEPARAM), param) : NULL;
+        rc = pbe == NULL ? err_set(e, ERR_LOCAL, "%s: the PKCS#12 %s has damaged PBE parameters", name, what)
+                         : check_iter(pbe->iter, name, what, e);
+        PBEPARAM_free(pbe);
+    } else {
+        rc = err_set(e, ERR_LOCAL, "%s: the PKCS#12 %s uses an unknown encryption", name, what);
+    }
+    (void)ptype;
+    (void)pval;
+    return rc;
+}
+
+/* Every iteration count of the file, read from its ASN.1 before any work:
+ * the MAC's, and the key derivation of each encrypted part. Key bags are
+ * never decrypted (trustd keeps no key), so their counts cost nothing. */
+static int check_p12_costs(PKCS12 *p12, STACK_OF(PKCS7) *safes, const char *name, struct err *e)
+{
+    const ASN1_INTEGER *iter = NULL;
+    const X509_ALGOR *macalg = NULL;
+    PKCS12_get0_mac(NULL, &macalg, NULL, &iter, p12);
+    if (macalg != NULL && check_iter(iter, name, "MAC", e) != 0)
+        return -1;
+    for (int i = 0; i < sk_PKCS7_num(safes); i++) {
+        PKCS7 *p7 = sk_PKCS7_value(safes, i);
+        if (OBJ_obj2nid(p7->type) != NID_pkcs7_encrypted)
+            continue;
+        if (p7->d.encrypted == NULL || p7->d.encrypted->enc_data == NULL ||
+            p7->d.encrypted->enc_data->algorithm == NULL)
+            return err_set(e, ERR_LOCAL, "%s: a damaged encrypted part in the PKCS#12 file", name);
+        char what[64];
+        snprintf(what, sizeof what, "encrypted part %d", i + 1);
+        if (check_pbe(p7->d.encrypted->enc_data->algorithm, name, what, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The certificates of a list of bags, and of the bags nested in them. */
+static int take_bags(const STACK_OF(PKCS12_SAFEBAG) *bags, int depth, STACK_OF(X509) *certs)
+{
+    if (depth > 3)
+        return -1;
+    for (int i = 0; i < sk_PKCS12_SAFEBAG_num(bags); i++) {
+        const PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value(bags, i);
+        int nid = PKCS12_SAFEBAG_get_nid(bag);
+        if (nid == NID_safeContentsBag) {
+            if (take_bags(PKCS12_SAFEBAG_get0_safes(bag), depth + 1, certs) != 0)
+                return -1;
+        } else if (nid == NID_certBag && PKCS12_SAFEBAG_get_bag_nid(bag) == NID_x509Certificate) {
+            X509 *x = PKCS12_SAFEBAG_get1_cert(bag);
+            if (x == NULL || !sk_X509_push(certs, x)) {
+                X509_free(x);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* PKCS#12: the certificates only; key bags are skipped unread. Every
+ * iteration count is checked first, then the MAC, so a wrong password is
+ * told apart from a damaged file. */
 static int parse_p12(PKCS12 *p12, const char *name, const char *password, STACK_OF(X509) *certs,
                      struct err *e)
 {
+    STACK_OF(PKCS7) *safes = PKCS12_unpack_authsafes(p12);
+    if (safes == NULL) {
+        ERR_clear_error();
+        return err_set(e, ERR_LOCAL, "%s: cannot read the PKCS#12 file (damaged?)", name);
+    }
+    int rc = check_p12_costs(p12, safes, name, e);
     const char *pass = password;
-    if (pass == NULL) {
+    if (rc == 0 && pass == NULL) {
         if (PKCS12_verify_mac(p12, "", 0))
             pass = "";
         else if (!PKCS12_verify_mac(p12, NULL, 0))
-            return IMPORT_NEED_PASSWORD;
-    } else if (!PKCS12_verify_mac(p12, pass, -1)) {
-        ERR_clear_error();
-        return err_set(e, ERR_LOCAL, "%s: wrong PKCS#12 password", name);
+            rc = IMPORT_NEED_PASSWORD;
+    } else if (rc == 0 && !PKCS12_verify_mac(p12, pass, -1)) {
+        rc = err_set(e, ERR_LOCAL, "%s: wrong PKCS#12 password", name);
     }
-    EVP_PKEY *key = NULL;
-    X509 *cert = NULL;
-    STACK_OF(X509) *ca = NULL;
-    if (!PKCS12_parse(p12, pass, &key, &cert, &ca)) {
-        ERR_clear_error();
-        return err_set(e, ERR_LOCAL, "%s: cannot read the PKCS#12 file (unsupported encryption?)", name);
+    for (int i = 0; rc == 0 && i < sk_PKCS7_num(safes); i++) {
+        PKCS7 *p7 = sk_PKCS7_value(safes, i);
+        STACK_OF(PKCS12_SAFEBAG) *bags = NULL;
+        int type = OBJ_obj2nid(p7->type);
+        if (type == NID_pkcs7_data)
+            bags = PKCS12_unpack_p7data(p7);
+        else if (type == NID_pkcs7_encrypted)
+            bags = PKCS12_unpack_p7encdata(p7, pass, pass ? (int)strlen(pass) : 0);
+        else
+            continue; /* enveloped (public-key) parts: not for trustd */
+        if (bags == NULL || take_bags(bags, 0, certs) != 0)
+            rc = err_set(e, ERR_LOCAL, "%s: cannot read the PKCS#12 file (unsupported encryption?)", name);
+        sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
     }
-    EVP_PKEY_free(key); /* never kept */
-    int rc = 0;
-    if (cert != NULL && !sk_X509_push(certs, cert)) {
-        X509_free(cert);
-        rc = -1;
-    }
-    while (rc == 0 && ca != NULL && sk_X509_num(ca) > 0) {
-        X509 *x = sk_X509_shift(ca);
-        if (!sk_X509_push(certs, x)) {
-            X509_free(x);
-            rc = -1;
-        }
-    }
-    sk_X509_pop_free(ca, X509_free);
-    return rc == 0 ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
+    sk_PKCS7_pop_free(safes, PKCS7_free);
+    ERR_clear_error();
+    return rc;
 }
 
 /* DER: one certificate, a PKCS#7 bundle or a PKCS#12 file, each exactly. */

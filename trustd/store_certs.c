@@ -1,5 +1,7 @@
 /* store_certs: certificates in the trust store (add, find, list). */
 #include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -7,6 +9,7 @@
 
 #include "certinfo.h"
 #include "store_internal.h"
+#include "visible.h"
 
 static void copy_text(sqlite3_stmt *st, int col, char *out, size_t outlen)
 {
@@ -122,6 +125,23 @@ int store_cert_find(struct store *s, const char *spec, struct store_cert *out, s
                    s->path, spec);
 }
 
+/* A label an administrator gives: printable text only, so that what
+ * list and show print is what was typed. */
+static int label_valid(const char *label, struct err *e)
+{
+    if (label[0] == '\0')
+        return err_set(e, ERR_USAGE, "a label cannot be empty");
+    if (!visible_is_clean(label, strlen(label), 0))
+        return err_set(e, ERR_USAGE,
+                       "the label '%s' holds control characters or invalid UTF-8; "
+                       "choose one of printable characters",
+                       label);
+    if (strlen(label) >= sizeof ((struct store_cert *)0)->label)
+        return err_set(e, ERR_USAGE, "the label '%.40s...' is longer than %zu bytes", label,
+                       sizeof ((struct store_cert *)0)->label - 1);
+    return 0;
+}
+
 static int label_taken(struct store *s, const char *label, int *taken, struct err *e)
 {
     sqlite3_stmt *st = NULL;
@@ -137,24 +157,96 @@ static int label_taken(struct store *s, const char *label, int *taken, struct er
     return 0;
 }
 
-/* The subject CN (or the fingerprint's start), with " (2)", " (3)"... when taken. */
-static int unique_label(struct store *s, X509 *cert, const char *hex, char *out, size_t outlen,
-                        struct err *e)
+void store_labels_forget(struct store *s)
+{
+    for (size_t i = 0; i < LABEL_BUCKETS; i++) {
+        while (s->labels[i] != NULL) {
+            struct label_next *n = s->labels[i];
+            s->labels[i] = n->link;
+            free(n);
+        }
+    }
+}
+
+static struct label_next **label_slot(struct store *s, const char *base)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)base; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    struct label_next **slot = &s->labels[h % LABEL_BUCKETS];
+    while (*slot != NULL && strcmp((*slot)->base, base) != 0)
+        slot = &(*slot)->link;
+    return slot;
+}
+
+/* One query: the largest N of the labels "base (N)" in the store, 1 when
+ * there is none. The labels that start with "base (" are one range of the
+ * label index: from "base (" to "base )". */
+static int label_max_suffix(struct store *s, const char *base, long *max, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql = "SELECT max(CAST(substr(label, length(?1) + 3) AS INTEGER)) FROM certificates "
+                      "WHERE label >= ?1 || ' (' AND label < ?1 || ' )'";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_sql_error(s, e, "cannot check label");
+    sqlite3_bind_text(st, 1, base, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    *max = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return store_sql_error(s, e, "cannot check label");
+    if (*max < 1)
+        *max = 1;
+    return 0;
+}
+
+/* The subject CN (or the fingerprint's start), or "CN (N)" when that is
+ * taken, N one more than the largest in use. The first certificate with a
+ * name costs one or two queries; the next ones with that name, in the same
+ * transaction, none (the INSERT's unique index catches a label taken since,
+ * and store_cert_add asks again with fresh set). */
+static int unique_label(struct store *s, X509 *cert, const char *hex, int fresh, char *out,
+                        size_t outlen, struct err *e)
 {
     char base[200];
     certinfo_cn(cert, base, sizeof base);
     if (base[0] == '\0')
         snprintf(base, sizeof base, "%.16s", hex);
-    snprintf(out, outlen, "%s", base);
-    for (int i = 2; i < 10000; i++) {
-        int taken = 0;
-        if (label_taken(s, out, &taken, e) != 0)
+    int cache = !sqlite3_get_autocommit(s->db);
+    struct label_next **slot = cache ? label_slot(s, base) : NULL;
+    long next = 0;
+    if (slot != NULL && *slot != NULL && !fresh) {
+        next = (*slot)->next;
+    } else {
+        int taken = 1;
+        if (!fresh && label_taken(s, base, &taken, e) != 0)
             return -1;
-        if (!taken)
-            return 0;
-        snprintf(out, outlen, "%s (%d)", base, i);
+        if (taken) {
+            long max = 1;
+            if (label_max_suffix(s, base, &max, e) != 0)
+                return -1;
+            next = max + 1;
+        } else {
+            next = 1; /* the bare name */
+        }
     }
-    return err_set(e, ERR_STORE, "cannot find a free label for %s", base);
+    if (next == 1)
+        snprintf(out, outlen, "%s", base);
+    else
+        snprintf(out, outlen, "%s (%ld)", base, next);
+    if (slot != NULL) {
+        if (*slot == NULL) {
+            size_t n = strlen(base) + 1;
+            struct label_next *ln = malloc(sizeof *ln + n);
+            if (ln == NULL)
+                return err_set(e, ERR_INTERNAL, "out of memory");
+            memcpy(ln->base, base, n);
+            ln->link = NULL;
+            *slot = ln;
+        }
+        (*slot)->next = next < 2 ? 2 : next + 1;
+    }
+    return 0;
 }
 
 int store_cert_add(struct store *s, X509 *cert, const struct store_cert_opts *opts, int *added,
@@ -184,12 +276,14 @@ int store_cert_add(struct store *s, X509 *cert, const struct store_cert_opts *op
     c.enabled = !(opts && opts->disabled);
     if (opts && opts->label) {
         int taken = 0;
+        if (label_valid(opts->label, e) != 0)
+            return -1;
         if (label_taken(s, opts->label, &taken, e) != 0)
             return -1;
         if (taken)
             return err_set(e, ERR_USAGE, "the label '%s' is already in use", opts->label);
         snprintf(c.label, sizeof c.label, "%s", opts->label);
-    } else if (unique_label(s, cert, hex, c.label, sizeof c.label, e) != 0) {
+    } else if (unique_label(s, cert, hex, 0, c.label, sizeof c.label, e) != 0) {
         return -1;
     }
 
@@ -201,23 +295,36 @@ int store_cert_add(struct store *s, X509 *cert, const struct store_cert_opts *op
     const char *sql = "INSERT INTO certificates (der, sha256, label, subject, issuer, serial, "
                       "not_before, not_after, is_ca, enabled, imported_at) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        OPENSSL_free(der);
-        return store_sql_error(s, e, "cannot add certificate");
+    int rc = SQLITE_ERROR;
+    /* A label made here may be taken after all (a certificate labelled
+     * "CN (7)" by hand): then once more, with the largest suffix read anew. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (attempt > 0 && unique_label(s, cert, hex, 1, c.label, sizeof c.label, e) != 0) {
+            OPENSSL_free(der);
+            return -1;
+        }
+        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+            OPENSSL_free(der);
+            return store_sql_error(s, e, "cannot add certificate");
+        }
+        sqlite3_bind_blob(st, 1, der, derlen, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, c.sha256, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, c.label, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, c.subject, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, c.issuer, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, c.serial, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 7, c.not_before);
+        sqlite3_bind_int64(st, 8, c.not_after);
+        sqlite3_bind_int(st, 9, c.is_ca);
+        sqlite3_bind_int(st, 10, c.enabled);
+        sqlite3_bind_int64(st, 11, (sqlite3_int64)time(NULL));
+        rc = sqlite3_step(st);
+        int label_clash = rc == SQLITE_CONSTRAINT_UNIQUE && !(opts && opts->label) &&
+                          strstr(sqlite3_errmsg(s->db), "certificates.label") != NULL;
+        sqlite3_finalize(st);
+        if (!label_clash)
+            break;
     }
-    sqlite3_bind_blob(st, 1, der, derlen, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, c.sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, c.label, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, c.subject, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, c.issuer, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, c.serial, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, c.not_before);
-    sqlite3_bind_int64(st, 8, c.not_after);
-    sqlite3_bind_int(st, 9, c.is_ca);
-    sqlite3_bind_int(st, 10, c.enabled);
-    sqlite3_bind_int64(st, 11, (sqlite3_int64)time(NULL));
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
     OPENSSL_free(der);
     if (rc != SQLITE_DONE)
         return store_sql_error(s, e, "cannot add certificate");
@@ -289,8 +396,8 @@ int store_cert_set_enabled(struct store *s, int64_t id, int enabled, struct err 
 
 int store_cert_set_label(struct store *s, int64_t id, const char *label, struct err *e)
 {
-    if (label[0] == '\0')
-        return err_set(e, ERR_USAGE, "a label cannot be empty");
+    if (label_valid(label, e) != 0)
+        return -1;
     int taken = 0;
     if (label_taken(s, label, &taken, e) != 0)
         return -1;

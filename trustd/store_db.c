@@ -3,6 +3,7 @@
  * All SQLite calls of the trust store live in the store_*.c files; the
  * statements are prepared with bound parameters only.
  */
+#define _GNU_SOURCE /* mkostemp */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -265,6 +266,59 @@ fail:
     return -1;
 }
 
+/* One file or folder of the store: see store_check_permissions. */
+static int check_one(const char *store, const char *what, int folder, uid_t uid, struct err *e)
+{
+    struct stat sb;
+    if (stat(what, &sb) != 0) {
+        if (errno == ENOENT)
+            return 0;
+        return err_set(e, ERR_STORE, "cannot check trust store %s: %s: %s", store, what,
+                       strerror(errno));
+    }
+    unsigned mode = (unsigned)(sb.st_mode & 07777);
+    if (sb.st_mode & (S_IWGRP | S_IWOTH))
+        return err_set(e, ERR_STORE,
+                       "trust store %s is unsafe: %s %s has mode %04o, writable by others than "
+                       "its owner (%s)",
+                       store, folder ? "its folder" : "the file", what, mode,
+                       folder ? "keep the store in a folder only its owner can write"
+                              : "run chmod go-w on it");
+    if (sb.st_uid != 0 && sb.st_uid != uid)
+        return err_set(e, ERR_STORE,
+                       "trust store %s is unsafe: %s %s (mode %04o) is owned by uid %lu, neither "
+                       "root nor uid %lu (its owner could change it: chown it to root)",
+                       store, folder ? "its folder" : "the file", what, mode,
+                       (unsigned long)sb.st_uid, (unsigned long)uid);
+    return 0;
+}
+
+int store_check_permissions(const char *path, uid_t uid, struct err *e)
+{
+    char name[4096 + 8];
+    size_t n = strlen(path);
+    if (n >= 4096)
+        return err_set(e, ERR_STORE, "trust store path is too long");
+    /* The folder: whoever may write it may replace the store. */
+    memcpy(name, path, n + 1);
+    char *slash = strrchr(name, '/');
+    if (slash == NULL)
+        snprintf(name, sizeof name, ".");
+    else if (slash == name)
+        name[1] = '\0';
+    else
+        *slash = '\0';
+    if (check_one(path, name, 1, uid, e) != 0 || check_one(path, path, 0, uid, e) != 0)
+        return -1;
+    static const char *const suffixes[] = { "-wal", "-shm" };
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+        if (check_one(path, name, 0, uid, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int store_check(struct store *s, char *report, size_t reportlen, struct err *e)
 {
     sqlite3_stmt *st = NULL;
@@ -301,26 +355,91 @@ int store_check(struct store *s, char *report, size_t reportlen, struct err *e)
     return 0;
 }
 
-int store_backup(struct store *s, const char *dest, struct err *e)
+/* Writes len bytes to a new file beside dest and moves it to dest: the
+ * temporary name is made by mkostemp (O_EXCL|O_NOFOLLOW, so no planted
+ * file or symlink is ever opened), its mode is set on the open file, and
+ * the move is link() (fails when dest exists, even as a dangling symlink)
+ * or, with replace, rename() (replaces a symlink itself, never its target). */
+static int write_new_file(const char *dest, const void *data, size_t len, int replace,
+                          struct err *e)
 {
-    sqlite3 *out = NULL;
-    if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        err_set(e, ERR_LOCAL, "cannot create %s: %s", dest, out ? sqlite3_errmsg(out) : "out of memory");
-        sqlite3_close(out);
-        return -1;
+    char tmp[4096 + 32], dir[4096];
+    size_t n = strlen(dest);
+    if (n == 0 || n >= sizeof dir)
+        return err_set(e, ERR_LOCAL, "cannot write %s: path too long", dest);
+    memcpy(dir, dest, n + 1);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    snprintf(tmp, sizeof tmp, "%s/.trustd-backup-XXXXXX", dir);
+    int fd = mkostemp(tmp, O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", dest, strerror(errno));
+    int rc = 0, saved = 0;
+    const unsigned char *p = data;
+    if (fchmod(fd, 0644) != 0)
+        rc = -1;
+    while (rc == 0 && len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            rc = -1;
+            break;
+        }
+        p += w;
+        len -= (size_t)w;
     }
-    sqlite3_backup *b = sqlite3_backup_init(out, "main", s->db, "main");
-    int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
-    if (b != NULL)
-        sqlite3_backup_finish(b);
-    if (rc != SQLITE_DONE) {
-        err_set(e, ERR_LOCAL, "cannot back up to %s: %s", dest, sqlite3_errmsg(out));
-        sqlite3_close(out);
-        return -1;
+    if (rc == 0 && fsync(fd) != 0)
+        rc = -1;
+    saved = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
     }
-    if (sqlite3_close(out) != SQLITE_OK)
-        return err_set(e, ERR_LOCAL, "cannot finish %s", dest);
+    if (rc == 0) {
+        if (replace)
+            rc = rename(tmp, dest);
+        else if ((rc = link(tmp, dest)) == 0)
+            unlink(tmp);
+        saved = errno;
+    }
+    if (rc != 0) {
+        unlink(tmp);
+        if (!replace && saved == EEXIST)
+            return err_set(e, ERR_USAGE, "%s exists (use --force to replace it)", dest);
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", dest, strerror(saved));
+    }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        (void)fsync(dfd);
+        close(dfd);
+    }
     return 0;
+}
+
+int store_backup(struct store *s, const char *dest, int replace, struct err *e)
+{
+    /* The whole database as one consistent image, read in memory under one
+     * read transaction: SQLite never opens a file (or a journal) near dest. */
+    sqlite3_int64 size = 0;
+    unsigned char *image = sqlite3_serialize(s->db, "main", &size, 0);
+    if (image == NULL || size <= 0) {
+        sqlite3_free(image);
+        return store_sql_error(s, e, "cannot read the store for a backup");
+    }
+    /* The copy is a file of its own: bytes 18 and 19 of the header say 2
+     * (WAL) in the store; 1 (rollback journal) needs no -wal or -shm file
+     * beside the copy. trustd sets WAL again when it writes to it. */
+    if (size >= 100 && image[18] == 2 && image[19] == 2)
+        image[18] = image[19] = 1;
+    int rc = write_new_file(dest, image, (size_t)size, replace, e);
+    sqlite3_free(image);
+    return rc;
 }
 
 void store_close(struct store *s)
@@ -336,21 +455,25 @@ void store_close(struct store *s)
         (void)sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     }
     sqlite3_close(s->db);
+    store_labels_forget(s);
     free(s);
 }
 
 int store_begin(struct store *s, struct err *e)
 {
+    store_labels_forget(s);
     return store_exec(s, "BEGIN IMMEDIATE", e);
 }
 
 int store_commit(struct store *s, struct err *e)
 {
+    store_labels_forget(s);
     return store_exec(s, "COMMIT", e);
 }
 
 void store_rollback(struct store *s)
 {
+    store_labels_forget(s);
     if (!sqlite3_get_autocommit(s->db))
         (void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

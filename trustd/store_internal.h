@@ -8,12 +8,26 @@
 
 #include "trustd/store.h"
 
+/* Within one write transaction: for each label base (a subject CN) the
+ * next " (N)" suffix to try, so that certificates sharing a name get unique
+ * labels with one query per name, not one per attempt (store_certs.c). */
+#define LABEL_BUCKETS 4096
+struct label_next {
+    struct label_next *link;
+    long next;
+    char base[];
+};
+
 struct store {
     sqlite3 *db;
     int version;
     int writable;
     char path[4096];
+    struct label_next *labels[LABEL_BUCKETS];
 };
+
+/* Forgets the label suffixes (at every transaction's start and end). */
+void store_labels_forget(struct store *s);
 
 /* The columns store_row_to_cert reads, in its order. */
 #define CERT_COLUMNS \

@@ -67,6 +67,38 @@ run "$TRUSTD" "${S[@]}" backup "$T/copy.db"
 expect_status 2
 expect_in "$T/err" "exists"
 
+# backup into a world-writable sticky folder where another user planted
+# symlinks at the names SQLite or a careless program would use beside the
+# destination (journal, WAL, the destination itself): none is followed, no
+# file but the copy appears, the copy is mode 0644 and a store of its own.
+pub=$(mktemp -d /tmp/ftpc-backup.XXXXXX)
+trap 'rm -rf "$T" "$pub"' EXIT
+chmod 1777 "$pub"
+echo victim > "$T/victim"
+for n in copy.db-journal copy.db-wal copy.db-shm planted.db; do
+    runuser -u nobody -- ln -s "$T/victim" "$pub/$n"
+done
+run "$TRUSTD" "${S[@]}" backup "$pub/copy.db"
+expect_status 0
+[ "$(cat "$T/victim")" = victim ] || fail "backup wrote through a planted symlink"
+[ -f "$pub/copy.db" ] && [ ! -L "$pub/copy.db" ] || fail "backup is not a regular file"
+[ "$(stat -c %a "$pub/copy.db")" = 644 ] || fail "backup mode $(stat -c %a "$pub/copy.db")"
+[ "$(find "$pub" -type f | wc -l)" = 1 ] || { ls -la "$pub"; fail "backup left other files"; }
+# (Read where it lies, the planted journal would make SQLite refuse it.)
+mv "$pub/copy.db" "$T/moved.db"
+cmp <("$TRUSTD" "${S[@]}" list) <("$TRUSTD" --store "$T/moved.db" list) || fail "backup differs"
+# A planted symlink at the destination: refused without --force, replaced
+# itself (never its target) with it.
+run "$TRUSTD" "${S[@]}" backup "$pub/planted.db"
+expect_status 2
+expect_in "$T/err" "exists (use --force to replace it)"
+run "$TRUSTD" "${S[@]}" backup --force "$pub/planted.db"
+expect_status 0
+[ "$(cat "$T/victim")" = victim ] || fail "backup --force wrote through a symlink"
+[ -f "$pub/planted.db" ] && [ ! -L "$pub/planted.db" ] || fail "--force did not replace the symlink"
+[ "$(find "$pub" -type f | wc -l)" = 1 ] || { ls -la "$pub"; fail "backup left other files"; }
+rm -rf "$pub"
+
 # An unwritable store: reads work for a plain user, writes say why.
 shared=$(mktemp -d /tmp/ftpc-ro.XXXXXX)
 trap 'rm -rf "$T" "$shared"' EXIT

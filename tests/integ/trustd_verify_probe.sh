@@ -52,18 +52,105 @@ run "$TRUSTD" "${S[@]}" probe --app ftp-client "127.0.0.1:1"
 expect_status 1
 expect_in "$T/err" "cannot connect to 127.0.0.1 port 1"
 
-# --import-root: an empty store learns to trust the server in one step.
+# --import-root imports exactly one certificate: the self-signed CA that
+# completes a verified path for the host, and only when the server sent it.
 S2=(--store "$T/fresh.db")
 "$TRUSTD" "${S2[@]}" check > /dev/null   # creates an empty store
-run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$MAIN_PORT" --import-root
-expect_status 1
-expect_in "$T/out" "importing the chain's top certificate, SHA-256"
-expect_in "$T/err" "is not a CA certificate; use --allow-leaf"
-[ "$("$TRUSTD" "${S2[@]}" list | wc -l)" = 0 ] || fail "leaf imported without --allow-leaf"
+empty=$(store_dump "$T/fresh.db")
+# vsftpd sends only its own certificate: nothing to import.
+run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$MAIN_PORT" --import-root < /dev/null
+expect_status 4
+expect_in "$T/out" "127.0.0.1 did not send its root CA: nothing imported"
+expect_in "$T/err" "did not send a self-signed CA that completes its chain (the chain ends with CN=localhost,O=ftpc tests"
+[ "$(store_dump "$T/fresh.db")" = "$empty" ] || fail "something was imported"
 run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$MAIN_PORT" --import-root --allow-leaf
+expect_status 2
+expect_in "$T/err" "imports only the server's self-signed root CA"
+# A self-signed server certificate is not a root that completes a path.
+hostile ok "$PKI/selfsigned.pem" "$PKI/selfsigned.key"
+run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --import-root < /dev/null
+hostile_stop
+expect_status 4
+expect_in "$T/out" "did not send its root CA"
+[ "$(store_dump "$T/fresh.db")" = "$empty" ] || fail "something was imported"
+# Its root, but a certificate for another name: nothing imported either.
+cat "$PKI/wronghost.pem" "$PKI/ca.pem" > "$T/wrong-served.pem"
+hostile ok "$T/wrong-served.pem" "$PKI/wronghost.key"
+run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --import-root < /dev/null
+hostile_stop
+expect_status 4
+expect_in "$T/out" "no CA 127.0.0.1 sent completes a verified path for it: nothing imported"
+expect_in "$T/err" "sent a self-signed CA, but its chain does not verify with it for 127.0.0.1 (IP address mismatch"
+[ "$(store_dump "$T/fresh.db")" = "$empty" ] || fail "something was imported"
+# A server that sends its root last, after an unrelated self-signed CA,
+# and another one after it: only its root is imported (not the chain's top).
+cat "$PKI/server.pem" "$PKI/other-ca.pem" "$PKI/ca.pem" "$PKI/selfsigned.pem" > "$T/served.pem"
+hostile ok "$T/served.pem" "$PKI/server.key"
+run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --import-root < /dev/null
+hostile_stop
 expect_status 0
-expect_in "$T/out" "imported  $(fingerprint "$PKI/server.pem")"
-"$TRUSTD" "${S2[@]}" app trust ftp-client "$(fingerprint "$PKI/server.pem")" > /dev/null
-run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$MAIN_PORT"
-expect_status 4   # a pinned leaf is not a trust anchor unless it is self-signed
+expect_in "$T/out" "Subject:    CN=ftpc Test Root CA,O=ftpc tests"
+expect_in "$T/out" "imported  $ca"
+expect_in "$T/out" "TRUSTED by ftp-client for 127.0.0.1; path:"
+expect_not_in "$T/out" "[y/N]"   # not a terminal: no question
+[ "$("$TRUSTD" "${S2[@]}" list | wc -l)" = 1 ] || fail "more than the root imported"
+"$TRUSTD" "${S2[@]}" list | grep -q "^$ca " || fail "the root is not the one imported"
+# Already trusted: nothing more.
+hostile ok "$T/served.pem" "$PKI/server.key"
+run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --import-root < /dev/null
+hostile_stop
+expect_status 0
+expect_in "$T/out" "already trusted: nothing imported"
+# A defined trust list without the root: imported, but still not trusted.
+S3=(--store "$T/listed.db")
+"$TRUSTD" "${S3[@]}" import "$PKI/other-ca.pem" > /dev/null
+"$TRUSTD" "${S3[@]}" app trust ftp-client "$(fingerprint "$PKI/other-ca.pem")" > /dev/null
+hostile ok "$T/served.pem" "$PKI/server.key"
+run "$TRUSTD" "${S3[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --import-root < /dev/null
+hostile_stop
+expect_status 4
+expect_in "$T/out" "imported  $ca"
+expect_in "$T/err" "is still not trusted by ftp-client after the import"
+# At a terminal it shows the CA and asks first: "n" imports nothing, "y" does.
+at_terminal() { # answer command...
+    python3 - "$@" <<'PY'
+import os, pty, sys
+answer = sys.argv[1].encode()
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+out, asked = b"", False
+while True:
+    try:
+        d = os.read(fd, 4096)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+    if not asked and b"[y/N]" in out:
+        os.write(fd, answer + b"\n")
+        asked = True
+_, st = os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+sys.exit(os.waitstatus_to_exitcode(st))
+PY
+}
+S4=(--store "$T/asked.db")
+"$TRUSTD" "${S4[@]}" check > /dev/null
+empty=$(store_dump "$T/asked.db")
+hostile ok "$T/served.pem" "$PKI/server.key"
+run at_terminal n "$TRUSTD" "${S4[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --import-root
+hostile_stop
+expect_status 4
+expect_in "$T/out" "SHA-256:    $(openssl x509 -in "$PKI/ca.pem" -noout -fingerprint -sha256 | cut -d= -f2)"
+expect_in "$T/out" "Import this CA into the trust store? [y/N]"
+expect_in "$T/out" "nothing imported"
+[ "$(store_dump "$T/asked.db")" = "$empty" ] || fail "imported after answering no"
+hostile ok "$T/served.pem" "$PKI/server.key"
+run at_terminal y "$TRUSTD" "${S4[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --import-root
+hostile_stop
+expect_status 0
+expect_in "$T/out" "imported  $ca"
+expect_in "$T/out" "TRUSTED by ftp-client for 127.0.0.1"
 echo "ok: verify and probe"

@@ -1,11 +1,14 @@
 /*
  * gen_certs: writes a PEM bundle of N distinct self-signed CA certificates
- * (P-256 keys, CN "Generated CA <prefix>-<i>") to standard output. For the
+ * (P-256 keys, CN "Generated CA <prefix>-<i>") to standard output; with
+ * "same" after the prefix, all share the subject "Generated CA <prefix>"
+ * (they differ in serial number). For the
  * concurrency and crash tests and the import benchmark, where the openssl
  * command would be too slow.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -13,10 +16,11 @@
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: gen_certs COUNT PREFIX\n");
+    if (argc != 3 && !(argc == 4 && strcmp(argv[3], "same") == 0)) {
+        fprintf(stderr, "usage: gen_certs COUNT PREFIX [same]\n");
         return 2;
     }
+    int same = argc == 4;
     long n = strtol(argv[1], NULL, 10);
     EVP_PKEY *key = EVP_EC_gen("P-256"); /* one key for all: only the certificates must differ */
     if (key == NULL || n < 1)
@@ -24,7 +28,10 @@ int main(int argc, char **argv)
     for (long i = 0; i < n; i++) {
         X509 *x = X509_new();
         char cn[128];
-        snprintf(cn, sizeof cn, "Generated CA %s-%ld", argv[2], i);
+        if (same)
+            snprintf(cn, sizeof cn, "Generated CA %s", argv[2]);
+        else
+            snprintf(cn, sizeof cn, "Generated CA %s-%ld", argv[2], i);
         X509_set_version(x, 2);
         ASN1_INTEGER_set(X509_get_serialNumber(x), i + 1);
         X509_NAME *name = X509_get_subject_name(x);

@@ -1,5 +1,6 @@
 /* Unit tests of the trust store: migrations, import, app trust lists, fingerprints. */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -365,6 +366,88 @@ static void parse_files(void)
     X509_free(b);
 }
 
+/* Labels within one transaction and across transactions, a label taken
+ * by hand stepped over, and labels with control characters refused. */
+static void labels(void)
+{
+    char path[256];
+    struct store *s = fresh_store("labels", path, sizeof path);
+    struct err e;
+    struct store_cert row;
+    int added = 0;
+    EXPECT_EQ_INT(store_begin(s, &e), 0);
+    for (long i = 1; i <= 5; i++) {
+        X509 *x = make_cert("Same Name", 1, i);
+        EXPECT_EQ_INT(store_cert_add(s, x, NULL, &added, &row, &e), 0);
+        X509_free(x);
+    }
+    EXPECT_EQ_STR(row.label, "Same Name (5)");
+    EXPECT_EQ_INT(store_commit(s, &e), 0);
+    /* A later transaction goes on from the largest suffix... */
+    X509 *x = make_cert("Same Name", 1, 6);
+    EXPECT_EQ_INT(store_cert_add(s, x, NULL, &added, &row, &e), 0);
+    EXPECT_EQ_STR(row.label, "Same Name (6)");
+    X509_free(x);
+    /* ...and steps over a label given by hand in the meantime. */
+    EXPECT_EQ_INT(store_begin(s, &e), 0);
+    x = make_cert("Same Name", 1, 7);
+    EXPECT_EQ_INT(store_cert_add(s, x, NULL, &added, &row, &e), 0);
+    EXPECT_EQ_STR(row.label, "Same Name (7)");
+    X509_free(x);
+    x = make_cert("Other", 1, 8);
+    struct store_cert_opts hand = { .label = "Same Name (8)" };
+    EXPECT_EQ_INT(store_cert_add(s, x, &hand, &added, &row, &e), 0);
+    X509_free(x);
+    x = make_cert("Same Name", 1, 9);
+    EXPECT_EQ_INT(store_cert_add(s, x, NULL, &added, &row, &e), 0);
+    EXPECT_EQ_STR(row.label, "Same Name (9)");
+    X509_free(x);
+    /* Control characters in a given label are refused. */
+    x = make_cert("Clean", 1, 10);
+    struct store_cert_opts bad = { .label = "red\x1b[31m" };
+    EXPECT_EQ_INT(store_cert_add(s, x, &bad, &added, &row, &e), -1);
+    EXPECT_CONTAINS(e.msg, "control characters");
+    X509_free(x);
+    EXPECT_EQ_INT(store_cert_set_label(s, row.id, "bell\a", &e), -1);
+    EXPECT_CONTAINS(e.msg, "control characters");
+    EXPECT_EQ_INT(store_commit(s, &e), 0);
+    store_close(s);
+}
+
+/* store_check_permissions: the file, -wal, -shm and the folder. */
+static void permissions(void)
+{
+    char sub[300], path[340], wal[350];
+    struct err e;
+    snprintf(sub, sizeof sub, "%s/perm", dir);
+    EXPECT_EQ_INT(mkdir(sub, 0755), 0);
+    EXPECT_EQ_INT(chmod(sub, 0755), 0);
+    snprintf(path, sizeof path, "%s/trust.db", sub);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    EXPECT_EQ_INT(store_check_permissions(path, getuid(), &e), 0); /* nothing there yet */
+    struct store *s = NULL;
+    EXPECT_EQ_INT(store_open(path, STORE_READ_WRITE, &s, &e), 0);
+    store_close(s);
+    EXPECT_EQ_INT(store_check_permissions(path, getuid(), &e), 0);
+    EXPECT_EQ_INT(chmod(wal, 0666), 0);
+    EXPECT_EQ_INT(store_check_permissions(path, getuid(), &e), -1);
+    EXPECT_CONTAINS(e.msg, "-wal has mode 0666");
+    EXPECT_EQ_INT(chmod(wal, 0644), 0);
+    EXPECT_EQ_INT(chmod(sub, 01777), 0);
+    EXPECT_EQ_INT(store_check_permissions(path, getuid(), &e), -1);
+    EXPECT_CONTAINS(e.msg, "its folder");
+    EXPECT_CONTAINS(e.msg, "mode 1777");
+    EXPECT_EQ_INT(chmod(sub, 0755), 0);
+    if (getuid() == 0) {
+        EXPECT_EQ_INT(chown(path, 4242, 4242), 0);
+        EXPECT_EQ_INT(store_check_permissions(path, 0, &e), -1);
+        EXPECT_CONTAINS(e.msg, "owned by uid 4242, neither root nor uid 0");
+        EXPECT_EQ_INT(store_check_permissions(path, 4242, &e), 0);
+        EXPECT_EQ_INT(chown(path, 0, 0), 0);
+    }
+    EXPECT_EQ_INT(store_check_permissions(path, 4242, &e), 0); /* root's store, any user */
+}
+
 int main(void)
 {
     if (mkdtemp(dir) == NULL)
@@ -374,6 +457,8 @@ int main(void)
     trust_lists();
     lazy_anchors();
     parse_files();
+    labels();
+    permissions();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)

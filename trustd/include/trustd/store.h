@@ -11,6 +11,7 @@
 #define TRUSTD_STORE_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <openssl/x509.h>
 
@@ -81,11 +82,24 @@ const char *store_path_resolve(const char *option);
 int store_open(const char *path, enum store_mode mode, struct store **out, struct err *e);
 void store_close(struct store *s);
 
+/* The rule of OpenSSH's StrictModes for a trust store: the store file, its
+ * -wal and -shm files and the folder that holds them may be written by
+ * their owner only (no group or other write bit), and each is owned by root
+ * or by uid. Files that do not exist yet are not checked. 0 when the store
+ * is safe; -1 with a one-line message naming the path and its mode or
+ * owner. ftpc refuses such a store; trustd warns. */
+int store_check_permissions(const char *path, uid_t uid, struct err *e);
+
 /* PRAGMA integrity_check and foreign keys; report gets "ok" or the problems. */
 int store_check(struct store *s, char *report, size_t reportlen, struct err *e);
 
-/* An online copy of the store into a new file dest. */
-int store_backup(struct store *s, const char *dest, struct err *e);
+/* An online copy of the store into dest, safe in any folder (a
+ * world-writable one too): the database is serialized in memory and
+ * written to a new mkostemp file (O_NOFOLLOW, mode 0644 set on the open
+ * file), then linked to dest, or renamed over it when replace is set. No
+ * other file (no journal) is created beside dest. An existing dest without
+ * replace is an ERR_USAGE error. */
+int store_backup(struct store *s, const char *dest, int replace, struct err *e);
 
 /* Schema version of an open store and the newest this program knows. */
 int store_schema_version(struct store *s);

@@ -224,7 +224,9 @@ static void io_reason(struct tls_w_conn *c, char *out, size_t outlen)
     char why[256];
     openssl_reason(why, sizeof why);
     if (c->hello_requests > 0)
-        snprintf(out, outlen, "%s (the server had asked to renegotiate TLS, which ftpc refuses)", why);
+        snprintf(out, outlen,
+                 "%s (the server had asked to renegotiate TLS, which ftpc refuses: ask its "
+                 "administrator to turn TLS renegotiation off)", why);
     else
         snprintf(out, outlen, "%s", why);
 }

@@ -309,11 +309,15 @@ static int sink_stream(void *arg, const void *p, size_t n, struct err *e)
 }
 
 /* After the data arrived: our close_notify back, briefly, then close. */
-static void finish_download(struct ftp_data *d)
+static void finish_download(struct ftp_session *s, struct ftp_data *d)
 {
     if (d->tls != NULL) {
-        struct err ignored;
-        (void)tls_w_close(d->tls, 1, &ignored);
+        struct err why;
+        int r = tls_w_close(d->tls, 1, &why);
+        if (s->ctrl.trace && r < 0)
+            fprintf(s->ctrl.trace, "---- data TLS: no close_notify sent: %s\n", why.msg);
+        else if (s->ctrl.trace)
+            fprintf(s->ctrl.trace, "---- data TLS: close_notify sent\n");
     }
     data_close(d);
 }
@@ -403,7 +407,7 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, int r
     }
     int data_ok = got == 0;
     int resumed = data_resumed(&d);
-    finish_download(&d);
+    finish_download(s, &d);
     int rc = transfer_end(s, data_ok, e);
     if (rc == 0 && know_size && t.offset + bytes != expected)
         rc = err_set(e, ERR_SERVER, "short transfer: %" PRIu64 " of %" PRIu64 " bytes", t.offset + bytes,
@@ -526,6 +530,8 @@ int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum 
      * close_notify so the server sees a truncated transfer. */
     if (data_ok && data_finish_upload(&d, CLOSE_WAIT_MS, e) != 0)
         data_ok = 0;
+    else if (data_ok && d.tls != NULL && s->ctrl.trace)
+        fprintf(s->ctrl.trace, "---- data TLS: close_notify sent\n");
     int resumed = data_resumed(&d);
     data_close(&d);
     if (transfer_end(s, data_ok, e) != 0)
@@ -545,7 +551,7 @@ int xfer_list(struct ftp_session *s, const char *verb, const char *path, FILE *o
     if (got == -2)
         return transfer_abort(s, &d, 0, e);
     int data_ok = got == 0;
-    finish_download(&d);
+    finish_download(s, &d);
     if (fflush(out) != 0 && data_ok) {
         err_set(e, ERR_LOCAL, "cannot write the listing: %s", strerror(errno));
         data_ok = 0;
@@ -620,7 +626,7 @@ static int collect_names(struct ftp_session *s, const char *verb, const char *pa
     }
     int data_ok = got == 0 && names_line(ns, e) == 0;
     free(ns);
-    finish_download(&d);
+    finish_download(s, &d);
     return transfer_end(s, data_ok, e);
 }
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,7 @@ struct tls_w_conn {
     unsigned char raw[8];
     size_t nraw;
     int hello_requests; /* renegotiations the server asked for (refused) */
+    BIO *held_sock;     /* tls_w_hold_writes: the socket BIO while held */
 };
 
 static int conn_index = -1;
@@ -389,6 +391,7 @@ void tls_w_conn_free(struct tls_w_conn *c)
     if (c == NULL)
         return;
     SSL_free(c->ssl);
+    BIO_free(c->held_sock);
     for (int i = 0; i < c->npool; i++)
         SSL_SESSION_free(c->pool[i]);
     X509_free(c->vf.cert);
@@ -498,8 +501,49 @@ ssize_t tls_w_read(struct tls_w_conn *c, void *buf, size_t len, struct err *e)
     return err_set(e, ERR_TLS, "TLS read failed: %s", why);
 }
 
+int tls_w_hold_writes(struct tls_w_conn *c)
+{
+    if (c->held_sock != NULL || c->parent == NULL)
+        return 0;
+    BIO *sock = SSL_get_wbio(c->ssl);
+    BIO *mem = BIO_new(BIO_s_mem());
+    if (sock == NULL || mem == NULL || !BIO_up_ref(sock)) {
+        BIO_free(mem);
+        return -1;
+    }
+    SSL_set0_wbio(c->ssl, mem); /* drops the SSL's reference, ours stays */
+    c->held_sock = sock;
+    return 0;
+}
+
+/* Sends what was held and writes straight to the socket again. */
+static int release_writes(struct tls_w_conn *c)
+{
+    if (c->held_sock == NULL)
+        return 0;
+    char *p = NULL;
+    long n = BIO_get_mem_data(SSL_get_wbio(c->ssl), &p);
+    int ok = 1;
+    while (ok && n > 0) {
+        int w = BIO_write(c->held_sock, p, n > INT_MAX ? INT_MAX : (int)n);
+        if (w <= 0)
+            ok = 0;
+        else {
+            p += w;
+            n -= w;
+        }
+    }
+    BIO *sock = c->held_sock;
+    c->held_sock = NULL;
+    SSL_set0_wbio(c->ssl, sock); /* frees the memory BIO */
+    return ok ? 0 : -1;
+}
+
 ssize_t tls_w_read_bulk(struct tls_w_conn *c, void *buf, size_t len, struct err *e)
 {
+    /* Held answers stay bounded: past the limit they go out as they come. */
+    if (c->held_sock != NULL && BIO_pending(SSL_get_wbio(c->ssl)) > TLS_W_HOLD_MAX)
+        (void)release_writes(c);
     if (c->deferred) {
         c->deferred = 0;
         *e = c->deferred_err;
@@ -525,6 +569,7 @@ ssize_t tls_w_read_bulk(struct tls_w_conn *c, void *buf, size_t len, struct err 
 int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e)
 {
     const char *p = buf;
+    (void)release_writes(c);
     while (len > 0) {
         size_t n = 0;
         ERR_clear_error();
@@ -566,6 +611,11 @@ static void absorb_pending(struct tls_w_conn *c)
 int tls_w_close(struct tls_w_conn *c, int wait_ms, struct err *e)
 {
     absorb_pending(c);
+    if (release_writes(c) != 0) {
+        char why[256];
+        openssl_reason(why, sizeof why);
+        return err_set(e, ERR_TLS, "cannot send TLS close_notify: %s", why);
+    }
     /* close_notify cannot be sent in the middle of a handshake: one still
      * running (none should, renegotiation being refused) ends first, within
      * the wait. */

@@ -308,6 +308,15 @@ static int sink_stream(void *arg, const void *p, size_t n, struct err *e)
     return 0;
 }
 
+/* A download only reads: the TLS answers to the server (a refused
+ * renegotiation) wait until the end, so the server never closes with them
+ * unread (its kernel would reset the connection and lose the file's tail). */
+static void hold_answers(struct ftp_data *d)
+{
+    if (d->tls != NULL)
+        (void)tls_w_hold_writes(d->tls);
+}
+
 /* After the data arrived: our close_notify back, briefly, then close. */
 static void finish_download(struct ftp_session *s, struct ftp_data *d)
 {
@@ -391,6 +400,7 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, int r
         local_target_abort(&t);
         return -1;
     }
+    hold_answers(&d);
     if (!know_size && !s->ascii && announced_size(s->reply.text, &expected) == 0)
         know_size = 1;
     uint64_t bytes = 0;
@@ -545,6 +555,7 @@ int xfer_list(struct ftp_session *s, const char *verb, const char *path, FILE *o
     struct ftp_data d;
     if (transfer_begin(s, &d, verb, path, e) != 0)
         return -1;
+    hold_answers(&d);
     uint64_t bytes = 0;
     /* Listings are text with CRLF line ends whatever the type. */
     int got = receive(s, &d, 1, sink_stream, out, NULL, &bytes, e);
@@ -611,6 +622,7 @@ static int collect_names(struct ftp_session *s, const char *verb, const char *pa
     struct ftp_data d;
     if (transfer_begin(s, &d, verb, path, e) != 0)
         return -1;
+    hold_answers(&d);
     struct names_sink *ns = calloc(1, sizeof *ns);
     if (ns == NULL) {
         data_close(&d);

@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,11 @@ struct tls_w_conn {
     int deferred;
     ssize_t deferred_ret;
     struct err deferred_err;
+    /* The control connection's last socket bytes (see keep_raw). */
+    unsigned char raw[8];
+    size_t nraw;
+    int hello_requests; /* renegotiations the server asked for (refused) */
+    BIO *held_sock;     /* tls_w_hold_writes: the socket BIO while held */
 };
 
 static int conn_index = -1;
@@ -136,6 +143,95 @@ static SSL_SESSION *pool_take(struct tls_w_conn *c)
         }
     }
     return c->npool > 0 ? c->pool[c->npool - 1] : NULL;
+}
+
+/* The control connection keeps the last bytes read from its socket: when a
+ * server writes clear text inside TLS (vsftpd's "500 OOPS: ..." after a
+ * failed set-up), OpenSSL has just read that text as a record header, and
+ * the message can show it instead of only "wrong version number". */
+static long keep_raw(BIO *b, int oper, const char *argp, size_t len, int argi, long argl,
+                     int ret, size_t *processed)
+{
+    (void)len;
+    (void)argi;
+    (void)argl;
+    struct tls_w_conn *c = (struct tls_w_conn *)BIO_get_callback_arg(b);
+    if (c == NULL || oper != (BIO_CB_READ | BIO_CB_RETURN) || ret <= 0 || processed == NULL)
+        return ret;
+    for (size_t i = 0; i < *processed; i++) {
+        if (c->nraw == sizeof c->raw) {
+            memmove(c->raw, c->raw + 1, sizeof c->raw - 1);
+            c->nraw--;
+        }
+        c->raw[c->nraw++] = (unsigned char)argp[i];
+    }
+    return ret;
+}
+
+/* A TLS record header never starts with a printable character (content
+ * types are 20 to 24), so a record error on such bytes means clear text. On
+ * a record error, writes the text (the header just read and what waits
+ * behind it, up to the line end) into out and returns 1. */
+static int clear_text_seen(struct tls_w_conn *c, unsigned long ossl, char *out, size_t outlen)
+{
+    int reason = ERR_GET_REASON(ossl);
+    if (c->nraw < SSL3_RT_HEADER_LENGTH ||
+        (reason != SSL_R_WRONG_VERSION_NUMBER && reason != SSL_R_PACKET_LENGTH_TOO_LONG &&
+         reason != SSL_R_ENCRYPTED_LENGTH_TOO_LONG && reason != SSL_R_HTTP_REQUEST &&
+         reason != SSL_R_HTTPS_PROXY_REQUEST))
+        return 0;
+    char text[200];
+    memcpy(text, c->raw + c->nraw - SSL3_RT_HEADER_LENGTH, SSL3_RT_HEADER_LENGTH);
+    if (text[0] < 0x20 || text[0] > 0x7e)
+        return 0;
+    size_t n = SSL3_RT_HEADER_LENGTH;
+    /* The rest of the line, if it is already there (a short wait for it). */
+    struct pollfd p = { .fd = c->fd, .events = POLLIN };
+    if (poll(&p, 1, 200) > 0) {
+        ssize_t r = recv(c->fd, text + n, sizeof text - 1 - n, MSG_PEEK | MSG_DONTWAIT);
+        if (r > 0)
+            n += (size_t)r;
+    }
+    text[n] = '\0';
+    text[strcspn(text, "\r\n")] = '\0';
+    char shown[400];
+    visible_str(shown, sizeof shown, text);
+    snprintf(out, outlen, "the server wrote clear text inside the TLS connection: \"%s\"", shown);
+    return 1;
+}
+
+/* Renegotiation is refused (SSL_OP_NO_RENEGOTIATION: the answer to a
+ * HelloRequest is a no_renegotiation warning and the connection goes on);
+ * the count lets an error that follows say why. */
+static void note_messages(int write_p, int version, int content_type, const void *buf,
+                          size_t len, SSL *ssl, void *arg)
+{
+    (void)version;
+    (void)arg;
+    if (write_p || content_type != SSL3_RT_HANDSHAKE || len < 1 ||
+        ((const unsigned char *)buf)[0] != SSL3_MT_HELLO_REQUEST)
+        return;
+    struct tls_w_conn *c = SSL_get_ex_data(ssl, conn_index);
+    if (c != NULL)
+        c->hello_requests++;
+}
+
+/* The reason of the latest OpenSSL error, with what ftpc knows beyond it. */
+static void io_reason(struct tls_w_conn *c, char *out, size_t outlen)
+{
+    unsigned long ossl = ERR_peek_error();
+    if (clear_text_seen(c, ossl, out, outlen)) {
+        ERR_clear_error();
+        return;
+    }
+    char why[256];
+    openssl_reason(why, sizeof why);
+    if (c->hello_requests > 0)
+        snprintf(out, outlen,
+                 "%s (the server had asked to renegotiate TLS, which ftpc refuses: ask its "
+                 "administrator to turn TLS renegotiation off)", why);
+    else
+        snprintf(out, outlen, "%s", why);
 }
 
 static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
@@ -265,6 +361,12 @@ struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_stor
     }
     SSL_CTX_set_verify(s, SSL_VERIFY_PEER, verify_cb);
     SSL_CTX_set_cert_verify_callback(s, cert_verify, NULL);
+    /* A TLS 1.2 renegotiation asked for by the server is refused: OpenSSL 3
+     * servers (ProFTPD's TLSRenegotiate) refuse to complete the handshakes
+     * they ask for, and one still in progress when a transfer ends would
+     * keep our close_notify from being sent. */
+    SSL_CTX_set_options(s, SSL_OP_NO_RENEGOTIATION);
+    SSL_CTX_set_msg_callback(s, note_messages);
     /* Client-side cache without OpenSSL's internal store: we keep the latest
      * session per connection ourselves, which is what FTP data connections need. */
     SSL_CTX_set_session_cache_mode(s, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
@@ -316,6 +418,7 @@ void tls_w_conn_free(struct tls_w_conn *c)
     if (c == NULL)
         return;
     SSL_free(c->ssl);
+    BIO_free(c->held_sock);
     for (int i = 0; i < c->npool; i++)
         SSL_SESSION_free(c->pool[i]);
     X509_free(c->vf.cert);
@@ -336,6 +439,11 @@ struct tls_w_conn *tls_w_start(struct tls_w_ctx *ctx, int fd, const char *host,
     SSL_set_ex_data(c->ssl, conn_index, c);
     int ok = (resume != NULL ? set_buffered_bios(c->ssl, fd) : SSL_set_fd(c->ssl, fd)) &&
              chain_set_host(SSL_get0_param(c->ssl), host);
+    if (ok && resume == NULL) {
+        BIO *rbio = SSL_get_rbio(c->ssl);
+        BIO_set_callback_arg(rbio, (char *)c);
+        BIO_set_callback_ex(rbio, keep_raw);
+    }
     /* SNI carries DNS names only (RFC 6066 section 3). */
     if (ok && !net_is_ip_literal(host))
         ok = SSL_set_tlsext_host_name(c->ssl, host);
@@ -369,8 +477,8 @@ int tls_w_handshake(struct tls_w_conn *c, int *want_write, struct err *e)
     if (c->vf.failed) {
         describe_failure(c, c->host, e);
     } else {
-        char why[256];
-        openssl_reason(why, sizeof why);
+        char why[512];
+        io_reason(c, why, sizeof why);
         err_set(e, ERR_TLS, "TLS handshake with %s failed: %s", c->host, why);
     }
     ERR_clear_error();
@@ -415,13 +523,54 @@ ssize_t tls_w_read(struct tls_w_conn *c, void *buf, size_t len, struct err *e)
         ERR_clear_error();
         return err_set(e, ERR_CONNECT, "timed out waiting for the server");
     }
-    char why[256];
-    openssl_reason(why, sizeof why);
+    char why[512];
+    io_reason(c, why, sizeof why);
     return err_set(e, ERR_TLS, "TLS read failed: %s", why);
+}
+
+int tls_w_hold_writes(struct tls_w_conn *c)
+{
+    if (c->held_sock != NULL || c->parent == NULL)
+        return 0;
+    BIO *sock = SSL_get_wbio(c->ssl);
+    BIO *mem = BIO_new(BIO_s_mem());
+    if (sock == NULL || mem == NULL || !BIO_up_ref(sock)) {
+        BIO_free(mem);
+        return -1;
+    }
+    SSL_set0_wbio(c->ssl, mem); /* drops the SSL's reference, ours stays */
+    c->held_sock = sock;
+    return 0;
+}
+
+/* Sends what was held and writes straight to the socket again. */
+static int release_writes(struct tls_w_conn *c)
+{
+    if (c->held_sock == NULL)
+        return 0;
+    char *p = NULL;
+    long n = BIO_get_mem_data(SSL_get_wbio(c->ssl), &p);
+    int ok = 1;
+    while (ok && n > 0) {
+        int w = BIO_write(c->held_sock, p, n > INT_MAX ? INT_MAX : (int)n);
+        if (w <= 0)
+            ok = 0;
+        else {
+            p += w;
+            n -= w;
+        }
+    }
+    BIO *sock = c->held_sock;
+    c->held_sock = NULL;
+    SSL_set0_wbio(c->ssl, sock); /* frees the memory BIO */
+    return ok ? 0 : -1;
 }
 
 ssize_t tls_w_read_bulk(struct tls_w_conn *c, void *buf, size_t len, struct err *e)
 {
+    /* Held answers stay bounded: past the limit they go out as they come. */
+    if (c->held_sock != NULL && BIO_pending(SSL_get_wbio(c->ssl)) > TLS_W_HOLD_MAX)
+        (void)release_writes(c);
     if (c->deferred) {
         c->deferred = 0;
         *e = c->deferred_err;
@@ -447,6 +596,7 @@ ssize_t tls_w_read_bulk(struct tls_w_conn *c, void *buf, size_t len, struct err 
 int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e)
 {
     const char *p = buf;
+    (void)release_writes(c);
     while (len > 0) {
         size_t n = 0;
         ERR_clear_error();
@@ -458,8 +608,8 @@ int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e
                 ERR_clear_error();
                 return err_set(e, ERR_CONNECT, "timed out sending to the server");
             }
-            char why[256];
-            openssl_reason(why, sizeof why);
+            char why[512];
+            io_reason(c, why, sizeof why);
             return err_set(e, ERR_TLS, "TLS write failed: %s", why);
         }
         p += n;
@@ -488,6 +638,23 @@ static void absorb_pending(struct tls_w_conn *c)
 int tls_w_close(struct tls_w_conn *c, int wait_ms, struct err *e)
 {
     absorb_pending(c);
+    if (release_writes(c) != 0) {
+        char why[256];
+        openssl_reason(why, sizeof why);
+        return err_set(e, ERR_TLS, "cannot send TLS close_notify: %s", why);
+    }
+    /* close_notify cannot be sent in the middle of a handshake: one still
+     * running (none should, renegotiation being refused) ends first, within
+     * the wait. */
+    if (SSL_in_init(c->ssl) && SSL_is_init_finished(c->ssl) == 0) {
+        (void)net_set_timeouts(c->fd, wait_ms);
+        ERR_clear_error();
+        if (SSL_do_handshake(c->ssl) != 1) {
+            char why[512];
+            io_reason(c, why, sizeof why);
+            return err_set(e, ERR_TLS, "cannot send TLS close_notify: a TLS handshake did not end: %s", why);
+        }
+    }
     ERR_clear_error();
     int r = SSL_shutdown(c->ssl);
     if (r == 1)

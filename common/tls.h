@@ -71,6 +71,15 @@ ssize_t tls_w_read_bulk(struct tls_w_conn *c, void *buf, size_t len, struct err 
 /* Socket bytes a data connection reads at once (one system call). */
 #define TLS_W_READ_AHEAD (1024 * 1024)
 
+/* A data connection that only receives (a download or listing): what
+ * OpenSSL writes from now on (the answers to a server's HelloRequests or
+ * key updates) is held back until tls_w_close, tls_w_write, or
+ * TLS_W_HOLD_MAX bytes. A server that closes with our answers unread would
+ * make its kernel reset the connection and drop the file's tail still in
+ * its send queue (ProFTPD asking for renegotiation, to a slow client). */
+int tls_w_hold_writes(struct tls_w_conn *c);
+#define TLS_W_HOLD_MAX (1024 * 1024)
+
 /* Writes all of len bytes or fails. */
 int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e);
 

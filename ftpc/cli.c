@@ -552,8 +552,16 @@ static int run(const struct cli_args *a, FILE *in, FILE *output, FILE *out, stru
                                   "the password will be sent in clear text\n");
         struct cmd_ctx cx = { .s = &s, .out = out, .err = err_stream() };
         int opened = a->host == NULL || session_open(&s, a->host, a->port, a->opt.seccnn, e) == 0;
-        if (opened && a->host != NULL && auto_login(&s, a, e) != 0)
-            opened = 0;
+        if (opened && a->host != NULL && auto_login(&s, a, e) != 0) {
+            /* At the prompt a refused data protection is shown and the user
+             * chooses; elsewhere it ends the run. */
+            if (interactive && s.logged_in && s.prot == PROT_REFUSED && ctrl_is_open(&s.ctrl)) {
+                fprintf(cx.err, "ftpc: %s\n", e->msg);
+                err_clear(e);
+            } else {
+                opened = 0;
+            }
+        }
         if (opened && a->verb != NULL) {
             if (url_transfer(&s, a, cx.out, e) == 0)
                 (void)session_close(&s, e);

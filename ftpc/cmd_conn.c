@@ -146,7 +146,7 @@ int cmd_secdata(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
     struct ftp_session *s = cx->s;
     if (argc == 1) {
-        fprintf(cx->out, "data protection: %s%s\n", s->prot == 'P' ? "private" : "clear",
+        fprintf(cx->out, "data protection: %s%s\n", session_prot_name(s->prot),
                 ctrl_is_open(&s->ctrl) ? "" : " (not connected)");
         return 0;
     }

@@ -131,6 +131,23 @@ int session_expect(struct ftp_session *s, int want, const char *what, struct err
     return 0;
 }
 
+const char *session_prot_name(char prot)
+{
+    return prot == 'P' ? "private"
+           : prot == 'C' ? "clear"
+                         : "refused by the server (no transfers: secdata c for clear data)";
+}
+
+int session_require_data(struct ftp_session *s, struct err *e)
+{
+    if (session_require(s, 1, e) != 0)
+        return -1;
+    if (s->prot == PROT_REFUSED)
+        return err_set(e, ERR_SERVER, "no transfer: the server refused data protection; give secdata c "
+                                      "for clear data, or secdata p to ask again");
+    return 0;
+}
+
 int session_require(struct ftp_session *s, int login, struct err *e)
 {
     if (!ctrl_is_open(&s->ctrl))
@@ -200,23 +217,46 @@ fail:
 }
 
 /* PBSZ 0 then PROT (RFC 4217 section 9). PBSZ always comes first: some
- * servers refuse PROT without it. */
-static int protect(struct ftp_session *s, char level, int tolerate, struct err *e)
+ * servers refuse PROT without it. 0 when the server agreed to the level;
+ * a refusal is an ERR_SERVER error naming the command and the reply. With
+ * both, PROT is sent even when PBSZ was refused. */
+static int protect(struct ftp_session *s, char level, int both, struct err *e)
 {
     if (session_command(s, e, "PBSZ 0") != 0)
         return -1;
-    if (ftp_reply_class(s->reply.code) != 2 && !tolerate)
-        return session_refused(s, ERR_SERVER, "the server refused PBSZ 0", e);
+    int pbsz_ok = ftp_reply_class(s->reply.code) == 2;
+    if (!pbsz_ok && !both)
+        return session_refused(s, ERR_SERVER, "PBSZ 0", e);
+    struct err pbsz;
+    if (!pbsz_ok)
+        session_refused(s, ERR_SERVER, "PBSZ 0", &pbsz);
     if (session_command(s, e, "PROT %c", level) != 0)
         return -1;
-    if (ftp_reply_class(s->reply.code) != 2) {
-        if (tolerate)
-            return 0;
-        return session_refused(s, ERR_SERVER,
-                               level == 'P' ? "the server refused PROT P" : "the server refused PROT C", e);
+    if (ftp_reply_class(s->reply.code) != 2)
+        return session_refused(s, ERR_SERVER, level == 'P' ? "PROT P" : "PROT C", e);
+    if (!pbsz_ok) {
+        *e = pbsz;
+        return -1;
     }
     s->prot = level;
     return 0;
+}
+
+/* Private data was wanted and the server did not agree: no level is in
+ * force, and every transfer fails until the user chooses clear data. */
+static int protection_refused(struct ftp_session *s, const struct err *why, struct err *e)
+{
+    s->prot = PROT_REFUSED;
+    return err_set(e, ERR_SERVER,
+                   "the server refused data protection (%s); nothing will be transferred in clear "
+                   "text unless asked: give secdata c (or --dtaprot clear) for clear data",
+                   why->msg);
+}
+
+static void warn_clear_data(struct ftp_session *s)
+{
+    fprintf(s->msg, "ftpc: warning: data connections are now in clear text; "
+                    "files and listings can be read on the network\n");
 }
 
 static int after_login(struct ftp_session *s, struct err *e)
@@ -224,14 +264,31 @@ static int after_login(struct ftp_session *s, struct err *e)
     s->logged_in = 1;
     s->cwd[0] = '\0';
     s->awaiting_pass = 0;
+    struct err why;
+    int refused = 0;
     if (s->sec != SECCNN_NONE && s->ctrl.tls != NULL) {
         /* Implicit: vsftpd still wants PBSZ/PROT before any transfer (as curl
          * sends them); a refusal leaves the implied private level in force. */
-        int implicit_private = s->sec == SECCNN_IMPLICIT && s->opt.prot == 'P';
-        if (protect(s, s->opt.prot, implicit_private, e) != 0)
-            return -1;
+        int implicit_private = s->sec == SECCNN_IMPLICIT && s->prot == 'P' && s->opt.prot == 'P';
+        if (protect(s, s->opt.prot, implicit_private, &why) != 0) {
+            if (!ctrl_is_open(&s->ctrl)) {
+                *e = why;
+                return -1;
+            }
+            if (!implicit_private)
+                refused = 1;
+        }
     }
-    return session_set_type(s, s->ascii, e);
+    /* TYPE as usual: the session goes on even when protection was refused. */
+    if (session_set_type(s, s->ascii, e) != 0)
+        return -1;
+    if (refused && s->opt.prot == 'P')
+        return protection_refused(s, &why, e);
+    if (refused) {
+        *e = why;
+        return -1;
+    }
+    return 0;
 }
 
 static int login_result(struct ftp_session *s, const char *user, struct err *e)
@@ -302,12 +359,31 @@ int session_secdata(struct ftp_session *s, char level, struct err *e)
     if (s->ctrl.tls == NULL)
         return err_set(e, ERR_USAGE, "secdata needs a secure control connection (use secopen)");
     char old = s->prot;
-    if (protect(s, level, 0, e) != 0) {
-        if (ctrl_is_open(&s->ctrl))
-            err_prefix(e, "data protection stays %s", old == 'P' ? "private" : "clear");
+    struct err why;
+    if (protect(s, level, 0, &why) == 0) {
+        s->opt.prot = level; /* remembered for the next secopen */
+        if (level == 'C')
+            warn_clear_data(s);
+        return 0;
+    }
+    if (!ctrl_is_open(&s->ctrl)) {
+        *e = why;
         return -1;
     }
-    s->opt.prot = level; /* remembered for the next secopen */
+    /* A refusal never lowers protection: private agreed stays private. */
+    if (old == 'P')
+        return err_set(e, ERR_SERVER, "%s; data protection stays private (secdata p is in force)",
+                       why.msg);
+    if (level == 'P')
+        return protection_refused(s, &why, e);
+    /* Clear asked for, and no private level was ever agreed: the server's
+     * data connections are clear (RFC 2228's default), as asked. */
+    s->prot = 'C';
+    s->opt.prot = 'C';
+    if (s->verbose)
+        fprintf(s->msg, "the server refused PROT C (%s); its data connections are clear by default\n",
+                why.msg);
+    warn_clear_data(s);
     return 0;
 }
 
@@ -483,7 +559,7 @@ void session_status(struct ftp_session *s, FILE *out)
         else
             fprintf(out, "Control connection: clear text\n");
     }
-    fprintf(out, "Data protection: %s; next secopen: %s\n", s->prot == 'P' ? "private" : "clear",
+    fprintf(out, "Data protection: %s; next secopen: %s\n", session_prot_name(s->prot),
             s->opt.prot == 'P' ? "private" : "clear");
     fprintf(out, "Type: %s; mode: %s\n", s->ascii ? "ascii" : "binary",
             s->opt.passive ? "passive" : "active");

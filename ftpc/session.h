@@ -41,7 +41,7 @@ struct ftp_session {
     struct ftp_ctrl ctrl;
     struct tls_w_ctx *tls_ctx;  /* made at the first secure connection */
     enum ftp_seccnn sec;        /* of the open connection */
-    char prot;                  /* protection in force: 'P' or 'C' */
+    char prot;                  /* in force: 'P', 'C', or PROT_REFUSED */
     int ascii;                  /* TYPE A instead of TYPE I */
     int logged_in;
     int awaiting_pass;          /* USER answered 331 */
@@ -67,6 +67,11 @@ struct ftp_session {
 
 #define FTP_IO_SIZE (256 * 1024)
 
+/* s->prot when private data was wanted and the server refused PBSZ or
+ * PROT P: no level is in force and every transfer fails, until secdata c
+ * (the user's explicit choice of clear data) or an accepted secdata p. */
+#define PROT_REFUSED 'R'
+
 int session_init(struct ftp_session *s, const struct ftp_options *opt, struct err *e);
 void session_free(struct ftp_session *s);
 
@@ -77,13 +82,19 @@ int session_open(struct ftp_session *s, const char *host, unsigned port, enum ft
                  struct err *e);
 
 /* USER, then PASS when password is not NULL and the server asks for it.
- * After login: PBSZ/PROT on a secure connection, then TYPE. */
+ * After login: PBSZ/PROT on a secure connection, then TYPE. When private
+ * data is wanted and PBSZ or PROT P is refused (except with implicit FTPS,
+ * where the implied private level stays), the login holds but this is an
+ * ERR_SERVER error and s->prot is PROT_REFUSED. */
 int session_user(struct ftp_session *s, const char *user, const char *password, struct err *e);
 int session_pass(struct ftp_session *s, const char *password, struct err *e);
 int session_acct(struct ftp_session *s, const char *account, struct err *e);
 
 /* SECDATA: PBSZ 0 and PROT level; remembered for the session and the next
- * secopen. A refusal keeps the level in force and says so. */
+ * secopen. A refusal never lowers protection: private in force stays
+ * private; private asked for without it becomes PROT_REFUSED. Clear
+ * prints a warning; asked for where nothing private was agreed, it holds
+ * even when the server refuses PROT C (its default is clear). */
 int session_secdata(struct ftp_session *s, char level, struct err *e);
 /* CCC: the control connection back to clear text after login. */
 int session_ccc(struct ftp_session *s, struct err *e);
@@ -111,6 +122,10 @@ void session_status(struct ftp_session *s, FILE *out);
 
 /* Fails with a clear message unless connected (and logged in). */
 int session_require(struct ftp_session *s, int login, struct err *e);
+/* The same before a transfer: logged in, and a data protection in force. */
+int session_require_data(struct ftp_session *s, struct err *e);
+/* "private", "clear" or the refused state, for messages. */
+const char *session_prot_name(char prot);
 
 /* Sends a command and reads its reply into s->reply (shown when verbose). */
 int session_command(struct ftp_session *s, struct err *e, const char *fmt, ...)

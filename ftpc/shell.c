@@ -212,7 +212,9 @@ void shell_prompt(struct ftp_session *s, char *out, size_t outlen)
     const char *sec = s->ctrl.tls == NULL ? "clear" : s->ctrl.tls_off ? "ccc" : "tls";
     char cwd[1100];
     visible_str(cwd, sizeof cwd, s->logged_in ? session_cwd(s) : "");
-    snprintf(out, outlen, "ftpc %s:%c %s:%s> ", sec, s->prot, s->host, cwd[0] ? cwd : "?");
+    /* P or C for data, "refused" while the server refused protection. */
+    const char *prot = s->prot == 'P' ? "P" : s->prot == 'C' ? "C" : "refused";
+    snprintf(out, outlen, "ftpc %s:%s %s:%s> ", sec, prot, s->host, cwd[0] ? cwd : "?");
 }
 
 static void history_path(char *out, size_t outlen)

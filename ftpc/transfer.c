@@ -23,6 +23,7 @@
 #include "transfer.h"
 
 #define CLOSE_WAIT_MS 10000
+#define ABORT_CLOSED "; the server did not answer the abort, so the control connection was closed"
 #define NAMES_MAX_BYTES (8u * 1024 * 1024)
 
 static void note_data(struct ftp_session *s, const struct ftp_data *d, const char *verb)
@@ -47,16 +48,60 @@ static int check_preliminary(struct ftp_session *s, const char *what, struct err
     return 0;
 }
 
+/* After a failed or interrupted data connection: the transfer command's
+ * replies up to its final one (1xx skipped), each within the reply
+ * time-out. When one does not come the control connection is closed (by
+ * the read that failed), so a late reply can never be taken as the answer
+ * to a later command; the message says so. 0 when in step. */
+static int read_final_reply(struct ftp_session *s, struct err *e)
+{
+    struct err why;
+    do {
+        if (session_read_reply(s, &why) != 0) {
+            char first[ERR_MSG_MAX];
+            snprintf(first, sizeof first, "%s", e->msg);
+            err_set(e, e->code ? e->code : why.code,
+                    "%s; no final reply for the transfer (%s), so the control connection was closed: "
+                    "use open to connect again", first, why.msg);
+            return -1;
+        }
+    } while (ftp_reply_class(s->reply.code) == 1);
+    return 0;
+}
+
+/* Ctrl-C: the data connection is closed, ABOR is sent, and the transfer's
+ * final reply and ABOR's are read (or the control connection closed). */
+static int abort_replies(struct ftp_session *s, struct err *e)
+{
+    err_set(e, ERR_INTERRUPTED, "interrupted");
+    if (!ctrl_is_open(&s->ctrl))
+        return -1;
+    struct err why;
+    if (ctrl_send(&s->ctrl, "ABOR", &why) != 0) {
+        ctrl_close(&s->ctrl, 0);
+        return err_set(e, ERR_INTERRUPTED, "interrupted; %s", why.msg);
+    }
+    if (read_final_reply(s, e) == 0)
+        (void)read_final_reply(s, e); /* ABOR's own */
+    return -1;
+}
+
 /* Passive and private: the TLS handshake starts right after the transfer
  * command, without waiting for the server's 1xx, watching the control
  * connection at the same time (a refusal there ends the handshake). Saves
- * a round trip per file. */
+ * a round trip per file. Every failure reads the transfer's final reply
+ * (or closes the control connection) before it returns. */
 static int overlapped_handshake(struct ftp_session *s, struct ftp_data *d, const char *verb,
                                 const char *what, struct err *e)
 {
     d->tls = tls_w_start(s->tls_ctx, d->fd, s->ctrl.host, s->ctrl.tls, e);
-    if (d->tls == NULL || net_set_blocking(d->fd, 0) != 0)
+    if (d->tls == NULL || net_set_blocking(d->fd, 0) != 0) {
+        if (d->tls != NULL)
+            err_set(e, ERR_CONNECT, "data connection: %s", strerror(errno));
+        data_close(d);
+        (void)read_final_reply(s, e);
         return -1;
+    }
     int got_reply = 0;
     for (;;) {
         int want_write = 0;
@@ -66,12 +111,9 @@ static int overlapped_handshake(struct ftp_session *s, struct ftp_data *d, const
         if (r < 0) {
             err_prefix(e, "data connection");
             data_close(d);
-            struct err ignored;
-            /* The 1xx (if not read yet) and the transfer's final reply. */
-            for (int i = got_reply; i < 2 && ctrl_reply_ready(&s->ctrl, s->opt.reply_timeout_ms); i++)
-                if (session_read_reply(s, &ignored) != 0 || ftp_reply_class(s->reply.code) != 1)
-                    break;
             snprintf(s->last_data, sizeof s->last_data, "failed (%s)", verb);
+            /* The 1xx (if not read yet) and the transfer's final reply. */
+            (void)read_final_reply(s, e);
             return -1;
         }
         if (!got_reply && ctrl_reply_ready(&s->ctrl, 0)) {
@@ -79,7 +121,7 @@ static int overlapped_handshake(struct ftp_session *s, struct ftp_data *d, const
                 return -1;
             got_reply = 1;
             if (check_preliminary(s, what, e) != 0)
-                return -1;
+                return -1; /* that was the final reply */
             continue;
         }
         struct pollfd p[2] = { { .fd = d->fd, .events = want_write ? POLLOUT : POLLIN },
@@ -88,12 +130,23 @@ static int overlapped_handshake(struct ftp_session *s, struct ftp_data *d, const
         do {
             n = poll(p, got_reply ? 1 : 2, s->opt.data_timeout_ms);
         } while (n < 0 && errno == EINTR && !ftpc_interrupted);
-        if (n <= 0)
-            return err_set(e, ftpc_interrupted ? ERR_INTERRUPTED : ERR_CONNECT,
-                           ftpc_interrupted ? "interrupted" : "data connection: TLS handshake timed out");
+        if (n <= 0) {
+            data_close(d);
+            snprintf(s->last_data, sizeof s->last_data, "failed (%s)", verb);
+            if (ftpc_interrupted)
+                return abort_replies(s, e);
+            err_set(e, ERR_CONNECT, "data connection: TLS handshake timed out after %d s",
+                    s->opt.data_timeout_ms / 1000);
+            (void)read_final_reply(s, e);
+            return -1;
+        }
     }
-    if (net_set_blocking(d->fd, 1) != 0)
-        return err_set(e, ERR_CONNECT, "data connection: %s", strerror(errno));
+    if (net_set_blocking(d->fd, 1) != 0) {
+        err_set(e, ERR_CONNECT, "data connection: %s", strerror(errno));
+        data_close(d);
+        (void)read_final_reply(s, e);
+        return -1;
+    }
     if (!got_reply && (session_read_reply(s, e) != 0 || check_preliminary(s, what, e) != 0))
         return -1;
     return 0;
@@ -102,11 +155,11 @@ static int overlapped_handshake(struct ftp_session *s, struct ftp_data *d, const
 /* Opens the data connection, sends the transfer command and, once the
  * server said 1xx, completes the connection (accept, TLS). On a data
  * connection failure the server's verdict is still read, so the control
- * connection stays in step. */
+ * connection stays in step (or it is closed). */
 static int transfer_begin(struct ftp_session *s, struct ftp_data *d, const char *verb,
                           const char *arg, struct err *e)
 {
-    if (session_require(s, 1, e) != 0 || session_renew_if_needed(s, e) != 0)
+    if (session_require_data(s, e) != 0 || session_renew_if_needed(s, e) != 0)
         return -1;
     if (data_prepare(&s->ctrl, s->opt.passive, &s->epsv_refused, &s->eprt_refused,
                      s->opt.data_timeout_ms, d, e) != 0)
@@ -134,9 +187,10 @@ static int transfer_begin(struct ftp_session *s, struct ftp_data *d, const char 
     }
     if (data_establish(d, &s->ctrl, s->prot == 'P' ? s->tls_ctx : NULL, e) != 0) {
         data_close(d);
-        struct err ignored;
-        (void)session_read_reply(s, &ignored);
         snprintf(s->last_data, sizeof s->last_data, "failed (%s)", verb);
+        if (ftpc_interrupted)
+            return abort_replies(s, e);
+        (void)read_final_reply(s, e);
         return -1;
     }
     note_data(s, d, verb);
@@ -146,7 +200,8 @@ static int transfer_begin(struct ftp_session *s, struct ftp_data *d, const char 
 /* Ctrl-C during a transfer: the data connection is closed (a download
  * cleanly; an upload without close_notify, so the server cannot take the
  * part for a whole file), ABOR is sent, and the replies are read so the
- * session stays usable. */
+ * session stays usable (or, when they do not come, the control connection
+ * is closed). */
 static int transfer_abort(struct ftp_session *s, struct ftp_data *d, int upload, struct err *e)
 {
     if (!upload && d->tls != NULL) {
@@ -154,25 +209,26 @@ static int transfer_abort(struct ftp_session *s, struct ftp_data *d, int upload,
         (void)tls_w_close(d->tls, 1, &ignored);
     }
     data_close(d);
-    struct err ignored;
-    if (ctrl_send(&s->ctrl, "ABOR", &ignored) == 0) {
-        /* The transfer's own reply (426 or 226), then ABOR's (225/226), if any. */
-        for (int i = 0; i < 2 && ctrl_reply_ready(&s->ctrl, i == 0 ? s->opt.reply_timeout_ms : 2000); i++)
-            if (session_read_reply(s, &ignored) != 0)
-                break;
-    }
-    return err_set(e, ERR_INTERRUPTED, "interrupted");
+    return abort_replies(s, e);
 }
 
 /* The final reply of a transfer; only 226/250 mean success. */
 static int transfer_end(struct ftp_session *s, int data_ok, struct err *e)
 {
     struct err reply_err;
-    if (session_read_reply(s, &reply_err) != 0) {
-        if (data_ok)
-            *e = reply_err;
-        return -1;
-    }
+    do {
+        if (session_read_reply(s, &reply_err) != 0) {
+            if (data_ok) {
+                *e = reply_err;
+            } else {
+                char first[ERR_MSG_MAX];
+                snprintf(first, sizeof first, "%s", e->msg);
+                err_set(e, e->code, "%s; no final reply for the transfer (%s), so the control "
+                                    "connection was closed: use open to connect again", first, reply_err.msg);
+            }
+            return -1;
+        }
+    } while (ftp_reply_class(s->reply.code) == 1);
     if (!data_ok)
         return -1;
     if (s->reply.code != 226 && s->reply.code != 250)
@@ -252,12 +308,25 @@ static int sink_stream(void *arg, const void *p, size_t n, struct err *e)
     return 0;
 }
 
+/* A download only reads: the TLS answers to the server (a refused
+ * renegotiation) wait until the end, so the server never closes with them
+ * unread (its kernel would reset the connection and lose the file's tail). */
+static void hold_answers(struct ftp_data *d)
+{
+    if (d->tls != NULL)
+        (void)tls_w_hold_writes(d->tls);
+}
+
 /* After the data arrived: our close_notify back, briefly, then close. */
-static void finish_download(struct ftp_data *d)
+static void finish_download(struct ftp_session *s, struct ftp_data *d)
 {
     if (d->tls != NULL) {
-        struct err ignored;
-        (void)tls_w_close(d->tls, 1, &ignored);
+        struct err why;
+        int r = tls_w_close(d->tls, 1, &why);
+        if (s->ctrl.trace && r < 0)
+            fprintf(s->ctrl.trace, "---- data TLS: no close_notify sent: %s\n", why.msg);
+        else if (s->ctrl.trace)
+            fprintf(s->ctrl.trace, "---- data TLS: close_notify sent\n");
     }
     data_close(d);
 }
@@ -297,7 +366,7 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsig
     unsigned lflags = (resume ? LOCAL_RESUME : 0) |
                       ((flags & GET_REPLACE) || s->opt.clobber ? LOCAL_REPLACE : 0);
     /* Renew before REST: a REST sent on the old connection would be lost. */
-    if (session_require(s, 1, e) != 0 || session_renew_if_needed(s, e) != 0)
+    if (session_require_data(s, e) != 0 || session_renew_if_needed(s, e) != 0)
         return -1;
     if (resume && s->ascii)
         return err_set(e, ERR_USAGE, "reget works in binary type only (offsets of converted text do not match)");
@@ -334,6 +403,7 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsig
         local_target_abort(&t);
         return -1;
     }
+    hold_answers(&d);
     if (!know_size && !s->ascii && announced_size(s->reply.text, &expected) == 0)
         know_size = 1;
     uint64_t bytes = 0;
@@ -344,12 +414,13 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsig
     if (got == -2) {
         local_target_abort(&t);
         transfer_abort(s, &d, 0, e);
-        return err_set(e, ERR_INTERRUPTED, "get %s interrupted after %" PRIu64 " bytes%s", remote,
-                       t.offset + bytes, t.part[0] && t.offset + bytes ? "; reget continues it" : "");
+        return err_set(e, ERR_INTERRUPTED, "get %s interrupted after %" PRIu64 " bytes%s%s", remote,
+                       t.offset + bytes, t.part[0] && t.offset + bytes ? "; reget continues it" : "",
+                       ctrl_is_open(&s->ctrl) ? "" : ABORT_CLOSED);
     }
     int data_ok = got == 0;
     int resumed = data_resumed(&d);
-    finish_download(&d);
+    finish_download(s, &d);
     int rc = transfer_end(s, data_ok, e);
     if (rc == 0 && know_size && t.offset + bytes != expected)
         rc = err_set(e, ERR_SERVER, "short transfer: %" PRIu64 " of %" PRIu64 " bytes", t.offset + bytes,
@@ -384,7 +455,7 @@ static int open_source(const char *local, uint64_t *size, struct err *e)
 int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum put_how how,
              struct err *e)
 {
-    if (session_require(s, 1, e) != 0 || session_renew_if_needed(s, e) != 0)
+    if (session_require_data(s, e) != 0 || session_renew_if_needed(s, e) != 0)
         return -1;
     if (how == PUT_RESUME && s->ascii)
         return err_set(e, ERR_USAGE, "reput works in binary type only");
@@ -438,8 +509,8 @@ int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum 
             progress_end(&pg);
             close(fd);
             transfer_abort(s, &d, 1, e);
-            return err_set(e, ERR_INTERRUPTED, "put %s interrupted after %" PRIu64 " bytes; reput continues it",
-                           local, offset + bytes);
+            return err_set(e, ERR_INTERRUPTED, "put %s interrupted after %" PRIu64 " bytes; reput continues it%s",
+                           local, offset + bytes, ctrl_is_open(&s->ctrl) ? "" : ABORT_CLOSED);
         }
         ssize_t n = read(fd, s->io, d.tls != NULL ? FTP_IO_SIZE : CLEAR_UPLOAD_CHUNK);
         if (n < 0 && errno == EINTR)
@@ -472,6 +543,8 @@ int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum 
      * close_notify so the server sees a truncated transfer. */
     if (data_ok && data_finish_upload(&d, CLOSE_WAIT_MS, e) != 0)
         data_ok = 0;
+    else if (data_ok && d.tls != NULL && s->ctrl.trace)
+        fprintf(s->ctrl.trace, "---- data TLS: close_notify sent\n");
     int resumed = data_resumed(&d);
     data_close(&d);
     if (transfer_end(s, data_ok, e) != 0)
@@ -485,13 +558,14 @@ int xfer_list(struct ftp_session *s, const char *verb, const char *path, FILE *o
     struct ftp_data d;
     if (transfer_begin(s, &d, verb, path, e) != 0)
         return -1;
+    hold_answers(&d);
     uint64_t bytes = 0;
     /* Listings are text with CRLF line ends whatever the type. */
     int got = receive(s, &d, 1, sink_stream, out, NULL, &bytes, e);
     if (got == -2)
         return transfer_abort(s, &d, 0, e);
     int data_ok = got == 0;
-    finish_download(&d);
+    finish_download(s, &d);
     if (fflush(out) != 0 && data_ok) {
         err_set(e, ERR_LOCAL, "cannot write the listing: %s", strerror(errno));
         data_ok = 0;
@@ -551,6 +625,7 @@ static int collect_names(struct ftp_session *s, const char *verb, const char *pa
     struct ftp_data d;
     if (transfer_begin(s, &d, verb, path, e) != 0)
         return -1;
+    hold_answers(&d);
     struct names_sink *ns = calloc(1, sizeof *ns);
     if (ns == NULL) {
         data_close(&d);
@@ -566,7 +641,7 @@ static int collect_names(struct ftp_session *s, const char *verb, const char *pa
     }
     int data_ok = got == 0 && names_line(ns, e) == 0;
     free(ns);
-    finish_download(&d);
+    finish_download(s, &d);
     return transfer_end(s, data_ok, e);
 }
 

@@ -43,6 +43,18 @@ Text
   escapes       the greeting, PWD, an error reply and an NLST listing carry
                 terminal escape sequences (ESC, BEL, CR, C1 CSI); every
                 command received is logged as "CMD <bytes>" on stdout
+Data protection (every data connection is logged as "data connection: ...")
+  pbszrefused   PBSZ refused (502), PROT refused (503)
+  protrefused   PBSZ accepted, PROT P refused (534), PROT C accepted
+Replies after a failed data connection (DELE is always refused with 550)
+  nohandshake   RETR: 150 and 226 at once; the data connection never
+                speaks TLS
+  latereply     RETR: 150; no TLS on the data connection; 425 only 2 s
+                after the client closed it
+  noreply       RETR: 150; no TLS on the data connection and no final reply
+Clear text inside TLS
+  oops          PASS answered with "500 OOPS: ..." in clear text on the TLS
+                control connection (as vsftpd does when login set-up fails)
 """
 import socket
 import ssl
@@ -154,9 +166,14 @@ def main():
         pass
 
 
+def log(text):
+    print(text, flush=True)
+
+
 def serve(c, ctx, data_ctx):
     data_listener = None
     active_target = None
+    state = {"prot": "P" if SCENARIO == "implicit" else "C", "held": []}
     while True:
         raw = c.readline()
         if not raw:
@@ -185,10 +202,30 @@ def serve(c, ctx, data_ctx):
             c.wrap(ctx)
         elif cmd == "USER":
             c.send("331 password please")
+        elif cmd == "PASS" and SCENARIO == "oops":
+            import os
+            os.write(c.sock.fileno(), b"500 OOPS: cannot change directory:/nonexistent\r\n")
+            time.sleep(2)
+            return
         elif cmd == "PASS":
             c.send("230 logged in")
         elif cmd == "PWD" and SCENARIO == "escapes":
             c.send('257 "/\x1b[31mred\x9b2J" is the current directory')
+        elif cmd == "PBSZ" and SCENARIO == "pbszrefused":
+            c.send("502 PBSZ not understood")
+        elif cmd == "PROT" and SCENARIO == "pbszrefused":
+            c.send("503 PBSZ first")
+        elif cmd == "PROT" and SCENARIO == "protrefused" and arg.upper() == "P":
+            c.send("534 PROT P refused by policy")
+        elif cmd == "PROT" and SCENARIO != "implicit":
+            state["prot"] = arg.upper()
+            c.send("200 protection level %s" % arg.upper())
+        elif cmd == "ABOR":
+            c.send("225 no transfer to abort")
+        elif cmd == "DELE" and SCENARIO == "escapes":
+            c.send("550 no \x1b[1mbold\x1b[0m file here")
+        elif cmd == "DELE":
+            c.send("550 DELE refused: permission denied")
         elif cmd == "PWD":
             c.send('257 "/hostile" is the current directory')
         elif cmd == "NLST" and SCENARIO == "escapes":
@@ -199,8 +236,6 @@ def serve(c, ctx, data_ctx):
             data.sendall("plain.txt\r\nevil\x1b]0;x\x07.txt\r\nbad\rover.txt\r\n".encode())
             data.unwrap().close()
             c.send("226 done")
-        elif cmd == "DELE" and SCENARIO == "escapes":
-            c.send("550 no \x1b[1mbold\x1b[0m file here")
         elif cmd in ("PBSZ", "PROT") and SCENARIO == "implicit":
             c.send("502 %s not needed here" % cmd)
         elif cmd in ("PBSZ", "PROT", "TYPE"):
@@ -252,8 +287,29 @@ def serve(c, ctx, data_ctx):
                 c.send("226 Transfer complete")
             except (OSError, ssl.SSLError):
                 c.send("425 the client did not take the data connection")
+        elif cmd == "RETR" and SCENARIO in ("nohandshake", "latereply", "noreply"):
+            c.send("150 here it comes (%d bytes)" % len(PAYLOAD))
+            data_listener.settimeout(30)
+            dconn, _ = data_listener.accept()
+            log("data connection: accepted, no TLS handshake")
+            if SCENARIO == "nohandshake":
+                c.send("226 Transfer complete (but the data never came)")
+                state["held"].append(dconn)  # open, silent
+            elif SCENARIO == "latereply":
+                dconn.settimeout(60)
+                try:
+                    while dconn.recv(4096):
+                        pass
+                except OSError:
+                    pass
+                time.sleep(2)
+                c.send("425 late: the data connection failed")
+            else:
+                state["held"].append(dconn)
+                time.sleep(30)
+                return
         elif cmd == "RETR":
-            retr(c, data_ctx, data_listener)
+            retr(c, data_ctx, data_listener, state["prot"])
             if SCENARIO == "drop":
                 return
         elif cmd == "QUIT":
@@ -263,10 +319,16 @@ def serve(c, ctx, data_ctx):
             c.send("502 not implemented here")
 
 
-def retr(c, data_ctx, data_listener):
+def retr(c, data_ctx, data_listener, prot):
     c.send("150 here it comes (%d bytes)" % len(PAYLOAD))
     data_listener.settimeout(30)
     dconn, _ = data_listener.accept()
+    log("data connection: accepted, protection %s" % prot)
+    if prot == "C" and SCENARIO in ("pbszrefused", "protrefused"):
+        dconn.sendall(PAYLOAD)
+        dconn.close()
+        c.send("226 Transfer complete (clear text)")
+        return
     if SCENARIO == "baddata":
         dconn.sendall(b"this is not TLS at all\r\n" * 10)
         dconn.close()

@@ -115,7 +115,9 @@ ok)
     ;;
 refused)
     expect_status 6
-    expect_in "$T/err" "line 2: data protection stays private: the server refused PROT C"
+    # A refusal never lowers protection: private stays in force, no warning.
+    grep -qE "line 2: PROT C: [0-9]{3} .*; data protection stays private" "$T/err" || { cat "$T/err"; fail "the PROT C refusal was not reported"; }
+    expect_not_in "$T/err" "warning: data connections are now in clear text"
     ;;
 unusable)
     expect_status 6

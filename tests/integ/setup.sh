@@ -11,10 +11,14 @@
 #   proftpd     ProFTPD mod_tls, explicit, TLSRequired on, session reuse required
 #   proimplicit ProFTPD mod_tls, implicit
 #   proccc      ProFTPD mod_tls, TLS required for login and data only (CCC allowed)
+#   proreneg    ProFTPD mod_tls, TLS 1.2 only, asks for a renegotiation after
+#               every 4 MiB it writes on a data connection
+#   prorenegctl ProFTPD mod_tls, TLS 1.2 only, asks for a renegotiation of the
+#               control connection every second
 #   slow        vsftpd, explicit, 2 MB/s per transfer (for interrupting one)
 set -euo pipefail
 : "${WORK:?}" "${SCRIPTS:?}"
-SERVERS_LIST="main wronghost implicit relaxed clientcert pure2 pure3 proftpd proimplicit proccc slow"
+SERVERS_LIST="main wronghost implicit relaxed clientcert pure2 pure3 proftpd proimplicit proccc proreneg prorenegctl slow"
 for n in $SERVERS_LIST; do "$SCRIPTS/local-ftpd" stop "$WORK" "$n" 2>/dev/null || true; done
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -32,5 +36,7 @@ P=$WORK/pki
 "$SCRIPTS/local-ftpd" start "$WORK" proftpd proftpd "$P/server.pem" "$P/server.key"
 "$SCRIPTS/local-ftpd" start "$WORK" proimplicit proftpd "$P/server.pem" "$P/server.key" implicit
 "$SCRIPTS/local-ftpd" start "$WORK" proccc proftpd "$P/server.pem" "$P/server.key" allow-ccc
+"$SCRIPTS/local-ftpd" start "$WORK" proreneg proftpd "$P/server.pem" "$P/server.key" renegotiate=4096
+"$SCRIPTS/local-ftpd" start "$WORK" prorenegctl proftpd "$P/server.pem" "$P/server.key" renegotiate-ctrl=1
 "$SCRIPTS/local-ftpd" start "$WORK" slow vsftpd "$P/server.pem" "$P/server.key" rate=2000000
 echo "$SERVERS_LIST" > "$WORK/servers"

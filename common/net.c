@@ -193,13 +193,16 @@ int net_same_host(const struct net_addr *a, const struct net_addr *b)
                   &((const struct sockaddr_in6 *)&b->ss)->sin6_addr, sizeof(struct in6_addr)) == 0;
 }
 
-int net_accept_from(int lfd, const struct net_addr *want, int timeout_ms, struct err *e)
+int net_accept_from(int lfd, const struct net_addr *want, int timeout_ms,
+                    const volatile sig_atomic_t *stop, struct err *e)
 {
     struct pollfd p = { .fd = lfd, .events = POLLIN };
     int r;
     do {
         r = poll(&p, 1, timeout_ms);
-    } while (r < 0 && errno == EINTR);
+    } while (r < 0 && errno == EINTR && !(stop != NULL && *stop));
+    if (r < 0 && errno == EINTR)
+        return err_set(e, ERR_INTERRUPTED, "interrupted while waiting for the data connection");
     if (r == 0)
         return err_set(e, ERR_CONNECT, "the server did not open the data connection (timed out)");
     if (r < 0)

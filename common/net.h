@@ -5,6 +5,7 @@
 #ifndef COMMON_NET_H
 #define COMMON_NET_H
 
+#include <signal.h>
 #include <sys/socket.h>
 
 #include "err.h"
@@ -33,8 +34,11 @@ int net_local_addr(int fd, struct net_addr *out);
 int net_listen(const struct net_addr *addr, unsigned *port, struct err *e);
 
 /* Waits up to timeout_ms for a connection on lfd; the peer must have the
- * same IP address as want (a data connection from anywhere else is refused). */
-int net_accept_from(int lfd, const struct net_addr *want, int timeout_ms, struct err *e);
+ * same IP address as want (a data connection from anywhere else is refused).
+ * When *stop is set by a signal handler (stop may be NULL), the wait ends
+ * with ERR_INTERRUPTED. */
+int net_accept_from(int lfd, const struct net_addr *want, int timeout_ms,
+                    const volatile sig_atomic_t *stop, struct err *e);
 
 /* 1 when a and b hold the same IP address (ports ignored). */
 int net_same_host(const struct net_addr *a, const struct net_addr *b);

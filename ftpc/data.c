@@ -10,6 +10,7 @@
 
 #include "data.h"
 #include "fdio.h"
+#include "interrupt.h"
 #include "pasv.h"
 
 static int data_start_tls(struct ftp_data *d, struct tls_w_ctx *ctx, struct ftp_ctrl *c,
@@ -127,7 +128,7 @@ int data_prepare(struct ftp_ctrl *c, int passive, int *epsv_refused, int *eprt_r
 int data_establish(struct ftp_data *d, struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e)
 {
     if (d->fd < 0) {
-        d->fd = net_accept_from(d->listen_fd, &c->peer, d->timeout_ms, e);
+        d->fd = net_accept_from(d->listen_fd, &c->peer, d->timeout_ms, &ftpc_interrupted, e);
         close(d->listen_fd);
         d->listen_fd = -1;
         if (d->fd < 0)

@@ -177,4 +177,21 @@ wait_for "ftpc-ended"
 tm kill-session -t ftpc
 hostile_stop
 [ ! -e "$T/work/never.bin" ] || fail "an interrupted download took the final name"
+
+# Active mode, the server never connects: Ctrl-C ends the wait at once (not
+# after --data-timeout), and the session stays in step.
+shell activenever
+wait_for "ftpc tls:P 127.0.0.1:/hostile>"
+tm send-keys -t ftpc "active" Enter
+tm send-keys -t ftpc "get payload never2.bin" Enter
+wait_for "150 connecting to you"
+tm send-keys -t ftpc C-c
+wait_for "ftpc: interrupted" 6   # the server answers after 3 s; --data-timeout is 60 s
+tm send-keys -t ftpc "pwd" Enter
+wait_for '"/hostile" is the current directory' 5
+tm send-keys -t ftpc "quit" Enter
+wait_for "ftpc-ended"
+tm kill-session -t ftpc
+hostile_stop
+[ ! -e "$T/work/never2.bin" ] || fail "an interrupted download took the final name"
 echo "ok: hostile protection and replies after failed transfers"

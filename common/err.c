@@ -14,6 +14,7 @@ int err_set(struct err *e, enum err_code code, const char *fmt, ...)
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
     e->code = code;
+    e->detail = ERR_DETAIL_NONE;
     return -1;
 }
 
@@ -45,6 +46,7 @@ int err_prefix(struct err *e, const char *fmt, ...)
 void err_clear(struct err *e)
 {
     e->code = ERR_NONE;
+    e->detail = ERR_DETAIL_NONE;
     e->msg[0] = '\0';
 }
 

@@ -24,8 +24,16 @@ enum err_code {
 
 #define ERR_MSG_MAX 1024
 
+/* What a caller may act on beyond the code (a hint in its own words). */
+enum err_detail {
+    ERR_DETAIL_NONE = 0,
+    ERR_DETAIL_TIMEOUT,     /* a wait for the peer ran out */
+    ERR_DETAIL_CLEAR_TEXT,  /* the peer wrote clear text where TLS was expected */
+};
+
 struct err {
     enum err_code code;
+    enum err_detail detail;  /* set after err_set, which resets it */
     char msg[ERR_MSG_MAX];
 };
 

@@ -216,13 +216,14 @@ static void note_messages(int write_p, int version, int content_type, const void
         c->hello_requests++;
 }
 
-/* The reason of the latest OpenSSL error, with what ftpc knows beyond it. */
-static void io_reason(struct tls_w_conn *c, char *out, size_t outlen)
+/* The reason of the latest OpenSSL error, with what ftpc knows beyond it.
+ * 1 when it was clear text from the peer, else 0. */
+static int io_reason(struct tls_w_conn *c, char *out, size_t outlen)
 {
     unsigned long ossl = ERR_peek_error();
     if (clear_text_seen(c, ossl, out, outlen)) {
         ERR_clear_error();
-        return;
+        return 1;
     }
     char why[256];
     openssl_reason(why, sizeof why);
@@ -232,6 +233,7 @@ static void io_reason(struct tls_w_conn *c, char *out, size_t outlen)
                  "administrator to turn TLS renegotiation off)", why);
     else
         snprintf(out, outlen, "%s", why);
+    return 0;
 }
 
 static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
@@ -478,8 +480,10 @@ int tls_w_handshake(struct tls_w_conn *c, int *want_write, struct err *e)
         describe_failure(c, c->host, e);
     } else {
         char why[512];
-        io_reason(c, why, sizeof why);
+        int clear = io_reason(c, why, sizeof why);
         err_set(e, ERR_TLS, "TLS handshake with %s failed: %s", c->host, why);
+        if (clear)
+            e->detail = ERR_DETAIL_CLEAR_TEXT;
     }
     ERR_clear_error();
     return -1;

@@ -53,6 +53,8 @@ static const char USAGE[] =
     "  --active                 data connections from the server (EPRT/PORT)\n"
     "  --connect-timeout SECS   give up connecting after SECS (default 30)\n"
     "  --timeout SECS           give up waiting for a reply after SECS (default 60)\n"
+    "  --greeting-timeout SECS  wait SECS for an explicit server's greeting before\n"
+    "                           suggesting implicit FTPS (default 10)\n"
     "  --data-timeout SECS      give up on a silent data connection after SECS (default 60)\n"
     "  --user NAME              log in as NAME right after connecting\n"
     "  --password-file FILE     the password, from the first line of FILE (mode 600)\n"
@@ -176,6 +178,7 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
     a->opt.passive = 1;
     a->opt.connect_timeout_ms = 30000;
     a->opt.reply_timeout_ms = 60000;
+    a->opt.greeting_timeout_ms = 10000;
     a->opt.data_timeout_ms = 60000;
     int i = 1, st;
     for (; i < argc; i++) {
@@ -280,6 +283,9 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
                 return st;
         } else if (strcmp(o, "--timeout") == 0) {
             if ((st = seconds(o, v, &a->opt.reply_timeout_ms)) >= 0)
+                return st;
+        } else if (strcmp(o, "--greeting-timeout") == 0) {
+            if ((st = seconds(o, v, &a->opt.greeting_timeout_ms)) >= 0)
                 return st;
         } else if (strcmp(o, "--data-timeout") == 0) {
             if ((st = seconds(o, v, &a->opt.data_timeout_ms)) >= 0)

@@ -144,8 +144,11 @@ static ssize_t read_some(struct ftp_ctrl *c, char *p, size_t n, struct err *e)
         ssize_t r = read(c->fd, p, n);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            return err_set(e, ERR_CONNECT, "timed out waiting for a reply from %s", c->host);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            err_set(e, ERR_CONNECT, "timed out waiting for a reply from %s", c->host);
+            e->detail = ERR_DETAIL_TIMEOUT;
+            return -1;
+        }
         if (r < 0)
             return err_set(e, ERR_CONNECT, "lost the connection to %s: %s", c->host, strerror(errno));
         if (r == 0)

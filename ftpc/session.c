@@ -157,6 +157,24 @@ int session_require(struct ftp_session *s, int login, struct err *e)
     return 0;
 }
 
+/* Explicit and implicit FTPS mixed up: an implicit handshake answered in
+ * clear text (an explicit server's greeting), or an explicit connection
+ * whose greeting never came (an implicit server waits for the client). */
+static void mode_hint(struct err *e, const char *host, unsigned port, enum ftp_seccnn sec)
+{
+    char where[300];
+    snprintf(where, sizeof where, strchr(host, ':') ? "[%s]:%u" : "%s:%u", host, port);
+    char was[ERR_MSG_MAX];
+    memcpy(was, e->msg, sizeof was);
+    if (sec == SECCNN_IMPLICIT && e->detail == ERR_DETAIL_CLEAR_TEXT)
+        err_set(e, ERR_TLS, "%s; the server answered in clear text, as an explicit FTPS server "
+                "does: try ftpes://%s/ or --seccnn ssl", was, where);
+    else if (sec != SECCNN_IMPLICIT && e->detail == ERR_DETAIL_TIMEOUT)
+        err_set(e, ERR_CONNECT, "no greeting from %s: %s; a server that waits for the client to "
+                "speak first may expect implicit FTPS (TLS from the first byte): try ftps://%s/ "
+                "or --seccnn implicit (--greeting-timeout sets the wait)", where, was, where);
+}
+
 int session_open(struct ftp_session *s, const char *host, unsigned port, enum ftp_seccnn sec,
                  struct err *e)
 {
@@ -175,15 +193,30 @@ int session_open(struct ftp_session *s, const char *host, unsigned port, enum ft
     s->epsv_refused = s->eprt_refused = 0;
     s->feat_known = 0;
     s->feat = 0;
-    s->ctrl.timeout_ms = s->opt.reply_timeout_ms;
+    /* An explicit or clear server greets at once; one that stays silent
+     * may be waiting for a TLS ClientHello (implicit FTPS). */
+    int greeting_ms = s->opt.greeting_timeout_ms;
+    if (sec == SECCNN_IMPLICIT || greeting_ms <= 0 || greeting_ms > s->opt.reply_timeout_ms)
+        greeting_ms = s->opt.reply_timeout_ms;
+    s->ctrl.timeout_ms = greeting_ms;
     if (ctrl_connect(&s->ctrl, host, port, s->opt.connect_timeout_ms, e) != 0)
         return -1;
-    if (sec == SECCNN_IMPLICIT && ctrl_start_tls(&s->ctrl, s->tls_ctx, e) != 0)
+    if (sec == SECCNN_IMPLICIT && ctrl_start_tls(&s->ctrl, s->tls_ctx, e) != 0) {
+        mode_hint(e, host, port, SECCNN_IMPLICIT);
         goto fail;
+    }
     do {
-        if (session_read_reply(s, e) != 0)
+        if (session_read_reply(s, e) != 0) {
+            mode_hint(e, host, port, sec);
             goto fail;
+        }
     } while (s->reply.code == 120); /* "service ready in nnn minutes" */
+    s->ctrl.timeout_ms = s->opt.reply_timeout_ms;
+    if (greeting_ms != s->opt.reply_timeout_ms &&
+        net_set_timeouts(s->ctrl.fd, s->ctrl.timeout_ms) != 0) {
+        err_set(e, ERR_CONNECT, "cannot set time-outs on the connection to %s", host);
+        goto fail;
+    }
     if (s->reply.code != 220) {
         session_refused(s, ERR_CONNECT, "server not ready", e);
         goto fail;

@@ -30,6 +30,7 @@ struct ftp_options {
     int passive;              /* 1: EPSV/PASV, 0: EPRT/PORT */
     int connect_timeout_ms;
     int reply_timeout_ms;
+    int greeting_timeout_ms;  /* the greeting of an explicit or clear server */
     int data_timeout_ms;
     const char *password_file; /* --password-file */
     const char *netrc_file;    /* --netrc-file, NULL: ~/.netrc */

@@ -266,6 +266,24 @@ fail:
     return -1;
 }
 
+/* The folder that holds path ("." for a bare name, "/" for one at the
+ * root) into out. -1 when it does not fit. */
+static int folder_of(const char *path, char *out, size_t outlen)
+{
+    size_t n = strlen(path);
+    if (n >= outlen)
+        return -1;
+    memcpy(out, path, n + 1);
+    char *slash = strrchr(out, '/');
+    if (slash == NULL)
+        snprintf(out, outlen, ".");
+    else if (slash == out)
+        out[1] = '\0';
+    else
+        *slash = '\0';
+    return 0;
+}
+
 /* One file or folder of the store: see store_check_permissions. */
 static int check_one(const char *store, const char *what, int folder, uid_t uid, struct err *e)
 {
@@ -296,18 +314,9 @@ static int check_one(const char *store, const char *what, int folder, uid_t uid,
 int store_check_permissions(const char *path, uid_t uid, struct err *e)
 {
     char name[4096 + 8];
-    size_t n = strlen(path);
-    if (n >= 4096)
-        return err_set(e, ERR_STORE, "trust store path is too long");
     /* The folder: whoever may write it may replace the store. */
-    memcpy(name, path, n + 1);
-    char *slash = strrchr(name, '/');
-    if (slash == NULL)
-        snprintf(name, sizeof name, ".");
-    else if (slash == name)
-        name[1] = '\0';
-    else
-        *slash = '\0';
+    if (folder_of(path, name, sizeof name) != 0)
+        return err_set(e, ERR_STORE, "trust store path is too long");
     if (check_one(path, name, 1, uid, e) != 0 || check_one(path, path, 0, uid, e) != 0)
         return -1;
     static const char *const suffixes[] = { "-wal", "-shm" };
@@ -364,17 +373,8 @@ static int write_new_file(const char *dest, const void *data, size_t len, int re
                           struct err *e)
 {
     char tmp[4096 + 32], dir[4096];
-    size_t n = strlen(dest);
-    if (n == 0 || n >= sizeof dir)
+    if (dest[0] == '\0' || folder_of(dest, dir, sizeof dir) != 0)
         return err_set(e, ERR_LOCAL, "cannot write %s: path too long", dest);
-    memcpy(dir, dest, n + 1);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == dir)
-        dir[1] = '\0';
-    else
-        *slash = '\0';
     snprintf(tmp, sizeof tmp, "%s/.trustd-backup-XXXXXX", dir);
     int fd = mkostemp(tmp, O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)

@@ -124,18 +124,7 @@ expect_in "$T/err" 'the server wrote clear text inside the TLS connection: "500 
 # At the prompt (a real terminal): the refused state in the prompt and in
 # status, transfers refused until secdata c; then Ctrl-C during a data
 # handshake that never completes, and a DELE refusal reported as such.
-sock="$T/tmux.sock"
-tm() { tmux -S "$sock" "$@"; }
-screen() { tm capture-pane -t ftpc -p -S -200; }
-wait_for() { # text [seconds]
-    for _ in $(seq 1 $(( ${2:-10} * 10 ))); do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-    done
-    screen >&2
-    fail "'$1' did not appear on the screen"
-}
-trap 'tm kill-server 2>/dev/null || true; rm -rf "$T"' EXIT
+terminal
 mkdir -p "$T/home" "$T/work"
 shell() { # scenario
     hostile "$1"

@@ -126,3 +126,31 @@ hostile_stop() {
     kill "$hostile_pid" 2>/dev/null || true
     wait "$hostile_pid" 2>/dev/null || true
 }
+
+# A real terminal for ftpc's shell (tmux): tm runs tmux on the test's own
+# server, screen prints the pane of session "ftpc", wait_for and
+# wait_for_line wait until the screen shows a text or a line matching a
+# regular expression. The tmux server is stopped when the test ends.
+terminal() {
+    command -v tmux > /dev/null || fail "tmux is not installed (scripts/install-deps installs it)"
+    sock="$T/tmux.sock"
+    trap 'tm kill-server 2>/dev/null || true; rm -rf "$T"' EXIT
+}
+tm() { tmux -S "$sock" "$@"; }
+screen() { tm capture-pane -t ftpc -p -S -200; }
+wait_for() { # text [seconds]
+    for _ in $(seq 1 $(( ${2:-10} * 10 ))); do
+        screen | grep -qF -- "$1" && return 0
+        sleep 0.1
+    done
+    screen >&2
+    fail "'$1' did not appear on the screen"
+}
+wait_for_line() { # regex [seconds]
+    for _ in $(seq 1 $(( ${2:-10} * 10 ))); do
+        screen | grep -qE -- "$1" && return 0
+        sleep 0.1
+    done
+    screen >&2
+    fail "no line matching '$1' on the screen"
+}

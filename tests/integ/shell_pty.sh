@@ -5,7 +5,6 @@
 # passwords, Ctrl-C during a download keeps NAME.part and reget completes
 # it, and two Ctrl-C at the prompt quit.
 . "$(dirname "$0")/lib.sh"
-command -v tmux > /dev/null || fail "tmux is not installed (scripts/install-deps installs it)"
 make_store ca
 server slow   # 2 MB/s, so a download lasts long enough to interrupt
 head -c 12000000 /dev/urandom > "$ROOT/big-$$.bin"
@@ -14,30 +13,11 @@ printf 'abcd' > "$ROOT/-dash-$$.txt"
 printf 'abcde' > "$ROOT/q\"uote-$$.txt"
 chown "$FTP_USER" "$ROOT/big-$$.bin" "$ROOT/two words-$$.txt" "$ROOT/-dash-$$.txt" "$ROOT/q\"uote-$$.txt"
 mkdir -p "$T/home" "$T/work"
-sock="$T/tmux.sock"
-tm() { tmux -S "$sock" "$@"; }
-screen() { tm capture-pane -t ftpc -p -S -200; }
-wait_for() { # text [seconds]
-    for _ in $(seq 1 $(( ${2:-10} * 10 ))); do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-    done
-    screen >&2
-    fail "'$1' did not appear on the screen"
-}
-wait_for_line() { # regex
-    for _ in $(seq 1 100); do
-        screen | grep -qE -- "$1" && return 0
-        sleep 0.1
-    done
-    screen >&2
-    fail "no line matching '$1' on the screen"
-}
+terminal
 start_shell() {
     tm new-session -d -s ftpc -x 200 -y 50 \
         "cd '$T/work' && HOME='$T/home' '$FTPC' --store '$T/store.db' 127.0.0.1 $PORT; echo ftpc-ended; sleep 30"
 }
-trap 'tm kill-server 2>/dev/null || true; rm -rf "$T"' EXIT
 
 start_shell
 wait_for "ftpc tls:C 127.0.0.1:?>"

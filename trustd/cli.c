@@ -292,6 +292,8 @@ static int help_command(int argc, char **argv)
         return 0;
     }
     const struct command *cmd = find_command(argc, argv);
+    if (cmd == NULL && argc == 1 && cli_help_group(stdout, argv[0]) > 0)
+        return 0;
     if (cmd == NULL)
         return unknown_command(argc, argv);
     cli_help(stdout, cmd->word1, cmd->word2);
@@ -330,6 +332,11 @@ int trustd_main(int argc, char **argv)
     if (strcmp(argv[i], "help") == 0)
         return help_command(argc - i - 1, argv + i + 1);
     const struct command *cmd = find_command(argc - i, argv + i);
+    /* "trustd app --help": the help of every app command. */
+    if (cmd == NULL && i + 1 < argc &&
+        (strcmp(argv[i + 1], "--help") == 0 || strcmp(argv[i + 1], "-h") == 0) &&
+        cli_help_group(stdout, argv[i]) > 0)
+        return 0;
     if (cmd == NULL)
         return unknown_command(argc - i, argv + i);
     i += cmd->word2 ? 2 : 1;

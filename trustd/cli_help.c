@@ -144,3 +144,15 @@ void cli_help(FILE *f, const char *word1, const char *word2)
     fprintf(f, "trustd %s%s%s: see trustd help for its usage\n", word1, word2 ? " " : "",
             word2 ? word2 : "");
 }
+
+int cli_help_group(FILE *f, const char *word1)
+{
+    int n = 0;
+    for (size_t i = 0; i < sizeof HELP / sizeof HELP[0]; i++) {
+        if (HELP[i].word2 == NULL || strcmp(HELP[i].word1, word1) != 0)
+            continue;
+        fputs(n++ ? "\n" : "", f);
+        fputs(HELP[i].text, f);
+    }
+    return n;
+}

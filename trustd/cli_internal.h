@@ -53,6 +53,8 @@ const char *cli_vis(const char *s);
 const char *cli_fp(const char *hex);
 /* The usage and options of a command (trustd help CMD, CMD --help). */
 void cli_help(FILE *f, const char *word1, const char *word2);
+/* Every command of a two-word group ("app", "crl"); the number printed. */
+int cli_help_group(FILE *f, const char *word1);
 /* "trustd: warning: ..." on stderr, one line, made visible. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_print_time(FILE *f, int64_t t);

@@ -54,6 +54,19 @@ expect_in "$T/out" "(30s, 15m, 12h,"
 run "$TRUSTD" help
 expect_status 0
 expect_in "$T/out" "usage: trustd [--store PATH] COMMAND ..."
+# A group: every command of it.
+run "$TRUSTD" help crl
+expect_status 0
+expect_in "$T/out" "usage: trustd crl import FILE"
+expect_in "$T/out" "usage: trustd crl list [--json]"
+expect_in "$T/out" "usage: trustd crl remove CRL"
+cp "$T/out" "$T/help-crl"
+run "$TRUSTD" crl --help
+expect_status 0
+cmp "$T/help-crl" "$T/out" || fail "crl --help differs from help crl"
+run "$TRUSTD" app -h
+expect_status 0
+expect_in "$T/out" "usage: trustd app trust-list ID defined|undefined"
 run "$TRUSTD" help frobnicate
 expect_status 2
 expect_err_line "trustd: unknown command 'frobnicate'"

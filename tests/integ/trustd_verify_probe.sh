@@ -38,6 +38,10 @@ expect_status 0
 expect_in "$T/out" "(explicit FTPS), TLSv1.3"
 expect_in "$T/out" "0  CN=localhost,O=ftpc tests"
 expect_in "$T/out" "TRUSTED by ftp-client for 127.0.0.1"
+# Fingerprints as text shows them everywhere (AB:CD:...), for the chain
+# presented and for the path built.
+expect_in "$T/out" "     SHA-256 $(fp "$PKI/server.pem")"
+expect_in "$T/out" "     SHA-256 $ca_text"
 run "$TRUSTD" "${S[@]}" probe --app other-only "127.0.0.1:$MAIN_PORT"
 expect_status 4
 expect_in "$T/out" "NOT TRUSTED by other-only"

@@ -67,6 +67,24 @@ void certinfo_hex32(const unsigned char md[32], char out[CERTINFO_HEX_SHA256])
     out[64] = '\0';
 }
 
+void certinfo_hex(const unsigned char *md, size_t n, int colons, char *out, size_t outlen)
+{
+    const char *digits = colons ? "0123456789ABCDEF" : "0123456789abcdef";
+    size_t o = 0;
+    if (outlen == 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        size_t need = (colons && i > 0 ? 1 : 0) + 2;
+        if (o + need + 1 > outlen)
+            break;
+        if (colons && i > 0)
+            out[o++] = ':';
+        out[o++] = digits[md[i] >> 4];
+        out[o++] = digits[md[i] & 15];
+    }
+    out[o] = '\0';
+}
+
 void certinfo_colon_form(const char hex[CERTINFO_HEX_SHA256], char out[CERTINFO_COLON_SHA256])
 {
     size_t o = 0;

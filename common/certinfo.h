@@ -30,6 +30,12 @@ int certinfo_sha256_hex(X509 *cert, char out[CERTINFO_HEX_SHA256]);
 /* "AB:CD:..." as `openssl x509 -fingerprint -sha256` prints it. */
 void certinfo_colon_form(const char hex[CERTINFO_HEX_SHA256], char out[CERTINFO_COLON_SHA256]);
 
+/* A digest of n bytes as a fingerprint: with colons, "AB:CD:..." in upper
+ * case as OpenSSL prints it (what trustd and ftpc show in text); without,
+ * "abcd..." in lower case (JSON, and the store's own form). out holds at
+ * least 3 * n bytes; a shorter out gets as many whole bytes as fit. */
+void certinfo_hex(const unsigned char *md, size_t n, int colons, char *out, size_t outlen);
+
 /* 1 for a CA: basicConstraints CA:TRUE, or, when it has no
  * basicConstraints, a self-signed certificate (an old-style root). */
 int certinfo_is_ca(X509 *cert);

@@ -725,11 +725,13 @@ void tls_w_print_chain(const struct tls_w_conn *c, FILE *out)
     for (int i = 0; chain != NULL && i < sk_X509_num(chain); i++) {
         X509 *x = sk_X509_value(chain, i);
         char subject[256], issuer[256], hex[CERTINFO_HEX_SHA256] = "?", raw[256];
+        char colon[CERTINFO_COLON_SHA256];
         certinfo_name(X509_get_subject_name(x), raw, sizeof raw);
         visible_str(subject, sizeof subject, raw);
         certinfo_name(X509_get_issuer_name(x), raw, sizeof raw);
         visible_str(issuer, sizeof issuer, raw);
         (void)certinfo_sha256_hex(x, hex);
-        fprintf(out, "---- certificate %d: %s; issuer %s; SHA-256 %s\n", i, subject, issuer, hex);
+        certinfo_colon_form(hex, colon);
+        fprintf(out, "---- certificate %d: %s; issuer %s; SHA-256 %s\n", i, subject, issuer, colon);
     }
 }

@@ -70,6 +70,7 @@ static const char USAGE[] =
     "  -v, --verbose            show server replies and transfer summaries\n"
     "  -d, --debug              protocol trace (passwords shown as ****)\n"
     "  -h, --help               this text\n"
+    "  --version                the version of ftpc\n"
     "Subcommands are read from FILE, from standard input when it is not a\n"
     "terminal, or at a prompt. In batch use the first failure ends the run\n"
     "unless --continue.\n"
@@ -195,6 +196,10 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
             commands_help(stdout, NULL);
             return 0;
         }
+        if (strcmp(o, "--version") == 0) {
+            printf("ftpc %s\n", FTPC_TRUSTD_VERSION);
+            return 0;
+        }
         if (strcmp(o, "-v") == 0 || strcmp(o, "--verbose") == 0) {
             a->verbose = 1;
             continue;
@@ -227,6 +232,19 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
             a->opt.passive = 1;
             continue;
         }
+        /* Only a known option can need a value: "ftpc --bogus" is an
+         * unknown option wherever it stands. */
+        static const char *const WITH_VALUE[] = {
+            "--store", "--appid", "-s", "-o", "--user", "--password-file", "--netrc-file",
+            "--seccnn", "--dtaprot", "--tls-min", "--tls-max", "--ciphers", "--ciphersuites",
+            "--cert", "--key", "--connect-timeout", "--timeout", "--greeting-timeout",
+            "--data-timeout",
+        };
+        size_t k = 0;
+        while (k < sizeof WITH_VALUE / sizeof WITH_VALUE[0] && strcmp(o, WITH_VALUE[k]) != 0)
+            k++;
+        if (k == sizeof WITH_VALUE / sizeof WITH_VALUE[0])
+            return usage_error("unknown option %s", o);
         if (v == NULL)
             return usage_error("option %s needs a value", o);
         i++;
@@ -290,8 +308,6 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
         } else if (strcmp(o, "--data-timeout") == 0) {
             if ((st = seconds(o, v, &a->opt.data_timeout_ms)) >= 0)
                 return st;
-        } else {
-            return usage_error("unknown option %s", o);
         }
     }
     /* One-shot URL mode: get URL [LOCAL] | put LOCAL URL | ls URL. */

@@ -25,7 +25,7 @@
 static const char USAGE[] =
     "usage: trustd [--store PATH] COMMAND ...\n"
     "Certificates (CERT: SHA-256 fingerprint, 8+ hex digit prefix, or label):\n"
-    "  import [--label L] [--disabled] [--allow-leaf] [--pass-file F | --pass-env VAR] FILE...\n"
+    "  import [--label L] [--disabled] [--ca-only | --allow-leaf] [--pass-file F | --pass-env VAR] FILE...\n"
     "  import --system [--enabled]\n"
     "  list [--app ID] [--expiring DAYS] [--json]\n"
     "  show CERT [--json] [--pem]\n"
@@ -43,7 +43,9 @@ static const char USAGE[] =
     "  probe --app ID HOST[:PORT] [--implicit] [--import-root]\n"
     "Revocation: crl import FILE | crl list [--json] | crl remove CRL\n"
     "The store: audit [--since T] [--json] | check | backup FILE\n"
+    "Help: help [COMMAND] | COMMAND --help | --version\n"
     "The store is --store PATH, else $" STORE_ENV ", else " STORE_DEFAULT_PATH ".\n"
+    "Fingerprints are shown as AB:CD:... (JSON: abcd...); any case, with or without colons, is accepted.\n"
     "Exit status: 0 ok, 1 error, 2 usage, 3 not found, 4 not trusted.\n";
 
 static int exit_code(enum err_code code)
@@ -97,9 +99,22 @@ int cli_options(int argc, char **argv, const struct opt *opts, char **pos, int *
     return 0;
 }
 
+int cli_open(struct cli *c, struct err *e)
+{
+    if (c->s != NULL)
+        return 0;
+    /* A store others could change is still opened (the administrator is
+     * the one to mend it), with one line saying why it is unsafe. */
+    struct err unsafe;
+    err_clear(&unsafe);
+    if (store_check_permissions(c->path, getuid(), &unsafe) != 0)
+        cli_warn("%s", unsafe.msg);
+    return store_open(c->path, c->writes ? STORE_READ_WRITE : STORE_READ_ONLY, &c->s, e);
+}
+
 int cli_transaction(struct cli *c, int (*fn)(struct cli *, void *), void *arg, struct err *e)
 {
-    if (store_begin(c->s, e) != 0)
+    if (cli_open(c, e) != 0 || store_begin(c->s, e) != 0)
         return -1;
     if (fn(c, arg) != 0) {
         store_rollback(c->s);
@@ -118,6 +133,15 @@ void cli_warn(const char *fmt, ...)
     fputs("trustd: warning: ", stderr);
     visible_fwrite(stderr, msg, strlen(msg), 0);
     fputc('\n', stderr);
+}
+
+const char *cli_fp(const char *hex)
+{
+    static char bufs[8][CERTINFO_COLON_SHA256];
+    static unsigned next;
+    char *b = bufs[next++ % 8];
+    certinfo_colon_form(hex ? hex : "", b);
+    return b;
 }
 
 const char *cli_vis(const char *s)
@@ -234,9 +258,45 @@ static const struct command COMMANDS[] = {
 
 static int has_word(int argc, char **argv, const char *word)
 {
-    for (int i = 0; i < argc; i++)
+    for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], word) == 0)
             return 1;
+    return 0;
+}
+
+/* The command named by argv[0] (and argv[1] for two-word commands). */
+static const struct command *find_command(int argc, char **argv)
+{
+    for (size_t k = 0; k < sizeof COMMANDS / sizeof COMMANDS[0]; k++) {
+        const struct command *c = &COMMANDS[k];
+        if (argc >= 1 && strcmp(c->word1, argv[0]) == 0 &&
+            (c->word2 == NULL || (argc >= 2 && strcmp(c->word2, argv[1]) == 0)))
+            return c;
+    }
+    return NULL;
+}
+
+static int unknown_command(int argc, char **argv)
+{
+    int two = argc >= 2 && (strcmp(argv[0], "app") == 0 || strcmp(argv[0], "crl") == 0);
+    fprintf(stderr, "trustd: unknown command '%s%s%s'\n%s", cli_vis(argv[0]), two ? " " : "",
+            two ? cli_vis(argv[1]) : "", USAGE);
+    return exit_code(ERR_USAGE);
+}
+
+/* trustd help [COMMAND [WORD]]. */
+static int help_command(int argc, char **argv)
+{
+    if (argc == 0) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    const struct command *cmd = find_command(argc, argv);
+    if (cmd == NULL && argc == 1 && cli_help_group(stdout, argv[0]) > 0)
+        return 0;
+    if (cmd == NULL)
+        return unknown_command(argc, argv);
+    cli_help(stdout, cmd->word1, cmd->word2);
     return 0;
 }
 
@@ -254,8 +314,14 @@ int trustd_main(int argc, char **argv)
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             fputs(USAGE, stdout);
             return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("trustd %s\n", FTPC_TRUSTD_VERSION);
+            return 0;
+        } else if (strcmp(argv[i], "--store") == 0) {
+            fprintf(stderr, "trustd: option --store needs a value\n%s", USAGE);
+            return exit_code(ERR_USAGE);
         } else {
-            fprintf(stderr, "trustd: unknown option %s\n%s", argv[i], USAGE);
+            fprintf(stderr, "trustd: unknown option %s\n%s", cli_vis(argv[i]), USAGE);
             return exit_code(ERR_USAGE);
         }
     }
@@ -263,38 +329,34 @@ int trustd_main(int argc, char **argv)
         fputs(USAGE, stderr);
         return exit_code(ERR_USAGE);
     }
-    const struct command *cmd = NULL;
-    for (size_t k = 0; k < sizeof COMMANDS / sizeof COMMANDS[0] && cmd == NULL; k++) {
-        const struct command *c = &COMMANDS[k];
-        if (strcmp(c->word1, argv[i]) != 0)
-            continue;
-        if (c->word2 == NULL || (i + 1 < argc && strcmp(c->word2, argv[i + 1]) == 0))
-            cmd = c;
-    }
-    if (cmd == NULL) {
-        fprintf(stderr, "trustd: unknown command '%s%s%s'\n%s", argv[i],
-                i + 1 < argc && strcmp(argv[i], "app") == 0 ? " " : "",
-                i + 1 < argc && strcmp(argv[i], "app") == 0 ? argv[i + 1] : "", USAGE);
-        return exit_code(ERR_USAGE);
-    }
+    if (strcmp(argv[i], "help") == 0)
+        return help_command(argc - i - 1, argv + i + 1);
+    const struct command *cmd = find_command(argc - i, argv + i);
+    /* "trustd app --help": the help of every app command. */
+    if (cmd == NULL && i + 1 < argc &&
+        (strcmp(argv[i + 1], "--help") == 0 || strcmp(argv[i + 1], "-h") == 0) &&
+        cli_help_group(stdout, argv[i]) > 0)
+        return 0;
+    if (cmd == NULL)
+        return unknown_command(argc - i, argv + i);
     i += cmd->word2 ? 2 : 1;
+    /* COMMAND --help (or -h) anywhere before "--": its usage and options. */
+    if (has_word(argc - i, argv + i, "--help") || has_word(argc - i, argv + i, "-h")) {
+        cli_help(stdout, cmd->word1, cmd->word2);
+        return 0;
+    }
     struct cli c = { .path = store_path_resolve(store_opt), .argc = argc - i, .argv = argv + i };
-    enum access_mode mode = cmd->mode;
+    c.writes = cmd->mode == WRITES;
     /* probe writes only when asked to import; check creates a missing store
      * and upgrades one its owner can write. */
     if (cmd->fn == cmd_probe && has_word(c.argc, c.argv, "--import-root"))
-        mode = WRITES;
+        c.writes = 1;
     if (cmd->fn == cmd_check && (access(c.path, W_OK) == 0 || errno == ENOENT))
-        mode = WRITES;
-    /* A store others could change is still opened (the administrator is
-     * the one to mend it), with one line saying why it is unsafe. */
-    struct err unsafe;
-    err_clear(&unsafe);
-    if (store_check_permissions(c.path, getuid(), &unsafe) != 0)
-        cli_warn("%s", unsafe.msg);
-    int rc = store_open(c.path, mode == WRITES ? STORE_READ_WRITE : STORE_READ_ONLY, &c.s, &e);
-    if (rc == 0)
-        rc = cmd->fn(&c, &e);
+        c.writes = 1;
+    /* The command reads its command line first and opens the store only
+     * then (cli_open, cli_transaction): a usage error never creates or
+     * upgrades a store. */
+    int rc = cmd->fn(&c, &e);
     store_close(c.s);
     if (fflush(stdout) != 0 && rc == 0)
         rc = err_set(&e, ERR_LOCAL, "cannot write to standard output");

@@ -15,6 +15,7 @@
 #include "cli_internal.h"
 #include "import.h"
 #include "json.h"
+#include "since.h"
 
 /* One or more CRLs from PEM, or one DER CRL. */
 static int parse_crls(const unsigned char *data, size_t len, const char *name,
@@ -65,7 +66,7 @@ static int run_crl_import(struct cli *c, void *arg)
         int added = 0;
         if (store_crl_add(c->s, sk_X509_CRL_value(ci->crls, i), &added, &row, ci->e) != 0)
             return err_prefix(ci->e, "%s: CRL %d", ci->name, i + 1);
-        printf("%s  %s  from %s, %d revoked\n", added ? "imported" : "already present", row.sha256,
+        printf("%s  %s  from %s, %d revoked\n", added ? "imported" : "already present", cli_fp(row.sha256),
                cli_vis(row.issuer), row.entries);
     }
     return 0;
@@ -120,7 +121,7 @@ static int print_crl(const struct store_crl *crl, void *arg)
         jw_end_object(&p->jw);
         return 0;
     }
-    printf("%s  %s  %d revoked  next update ", crl->sha256, cli_vis(crl->issuer), crl->entries);
+    printf("%s  %s  %d revoked  next update ", cli_fp(crl->sha256), cli_vis(crl->issuer), crl->entries);
     if (crl->next_update)
         cli_print_time(stdout, crl->next_update);
     else
@@ -142,6 +143,8 @@ int cmd_crl_list(struct cli *c, struct err *e)
         return -1;
     if (npos != 0)
         return err_set(e, ERR_USAGE, "usage: crl list [--json]");
+    if (cli_open(c, e) != 0)
+        return -1;
     if (p.json) {
         jw_init(&p.jw, stdout);
         jw_begin_array(&p.jw);
@@ -166,7 +169,7 @@ static int run_crl_remove(struct cli *c, void *arg)
     struct store_crl crl;
     if (store_crl_find(c->s, r->spec, &crl, r->e) != 0 || store_crl_remove(c->s, crl.id, r->e) != 0)
         return -1;
-    printf("removed  %s  %s\n", crl.sha256, cli_vis(crl.issuer));
+    printf("removed  %s  %s\n", cli_fp(crl.sha256), cli_vis(crl.issuer));
     return 0;
 }
 
@@ -182,44 +185,41 @@ int cmd_crl_remove(struct cli *c, struct err *e)
     return cli_transaction(c, run_crl_remove, &r, e);
 }
 
-/* --since: Unix seconds, YYYY-MM-DD[THH:MM[:SS]] (UTC), or Nd / Nh / Nm ago. */
-static int parse_since(const char *s, int64_t *out, struct err *e)
-{
-    char *end = NULL;
-    long long v = strtoll(s, &end, 10);
-    if (end != s && *end == '\0' && v >= 0) {
-        *out = v;
-        return 0;
-    }
-    if (end != s && v >= 0 && end[1] == '\0' && (*end == 'd' || *end == 'h' || *end == 'm')) {
-        long long unit = *end == 'd' ? 86400 : *end == 'h' ? 3600 : 60;
-        *out = (int64_t)time(NULL) - v * unit;
-        return 0;
-    }
-    static const char *formats[] = { "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
-                                     "%Y-%m-%d" };
-    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
-        struct tm tm;
-        memset(&tm, 0, sizeof tm);
-        const char *rest = strptime(s, formats[i], &tm);
-        if (rest != NULL && (*rest == '\0' || strcmp(rest, "Z") == 0)) {
-            *out = (int64_t)timegm(&tm);
-            return 0;
-        }
-    }
-    return err_set(e, ERR_USAGE, "--since takes a date (2026-11-28, 2026-11-28T10:00), Unix seconds or 7d/12h/30m, not '%s'", s);
-}
-
 struct audit_print {
     int json;
     struct jw jw;
+    struct store *s;
 };
+
+/* The fingerprint an entry's subject names ("HEX" or "APP HEX"), if any. */
+static const char *audit_fingerprint(const char *subject, char hex[65])
+{
+    const char *p = strrchr(subject, ' ');
+    p = p ? p + 1 : subject;
+    if (strlen(p) != 64 || store_normalize_fingerprint(p, hex) != 64)
+        return NULL;
+    return p;
+}
+
+/* The label of the certificate with this fingerprint, "" when it is gone
+ * (or the fingerprint is a CRL's). */
+static void audit_label(struct store *s, const char *hex, char *out, size_t outlen)
+{
+    struct store_cert sc;
+    struct err ignored;
+    out[0] = '\0';
+    if (store_cert_find(s, hex, &sc, &ignored) == 0 && strcmp(sc.sha256, hex) == 0)
+        snprintf(out, outlen, "%s", sc.label);
+}
 
 static int print_audit(const struct store_audit_entry *a, void *arg)
 {
     struct audit_print *p = arg;
-    char t[40];
+    char t[40], hex[65], label[256] = "";
     certinfo_format_iso(a->time, t, sizeof t);
+    const char *fp = audit_fingerprint(a->subject, hex);
+    if (fp != NULL)
+        audit_label(p->s, hex, label, sizeof label);
     if (p->json) {
         jw_begin_object(&p->jw);
         jw_kv_int(&p->jw, "id", a->id);
@@ -228,11 +228,24 @@ static int print_audit(const struct store_audit_entry *a, void *arg)
         jw_kv_string(&p->jw, "user", a->user);
         jw_kv_string(&p->jw, "action", a->action);
         jw_kv_string(&p->jw, "subject", a->subject);
+        if (label[0] != '\0')
+            jw_kv_string(&p->jw, "label", label);
         jw_end_object(&p->jw);
         return 0;
     }
-    printf("%s  %s(%lld)  %s  %s\n", t, cli_vis(a->user), (long long)a->uid, cli_vis(a->action),
-           cli_vis(a->subject));
+    printf("%s  %s(%lld)  %s  ", t, cli_vis(a->user), (long long)a->uid, cli_vis(a->action));
+    if (fp == NULL) {
+        printf("%s\n", cli_vis(a->subject));
+        return 0;
+    }
+    /* "APP " before the fingerprint stays; the fingerprint in text form,
+     * then the certificate's label when it is still in the store. */
+    char prefix[sizeof a->subject];
+    snprintf(prefix, sizeof prefix, "%.*s", (int)(fp - a->subject), a->subject);
+    printf("%s%s", cli_vis(prefix), cli_fp(hex));
+    if (label[0] != '\0')
+        printf("  (%s)", cli_vis(label));
+    putchar('\n');
     return 0;
 }
 
@@ -252,8 +265,14 @@ int cmd_audit(struct cli *c, struct err *e)
     if (npos != 0)
         return err_set(e, ERR_USAGE, "usage: audit [--since T] [--json]");
     int64_t from = 0;
-    if (since != NULL && parse_since(since, &from, e) != 0)
+    if (since != NULL && since_parse(since, (int64_t)time(NULL), &from) != 0)
+        return err_set(e, ERR_USAGE,
+                       "--since takes a duration (30s, 15m, 12h, 7d), a date (2026-11-28, "
+                       "2026-11-28T10:00) or Unix seconds, not '%s'",
+                       since);
+    if (cli_open(c, e) != 0)
         return -1;
+    p.s = c->s;
     if (p.json) {
         jw_init(&p.jw, stdout);
         jw_begin_array(&p.jw);
@@ -275,6 +294,8 @@ int cmd_check(struct cli *c, struct err *e)
         return -1;
     if (npos != 0)
         return err_set(e, ERR_USAGE, "usage: check");
+    if (cli_open(c, e) != 0)
+        return -1;
     char report[1024];
     if (store_check(c->s, report, sizeof report, e) != 0)
         return -1;
@@ -295,6 +316,8 @@ int cmd_backup(struct cli *c, struct err *e)
         return -1;
     if (npos != 1)
         return err_set(e, ERR_USAGE, "usage: backup FILE [--force]");
+    if (cli_open(c, e) != 0)
+        return -1;
     if (store_backup(c->s, pos[0], force, e) != 0)
         return -1;
     printf("backed up %s to %s\n", cli_vis(c->path), cli_vis(pos[0]));

@@ -114,7 +114,7 @@ int cmd_app_list(struct cli *c, struct err *e)
         { "--json", OPT_FLAG, &p.json, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (positional(c, opts, pos, &npos, 0, 0, "app list [--json]", e) != 0)
+    if (positional(c, opts, pos, &npos, 0, 0, "app list [--json]", e) != 0 || cli_open(c, e) != 0)
         return -1;
     if (p.json) {
         jw_init(&p.jw, stdout);
@@ -152,7 +152,7 @@ static int print_member(const struct store_cert *sc, void *arg)
         jw_end_object(m->jw);
         return 0;
     }
-    printf("  %s  %s  %s  not after ", sc->sha256, cli_vis(sc->label), cli_vis(sc->subject));
+    printf("  %s  %s  %s  not after ", cli_fp(sc->sha256), cli_vis(sc->label), cli_vis(sc->subject));
     cli_print_time(stdout, sc->not_after);
     printf("%s\n", sc->enabled ? "" : "  (disabled: not used)");
     return 0;
@@ -166,7 +166,7 @@ int cmd_app_show(struct cli *c, struct err *e)
         { "--json", OPT_FLAG, &json, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (positional(c, opts, pos, &npos, 1, 1, "app show ID [--json]", e) != 0)
+    if (positional(c, opts, pos, &npos, 1, 1, "app show ID [--json]", e) != 0 || cli_open(c, e) != 0)
         return -1;
     struct store_app app;
     if (store_app_get(c->s, pos[0], &app, e) != 0)
@@ -241,7 +241,7 @@ static int run_membership(struct cli *c, void *arg)
         printf("%s  %s  %s\n",
                m->add ? (changed ? "trusted" : "already trusted")
                       : (changed ? "untrusted" : "not on the list"),
-               sc.sha256, cli_vis(sc.subject));
+               cli_fp(sc.sha256), cli_vis(sc.subject));
     }
     return 0;
 }

@@ -1,5 +1,7 @@
 /* cli_certs: the certificate commands (import, list, show, export, enable,
  * disable, label, remove). */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,34 +17,87 @@
 
 #define SYSTEM_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 
+/* One line of the import's report (kept until the commit). */
+static void report_line(struct import_rules *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void report_line(struct import_rules *r, const char *fmt, ...)
+{
+    if (r->report == NULL && (r->report = open_memstream(&r->lines, &r->lines_len)) == NULL)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(r->report, fmt, ap);
+    va_end(ap);
+}
+
+void cli_import_report(struct import_rules *r, int committed, struct err *e)
+{
+    if (r->report != NULL)
+        fclose(r->report);
+    if (committed && r->lines != NULL)
+        fwrite(r->lines, 1, r->lines_len, stdout);
+    free(r->lines);
+    r->report = NULL;
+    r->lines = NULL;
+    r->lines_len = 0;
+    if (committed)
+        return;
+    if (r->refused[0] != '\0')
+        fputs(r->refused, stdout);
+    char msg[ERR_MSG_MAX];
+    snprintf(msg, sizeof msg, "%s", e->msg);
+    err_set(e, e->code == ERR_NONE ? ERR_INTERNAL : e->code, "%s: nothing was imported", msg);
+}
+
 int cli_import_certs(struct cli *c, STACK_OF(X509) *certs, const char *name,
                      struct import_rules *r, struct err *e)
 {
     time_t now = time(NULL);
-    if (r->label != NULL && sk_X509_num(certs) > 1)
+    int wanted = 0;
+    for (int i = 0; i < sk_X509_num(certs); i++)
+        wanted += r->allow_leaf || !r->ca_only || certinfo_is_ca(sk_X509_value(certs, i));
+    if (r->label != NULL && wanted > 1)
         return err_set(e, ERR_USAGE, "%s: --label names one certificate, this file holds %d", name,
-                       sk_X509_num(certs));
+                       wanted);
+    int cas = 0;
+    for (int i = 0; i < sk_X509_num(certs); i++)
+        cas += certinfo_is_ca(sk_X509_value(certs, i));
     for (int i = 0; i < sk_X509_num(certs); i++) {
         X509 *x = sk_X509_value(certs, i);
         char hex[CERTINFO_HEX_SHA256] = "?", subject[512];
         (void)certinfo_sha256_hex(x, hex);
         certinfo_name(X509_get_subject_name(x), subject, sizeof subject);
-        if (!certinfo_is_ca(x) && !r->allow_leaf)
+        if (!certinfo_is_ca(x) && !r->allow_leaf) {
+            if (r->ca_only) {
+                report_line(r, "skipped  %s  %s  (not a CA certificate: --ca-only)\n", cli_fp(hex),
+                            cli_vis(subject));
+                continue;
+            }
+            snprintf(r->refused, sizeof r->refused, "refused  %s  %s  (not a CA certificate)\n",
+                     cli_fp(hex), cli_vis(subject));
             return err_set(e, ERR_LOCAL,
-                           "%s: certificate %d (%s, SHA-256 %s) is not a CA certificate; "
-                           "use --allow-leaf to pin it",
-                           name, i + 1, subject, hex);
+                           "%s: certificate %d (%s, SHA-256 %s) is not a CA certificate; %s",
+                           name, i + 1, subject, cli_fp(hex),
+                           cas > 0 ? "use --ca-only to import only the CA certificates (or "
+                                     "--allow-leaf to pin this one too)"
+                                   : "use --allow-leaf to pin it");
+        }
         struct store_cert_opts o = { .label = r->label, .disabled = r->disabled };
         int added = 0;
         struct store_cert row;
-        if (store_cert_add(c->s, x, &o, &added, &row, e) != 0)
+        if (store_cert_add(c->s, x, &o, &added, &row, e) != 0) {
+            snprintf(r->refused, sizeof r->refused, "refused  %s  %s  (%s)\n", cli_fp(hex),
+                     cli_vis(subject), cli_vis(e->msg));
             return err_prefix(e, "%s: certificate %d", name, i + 1);
+        }
         if (!added) {
-            printf("already present  %s  %s\n", row.sha256, cli_vis(row.subject));
+            report_line(r, "already present  %s  %s\n", cli_fp(row.sha256), cli_vis(row.subject));
             continue;
         }
         r->count_added++;
-        printf("imported  %s  %s%s\n", row.sha256, cli_vis(row.subject), row.enabled ? "" : "  (disabled)");
+        report_line(r, "imported  %s  %s%s\n", cli_fp(row.sha256), cli_vis(row.subject),
+                    row.enabled ? "" : "  (disabled)");
         if (row.not_after < (int64_t)now)
             cli_warn("%s (%s) has expired", row.label, name);
         else if (row.not_before > (int64_t)now)
@@ -107,6 +162,7 @@ int cmd_import(struct cli *c, struct err *e)
         { "--label", OPT_VALUE, NULL, &a.rules.label },
         { "--disabled", OPT_FLAG, &a.rules.disabled, NULL },
         { "--allow-leaf", OPT_FLAG, &a.rules.allow_leaf, NULL },
+        { "--ca-only", OPT_FLAG, &a.rules.ca_only, NULL },
         { "--pass-file", OPT_VALUE, NULL, &a.pass_file },
         { "--pass-env", OPT_VALUE, NULL, &a.pass_env },
         { "--system", OPT_FLAG, &system, NULL },
@@ -129,8 +185,15 @@ int cmd_import(struct cli *c, struct err *e)
     }
     if (a.nfiles == 0)
         return err_set(e, ERR_USAGE, "import: name a certificate file (or - for standard input)");
+    if (a.rules.ca_only && a.rules.allow_leaf)
+        return err_set(e, ERR_USAGE, "--ca-only skips what --allow-leaf would import: choose one");
     struct import_run r = { &a, e };
-    if (cli_transaction(c, import_run, &r, e) != 0)
+    int rc = cli_transaction(c, import_run, &r, e);
+    /* c->s is set once the store was opened: before that nothing was
+     * tried, so there is nothing to report. */
+    if (c->s != NULL)
+        cli_import_report(&a.rules, rc == 0, e);
+    if (rc != 0)
         return -1;
     if (system)
         printf("%d certificates imported from %s%s\n", a.rules.count_added, SYSTEM_BUNDLE,
@@ -144,6 +207,9 @@ struct list_state {
     int json;
     int64_t expiring_before; /* 0: no filter */
     struct jw jw;
+    struct store_cert *rows; /* text: kept to measure the columns */
+    size_t nrows, cap;
+    int oom;
 };
 
 static void cert_json(struct jw *j, const struct store_cert *c)
@@ -173,10 +239,63 @@ static int list_row(const struct store_cert *c, void *arg)
         jw_end_object(&st->jw);
         return 0;
     }
-    printf("%s  %s  %s  ", c->sha256, cli_vis(c->label), cli_vis(c->subject));
-    cli_print_time(stdout, c->not_after);
-    printf("%s\n", c->enabled ? "" : "  (disabled)");
+    if (st->nrows == st->cap) {
+        size_t cap = st->cap ? st->cap * 2 : 64;
+        struct store_cert *rows = realloc(st->rows, cap * sizeof *rows);
+        if (rows == NULL) {
+            st->oom = 1;
+            return 1;
+        }
+        st->rows = rows;
+        st->cap = cap;
+    }
+    st->rows[st->nrows++] = *c;
     return 0;
+}
+
+/* Characters a terminal shows for s (UTF-8: continuation bytes take none). */
+static size_t shown_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xc0) != 0x80;
+    return w;
+}
+
+static void pad(const char *s, size_t width)
+{
+    fputs(s, stdout);
+    for (size_t w = shown_width(s); w < width; w++)
+        putchar(' ');
+    fputs("  ", stdout);
+}
+
+/* A header and aligned columns; the subject, of any length, comes last. */
+static void list_print(const struct list_state *st)
+{
+    size_t wlabel = strlen("LABEL");
+    for (size_t i = 0; i < st->nrows; i++) {
+        size_t w = shown_width(cli_vis(st->rows[i].label));
+        if (w > wlabel)
+            wlabel = w;
+    }
+    char t[64];
+    certinfo_format_time(0, t, sizeof t);
+    size_t wtime = strlen(t);
+    pad("LABEL", wlabel);
+    pad("STATE", 8);
+    pad("NOT AFTER", wtime);
+    pad("SHA-256", CERTINFO_COLON_SHA256 - 1);
+    puts("SUBJECT");
+    for (size_t i = 0; i < st->nrows; i++) {
+        const struct store_cert *c = &st->rows[i];
+        pad(cli_vis(c->label), wlabel);
+        pad(c->enabled ? "enabled" : "disabled", 8);
+        certinfo_format_time(c->not_after, t, sizeof t);
+        pad(t, wtime);
+        pad(cli_fp(c->sha256), CERTINFO_COLON_SHA256 - 1);
+        puts(cli_vis(c->subject));
+    }
 }
 
 int cmd_list(struct cli *c, struct err *e)
@@ -203,16 +322,23 @@ int cmd_list(struct cli *c, struct err *e)
             return err_set(e, ERR_USAGE, "--expiring takes a number of days, not '%s'", days);
         st.expiring_before = (int64_t)time(NULL) + (int64_t)d * 86400;
     }
+    if (cli_open(c, e) != 0)
+        return -1;
     if (st.json) {
         jw_init(&st.jw, stdout);
         jw_begin_array(&st.jw);
     }
     int rc = app ? store_app_effective(c->s, app, list_row, &st, e)
                  : store_cert_list(c->s, list_row, &st, e);
+    if (st.oom)
+        rc = err_set(e, ERR_INTERNAL, "out of memory");
     if (rc == 0 && st.json) {
         jw_end_array(&st.jw);
         jw_finish(&st.jw);
+    } else if (rc == 0) {
+        list_print(&st);
     }
+    free(st.rows);
     return rc;
 }
 
@@ -308,7 +434,7 @@ int cmd_show(struct cli *c, struct err *e)
     if (npos != 1)
         return err_set(e, ERR_USAGE, "usage: show CERT [--json] [--pem]");
     struct store_cert sc;
-    if (store_cert_find(c->s, pos[0], &sc, e) != 0)
+    if (cli_open(c, e) != 0 || store_cert_find(c->s, pos[0], &sc, e) != 0)
         return -1;
     X509 *x = store_cert_x509(c->s, sc.id, e);
     if (x == NULL)
@@ -317,7 +443,7 @@ int cmd_show(struct cli *c, struct err *e)
     const char *ktype = key ? key_type(key) : "?";
     int kbits = key ? EVP_PKEY_get_bits(key) : 0;
     const char *sig = OBJ_nid2ln(X509_get_signature_nid(x));
-    char ku[256], bc[64], sha1[CERTINFO_COLON_SHA256] = "?", sha256c[CERTINFO_COLON_SHA256];
+    char ku[256], bc[64], sha1[64] = "?", sha1_json[64] = "?";
     int bc_present, bc_ca;
     long pathlen;
     key_usage(x, ku, sizeof ku);
@@ -325,11 +451,9 @@ int cmd_show(struct cli *c, struct err *e)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     if (X509_digest(x, EVP_sha1(), md, &mdlen)) {
-        size_t o = 0;
-        for (unsigned i = 0; i < mdlen && o + 4 < sizeof sha1; i++)
-            o += (size_t)snprintf(sha1 + o, sizeof sha1 - o, "%s%02X", i ? ":" : "", md[i]);
+        certinfo_hex(md, mdlen, 1, sha1, sizeof sha1);
+        certinfo_hex(md, mdlen, 0, sha1_json, sizeof sha1_json);
     }
-    certinfo_colon_form(sc.sha256, sha256c);
     int rc = 0;
     if (json) {
         struct jw j;
@@ -346,7 +470,7 @@ int cmd_show(struct cli *c, struct err *e)
             jw_kv_int(&j, "pathlen", pathlen);
         jw_end_object(&j);
         jw_kv_string(&j, "key_usage", ku);
-        jw_kv_string(&j, "sha1", sha1);
+        jw_kv_string(&j, "sha1", sha1_json);
         jw_key(&j, "trusted_by");
         jw_begin_array(&j);
         struct app_names n = { .jw = &j };
@@ -381,7 +505,7 @@ int cmd_show(struct cli *c, struct err *e)
         printf("Signature algorithm: %s\n", sig ? sig : "?");
         printf("Basic constraints:   %s\n", bc);
         printf("Key usage:           %s\n", ku);
-        printf("SHA-256:             %s\n", sha256c);
+        printf("SHA-256:             %s\n", cli_fp(sc.sha256));
         printf("SHA-1:               %s\n", sha1);
         printf("Enabled:             %s\n", sc.enabled ? "yes" : "no");
         printf("Trusted by:          %s\n", n.used ? cli_vis(n.text) : "(no application)");
@@ -409,7 +533,7 @@ static int add_to_bundle(const struct store_cert *c, void *arg)
         return 1;
     /* A comment line per certificate, as in system bundles; openssl and curl skip it. */
     /* The subject made visible: a newline in it would start a line of its own. */
-    BIO_printf(b->out, "# %s\n# SHA-256 %s\n", cli_vis(c->subject), c->sha256);
+    BIO_printf(b->out, "# %s\n# SHA-256 %s\n", cli_vis(c->subject), cli_fp(c->sha256));
     int ok = PEM_write_bio_X509(b->out, x) == 1;
     X509_free(x);
     if (!ok)
@@ -436,6 +560,8 @@ int cmd_export(struct cli *c, struct err *e)
         return err_set(e, ERR_USAGE, "usage: export CERT [--der] [--out FILE] | export --app ID [--out FILE]");
     if (app != NULL && der)
         return err_set(e, ERR_USAGE, "--der exports one certificate; a trust list is a PEM bundle");
+    if (cli_open(c, e) != 0)
+        return -1;
     BIO *mem = BIO_new(BIO_s_mem());
     if (mem == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");
@@ -475,13 +601,23 @@ struct one_cert {
     const char *done;
 };
 
+static int apply_enable(struct cli *c, struct one_cert *o, const struct store_cert *sc, struct err *e);
+
 static int one_cert_run(struct cli *c, void *arg)
 {
     struct one_cert *o = arg;
     struct store_cert sc;
-    if (store_cert_find(c->s, o->spec, &sc, o->e) != 0 || o->apply(c, o, &sc, o->e) != 0)
+    if (store_cert_find(c->s, o->spec, &sc, o->e) != 0)
         return -1;
-    printf("%s  %s  %s\n", o->done, sc.sha256, cli_vis(sc.subject));
+    /* enable or disable of a certificate already so changes nothing and
+     * writes no audit entry. */
+    if (o->apply == apply_enable && sc.enabled == o->flag) {
+        printf("already %s  %s  %s\n", o->done, cli_fp(sc.sha256), cli_vis(sc.subject));
+        return 0;
+    }
+    if (o->apply(c, o, &sc, o->e) != 0)
+        return -1;
+    printf("%s  %s  %s\n", o->done, cli_fp(sc.sha256), cli_vis(sc.subject));
     return 0;
 }
 

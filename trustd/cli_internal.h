@@ -25,13 +25,20 @@ int cli_options(int argc, char **argv, const struct opt *opts, char **pos, int *
 
 /* Everything a command needs. */
 struct cli {
-    struct store *s;
+    struct store *s;    /* NULL until cli_open */
     const char *path;   /* the store's path */
+    int writes;         /* cli_open opens it read-write */
     int argc;           /* the command's words after its name */
     char **argv;
 };
 
-/* Runs fn inside one transaction: all of it is kept, or none. */
+/* Opens the store (once; read-write when c->writes). Every command calls
+ * it, or cli_transaction, only after its whole command line was read, so
+ * that a usage error never creates, upgrades or even reads a store. */
+int cli_open(struct cli *c, struct err *e);
+
+/* Runs fn inside one transaction (opening the store first): all of it is
+ * kept, or none. */
 int cli_transaction(struct cli *c, int (*fn)(struct cli *, void *), void *arg, struct err *e);
 
 /* Output helpers. */
@@ -40,6 +47,14 @@ int cli_transaction(struct cli *c, int (*fn)(struct cli *, void *), void *arg, s
  * The result lives until eight more calls. JSON output does not use it:
  * json.c escapes exactly. */
 const char *cli_vis(const char *s);
+/* A fingerprint from the store (lower-case hex) as text shows every
+ * fingerprint: "AB:CD:...", as OpenSSL prints it. JSON keeps the lower-case
+ * hex. The result lives until eight more calls. */
+const char *cli_fp(const char *hex);
+/* The usage and options of a command (trustd help CMD, CMD --help). */
+void cli_help(FILE *f, const char *word1, const char *word2);
+/* Every command of a two-word group ("app", "crl"); the number printed. */
+int cli_help_group(FILE *f, const char *word1);
 /* "trustd: warning: ..." on stderr, one line, made visible. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_print_time(FILE *f, int64_t t);
@@ -84,9 +99,21 @@ struct import_rules {
     const char *label;
     int disabled;
     int allow_leaf;
+    int ca_only;        /* skip certificates that are not CAs */
     int count_added;
+    /* One line per input certificate, printed by cli_import_report once
+     * the transaction committed (a rollback imported nothing). */
+    char *lines;
+    size_t lines_len;
+    FILE *report;
+    /* The line of the certificate that was refused, when one was. */
+    char refused[1024];
 };
 int cli_import_certs(struct cli *c, STACK_OF(X509) *certs, const char *name,
                      struct import_rules *r, struct err *e);
+/* After the transaction: committed, prints the lines; otherwise prints the
+ * refused certificate's line, if any, and adds "nothing was imported" to
+ * e. Frees the lines either way. */
+void cli_import_report(struct import_rules *r, int committed, struct err *e);
 
 #endif

@@ -16,7 +16,8 @@ static void print_cert_line(int depth, X509 *x)
     certinfo_name(X509_get_subject_name(x), subject, sizeof subject);
     certinfo_name(X509_get_issuer_name(x), issuer, sizeof issuer);
     (void)certinfo_sha256_hex(x, hex);
-    printf("  %d  %s\n     issuer %s\n     SHA-256 %s\n", depth, cli_vis(subject), cli_vis(issuer), hex);
+    printf("  %d  %s\n     issuer %s\n     SHA-256 %s\n", depth, cli_vis(subject), cli_vis(issuer),
+           cli_fp(hex));
 }
 
 /* Verifies chain[0] with chain[1..] as intermediates for app_id and host.
@@ -68,6 +69,8 @@ int cmd_verify(struct cli *c, struct err *e)
         return -1;
     if (app == NULL || npos != 1)
         return err_set(e, ERR_USAGE, "usage: verify --app ID [--host NAME] CHAIN.pem");
+    if (cli_open(c, e) != 0)
+        return -1;
     unsigned char *data = NULL;
     size_t len = 0;
     if (import_read_file(pos[0], &data, &len, e) != 0)
@@ -224,7 +227,9 @@ static int import_root(struct cli *c, const char *app, STACK_OF(X509) *chain, co
         return err_set(e, ERR_VERIFY, "%s: the root CA was not imported (answered no)", host);
     }
     struct import_root ir = { .root = root, .e = e };
-    if (cli_transaction(c, run_import_root, &ir, e) != 0)
+    int committed = cli_transaction(c, run_import_root, &ir, e) == 0;
+    cli_import_report(&ir.rules, committed, e);
+    if (!committed)
         return -1;
     err_clear(e);
     if (judge(c, app, chain, host, e) == 0)
@@ -234,7 +239,7 @@ static int import_root(struct cli *c, const char *app, STACK_OF(X509) *chain, co
     return err_set(e, ERR_VERIFY,
                    "%s is still not trusted by %s after the import (a defined trust list? run "
                    "'trustd app trust %s %s')",
-                   host, app, app, hex);
+                   host, app, app, cli_fp(hex));
 }
 
 int cmd_probe(struct cli *c, struct err *e)
@@ -262,7 +267,7 @@ int cmd_probe(struct cli *c, struct err *e)
     if (split_host(pos[0], host, sizeof host, &port, e) != 0)
         return -1;
     struct store_app a;
-    if (store_app_get(c->s, app, &a, e) != 0)
+    if (cli_open(c, e) != 0 || store_app_get(c->s, app, &a, e) != 0)
         return -1;
     STACK_OF(X509) *chain = NULL;
     char info[128] = "";

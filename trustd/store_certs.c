@@ -68,8 +68,10 @@ static int find_by_prefix(struct store *s, const char *hex, struct store_cert *o
             *out = c;
         (*count)++;
         if (used < nameslen) {
-            int w = snprintf(names + used, nameslen - used, "%s%.16s... (%s)",
-                             used ? ", " : "", c.sha256, c.label);
+            char colon[CERTINFO_COLON_SHA256];
+            certinfo_colon_form(c.sha256, colon);
+            int w = snprintf(names + used, nameslen - used, "%s%.23s... (%s)",
+                             used ? ", " : "", colon, c.label);
             used = w < 0 ? nameslen : used + (size_t)w;
         }
     }

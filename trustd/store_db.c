@@ -210,6 +210,8 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
     *out = NULL;
     struct stat sb;
     int exists = stat(path, &sb) == 0;
+    if (!exists && errno == EACCES)
+        return err_set(e, ERR_STORE, "cannot read trust store %s: permission denied", path);
     if (!exists && errno != ENOENT)
         return err_set(e, ERR_STORE, "cannot read trust store %s: %s", path, strerror(errno));
     if (mode == STORE_READ_ONLY && !exists)
@@ -217,6 +219,9 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
                        "trust store %s does not exist (import a CA with 'trustd import')", path);
     if (exists && !S_ISREG(sb.st_mode))
         return err_set(e, ERR_STORE, "%s is not a trust store (not a regular file)", path);
+    /* Said in plain words: SQLite would only say "unable to open database file". */
+    if (exists && access(path, R_OK) != 0 && errno == EACCES)
+        return err_set(e, ERR_STORE, "cannot read trust store %s: permission denied", path);
     if (mode == STORE_READ_WRITE && exists && access(path, R_OK | W_OK) != 0)
         return err_set(e, ERR_STORE, "cannot write trust store %s: %s", path, strerror(errno));
     if (mode == STORE_READ_WRITE && !exists &&

@@ -55,8 +55,12 @@ make_store() {
     done
 }
 
-fingerprint() { # pem file -> lower-case hex
+fingerprint() { # pem file -> lower-case hex (the JSON form; any form is accepted as input)
     openssl x509 -in "$1" -noout -fingerprint -sha256 | cut -d= -f2 | tr -d : | tr 'A-F' 'a-f'
+}
+
+fp() { # pem file -> AB:CD:... (the text form, as openssl prints it)
+    openssl x509 -in "$1" -noout -fingerprint -sha256 | cut -d= -f2
 }
 
 # The password is never part of any output.

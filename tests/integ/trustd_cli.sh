@@ -7,8 +7,8 @@ S=(--store "$T/nested/dir/store.db")
 cat "$PKI/ca.pem" "$PKI/other-ca.pem" > "$T/bundle.pem"
 run "$TRUSTD" "${S[@]}" import "$T/bundle.pem"
 expect_status 0
-expect_in "$T/out" "imported  $(fingerprint "$PKI/ca.pem")  CN=ftpc Test Root CA,O=ftpc tests"
-expect_in "$T/out" "imported  $(fingerprint "$PKI/other-ca.pem")  CN=ftpc Other Test CA"
+expect_in "$T/out" "imported  $(fp "$PKI/ca.pem")  CN=ftpc Test Root CA,O=ftpc tests"
+expect_in "$T/out" "imported  $(fp "$PKI/other-ca.pem")  CN=ftpc Other Test CA"
 [ -f "$T/nested/dir/store.db" ] || fail "store folder not created"
 
 run "$TRUSTD" "${S[@]}" import "$PKI/ca.pem"
@@ -22,8 +22,17 @@ expect_in "$T/out" "already present"
 
 run "$TRUSTD" "${S[@]}" list
 expect_status 0
-[ "$(wc -l < "$T/out")" = 2 ] || fail "list should show 2 certificates"
-expect_in "$T/out" "$(fingerprint "$PKI/ca.pem")  ftpc Test Root CA  CN=ftpc Test Root CA,O=ftpc tests  "
+[ "$(wc -l < "$T/out")" = 3 ] || fail "list should show a header and 2 certificates"
+# A header and aligned columns: label, state, not after, SHA-256, subject.
+not_after() { date -u -d "$(openssl x509 -in "$1" -noout -enddate | cut -d= -f2)" '+%Y-%m-%d %H:%M:%S UTC'; }
+{
+    printf '%-18s  %-8s  %-23s  %-95s  %s\n' LABEL STATE "NOT AFTER" SHA-256 SUBJECT
+    printf '%-18s  %-8s  %-23s  %-95s  %s\n' "ftpc Other Test CA" enabled "$(not_after "$PKI/other-ca.pem")" \
+        "$(fp "$PKI/other-ca.pem")" "CN=ftpc Other Test CA,O=ftpc tests"
+    printf '%-18s  %-8s  %-23s  %-95s  %s\n' "ftpc Test Root CA" enabled "$(not_after "$PKI/ca.pem")" \
+        "$(fp "$PKI/ca.pem")" "CN=ftpc Test Root CA,O=ftpc tests"
+} > "$T/list-expected"
+diff "$T/list-expected" "$T/out" || fail "list layout"
 cp "$T/out" "$T/list-before"
 
 # Bad input changes nothing: a bundle whose second certificate is a leaf,
@@ -54,7 +63,7 @@ expect_in "$T/out" "ftpc Other Test CA"
 colon=$(openssl x509 -in "$PKI/ca.pem" -noout -fingerprint -sha256 | cut -d= -f2)
 run "$TRUSTD" "${S[@]}" app trust ftp-client "$colon"
 expect_status 0
-expect_in "$T/out" "trusted  $(fingerprint "$PKI/ca.pem")"
+expect_in "$T/out" "trusted  $(fp "$PKI/ca.pem")"
 run "$TRUSTD" "${S[@]}" app trust ftp-client "$(fingerprint "$PKI/ca.pem" | cut -c1-8 | tr a-f A-F)"
 expect_status 0
 expect_in "$T/out" "already trusted"

@@ -11,10 +11,10 @@ openssl crl2pkcs7 -nocrl -certfile "$PKI/ca.pem" -certfile "$PKI/other-ca.pem" -
 openssl crl2pkcs7 -nocrl -certfile "$PKI/ca.pem" -outform DER -out "$T/b.p7c"
 run "$TRUSTD" "${S[@]}" import "$T/b.p7b"
 expect_status 0
-expect_in "$T/out" "imported  $(fingerprint "$PKI/other-ca.pem")"
+expect_in "$T/out" "imported  $(fp "$PKI/other-ca.pem")"
 run "$TRUSTD" "${S[@]}" import "$T/b.p7c"
 expect_status 0
-expect_in "$T/out" "already present  $(fingerprint "$PKI/ca.pem")"
+expect_in "$T/out" "already present  $(fp "$PKI/ca.pem")"
 [ "$(count)" = 2 ] || fail "PKCS#7 import count"
 
 # PKCS#12: certificates only, the password from a file or a variable, never argv.
@@ -24,7 +24,8 @@ echo s3cret > "$T/pass"
 before=$(store_dump "$T/store.db")
 run "$TRUSTD" "${S[@]}" import --pass-file "$T/pass" "$T/server.p12"
 expect_status 1
-expect_in "$T/err" "not a CA certificate; use --allow-leaf"
+expect_in "$T/err" "server.p12: certificate 1 (CN=localhost,O=ftpc tests, SHA-256 $(fp "$PKI/server.pem")) is not a CA certificate; use --ca-only to import only the CA certificates (or --allow-leaf to pin this one too): nothing was imported"
+[ "$(cat "$T/out")" = "refused  $(fp "$PKI/server.pem")  CN=localhost,O=ftpc tests  (not a CA certificate)" ] || fail "refused line: $(cat "$T/out")"
 echo wrong > "$T/badpass"
 run "$TRUSTD" "${S[@]}" import --allow-leaf --pass-file "$T/badpass" "$T/server.p12"
 expect_status 1
@@ -36,14 +37,14 @@ expect_in "$T/err" "no password given and no terminal"
 [ "$before" = "$(store_dump "$T/store.db")" ] || fail "a failed PKCS#12 import changed the store"
 P12PASS=s3cret run "$TRUSTD" "${S[@]}" import --allow-leaf --pass-env P12PASS "$T/server.p12"
 expect_status 0
-expect_in "$T/out" "imported  $(fingerprint "$PKI/server.pem")  CN=localhost"
-expect_in "$T/out" "already present  $(fingerprint "$PKI/ca.pem")"
+expect_in "$T/out" "imported  $(fp "$PKI/server.pem")  CN=localhost"
+expect_in "$T/out" "already present  $(fp "$PKI/ca.pem")"
 expect_not_in "$T/out" "PRIVATE"
 # An empty-password PKCS#12 needs no password at all.
 openssl pkcs12 -export -nokeys -in "$PKI/wronghost.pem" -passout pass: -out "$T/empty.p12"
 run "$TRUSTD" "${S[@]}" import --allow-leaf "$T/empty.p12" < /dev/null
 expect_status 0
-expect_in "$T/out" "imported  $(fingerprint "$PKI/wronghost.pem")"
+expect_in "$T/out" "imported  $(fp "$PKI/wronghost.pem")"
 
 # Standard input, and a label of one's own.
 make_expired_ca old "Old Expired CA"

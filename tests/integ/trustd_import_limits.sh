@@ -43,11 +43,11 @@ refused "$T/zero.p12" "has an iteration count below 1"
 openssl pkcs12 -export -nokeys -in "$PKI/ca.pem" -iter 200000 -passout env:P12PW -out "$T/high.p12"
 run "$TRUSTD" "${S[@]}" import --pass-env P12PW "$T/high.p12"
 expect_status 0
-expect_in "$T/out" "imported  $(fingerprint "$PKI/ca.pem")"
+expect_in "$T/out" "imported  $(fp "$PKI/ca.pem")"
 run "$TRUSTD" "${S[@]}" import --allow-leaf --pass-env P12PW "$T/pbe.p12"
 expect_status 0
-expect_in "$T/out" "imported  $(fingerprint "$PKI/server.pem")"
-expect_in "$T/out" "already present  $(fingerprint "$PKI/ca.pem")"
+expect_in "$T/out" "imported  $(fp "$PKI/server.pem")"
+expect_in "$T/out" "already present  $(fp "$PKI/ca.pem")"
 
 # 20,000 certificates with one subject: one transaction, labels unique.
 "$GEN_CERTS" 20000 same same > "$T/same.pem"

@@ -28,7 +28,8 @@ expect_status 0; clean
 expect_in "$T/out" 'CN=Evil\x1b[31m Red\x07 CA,O=x'
 run "$TRUSTD" "${S[@]}" list
 expect_status 0; clean
-expect_in "$T/out" 'Evil\x1b[31m Red\x07 CA  CN=Evil\x1b[31m Red\x07 CA,O=x'
+expect_in "$T/out" 'Evil\x1b[31m Red\x07 CA  enabled '
+expect_in "$T/out" "  $(fp "$T/evil-ca.pem")  "'CN=Evil\x1b[31m Red\x07 CA,O=x'
 fp=$(fingerprint "$T/evil-ca.pem")
 run "$TRUSTD" "${S[@]}" show "$fp"
 expect_status 0; clean

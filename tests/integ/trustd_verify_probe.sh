@@ -6,6 +6,7 @@
 S=(--store "$T/store.db")
 "$TRUSTD" "${S[@]}" import "$PKI/ca.pem" "$PKI/other-ca.pem" > /dev/null
 ca=$(fingerprint "$PKI/ca.pem")
+ca_text=$(fp "$PKI/ca.pem")
 cat "$PKI/server.pem" > "$T/chain.pem"
 
 run "$TRUSTD" "${S[@]}" verify --app ftp-client --host localhost "$T/chain.pem"
@@ -37,6 +38,10 @@ expect_status 0
 expect_in "$T/out" "(explicit FTPS), TLSv1.3"
 expect_in "$T/out" "0  CN=localhost,O=ftpc tests"
 expect_in "$T/out" "TRUSTED by ftp-client for 127.0.0.1"
+# Fingerprints as text shows them everywhere (AB:CD:...), for the chain
+# presented and for the path built.
+expect_in "$T/out" "     SHA-256 $(fp "$PKI/server.pem")"
+expect_in "$T/out" "     SHA-256 $ca_text"
 run "$TRUSTD" "${S[@]}" probe --app other-only "127.0.0.1:$MAIN_PORT"
 expect_status 4
 expect_in "$T/out" "NOT TRUSTED by other-only"
@@ -90,11 +95,11 @@ run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --impo
 hostile_stop
 expect_status 0
 expect_in "$T/out" "Subject:    CN=ftpc Test Root CA,O=ftpc tests"
-expect_in "$T/out" "imported  $ca"
+expect_in "$T/out" "imported  $ca_text"
 expect_in "$T/out" "TRUSTED by ftp-client for 127.0.0.1; path:"
 expect_not_in "$T/out" "[y/N]"   # not a terminal: no question
-[ "$("$TRUSTD" "${S2[@]}" list | wc -l)" = 1 ] || fail "more than the root imported"
-"$TRUSTD" "${S2[@]}" list | grep -q "^$ca " || fail "the root is not the one imported"
+[ "$("$TRUSTD" "${S2[@]}" list | wc -l)" = 2 ] || fail "more than the root imported"
+"$TRUSTD" "${S2[@]}" list | grep -qF "  $ca_text  " || fail "the root is not the one imported"
 # Already trusted: nothing more.
 hostile ok "$T/served.pem" "$PKI/server.key"
 run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --import-root < /dev/null
@@ -109,7 +114,7 @@ hostile ok "$T/served.pem" "$PKI/server.key"
 run "$TRUSTD" "${S3[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --import-root < /dev/null
 hostile_stop
 expect_status 4
-expect_in "$T/out" "imported  $ca"
+expect_in "$T/out" "imported  $ca_text"
 expect_in "$T/err" "is still not trusted by ftp-client after the import"
 # At a terminal it shows the CA and asks first: "n" imports nothing, "y" does.
 at_terminal() { # answer command...
@@ -151,6 +156,6 @@ hostile ok "$T/served.pem" "$PKI/server.key"
 run at_terminal y "$TRUSTD" "${S4[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --import-root
 hostile_stop
 expect_status 0
-expect_in "$T/out" "imported  $ca"
+expect_in "$T/out" "imported  $ca_text"
 expect_in "$T/out" "TRUSTED by ftp-client for 127.0.0.1"
 echo "ok: verify and probe"

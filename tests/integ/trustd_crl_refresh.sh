@@ -65,9 +65,14 @@ all="stale current missing wrong big hang scheme tls nodp twodp"
 "$TRUSTD" "${S[@]}" app add monitor > /dev/null
 for n in $all; do
     "$TRUSTD" "${S[@]}" import "$T/$n.pem" > /dev/null
-    "$TRUSTD" "${S[@]}" app trust monitor "$(fingerprint "$T/$n.pem")" > /dev/null
+    [ "$n" = hang ] || "$TRUSTD" "${S[@]}" app trust monitor "$(fingerprint "$T/$n.pem")" > /dev/null
 done
 "$TRUSTD" "${S[@]}" app set monitor --crl if-present > /dev/null
+# The server that never answers has an application of its own, refreshed
+# with a short time-out (the others keep the default, for slow checkers).
+"$TRUSTD" "${S[@]}" app add hang-app > /dev/null
+"$TRUSTD" "${S[@]}" app trust hang-app "$(fingerprint "$T/hang.pem")" > /dev/null
+"$TRUSTD" "${S[@]}" app set hang-app --crl required > /dev/null
 
 # Stale CRLs in the store (2020) for every CA but current; what the servers hold.
 for n in $all; do
@@ -96,26 +101,29 @@ head -c $((11 * 1024 * 1024)) /dev/zero > "$T/www/big.crl"
 before=$("$TRUSTD" "${S[@]}" crl list --json)
 for n in $all; do eval "old_$n='$(crls_of "$n")'"; done
 audit_before=$("$TRUSTD" "${S[@]}" audit --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-start=$(date +%s)
-run "$TRUSTD" "${S[@]}" crl refresh --timeout 2
-elapsed=$(( $(date +%s) - start ))
+run "$TRUSTD" "${S[@]}" crl refresh --app monitor
 [ "$status" -ne 0 ] || fail "crl refresh with failures exited 0"
 expect_status 1
 cat "$T/out"
 line() { grep -F "$(fingerprint "$T/$1.pem")" "$T/out" || fail "no line for $1"; }
-[ "$(wc -l < "$T/out")" -eq 10 ] || fail "one line per CA expected"
+[ "$(wc -l < "$T/out")" -eq 9 ] || fail "one line per CA expected"
 line stale   | grep -q '^updated .*replaces'      || fail "stale CRL not updated"
 line current | grep -q '^unchanged .*not newer'   || fail "current CRL not left alone"
 line missing | grep -q '^failed .*HTTP 404'       || fail "404 not reported"
 line wrong   | grep -q '^failed .*not signed by this CA' || fail "wrong issuer not reported"
 line big     | grep -q '^failed .*larger than 10485760 bytes' || fail "oversized answer not refused"
-line hang    | grep -q '^failed .*within 2 seconds' || fail "time-out not reported"
 line scheme  | grep -q '^failed '                 || fail "redirect to file: followed"
 line tls     | grep -q '^failed .*SSL\|^failed .*certificate' || fail "untrusted HTTPS accepted"
 line nodp    | grep -q '^skipped .*no http or https CRL distribution point' || fail "CA without an http point"
 line twodp   | grep -q '^updated '                || fail "second distribution point not tried"
-[ "$elapsed" -lt 20 ] || fail "refresh took $elapsed s with a 2 s time-out"
-expect_in "$T/err" "crl refresh: 6 of 10 CAs"
+expect_in "$T/err" "crl refresh: 5 of 9 CAs"
+# The server that never answers: a time-out, kept short here.
+start=$(date +%s)
+run "$TRUSTD" "${S[@]}" crl refresh --app hang-app --timeout 2
+elapsed=$(( $(date +%s) - start ))
+expect_status 1
+line hang | grep -q '^failed .*no complete answer within 2 seconds' || fail "time-out not reported"
+[ "$elapsed" -lt 30 ] || fail "refresh took $elapsed s with a 2 s time-out"
 # The CRLs of the failed CAs are as they were; the updated ones replaced.
 for n in missing wrong big hang scheme tls nodp current; do
     [ "$(crls_of "$n")" = "$(eval echo "\$old_$n")" ] || fail "the CRLs of $n changed"
@@ -129,7 +137,7 @@ json_check "$T/out" "any(a['action'] == 'crl import' and a['subject'] == '$(crl_
 json_check "$T/out" "any(a['action'] == 'crl remove' and a['subject'] == '$old_stale' for a in d)"
 
 # Run again: now unchanged for both (exit still 1: the failures remain).
-run "$TRUSTD" "${S[@]}" crl refresh --timeout 2 --app monitor
+run "$TRUSTD" "${S[@]}" crl refresh --app monitor
 expect_status 1
 line stale | grep -q '^unchanged ' || fail "second refresh changed the stale CA's CRL"
 

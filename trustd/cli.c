@@ -42,6 +42,8 @@ static const char USAGE[] =
     "  verify --app ID [--host NAME] CHAIN.pem\n"
     "  probe --app ID HOST[:PORT] [--implicit] [--import-root]\n"
     "Revocation: crl import FILE | crl list [--json] | crl remove CRL\n"
+    "  crl refresh [--app ID] [--timeout SECS] [--ca-file FILE]\n"
+    "Monitoring: validate [--app ID] [--days N] [--json]\n"
     "The store: audit [--since T] [--json] | check | backup FILE\n"
     "Help: help [COMMAND] | COMMAND --help | --version\n"
     "The store is --store PATH, else $" STORE_ENV ", else " STORE_DEFAULT_PATH ".\n"
@@ -251,6 +253,8 @@ static const struct command COMMANDS[] = {
     { "crl", "import", WRITES, cmd_crl_import },
     { "crl", "list", READS, cmd_crl_list },
     { "crl", "remove", WRITES, cmd_crl_remove },
+    { "crl", "refresh", WRITES, cmd_crl_refresh },
+    { "validate", NULL, READS, cmd_validate },
     { "audit", NULL, READS, cmd_audit },
     { "check", NULL, READS, cmd_check },
     { "backup", NULL, READS, cmd_backup },

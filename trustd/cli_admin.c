@@ -17,8 +17,8 @@
 #include "json.h"
 #include "since.h"
 
-/* One or more CRLs from PEM, or one DER CRL. */
-static int parse_crls(const unsigned char *data, size_t len, const char *name,
+/* One or more CRLs from PEM, or one DER CRL (also crl refresh's, cli_crl_refresh.c). */
+int cli_parse_crls(const unsigned char *data, size_t len, const char *name,
                       STACK_OF(X509_CRL) **out, struct err *e)
 {
     STACK_OF(X509_CRL) *crls = sk_X509_CRL_new_null();
@@ -86,7 +86,7 @@ int cmd_crl_import(struct cli *c, struct err *e)
         return -1;
     struct crl_import ci = { .name = pos[0], .e = e };
     int rc = len == 0 ? err_set(e, ERR_LOCAL, "%s: file is empty", pos[0])
-                      : parse_crls(data, len, pos[0], &ci.crls, e);
+                      : cli_parse_crls(data, len, pos[0], &ci.crls, e);
     free(data);
     if (rc != 0)
         return -1;

@@ -113,6 +113,25 @@ static const struct help HELP[] = {
     { "crl", "remove",
       "usage: trustd crl remove CRL\n"
       "Removes a CRL, named by its SHA-256 fingerprint or 8+ hex digits of it.\n" },
+    { "crl", "refresh",
+      "usage: trustd crl refresh [--app ID] [--timeout SECS] [--ca-file FILE]\n"
+      "Fetches, for every CA that the revocation policies in force need a CRL for, the\n"
+      "CRL from the CA's http:// and https:// distribution points, checks it as crl\n"
+      "import does and replaces older ones of that CA. One line per CA; exit 1 when a\n"
+      "fetch failed (after trying the others).\n"
+      "  --app ID           only the CAs that application needs CRLs for\n"
+      "  --timeout SECS     the whole of one fetch (default 30; connecting 10 at most)\n"
+      "  --ca-file FILE     the CAs that verify https:// servers (default: the system's)\n" },
+    { "validate", NULL,
+      "usage: trustd validate [--app ID] [--days N] [--json] [--quiet]\n"
+      "Checks, read-only, each application's trust list (or the enabled CAs it falls\n"
+      "back to): not empty, every CA enabled and in date, none ending within N days,\n"
+      "and the CRLs its revocation policy needs present and current. One line per\n"
+      "problem with the next step; exit 4 when there is any (for cron and monitoring).\n"
+      "  --app ID           only that application\n"
+      "  --days N           warn about CAs that end within N days (default 30)\n"
+      "  --json             one JSON object: applications and problems with codes\n"
+      "  --quiet            no line for applications without problems\n" },
     { "audit", NULL,
       "usage: trustd audit [--since T] [--json]\n"
       "Shows the audit trail: time, user, action, and what changed (with its label).\n"

@@ -92,6 +92,13 @@ int cmd_crl_remove(struct cli *c, struct err *e);
 int cmd_audit(struct cli *c, struct err *e);
 int cmd_check(struct cli *c, struct err *e);
 int cmd_backup(struct cli *c, struct err *e);
+int cmd_validate(struct cli *c, struct err *e);
+int cmd_crl_refresh(struct cli *c, struct err *e);
+
+/* One or more CRLs from PEM, or one DER CRL, from data read from name (for
+ * messages): crl import and crl refresh parse alike. */
+int cli_parse_crls(const unsigned char *data, size_t len, const char *name,
+                   STACK_OF(X509_CRL) **out, struct err *e);
 
 /* Adds certificates to the store in the caller's transaction, with the
  * import rules (CA only unless allow_leaf; warnings for validity). */

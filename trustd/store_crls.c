@@ -195,6 +195,31 @@ int store_crl_remove(struct store *s, int64_t id, struct err *e)
     return store_audit(s, "crl remove", sha256, e);
 }
 
+X509_CRL *store_crl_x509(struct store *s, int64_t id, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT der FROM crls WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+        store_sql_error(s, e, "cannot read the CRL");
+        return NULL;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    X509_CRL *crl = NULL;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *der = sqlite3_column_blob(st, 0);
+        int n = sqlite3_column_bytes(st, 0);
+        crl = der ? d2i_X509_CRL(NULL, &der, n) : NULL;
+        if (crl == NULL)
+            err_set(e, ERR_STORE, "trust store %s holds a CRL that cannot be read", s->path);
+    } else if (rc == SQLITE_DONE) {
+        err_set(e, ERR_NOTFOUND, "no CRL %lld in trust store %s", (long long)id, s->path);
+    } else {
+        store_sql_error(s, e, "cannot read the CRL");
+    }
+    sqlite3_finalize(st);
+    return crl;
+}
+
 int store_crls_load(struct store *s, X509_STORE *xs, struct err *e)
 {
     sqlite3_stmt *st = NULL;

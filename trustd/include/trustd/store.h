@@ -185,6 +185,8 @@ int store_crl_list(struct store *s, store_crl_cb cb, void *arg, struct err *e);
 /* By fingerprint or unique prefix of 8+ hex digits. */
 int store_crl_find(struct store *s, const char *spec, struct store_crl *out, struct err *e);
 int store_crl_remove(struct store *s, int64_t id, struct err *e);
+/* The CRL itself; the caller frees it. */
+X509_CRL *store_crl_x509(struct store *s, int64_t id, struct err *e);
 
 /* Records a change, inside the caller's transaction: time, user, action, subject. */
 int store_audit(struct store *s, const char *action, const char *subject, struct err *e);

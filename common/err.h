@@ -22,7 +22,7 @@ enum err_code {
     ERR_INTERNAL   /* out of memory and other should-not-happen      */
 };
 
-#define ERR_MSG_MAX 1024
+#define ERR_MSG_MAX 4096
 
 struct err {
     enum err_code code;

@@ -86,6 +86,13 @@ same server "it is revoked by the CRL of CN=ftpc Test Root CA,O=ftpc tests in th
 expect_in "$T/verify.out" "by the CRL of CN=ftpc Test Root CA,O=ftpc tests, SHA-256 $crl_fp"
 expect_in "$T/err" "serial $(openssl x509 -in "$PKI/server.pem" -noout -serial | cut -d= -f2)"
 
+# Old TLS: probe says it in the words ftpc uses (hostile_certs.sh).
+hostile oldtls
+run "$TRUSTD" "${S[@]}" probe "127.0.0.1:$HOSTILE_PORT"
+hostile_stop
+[ "$status" != 0 ] || fail "probe of an old-TLS server succeeded"
+expect_in "$T/err" "the server offers only a TLS version older than 1.2 (old TLS)"
+
 # A store under a name with a space: the commands quote it.
 mkdir -p "$T/with space"
 cp "$ST" "$T/with space/trust.db"

@@ -195,6 +195,43 @@ run "$TRUSTD" "${S[@]}" probe "127.0.0.1:$A_PORT" --trust-issuer --expect-sha256
 expect_status 0
 expect_in "$T/out" "already trusted: nothing imported"
 
+# At a terminal (tmux): the SHA-256 is shown and asked about; no imports
+# nothing, yes imports and trusts.
+command -v tmux > /dev/null || fail "tmux is not installed (scripts/install-deps installs it)"
+sock="$T/tmux.sock"
+tm() { tmux -S "$sock" "$@"; }
+screen() { tm capture-pane -t probe -p -S -200; }
+wait_for() { # text
+    for _ in $(seq 1 100); do
+        screen | grep -qF -- "$1" && return 0
+        sleep 0.1
+    done
+    screen >&2
+    fail "'$1' did not appear on the screen"
+}
+trap 'tm kill-server 2>/dev/null || true; cleanup' EXIT
+colon_inter=$(openssl x509 -in "$PKI/inter.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+for answer in n y; do
+    rm -f "$ST" "$ST"-*
+    "$TRUSTD" "${S[@]}" check > /dev/null
+    tm new-session -d -s probe -x 200 -y 60 \
+        "'$TRUSTD' --store '$ST' probe 127.0.0.1:$A_PORT --trust-issuer; echo probe-ended-\$?; sleep 30"
+    wait_for "SHA-256:    $colon_inter"
+    wait_for "Trust this CA for ftp-client? [y/N]"
+    tm send-keys -t probe "$answer" Enter
+    if [ "$answer" = n ]; then
+        wait_for "probe-ended-4"
+        run "$TRUSTD" "${S[@]}" list
+        expect_not_in "$T/out" "Intermediate"
+    else
+        wait_for "TRUSTED by ftp-client for 127.0.0.1; path:"
+        wait_for "probe-ended-0"
+    fi
+    tm kill-session -t probe
+done
+ftpc_to "$A_PORT" "$T/cmds"
+expect_status 0
+
 # The server that sends the full chain: --trust-issuer still takes the
 # issuing CA (not the root); --import-root checks --expect-sha256 too.
 rm -f "$ST" "$ST"-*

@@ -313,11 +313,19 @@ static int revoked_anchors(struct store *s, const char *app_id, int64_t *skip, s
         int revoked = m != NULL && key != NULL && crl != NULL &&
                       X509_check_issued(i, m) == X509_V_OK && X509_CRL_verify(crl, key) == 1 &&
                       X509_CRL_get0_by_cert(crl, &entry, m) == 1;
-        if (revoked && *nskip < max)
+        int full = revoked && *nskip == max;
+        if (revoked && !full)
             skip[(*nskip)++] = sqlite3_column_int64(st, 0);
         X509_free(m);
         X509_free(i);
         X509_CRL_free(crl);
+        if (full) { /* fail closed rather than keep a revoked anchor */
+            sqlite3_finalize(st);
+            return err_set(e, ERR_STORE,
+                           "application '%s' has more than %zu revoked CAs on its trust list: "
+                           "take them off it ('trustd app untrust')",
+                           app_id, max);
+        }
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)

@@ -37,4 +37,19 @@ int chain_cn_rule(X509_STORE_CTX *ctx);
 int chain_verify(X509_STORE *xs, X509 *leaf, STACK_OF(X509) *untrusted, const char *host,
                  STACK_OF(X509) **path, char *why, size_t whylen);
 
+/* What a verification found, for diagnosis (trustd/diagnose.c). */
+struct chain_result {
+    int error;             /* X509_V_OK, or OpenSSL's verify error */
+    int depth;             /* where it failed */
+    int cn_rule;           /* refused by chain_cn_rule */
+    STACK_OF(X509) *path;  /* the path built (as far as it got), leaf first */
+    char why[512];         /* OpenSSL's reason and the depth */
+};
+
+/* chain_verify with everything it found kept in r (free with
+ * chain_result_free, also after a failure). 0 when trusted. */
+int chain_verify_ex(X509_STORE *xs, X509 *leaf, STACK_OF(X509) *untrusted, const char *host,
+                    struct chain_result *r);
+void chain_result_free(struct chain_result *r);
+
 #endif

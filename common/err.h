@@ -1,7 +1,9 @@
 /*
  * err: the one error idiom of the project. Functions return 0 or -1 and fill
  * a caller's struct err with a code and a one-line message that names its
- * subject (the file, fingerprint, application or host). Codes map to the
+ * subject (the file, fingerprint, application or host). A refused server
+ * certificate is the one message of several lines (trustd/diagnose.h):
+ * the verdict, then indented detail and commands. Codes map to the
  * documented exit codes in one table (err_exit_code).
  */
 #ifndef COMMON_ERR_H
@@ -22,7 +24,7 @@ enum err_code {
     ERR_INTERNAL   /* out of memory and other should-not-happen      */
 };
 
-#define ERR_MSG_MAX 1024
+#define ERR_MSG_MAX 4096
 
 /* What a caller may act on beyond the code (a hint in its own words). */
 enum err_detail {

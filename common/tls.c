@@ -25,6 +25,8 @@
 
 struct tls_w_ctx {
     SSL_CTX *ssl_ctx;
+    tls_w_refusal_fn refusal; /* words for a refused chain (tls_w_ctx_set_refusal) */
+    void *refusal_arg;
 };
 
 /* What the verify callback saw when the chain or the name failed. */
@@ -33,6 +35,7 @@ struct verify_failure {
     long error;
     int depth;
     X509 *cert; /* the server's own certificate */
+    STACK_OF(X509) *chain; /* what the server sent, its certificate first */
     int cn_rule; /* refused by chain_cn_rule */
 };
 
@@ -46,6 +49,7 @@ struct verify_failure {
 
 struct tls_w_conn {
     SSL *ssl;
+    struct tls_w_ctx *ctx;
     int fd;
     SSL_SESSION *pool[SESSION_POOL];
     int used[SESSION_POOL];
@@ -259,6 +263,9 @@ static int verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
         X509 *leaf = X509_STORE_CTX_get0_cert(xctx);
         if (leaf != NULL && X509_up_ref(leaf))
             c->vf.cert = leaf;
+        /* libssl hands the whole chain the server sent as untrusted. */
+        STACK_OF(X509) *sent = X509_STORE_CTX_get0_untrusted(xctx);
+        c->vf.chain = sent != NULL ? X509_chain_up_ref(sent) : NULL;
     }
     return 0; /* fail closed: abort the handshake */
 }
@@ -385,8 +392,19 @@ void tls_w_ctx_free(struct tls_w_ctx *ctx)
     free(ctx);
 }
 
+void tls_w_ctx_set_refusal(struct tls_w_ctx *ctx, tls_w_refusal_fn fn, void *arg)
+{
+    ctx->refusal = fn;
+    ctx->refusal_arg = arg;
+}
+
 static void describe_failure(const struct tls_w_conn *c, const char *host, struct err *e)
 {
+    /* The caller's words, from the trust store (ftpc: trustd/diagnose.c). */
+    if (c->ctx != NULL && c->ctx->refusal != NULL && c->vf.chain != NULL &&
+        sk_X509_num(c->vf.chain) > 0 &&
+        c->ctx->refusal(c->ctx->refusal_arg, host, c->vf.chain, e) == 0)
+        return;
     char subject[256] = "?", issuer[256] = "?", hex[CERTINFO_HEX_SHA256] = "";
     char fp[CERTINFO_COLON_SHA256] = "?", raw[256];
     if (c->vf.cert != NULL) {
@@ -424,6 +442,7 @@ void tls_w_conn_free(struct tls_w_conn *c)
     for (int i = 0; i < c->npool; i++)
         SSL_SESSION_free(c->pool[i]);
     X509_free(c->vf.cert);
+    sk_X509_pop_free(c->vf.chain, X509_free);
     free(c);
 }
 
@@ -437,6 +456,7 @@ struct tls_w_conn *tls_w_start(struct tls_w_ctx *ctx, int fd, const char *host,
         return NULL;
     }
     c->fd = fd;
+    c->ctx = ctx;
     snprintf(c->host, sizeof c->host, "%s", host);
     SSL_set_ex_data(c->ssl, conn_index, c);
     int ok = (resume != NULL ? set_buffered_bios(c->ssl, fd) : SSL_set_fd(c->ssl, fd)) &&
@@ -480,8 +500,18 @@ int tls_w_handshake(struct tls_w_conn *c, int *want_write, struct err *e)
         describe_failure(c, c->host, e);
     } else {
         char why[512];
+        int reason = ERR_GET_REASON(ERR_peek_error());
+        int old = reason == SSL_R_UNSUPPORTED_PROTOCOL || reason == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION ||
+                  reason == SSL_R_NO_PROTOCOLS_AVAILABLE || reason == SSL_R_VERSION_TOO_LOW;
         int clear = io_reason(c, why, sizeof why);
-        err_set(e, ERR_TLS, "TLS handshake with %s failed: %s", c->host, why);
+        if (old)
+            err_set(e, ERR_TLS,
+                    "TLS handshake with %s failed: %s\n  the server offers only a TLS version "
+                    "older than 1.2 (old TLS), which ftpc refuses: ask its administrator to "
+                    "enable TLS 1.2 or 1.3",
+                    c->host, why);
+        else
+            err_set(e, ERR_TLS, "TLS handshake with %s failed: %s", c->host, why);
         if (clear)
             e->detail = ERR_DETAIL_CLEAR_TEXT;
     }

@@ -37,6 +37,15 @@ struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_stor
                                 struct err *e);
 void tls_w_ctx_free(struct tls_w_ctx *ctx);
 
+/* Words for a refused server chain: when a handshake's verification fails,
+ * fn gets the host and the chain the server sent (its certificate first;
+ * OpenSSL's STACK_OF(X509)) and may set e (then returns 0); when it returns
+ * -1 the message names the certificate and OpenSSL's reason. */
+struct stack_st_X509;
+typedef int (*tls_w_refusal_fn)(void *arg, const char *host, struct stack_st_X509 *chain,
+                                struct err *e);
+void tls_w_ctx_set_refusal(struct tls_w_ctx *ctx, tls_w_refusal_fn fn, void *arg);
+
 /* Parses "1.2"/"1.3" into 12/13; -1 when it is neither. */
 int tls_w_parse_version(const char *s);
 

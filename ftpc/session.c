@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "session.h"
+#include "trustd/diagnose.h"
 #include "trustd/store.h"
 
 int session_init(struct ftp_session *s, const struct ftp_options *opt, struct err *e)
@@ -50,6 +51,16 @@ void session_free(struct ftp_session *s)
     s->io = NULL;
 }
 
+/* A refused server certificate: the trust store's own words for why, and
+ * the trustd commands that would fix it (trustd/diagnose.c). */
+static int refusal(void *arg, const char *host, STACK_OF(X509) *chain, struct err *e)
+{
+    struct ftp_session *s = arg;
+    struct diag_target t = { .app_id = s->opt.appid, .host = host, .port = s->port,
+                             .implicit = s->sec == SECCNN_IMPLICIT };
+    return diagnose_refusal(store_path_resolve(s->opt.store), &t, chain, e);
+}
+
 /* The application's trust list, made into a TLS context, once. */
 static int tls_context(struct ftp_session *s, struct err *e)
 {
@@ -67,6 +78,8 @@ static int tls_context(struct ftp_session *s, struct err *e)
     if (rc != 0)
         return -1;
     s->tls_ctx = tls_w_ctx_new(&s->opt.tls, anchors, e);
+    if (s->tls_ctx != NULL)
+        tls_w_ctx_set_refusal(s->tls_ctx, refusal, s);
     return s->tls_ctx ? 0 : -1;
 }
 

@@ -40,7 +40,8 @@ static const char USAGE[] =
     "  app set ID --crl none|if-present|required\n"
     "Verification:\n"
     "  verify --app ID [--host NAME] CHAIN.pem\n"
-    "  probe --app ID HOST[:PORT] [--implicit] [--import-root]\n"
+    "  probe [--app ID] HOST[:PORT] [--implicit] [--import-root | --trust-issuer]\n"
+    "        [--expect-sha256 FP]\n"
     "Revocation: crl import FILE | crl list [--json] | crl remove CRL\n"
     "  crl refresh [--app ID] [--timeout SECS] [--ca-file FILE]\n"
     "Monitoring: validate [--app ID] [--days N] [--json]\n"
@@ -353,7 +354,8 @@ int trustd_main(int argc, char **argv)
     c.writes = cmd->mode == WRITES;
     /* probe writes only when asked to import; check creates a missing store
      * and upgrades one its owner can write. */
-    if (cmd->fn == cmd_probe && has_word(c.argc, c.argv, "--import-root"))
+    if (cmd->fn == cmd_probe &&
+        (has_word(c.argc, c.argv, "--import-root") || has_word(c.argc, c.argv, "--trust-issuer")))
         c.writes = 1;
     if (cmd->fn == cmd_check && (access(c.path, W_OK) == 0 || errno == ENOENT))
         c.writes = 1;

@@ -4,11 +4,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/x509v3.h>
+
 #include "certinfo.h"
 #include "chainverify.h"
 #include "cli_internal.h"
 #include "import.h"
 #include "probe.h"
+#include "trustd/diagnose.h"
 
 static void print_cert_line(int depth, X509 *x)
 {
@@ -20,39 +23,33 @@ static void print_cert_line(int depth, X509 *x)
            cli_fp(hex));
 }
 
-/* Verifies chain[0] with chain[1..] as intermediates for app_id and host.
- * Prints the path or the reason; ERR_VERIFY when not trusted. */
-static int judge(struct cli *c, const char *app_id, STACK_OF(X509) *chain, const char *host,
-                 struct err *e)
+/* Verifies chain[0] with chain[1..] as intermediates for the target's
+ * application and host, exactly as its clients would (trustd/diagnose.c).
+ * Prints the path, or the verdict with its cause and the commands that fix
+ * it; ERR_VERIFY when not trusted. */
+static int judge(struct cli *c, const struct diag_target *t, STACK_OF(X509) *chain, struct err *e)
 {
-    X509_STORE *xs = NULL;
-    int count = 0;
-    if (store_app_trust_anchors(c->s, app_id, &xs, &count, e) != 0) {
-        if (e->code == ERR_NOTFOUND)
-            return -1;
-        char why[ERR_MSG_MAX];
-        snprintf(why, sizeof why, "%s", e->msg);
-        printf("NOT TRUSTED by %s: %s\n", cli_vis(app_id), cli_vis(why));
-        return err_set(e, ERR_VERIFY, "%s would not trust this chain: %s", app_id, why);
+    struct diagnosis *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    if (diagnose_chain(c->s, t, chain, d, e) != 0) {
+        free(d);
+        return -1;
     }
-    STACK_OF(X509) *untrusted = sk_X509_new_null();
-    for (int i = 1; untrusted && i < sk_X509_num(chain); i++)
-        sk_X509_push(untrusted, sk_X509_value(chain, i));
-    STACK_OF(X509) *path = NULL;
-    char why[512];
-    int ok = untrusted != NULL &&
-             chain_verify(xs, sk_X509_value(chain, 0), untrusted, host, &path, why, sizeof why) == 0;
-    sk_X509_free(untrusted);
-    X509_STORE_free(xs);
-    if (!ok) {
-        printf("NOT TRUSTED by %s: %s\n", cli_vis(app_id), cli_vis(why));
-        return err_set(e, ERR_VERIFY, "%s would not trust this chain: %s", app_id, why);
+    int rc = 0;
+    if (d->cause == DIAG_TRUSTED) {
+        printf("TRUSTED by %s%s%s; path:\n", cli_vis(t->app_id), t->host ? " for " : "",
+               t->host ? cli_vis(t->host) : "");
+        for (int i = 0; i < sk_X509_num(d->path); i++)
+            print_cert_line(i, sk_X509_value(d->path, i));
+    } else {
+        /* The diagnosis made its text visible already. */
+        printf("NOT TRUSTED by %s: %s\n%s", cli_vis(t->app_id), d->summary, d->detail);
+        rc = err_set(e, ERR_VERIFY, "%s would not trust this chain: %s", t->app_id, d->summary);
     }
-    printf("TRUSTED by %s%s%s; path:\n", cli_vis(app_id), host ? " for " : "", host ? cli_vis(host) : "");
-    for (int i = 0; i < sk_X509_num(path); i++)
-        print_cert_line(i, sk_X509_value(path, i));
-    sk_X509_pop_free(path, X509_free);
-    return 0;
+    diagnosis_free(d);
+    free(d);
+    return rc;
 }
 
 int cmd_verify(struct cli *c, struct err *e)
@@ -80,7 +77,8 @@ int cmd_verify(struct cli *c, struct err *e)
     free(data);
     if (rc != 0)
         return rc == IMPORT_NEED_PASSWORD ? err_set(e, ERR_USAGE, "%s: a chain file, not PKCS#12", pos[0]) : -1;
-    rc = judge(c, app, chain, host, e);
+    struct diag_target t = { .app_id = app, .host = host };
+    rc = judge(c, &t, chain, e);
     sk_X509_pop_free(chain, X509_free);
     return rc;
 }
@@ -146,7 +144,7 @@ static X509 *find_root(STACK_OF(X509) *chain, const char *host, char *why, size_
     return NULL;
 }
 
-static void show_cert(X509 *x)
+static void show_cert(const char *what, X509 *x)
 {
     char subject[512], issuer[512], hex[CERTINFO_HEX_SHA256] = "?", colon[CERTINFO_COLON_SHA256];
     int64_t nb = 0, na = 0;
@@ -156,7 +154,7 @@ static void show_cert(X509 *x)
     certinfo_colon_form(hex, colon);
     (void)certinfo_time(X509_get0_notBefore(x), &nb);
     (void)certinfo_time(X509_get0_notAfter(x), &na);
-    printf("the server's root CA:\n  Subject:    %s\n  Issuer:     %s\n  Not before: ", cli_vis(subject),
+    printf("%s:\n  Subject:    %s\n  Issuer:     %s\n  Not before: ", what, cli_vis(subject),
            cli_vis(issuer));
     cli_print_time(stdout, nb);
     printf("\n  Not after:  ");
@@ -175,31 +173,98 @@ static int ask_yes(const char *question)
     return line[0] == 'y' || line[0] == 'Y';
 }
 
-struct import_root {
-    X509 *root;
+/* What probe was asked to do, and where. */
+struct probe_req {
+    struct diag_target t;
+    const char *expect;  /* --expect-sha256, NULL when not given */
+    int want_root, want_issuer;
+};
+
+/* --expect-sha256: 0 when x is that certificate (any case, colons
+ * optional); otherwise an ERR_VERIFY error (nothing is imported). */
+static int check_expected(const struct probe_req *p, X509 *x, const char *what, struct err *e)
+{
+    char want[65], hex[CERTINFO_HEX_SHA256] = "?";
+    (void)certinfo_sha256_hex(x, hex);
+    if (store_normalize_fingerprint(p->expect, want) != 64)
+        return err_set(e, ERR_USAGE, "--expect-sha256 takes a whole SHA-256 fingerprint (64 hex "
+                                     "digits, colons optional), not '%s'", p->expect);
+    if (strcmp(want, hex) != 0) {
+        printf("%s has SHA-256 %s, not the %s expected: nothing imported\n", what, hex, want);
+        return err_set(e, ERR_VERIFY,
+                       "%s sent %s with SHA-256 %s, not %s (--expect-sha256): nothing imported",
+                       p->t.host, what, hex, want);
+    }
+    printf("SHA-256 matches --expect-sha256\n");
+    return 0;
+}
+
+/* The administrator's consent to import x: --expect-sha256 when given;
+ * else the answer at a terminal; else, when needs_fp, a refusal that says
+ * how to pass the fingerprint. 0 to go on. */
+static int confirm(const struct probe_req *p, X509 *x, const char *what, const char *question,
+                   int needs_fp, struct err *e)
+{
+    if (p->expect != NULL)
+        return check_expected(p, x, what, e);
+    if (isatty(STDIN_FILENO)) {
+        if (ask_yes(question))
+            return 0;
+        printf("nothing imported\n");
+        return err_set(e, ERR_VERIFY, "%s: %s was not imported (answered no)", p->t.host, what);
+    }
+    if (!needs_fp)
+        return 0;
+    char hex[CERTINFO_HEX_SHA256] = "?";
+    (void)certinfo_sha256_hex(x, hex);
+    printf("no terminal to confirm %s: nothing imported\n", what);
+    return err_set(e, ERR_VERIFY,
+                   "%s: no terminal to confirm %s; check its SHA-256 with its publisher and give "
+                   "it: --expect-sha256 %s (nothing imported)",
+                   p->t.host, what, hex);
+}
+
+struct import_ca {
+    X509 *ca;
+    const char *name;
+    const char *trust_app; /* also put it on this application's list */
+    int added;             /* it was not on that list before */
     struct import_rules rules;
     struct err *e;
 };
 
-static int run_import_root(struct cli *c, void *arg)
+static int run_import_ca(struct cli *c, void *arg)
 {
-    struct import_root *ir = arg;
+    struct import_ca *ic = arg;
     STACK_OF(X509) *one = sk_X509_new_null();
-    if (one == NULL || !sk_X509_push(one, ir->root)) {
+    if (one == NULL || !sk_X509_push(one, ic->ca)) {
         sk_X509_free(one);
-        return err_set(ir->e, ERR_INTERNAL, "out of memory");
+        return err_set(ic->e, ERR_INTERNAL, "out of memory");
     }
-    int rc = cli_import_certs(c, one, "the server's root CA", &ir->rules, ir->e);
+    int rc = cli_import_certs(c, one, ic->name, &ic->rules, ic->e);
     sk_X509_free(one);
-    return rc;
+    if (rc != 0 || ic->trust_app == NULL)
+        return rc;
+    char hex[CERTINFO_HEX_SHA256] = "?";
+    struct store_cert row;
+    int added = 0;
+    if (certinfo_sha256_hex(ic->ca, hex) != 0 || store_cert_find(c->s, hex, &row, ic->e) != 0 ||
+        store_app_trust(c->s, ic->trust_app, row.id, &added, ic->e) != 0)
+        return -1;
+    ic->added = added; /* said after the commit, as the import's lines are */
+    if (!row.enabled && store_cert_set_enabled(c->s, row.id, 1, ic->e) != 0)
+        return -1;
+    return 0;
 }
 
 /* --import-root: imports the one self-signed CA that completes a verified
- * path for host, after showing it (and asking, at a terminal), then judges
- * the chain again: 0 only when the application trusts the server now. */
-static int import_root(struct cli *c, const char *app, STACK_OF(X509) *chain, const char *host,
+ * path for host, after showing it (and asking, at a terminal, or checking
+ * --expect-sha256), then judges the chain again: 0 only when the
+ * application trusts the server now. */
+static int import_root(struct cli *c, const struct probe_req *p, STACK_OF(X509) *chain,
                        struct err *e)
 {
+    const char *host = p->t.host, *app = p->t.app_id;
     char why[512];
     X509 *root = find_root(chain, host, why, sizeof why);
     if (root == NULL && why[0] != '\0') {
@@ -218,21 +283,20 @@ static int import_root(struct cli *c, const char *app, STACK_OF(X509) *chain, co
         return err_set(e, ERR_VERIFY,
                        "%s did not send a self-signed CA that completes its chain (the chain ends "
                        "with %s, issued by %s): nothing imported; get that CA from its publisher "
-                       "and run 'trustd import'",
+                       "and run 'trustd import', or trust the CA that issued the server's "
+                       "certificate with --trust-issuer",
                        host, subject, issuer);
     }
-    show_cert(root);
-    if (isatty(STDIN_FILENO) && !ask_yes("Import this CA into the trust store?")) {
-        printf("nothing imported\n");
-        return err_set(e, ERR_VERIFY, "%s: the root CA was not imported (answered no)", host);
-    }
-    struct import_root ir = { .root = root, .e = e };
-    int committed = cli_transaction(c, run_import_root, &ir, e) == 0;
-    cli_import_report(&ir.rules, committed, e);
+    show_cert("the server's root CA", root);
+    if (confirm(p, root, "the root CA", "Import this CA into the trust store?", 0, e) != 0)
+        return -1;
+    struct import_ca ic = { .ca = root, .name = "the server's root CA", .e = e };
+    int committed = cli_transaction(c, run_import_ca, &ic, e) == 0;
+    cli_import_report(&ic.rules, committed, e);
     if (!committed)
         return -1;
     err_clear(e);
-    if (judge(c, app, chain, host, e) == 0)
+    if (judge(c, &p->t, chain, e) == 0)
         return 0;
     char hex[CERTINFO_HEX_SHA256] = "?";
     (void)certinfo_sha256_hex(root, hex);
@@ -242,26 +306,108 @@ static int import_root(struct cli *c, const char *app, STACK_OF(X509) *chain, co
                    host, app, app, cli_fp(hex));
 }
 
+/* --trust-issuer: the CA that issued the server's certificate, as the
+ * server sent it, imported and put on the application's trust list (an
+ * anchor for it: exactly the servers that CA issued), after the
+ * administrator confirmed its SHA-256; then the chain is judged again. */
+static int trust_issuer(struct cli *c, const struct probe_req *p, STACK_OF(X509) *chain,
+                        struct err *e)
+{
+    const char *host = p->t.host, *app = p->t.app_id;
+    X509 *leaf = sk_X509_value(chain, 0), *ca = NULL;
+    for (int i = 1; i < sk_X509_num(chain) && ca == NULL; i++) {
+        X509 *x = sk_X509_value(chain, i);
+        if (X509_cmp(x, leaf) != 0 && X509_check_issued(x, leaf) == X509_V_OK && certinfo_is_ca(x))
+            ca = x;
+    }
+    if (ca == NULL) {
+        char issuer[512];
+        certinfo_name(X509_get_issuer_name(leaf), issuer, sizeof issuer);
+        printf("%s did not send the CA that issued its certificate: nothing imported\n",
+               cli_vis(host));
+        return err_set(e, ERR_VERIFY,
+                       "%s did not send the CA that issued its certificate (%s): nothing "
+                       "imported; get that CA from its publisher, then run 'trustd import FILE' "
+                       "and 'trustd app trust %s CERT'",
+                       host, issuer, app);
+    }
+    /* It must be the anchor that makes this server's chain verify. */
+    X509_STORE *only = X509_STORE_new();
+    STACK_OF(X509) *path = NULL;
+    char why[512] = "out of memory";
+    int ok = only != NULL && X509_STORE_add_cert(only, ca) == 1 &&
+             X509_STORE_set_flags(only, X509_V_FLAG_PARTIAL_CHAIN) == 1 &&
+             chain_verify(only, leaf, NULL, host, &path, why, sizeof why) == 0;
+    sk_X509_pop_free(path, X509_free);
+    X509_STORE_free(only);
+    if (!ok) {
+        printf("the server's certificate does not verify under the CA that issued it: nothing "
+               "imported\n");
+        return err_set(e, ERR_VERIFY,
+                       "%s's certificate does not verify for %s under the CA that issued it "
+                       "(%s): nothing imported",
+                       host, host, why);
+    }
+    show_cert("the CA that issued the server's certificate", ca);
+    char question[300];
+    snprintf(question, sizeof question,
+             "Is this SHA-256 the one its publisher gives? Trust this CA for %s?", cli_vis(app));
+    if (confirm(p, ca, "the issuing CA", question, 1, e) != 0)
+        return -1;
+    struct store_app a;
+    if (store_app_get(c->s, app, &a, e) != 0)
+        return -1;
+    if (!a.trust_list_defined)
+        printf("%s had no CA trust list: it is defined now, and %s trusts only the CAs on it\n",
+               cli_vis(app), cli_vis(app));
+    struct import_ca ic = { .ca = ca, .name = "the issuing CA", .trust_app = app, .e = e };
+    int committed = cli_transaction(c, run_import_ca, &ic, e) == 0;
+    cli_import_report(&ic.rules, committed, e);
+    if (!committed)
+        return -1;
+    char subject[512];
+    certinfo_name(X509_get_subject_name(ca), subject, sizeof subject);
+    printf("%s %s's CA trust list: %s\n", ic.added ? "added to" : "already on", cli_vis(app),
+           cli_vis(subject));
+    err_clear(e);
+    if (judge(c, &p->t, chain, e) == 0)
+        return 0;
+    return err_prefix(e, "%s is still not trusted after trusting its issuing CA", host);
+}
+
 int cmd_probe(struct cli *c, struct err *e)
 {
-    const char *app = NULL;
-    int implicit = 0, want_root = 0, allow_leaf = 0, npos = 0;
+    const char *app = NULL, *expect = NULL;
+    int implicit = 0, want_root = 0, want_issuer = 0, allow_leaf = 0, npos = 0;
     char *pos[CLI_MAX_POS];
     const struct opt opts[] = {
         { "--app", OPT_VALUE, NULL, &app },
         { "--implicit", OPT_FLAG, &implicit, NULL },
         { "--import-root", OPT_FLAG, &want_root, NULL },
+        { "--trust-issuer", OPT_FLAG, &want_issuer, NULL },
+        { "--expect-sha256", OPT_VALUE, NULL, &expect },
         { "--allow-leaf", OPT_FLAG, &allow_leaf, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
     if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
-    if (app == NULL || npos != 1)
-        return err_set(e, ERR_USAGE, "usage: probe --app ID HOST[:PORT] [--implicit] [--import-root]");
+    if (npos != 1)
+        return err_set(e, ERR_USAGE, "usage: probe [--app ID] HOST[:PORT] [--implicit] "
+                                     "[--import-root | --trust-issuer] [--expect-sha256 FP]");
+    if (app == NULL)
+        app = STORE_FTP_CLIENT_APP;
     if (allow_leaf)
         return err_set(e, ERR_USAGE,
                        "--import-root imports only the server's self-signed root CA; to pin a "
                        "server certificate, save it and run 'trustd import --allow-leaf FILE'");
+    if (want_root && want_issuer)
+        return err_set(e, ERR_USAGE, "--import-root or --trust-issuer, not both");
+    if (expect != NULL && !want_root && !want_issuer)
+        return err_set(e, ERR_USAGE, "--expect-sha256 goes with --import-root or --trust-issuer");
+    char want[65];
+    if (expect != NULL && store_normalize_fingerprint(expect, want) != 64)
+        return err_set(e, ERR_USAGE, "--expect-sha256 takes a whole SHA-256 fingerprint (64 hex "
+                                     "digits, colons optional), not '%s'", expect);
     char host[256];
     unsigned port = implicit ? 990 : 21;
     if (split_host(pos[0], host, sizeof host, &port, e) != 0)
@@ -277,12 +423,14 @@ int cmd_probe(struct cli *c, struct err *e)
            implicit ? "implicit" : "explicit", info);
     for (int i = 0; i < sk_X509_num(chain); i++)
         print_cert_line(i, sk_X509_value(chain, i));
-    int rc = judge(c, app, chain, host, e);
-    if (want_root && rc == 0) {
+    struct probe_req p = { .t = { .app_id = app, .host = host, .port = port, .implicit = implicit },
+                           .expect = expect, .want_root = want_root, .want_issuer = want_issuer };
+    int rc = judge(c, &p.t, chain, e);
+    if ((want_root || want_issuer) && rc == 0) {
         printf("already trusted: nothing imported\n");
-    } else if (want_root && e->code == ERR_VERIFY) {
+    } else if ((want_root || want_issuer) && e->code == ERR_VERIFY) {
         err_clear(e);
-        rc = import_root(c, app, chain, host, e);
+        rc = want_root ? import_root(c, &p, chain, e) : trust_issuer(c, &p, chain, e);
     }
     sk_X509_pop_free(chain, X509_free);
     return rc;

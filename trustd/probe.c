@@ -85,7 +85,7 @@ int probe_chain(const char *host, unsigned port, int implicit, int timeout_ms,
     }
     /* Verification is done afterwards, with the application's trust list;
      * here we only want to see what the server presents. */
-    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_set_min_proto_version(ssl, TLS1_2_VERSION); /* as ftpc: no TLS below 1.2 */
     SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL);
     SSL_set_fd(ssl, fd);
     if (!net_is_ip_literal(host))
@@ -96,7 +96,16 @@ int probe_chain(const char *host, unsigned port, int implicit, int timeout_ms,
         unsigned long code = ERR_get_error();
         if (code)
             ERR_error_string_n(code, why, sizeof why);
-        err_set(e, ERR_TLS, "TLS handshake with %s failed: %s", host, why);
+        int reason = ERR_GET_REASON(code);
+        if (reason == SSL_R_UNSUPPORTED_PROTOCOL || reason == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION ||
+            reason == SSL_R_NO_PROTOCOLS_AVAILABLE || reason == SSL_R_VERSION_TOO_LOW)
+            err_set(e, ERR_TLS,
+                    "TLS handshake with %s failed: %s; the server offers only a TLS version "
+                    "older than 1.2 (old TLS), which ftpc refuses: ask its administrator to "
+                    "enable TLS 1.2 or 1.3",
+                    host, why);
+        else
+            err_set(e, ERR_TLS, "TLS handshake with %s failed: %s", host, why);
         goto out;
     }
     STACK_OF(X509) *peer = SSL_get_peer_cert_chain(ssl);

@@ -1,6 +1,8 @@
 /* store_apps: application definitions, their CA trust lists and policies. */
 #include <string.h>
 
+#include <openssl/x509v3.h>
+
 #include "anchor_lookup.h"
 #include "store_internal.h"
 #include "trustpolicy.h"
@@ -240,12 +242,14 @@ int store_cert_trusted_by(struct store *s, const struct store_cert *c, store_app
     return each_app(s, st, cb, arg, e);
 }
 
-/* Collects the DER certificates a query returns, in one pass (no statement
- * per certificate: clients ask this on every connection). They are parsed
- * only when a verification needs them (anchor_lookup.h); each was checked
- * when it was imported. */
+/* Collects the DER certificates a query returns (column 0; column 1 the
+ * row id), in one pass (no statement per certificate: clients ask this on
+ * every connection), leaving out the ids in skip. They are parsed only when
+ * a verification needs them (anchor_lookup.h); each was checked when it was
+ * imported. */
 static int load_anchors(struct store *s, const char *sql, const char *app_id,
-                        struct anchor_set *set, struct err *e)
+                        struct anchor_set *set, const int64_t *skip, size_t nskip,
+                        size_t *skipped, struct err *e)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -256,7 +260,12 @@ static int load_anchors(struct store *s, const char *sql, const char *app_id,
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const unsigned char *der = sqlite3_column_blob(st, 0);
         int n = sqlite3_column_bytes(st, 0);
-        if (der != NULL && n > 0 && anchor_set_add(set, der, (size_t)n) != 0) {
+        int64_t id = sqlite3_column_int64(st, 1);
+        int left_out = 0;
+        for (size_t i = 0; i < nskip && !left_out; i++)
+            left_out = skip[i] == id;
+        *skipped += (size_t)left_out;
+        if (!left_out && der != NULL && n > 0 && anchor_set_add(set, der, (size_t)n) != 0) {
             nomem = 1;
             break;
         }
@@ -266,6 +275,74 @@ static int load_anchors(struct store *s, const char *sql, const char *app_id,
         return err_set(e, ERR_INTERNAL, "out of memory");
     if (rc != SQLITE_DONE)
         return store_sql_error(s, e, "cannot read trust list");
+    return 0;
+}
+
+static X509 *der_cert(sqlite3_stmt *st, int col)
+{
+    const unsigned char *p = sqlite3_column_blob(st, col);
+    int n = sqlite3_column_bytes(st, col);
+    return p != NULL && n > 0 ? d2i_X509(NULL, &p, n) : NULL;
+}
+
+/* An issuing CA on a defined list is an anchor: OpenSSL does not look
+ * above it, so its own revocation is checked here, when the store holds
+ * the CA that issued it and a CRL of that CA (signed by it). Fills skip
+ * with the ids of the members such a CRL revokes (at most max). */
+static int revoked_anchors(struct store *s, const char *app_id, int64_t *skip, size_t max,
+                           size_t *nskip, struct err *e)
+{
+    static const char sql[] =
+        "SELECT m.id, m.der, i.der, r.der FROM trust_list t "
+        "JOIN certificates m ON m.id = t.cert_id AND m.enabled = 1 AND m.subject != m.issuer "
+        "JOIN certificates i ON i.subject = m.issuer AND i.id != m.id "
+        "JOIN crls r ON r.issuer_id = i.id WHERE t.app_id = ?1";
+    *nskip = 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_sql_error(s, e, "cannot read trust list");
+    sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        X509 *m = der_cert(st, 1), *i = der_cert(st, 2);
+        const unsigned char *p = sqlite3_column_blob(st, 3);
+        int n = sqlite3_column_bytes(st, 3);
+        X509_CRL *crl = p != NULL && n > 0 ? d2i_X509_CRL(NULL, &p, n) : NULL;
+        X509_REVOKED *entry = NULL;
+        EVP_PKEY *key = i != NULL ? X509_get0_pubkey(i) : NULL;
+        int revoked = m != NULL && key != NULL && crl != NULL &&
+                      X509_check_issued(i, m) == X509_V_OK && X509_CRL_verify(crl, key) == 1 &&
+                      X509_CRL_get0_by_cert(crl, &entry, m) == 1;
+        int full = revoked && *nskip == max;
+        if (revoked && !full)
+            skip[(*nskip)++] = sqlite3_column_int64(st, 0);
+        X509_free(m);
+        X509_free(i);
+        X509_CRL_free(crl);
+        if (full) { /* fail closed rather than keep a revoked anchor */
+            sqlite3_finalize(st);
+            return err_set(e, ERR_STORE,
+                           "application '%s' has more than %zu revoked CAs on its trust list: "
+                           "take them off it ('trustd app untrust')",
+                           app_id, max);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_sql_error(s, e, "cannot read trust list");
+    return 0;
+}
+
+int store_anchor_revoked(struct store *s, const char *app_id, int64_t cert_id)
+{
+    int64_t skip[64];
+    size_t n = 0;
+    struct err ignored;
+    if (revoked_anchors(s, app_id, skip, sizeof skip / sizeof skip[0], &n, &ignored) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (skip[i] == cert_id)
+            return 1;
     return 0;
 }
 
@@ -285,9 +362,17 @@ int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **ou
         return err_set(e, ERR_INTERNAL, "out of memory");
     }
     int policy = trustpolicy_parse(app.crl_policy);
-    int rc = app.trust_list_defined
-        ? load_anchors(s, "SELECT c.der " EFFECTIVE_LIST_FROM, app_id, set, e)
-        : load_anchors(s, "SELECT c.der " EFFECTIVE_ALL_FROM, NULL, set, e);
+    int64_t skip[64];
+    size_t nskip = 0, skipped = 0;
+    int rc = 0;
+    if (app.trust_list_defined && policy != TRUST_CRL_NONE)
+        rc = revoked_anchors(s, app_id, skip, sizeof skip / sizeof skip[0], &nskip, e);
+    if (rc == 0)
+        rc = app.trust_list_defined
+            ? load_anchors(s, "SELECT c.der, c.id " EFFECTIVE_LIST_FROM, app_id, set, skip, nskip,
+                           &skipped, e)
+            : load_anchors(s, "SELECT c.der, c.id " EFFECTIVE_ALL_FROM, NULL, set, NULL, 0,
+                           &skipped, e);
     int n = (int)anchor_set_count(set);
     if (rc == 0 && n > 0) {
         if (anchor_set_attach(xs, set) != 0) /* xs owns set from here, also on failure */
@@ -299,7 +384,9 @@ int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **ou
         X509_STORE_free(xs);
         return -1;
     }
-    if (n == 0) {
+    /* Members left out as revoked: the store trusts none of them, and the
+     * verification says why (trustd/diagnose.c). */
+    if (n == 0 && skipped == 0) {
         X509_STORE_free(xs);
         if (app.trust_list_defined)
             return err_set(e, ERR_STORE,
@@ -311,7 +398,11 @@ int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **ou
                        "(import one with 'trustd import')",
                        s->path, app_id);
     }
-    if (trustpolicy_apply(xs, policy < 0 ? TRUST_CRL_REQUIRED : (enum trust_crl_policy)policy) != 0) {
+    /* A defined list may name an issuing CA: it is an anchor for this
+     * application (DCM's narrowing: exactly the servers it issued). Without
+     * a list only self-signed roots anchor. */
+    if ((app.trust_list_defined && !X509_STORE_set_flags(xs, X509_V_FLAG_PARTIAL_CHAIN)) ||
+        trustpolicy_apply(xs, policy < 0 ? TRUST_CRL_REQUIRED : (enum trust_crl_policy)policy) != 0) {
         X509_STORE_free(xs);
         return err_set(e, ERR_INTERNAL, "cannot set the revocation policy");
     }

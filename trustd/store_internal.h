@@ -40,6 +40,9 @@ void store_row_to_cert(sqlite3_stmt *st, struct store_cert *c);
 int store_each_cert(struct store *s, const char *sql, const char *param, store_cert_cb cb,
                     void *arg, struct err *e);
 /* Adds every CRL of the store to xs. */
+/* 1 when cert_id, an issuing CA on app_id's trust list, is left out of its
+ * anchors because a CRL of its issuer in the store revokes it. */
+int store_anchor_revoked(struct store *s, const char *app_id, int64_t cert_id);
 int store_crls_load(struct store *s, X509_STORE *xs, struct err *e);
 
 int store_sql_error(struct store *s, struct err *e, const char *what);

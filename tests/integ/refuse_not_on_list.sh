@@ -7,7 +7,8 @@ make_store ca other-ca
 printf 'user %s\npwd\n' "$FTP_USER" > "$T/cmds"
 FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" -d --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
 expect_status 4
-expect_in "$T/err" "not trusted"
+expect_in "$T/err" "server certificate for 127.0.0.1 not trusted: the CA CN=ftpc Test Root CA,O=ftpc tests that issued it is in the trust store but not on application ftp-client's CA trust list"
+expect_in "$T/err" "trustd --store $T/store.db app trust ftp-client $(fingerprint "$PKI/ca.pem")"
 expect_not_in "$T/err" "---> USER"
 expect_no_password
 

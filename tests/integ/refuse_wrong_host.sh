@@ -6,7 +6,8 @@ make_store ca
 printf 'user %s\npwd\n' "$FTP_USER" > "$T/cmds"
 FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" -d --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$WRONGHOST_PORT"
 expect_status 4
-expect_in "$T/err" "does not name 127.0.0.1"
+expect_in "$T/err" "server certificate for 127.0.0.1 not trusted: it does not name 127.0.0.1 (host name mismatch)"
+expect_in "$T/err" "it names: DNS:ftp.invalid"
 expect_in "$T/err" "subject: CN=ftp.invalid"
 expect_not_in "$T/err" "---> USER"
 

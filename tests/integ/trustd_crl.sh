@@ -53,11 +53,12 @@ run "$TRUSTD" "${S[@]}" crl list --json
 json_check "$T/out" 'len(d) == 1 and d[0]["revoked"] == 1 and d[0]["issuer"] == "CN=ftpc Test Root CA,O=ftpc tests"'
 ftpc_run
 expect_status 4
-expect_in "$T/err" "certificate revoked"
+expect_in "$T/err" "server certificate for 127.0.0.1 not trusted: it is revoked by the CRL of CN=ftpc Test Root CA,O=ftpc tests in the trust store"
+expect_in "$T/err" "serial $(openssl x509 -in "$PKI/server.pem" -noout -serial | cut -d= -f2)"
 expect_no_password
 run "$TRUSTD" "${S[@]}" verify --app ftp-client "$PKI/server.pem"
 expect_status 4
-expect_in "$T/out" "certificate revoked"
+expect_in "$T/out" "NOT TRUSTED by ftp-client: it is revoked by the CRL of CN=ftpc Test Root CA,O=ftpc tests in the trust store"
 
 # none: CRLs are not consulted.
 "$TRUSTD" "${S[@]}" app set ftp-client --crl none > /dev/null
@@ -70,7 +71,8 @@ rev=$("$TRUSTD" "${S[@]}" crl list | cut -d' ' -f1)
 "$TRUSTD" "${S[@]}" app set ftp-client --crl required > /dev/null
 ftpc_run
 expect_status 4
-expect_in "$T/err" "unable to get certificate CRL"
+expect_in "$T/err" "not trusted: application ftp-client requires a CRL for every CA (revocation policy required), and the trust store has none from CN=ftpc Test Root CA,O=ftpc tests"
+expect_in "$T/err" "trustd --store $T/store.db crl import FILE"
 "$TRUSTD" "${S[@]}" app set ftp-client --crl if-present > /dev/null
 ftpc_run
 expect_status 0

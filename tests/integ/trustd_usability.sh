@@ -130,7 +130,7 @@ app set ftp-client
 verify x.pem
 probe --app ftp-client
 probe --app ftp-client h --allow-leaf
-probe --import-root h
+probe --import-root --trust-issuer h
 crl import
 crl remove
 audit --since yesterday

@@ -17,15 +17,17 @@ run "$TRUSTD" "${S[@]}" verify --app ftp-client --host 127.0.0.1 "$T/chain.pem"
 expect_status 0
 run "$TRUSTD" "${S[@]}" verify --app ftp-client --host ftp.example.org "$T/chain.pem"
 expect_status 4
-expect_in "$T/out" "NOT TRUSTED by ftp-client: hostname mismatch"
+expect_in "$T/out" "NOT TRUSTED by ftp-client: it does not name ftp.example.org (host name mismatch)"
+expect_in "$T/out" "it names: DNS:localhost, IP:127.0.0.1"
 run "$TRUSTD" "${S[@]}" verify --app ftp-client --host 127.0.0.2 "$T/chain.pem"
 expect_status 4
-expect_in "$T/out" "IP address mismatch"
+expect_in "$T/out" "it does not name 127.0.0.2 (host name mismatch)"
 "$TRUSTD" "${S[@]}" app add other-only > /dev/null
 "$TRUSTD" "${S[@]}" app trust other-only "$(fingerprint "$PKI/other-ca.pem")" > /dev/null
 run "$TRUSTD" "${S[@]}" verify --app other-only "$T/chain.pem"
 expect_status 4
-expect_in "$T/out" "unable to get local issuer certificate"
+expect_in "$T/out" "NOT TRUSTED by other-only: the CA CN=ftpc Test Root CA,O=ftpc tests that issued it is in the trust store but not on application other-only's CA trust list"
+expect_in "$T/out" "trustd --store $T/store.db app trust other-only $ca"
 run "$TRUSTD" "${S[@]}" verify --app nobody "$T/chain.pem"
 expect_status 3
 # A certificate that is not for TLS servers is refused like in a handshake.
@@ -47,7 +49,8 @@ expect_status 4
 expect_in "$T/out" "NOT TRUSTED by other-only"
 run "$TRUSTD" "${S[@]}" probe --app ftp-client "localhost:$WRONGHOST_PORT"
 expect_status 4
-expect_in "$T/out" "hostname mismatch"
+expect_in "$T/out" "NOT TRUSTED by ftp-client: it does not name localhost (host name mismatch)"
+expect_in "$T/out" "it names: DNS:ftp.invalid"
 # probe: implicit FTPS.
 run "$TRUSTD" "${S[@]}" probe --app ftp-client --implicit "127.0.0.1:$IMPLICIT_PORT"
 expect_status 0

@@ -24,7 +24,7 @@ enum err_code {
     ERR_INTERNAL   /* out of memory and other should-not-happen      */
 };
 
-#define ERR_MSG_MAX 4096
+#define ERR_MSG_MAX 8192 /* a refusal: summary, 6 KiB of detail and the commands */
 
 /* What a caller may act on beyond the code (a hint in its own words). */
 enum err_detail {

@@ -218,18 +218,20 @@ int session_open(struct ftp_session *s, const char *host, unsigned port, enum ft
         mode_hint(e, host, port, SECCNN_IMPLICIT);
         goto fail;
     }
-    do {
-        if (session_read_reply(s, e) != 0) {
-            mode_hint(e, host, port, sec);
-            goto fail;
-        }
-    } while (s->reply.code == 120); /* "service ready in nnn minutes" */
+    if (session_read_reply(s, e) != 0) {
+        mode_hint(e, host, port, sec);
+        goto fail;
+    }
+    /* The server spoke: from now on the usual reply time-out. */
     s->ctrl.timeout_ms = s->opt.reply_timeout_ms;
     if (greeting_ms != s->opt.reply_timeout_ms &&
         net_set_timeouts(s->ctrl.fd, s->ctrl.timeout_ms) != 0) {
         err_set(e, ERR_CONNECT, "cannot set time-outs on the connection to %s", host);
         goto fail;
     }
+    while (s->reply.code == 120) /* "service ready in nnn minutes" */
+        if (session_read_reply(s, e) != 0)
+            goto fail;
     if (s->reply.code != 220) {
         session_refused(s, ERR_CONNECT, "server not ready", e);
         goto fail;

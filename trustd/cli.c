@@ -44,7 +44,7 @@ static const char USAGE[] =
     "        [--expect-sha256 FP]\n"
     "Revocation: crl import FILE | crl list [--json] | crl remove CRL\n"
     "  crl refresh [--app ID] [--timeout SECS] [--ca-file FILE]\n"
-    "Monitoring: validate [--app ID] [--days N] [--json]\n"
+    "Monitoring: validate [--app ID] [--days N] [--json] [--quiet]\n"
     "The store: audit [--since T] [--json] | check | backup FILE\n"
     "Help: help [COMMAND] | COMMAND --help | --version\n"
     "The store is --store PATH, else $" STORE_ENV ", else " STORE_DEFAULT_PATH ".\n"
@@ -145,6 +145,28 @@ const char *cli_fp(const char *hex)
     char *b = bufs[next++ % 8];
     certinfo_colon_form(hex ? hex : "", b);
     return b;
+}
+
+int cli_report_open(struct cli_report *r, struct err *e)
+{
+    r->text = NULL;
+    r->len = 0;
+    r->f = open_memstream(&r->text, &r->len);
+    return r->f != NULL ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
+}
+
+void cli_report_close(struct cli_report *r, int committed, struct err *e)
+{
+    int ok = fclose(r->f) == 0;
+    if (committed && ok && r->text != NULL)
+        fputs(r->text, stdout);
+    if (!committed && e->code != ERR_NONE) {
+        char was[ERR_MSG_MAX];
+        memcpy(was, e->msg, sizeof was);
+        err_set(e, e->code, "%s: nothing was changed", was);
+    }
+    free(r->text);
+    r->text = NULL;
 }
 
 const char *cli_vis(const char *s)

@@ -55,6 +55,7 @@ int cli_parse_crls(const unsigned char *data, size_t len, const char *name,
 struct crl_import {
     STACK_OF(X509_CRL) *crls;
     const char *name;
+    FILE *report;   /* one line per CRL, printed only after the commit */
     struct err *e;
 };
 
@@ -66,8 +67,8 @@ static int run_crl_import(struct cli *c, void *arg)
         int added = 0;
         if (store_crl_add(c->s, sk_X509_CRL_value(ci->crls, i), &added, &row, ci->e) != 0)
             return err_prefix(ci->e, "%s: CRL %d", ci->name, i + 1);
-        printf("%s  %s  from %s, %d revoked\n", added ? "imported" : "already present", cli_fp(row.sha256),
-               cli_vis(row.issuer), row.entries);
+        fprintf(ci->report, "%s  %s  from %s, %d revoked\n", added ? "imported" : "already present",
+                cli_fp(row.sha256), cli_vis(row.issuer), row.entries);
     }
     return 0;
 }
@@ -90,8 +91,15 @@ int cmd_crl_import(struct cli *c, struct err *e)
     free(data);
     if (rc != 0)
         return -1;
+    struct cli_report rep;
+    if (cli_report_open(&rep, e) != 0) {
+        sk_X509_CRL_pop_free(ci.crls, X509_CRL_free);
+        return -1;
+    }
+    ci.report = rep.f;
     rc = cli_transaction(c, run_crl_import, &ci, e);
     sk_X509_CRL_pop_free(ci.crls, X509_CRL_free);
+    cli_report_close(&rep, rc == 0, e);
     return rc;
 }
 

@@ -222,8 +222,10 @@ struct membership {
     char **pos;
     int npos;
     int add;
+    FILE *report;   /* one line per CA, printed only after the commit */
     struct err *e;
 };
+
 
 static int run_membership(struct cli *c, void *arg)
 {
@@ -238,12 +240,23 @@ static int run_membership(struct cli *c, void *arg)
                         : store_app_untrust(c->s, app_id, sc.id, &changed, m->e);
         if (rc != 0)
             return -1;
-        printf("%s  %s  %s\n",
-               m->add ? (changed ? "trusted" : "already trusted")
-                      : (changed ? "untrusted" : "not on the list"),
-               cli_fp(sc.sha256), cli_vis(sc.subject));
+        fprintf(m->report, "%s  %s  %s\n",
+                m->add ? (changed ? "trusted" : "already trusted")
+                       : (changed ? "untrusted" : "not on the list"),
+                cli_fp(sc.sha256), cli_vis(sc.subject));
     }
     return 0;
+}
+
+static int change_membership(struct cli *c, struct membership *m, struct err *e)
+{
+    struct cli_report rep;
+    if (cli_report_open(&rep, e) != 0)
+        return -1;
+    m->report = rep.f;
+    int rc = cli_transaction(c, run_membership, m, e);
+    cli_report_close(&rep, rc == 0, e);
+    return rc;
 }
 
 int cmd_app_trust(struct cli *c, struct err *e)
@@ -252,7 +265,7 @@ int cmd_app_trust(struct cli *c, struct err *e)
     struct membership m = { .pos = pos, .add = 1, .e = e };
     if (positional(c, NULL, pos, &m.npos, 2, -1, "app trust ID CERT...", e) != 0)
         return -1;
-    return cli_transaction(c, run_membership, &m, e);
+    return change_membership(c, &m, e);
 }
 
 int cmd_app_untrust(struct cli *c, struct err *e)
@@ -261,7 +274,7 @@ int cmd_app_untrust(struct cli *c, struct err *e)
     struct membership m = { .pos = pos, .add = 0, .e = e };
     if (positional(c, NULL, pos, &m.npos, 2, -1, "app untrust ID CERT...", e) != 0)
         return -1;
-    return cli_transaction(c, run_membership, &m, e);
+    return change_membership(c, &m, e);
 }
 
 static int run_trust_list(struct cli *c, void *arg)

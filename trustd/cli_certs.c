@@ -599,6 +599,7 @@ struct one_cert {
     int (*apply)(struct cli *c, struct one_cert *o, const struct store_cert *sc, struct err *e);
     struct err *e;
     const char *done;
+    FILE *report;   /* its line, printed only after the commit */
 };
 
 static int apply_enable(struct cli *c, struct one_cert *o, const struct store_cert *sc, struct err *e);
@@ -612,12 +613,12 @@ static int one_cert_run(struct cli *c, void *arg)
     /* enable or disable of a certificate already so changes nothing and
      * writes no audit entry. */
     if (o->apply == apply_enable && sc.enabled == o->flag) {
-        printf("already %s  %s  %s\n", o->done, cli_fp(sc.sha256), cli_vis(sc.subject));
+        fprintf(o->report, "already %s  %s  %s\n", o->done, cli_fp(sc.sha256), cli_vis(sc.subject));
         return 0;
     }
     if (o->apply(c, o, &sc, o->e) != 0)
         return -1;
-    printf("%s  %s  %s\n", o->done, cli_fp(sc.sha256), cli_vis(sc.subject));
+    fprintf(o->report, "%s  %s  %s\n", o->done, cli_fp(sc.sha256), cli_vis(sc.subject));
     return 0;
 }
 
@@ -648,7 +649,13 @@ static int one_cert_command(struct cli *c, struct err *e, const char *usage, int
     o->spec = pos[0];
     o->text = words > 1 ? pos[1] : NULL;
     o->e = e;
-    return cli_transaction(c, one_cert_run, o, e);
+    struct cli_report rep;
+    if (cli_report_open(&rep, e) != 0)
+        return -1;
+    o->report = rep.f;
+    int rc = cli_transaction(c, one_cert_run, o, e);
+    cli_report_close(&rep, rc == 0, e);
+    return rc;
 }
 
 int cmd_enable(struct cli *c, struct err *e)

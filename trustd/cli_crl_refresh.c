@@ -117,7 +117,7 @@ static int run_replace(struct cli *c, void *arg)
                 snprintf(nums, sizeof nums, ", number %lld against %lld", number, old_number);
             snprintf(r->line, sizeof r->line,
                      "the CRL at %s (this update %s%s) is not newer than the one in the store (%s, this update %s); left as it is",
-                     cli_vis(r->url), t1, nums, old->sha256, t2);
+                     cli_vis(r->url), t1, nums, cli_fp(old->sha256), t2);
             free(crls);
             return 0;
         }
@@ -149,10 +149,10 @@ static int run_replace(struct cli *c, void *arg)
     r->stale = row.next_update != 0 && row.next_update < (int64_t)time(NULL);
     char what[120] = " (there was none)";
     if (removed == 1)
-        snprintf(what, sizeof what, " (replaces %s)", replaced);
+        snprintf(what, sizeof what, " (replaces %s)", cli_fp(replaced));
     else if (removed > 1)
         snprintf(what, sizeof what, " (replaces %d older CRLs)", removed);
-    snprintf(r->line, sizeof r->line, "CRL %s from %s, %d revoked, next update %s%s%s", row.sha256,
+    snprintf(r->line, sizeof r->line, "CRL %s from %s, %d revoked, next update %s%s%s", cli_fp(row.sha256),
              cli_vis(r->url), row.entries, t1, what,
              r->stale ? "; it is already past its next update: the CA publishes a stale CRL" : "");
     return 0;
@@ -160,7 +160,7 @@ static int run_replace(struct cli *c, void *arg)
 
 static void say(const char *what, const struct target *t, const char *text)
 {
-    printf("%-9s %s  %s: %s\n", what, t->ca.sha256, cli_vis(t->ca.label), text);
+    printf("%-9s %s  %s: %s\n", what, cli_fp(t->ca.sha256), cli_vis(t->ca.label), text);
 }
 
 /* Returns 0 when the CA's CRL is current in the store (updated or unchanged), -1 when not. */

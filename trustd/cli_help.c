@@ -96,13 +96,20 @@ static const struct help HELP[] = {
       "  --app ID           the application whose trust list and policy decide\n"
       "  --host NAME        check the leaf's name too\n" },
     { "probe", NULL,
-      "usage: trustd probe --app ID HOST[:PORT] [--implicit] [--import-root]\n"
+      "usage: trustd probe [--app ID] HOST[:PORT] [--implicit]\n"
+      "                    [--import-root | --trust-issuer] [--expect-sha256 FP]\n"
       "Connects to an FTPS server, shows the chain it presents and judges it as\n"
-      "application ID would; exit 4 when not trusted.\n"
+      "application ID would (default ftp-client): the verdict, the cause and the\n"
+      "commands that fix it; exit 4 when not trusted.\n"
       "  --app ID           the application whose trust list and policy decide\n"
       "  --implicit         TLS at connect (port 990) instead of AUTH TLS (port 21)\n"
       "  --import-root      import the server's self-signed root CA that completes\n"
-      "                     the chain (asked first at a terminal)\n" },
+      "                     the chain (asked first at a terminal), then judge again\n"
+      "  --trust-issuer     import the CA that issued the server's certificate and put\n"
+      "                     it on the application's trust list (defining the list if\n"
+      "                     needed), asked first at a terminal, then judge again\n"
+      "  --expect-sha256 FP the SHA-256 the imported CA must have (from its publisher;\n"
+      "                     needed without a terminal); any case, colons optional\n" },
     { "crl", "import",
       "usage: trustd crl import FILE\n"
       "Imports CRLs (PEM, or one DER) after checking each against its issuer in the store.\n" },

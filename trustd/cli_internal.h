@@ -35,6 +35,17 @@ struct cli {
 /* Opens the store (once; read-write when c->writes). Every command calls
  * it, or cli_transaction, only after its whole command line was read, so
  * that a usage error never creates, upgrades or even reads a store. */
+/* Lines that say what a transaction did, kept until it committed: then
+ * printed; after a rollback dropped, and the error says that nothing was
+ * changed. */
+struct cli_report {
+    FILE *f;
+    char *text;
+    size_t len;
+};
+int cli_report_open(struct cli_report *r, struct err *e);
+void cli_report_close(struct cli_report *r, int committed, struct err *e);
+
 int cli_open(struct cli *c, struct err *e);
 
 /* Runs fn inside one transaction (opening the store first): all of it is

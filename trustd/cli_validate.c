@@ -188,7 +188,7 @@ static void problem(struct validate *v, const struct store_app *a, const struct 
     /* APP: CODE: CA "LABEL" (SHA-256): what is wrong; next: what to do */
     printf("%s: %s: ", cli_vis(p->app), p->code);
     if (p->has_ca)
-        printf("CA \"%s\" (%s): ", cli_vis(p->label), p->sha256);
+        printf("CA \"%s\" (%s): ", cli_vis(p->label), cli_fp(p->sha256));
     printf("%s; next: %s\n", cli_vis(p->message), cli_vis(p->action));
 }
 
@@ -260,7 +260,7 @@ static int validate_app(struct validate *v, const struct store_app *a, int *ntru
         } else if (crl != NULL && crl->next_update != 0 && crl->next_update < v->now) {
             snprintf(act, sizeof act, "trustd crl refresh --app %s, or trustd crl import FILE with a current CRL", a->id);
             problem(v, a, ca, "crl-stale", act, "its newest CRL (%s) was due for renewal on %s (policy %s)",
-                    crl->sha256, when(crl->next_update, t, sizeof t), a->crl_policy);
+                    cli_fp(crl->sha256), when(crl->next_update, t, sizeof t), a->crl_policy);
         }
     }
     free(eff);

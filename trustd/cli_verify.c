@@ -190,10 +190,11 @@ static int check_expected(const struct probe_req *p, X509 *x, const char *what, 
         return err_set(e, ERR_USAGE, "--expect-sha256 takes a whole SHA-256 fingerprint (64 hex "
                                      "digits, colons optional), not '%s'", p->expect);
     if (strcmp(want, hex) != 0) {
-        printf("%s has SHA-256 %s, not the %s expected: nothing imported\n", what, hex, want);
+        printf("%s has SHA-256 %s, not the %s expected: nothing imported\n", what, cli_fp(hex),
+               cli_fp(want));
         return err_set(e, ERR_VERIFY,
                        "%s sent %s with SHA-256 %s, not %s (--expect-sha256): nothing imported",
-                       p->t.host, what, hex, want);
+                       p->t.host, what, cli_fp(hex), cli_fp(want));
     }
     printf("SHA-256 matches --expect-sha256\n");
     return 0;
@@ -357,9 +358,6 @@ static int trust_issuer(struct cli *c, const struct probe_req *p, STACK_OF(X509)
     struct store_app a;
     if (store_app_get(c->s, app, &a, e) != 0)
         return -1;
-    if (!a.trust_list_defined)
-        printf("%s had no CA trust list: it is defined now, and %s trusts only the CAs on it\n",
-               cli_vis(app), cli_vis(app));
     struct import_ca ic = { .ca = ca, .name = "the issuing CA", .trust_app = app, .e = e };
     int committed = cli_transaction(c, run_import_ca, &ic, e) == 0;
     cli_import_report(&ic.rules, committed, e);
@@ -369,6 +367,9 @@ static int trust_issuer(struct cli *c, const struct probe_req *p, STACK_OF(X509)
     certinfo_name(X509_get_subject_name(ca), subject, sizeof subject);
     printf("%s %s's CA trust list: %s\n", ic.added ? "added to" : "already on", cli_vis(app),
            cli_vis(subject));
+    if (!a.trust_list_defined)
+        printf("%s had no CA trust list: it is defined now, and %s trusts only the CAs on it\n",
+               cli_vis(app), cli_vis(app));
     err_clear(e);
     if (judge(c, &p->t, chain, e) == 0)
         return 0;

@@ -127,7 +127,8 @@ static const char *host_port(const struct diag_target *t)
     if (t->host == NULL) {
         snprintf(buf, sizeof buf, "HOST:PORT");
     } else if (strchr(t->host, ':') != NULL) {
-        snprintf(buf, sizeof buf, "[%s]:%u", vis_text(t->host), t->port ? t->port : 21);
+        snprintf(buf, sizeof buf, "[%s]:%u%s", vis_text(t->host), t->port ? t->port : 21,
+                 t->implicit ? " --implicit" : "");
     } else if (t->port != 0) {
         snprintf(buf, sizeof buf, "%s:%u%s", vis_text(t->host), t->port,
                  t->implicit ? " --implicit" : "");

@@ -105,7 +105,7 @@ run "$TRUSTD" "${S[@]}" crl refresh --app monitor
 [ "$status" -ne 0 ] || fail "crl refresh with failures exited 0"
 expect_status 1
 cat "$T/out"
-line() { grep -F "$(fingerprint "$T/$1.pem")" "$T/out" || fail "no line for $1"; }
+line() { grep -F "$(fp "$T/$1.pem")" "$T/out" || fail "no line for $1"; }
 [ "$(wc -l < "$T/out")" -eq 9 ] || fail "one line per CA expected"
 line stale   | grep -q '^updated .*replaces'      || fail "stale CRL not updated"
 line current | grep -q '^unchanged .*not newer'   || fail "current CRL not left alone"

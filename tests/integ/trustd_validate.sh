@@ -22,14 +22,16 @@ crl() { # name out [last next]
     [ -n "${3:-}" ] && dates=(-crl_lastupdate "$3" -crl_nextupdate "$4")
     openssl ca -config "$d/cnf" -keyfile "$d/key.pem" -cert "$T/$1.pem" -gencrl "${dates[@]}" -out "$2" 2>/dev/null
 }
-fp() { fingerprint "$T/$1.pem"; }
+hexfp() { fingerprint "$T/$1.pem"; }                # as JSON gives it
+textfp() { fp "$T/$1.pem"; }                        # as text shows it (AB:CD:...)
+colons() { echo "$1" | tr 'a-f' 'A-F' | sed 's/../&:/g; s/:$//'; }
 
 # All well: one long-lived CA, trusted by ftp-client (no list) and by an
 # application with a list and policy required and a current CRL.
 mk_ca good "Good CA" 3650
 "$TRUSTD" "${S[@]}" import "$T/good.pem" > /dev/null
 "$TRUSTD" "${S[@]}" app add payroll > /dev/null
-"$TRUSTD" "${S[@]}" app trust payroll "$(fp good)" > /dev/null
+"$TRUSTD" "${S[@]}" app trust payroll "$(hexfp good)" > /dev/null
 "$TRUSTD" "${S[@]}" app set payroll --crl required > /dev/null
 crl good "$T/good.crl"
 "$TRUSTD" "${S[@]}" crl import "$T/good.crl" > /dev/null
@@ -45,19 +47,19 @@ expect_status 0
 [ ! -s "$T/out" ] || fail "--quiet printed something when all is well"
 
 # Problems, one application each; ftp-client keeps only the good CA.
-"$TRUSTD" "${S[@]}" app trust ftp-client "$(fp good)" > /dev/null
+"$TRUSTD" "${S[@]}" app trust ftp-client "$(hexfp good)" > /dev/null
 make_expired_ca old "Old CA"
 "$TRUSTD" "${S[@]}" import "$T/old.pem" > /dev/null 2>&1
 "$TRUSTD" "${S[@]}" app add expired-app > /dev/null
-"$TRUSTD" "${S[@]}" app trust expired-app "$(fp old)" > /dev/null
+"$TRUSTD" "${S[@]}" app trust expired-app "$(hexfp old)" > /dev/null
 mk_ca off "Disabled CA" 3650
 "$TRUSTD" "${S[@]}" import --disabled "$T/off.pem" > /dev/null
 "$TRUSTD" "${S[@]}" app add disabled-app > /dev/null
-"$TRUSTD" "${S[@]}" app trust disabled-app "$(fp good)" "$(fp off)" > /dev/null
+"$TRUSTD" "${S[@]}" app trust disabled-app "$(hexfp good)" "$(hexfp off)" > /dev/null
 mk_ca crlca "CRL CA" 3650
 "$TRUSTD" "${S[@]}" import "$T/crlca.pem" > /dev/null
 "$TRUSTD" "${S[@]}" app add stale-app > /dev/null
-"$TRUSTD" "${S[@]}" app trust stale-app "$(fp crlca)" > /dev/null
+"$TRUSTD" "${S[@]}" app trust stale-app "$(hexfp crlca)" > /dev/null
 "$TRUSTD" "${S[@]}" app set stale-app --crl if-present > /dev/null
 crl crlca "$T/stale.crl" 20200101000000Z 20200201000000Z
 "$TRUSTD" "${S[@]}" crl import "$T/stale.crl" > /dev/null
@@ -65,27 +67,27 @@ stale_crl=$("$TRUSTD" "${S[@]}" crl list --json | python3 -c 'import json,sys; p
 mk_ca nocrl "No CRL CA" 3650
 "$TRUSTD" "${S[@]}" import "$T/nocrl.pem" > /dev/null
 "$TRUSTD" "${S[@]}" app add required-app > /dev/null
-"$TRUSTD" "${S[@]}" app trust required-app "$(fp nocrl)" > /dev/null
+"$TRUSTD" "${S[@]}" app trust required-app "$(hexfp nocrl)" > /dev/null
 "$TRUSTD" "${S[@]}" app set required-app --crl required > /dev/null
 "$TRUSTD" "${S[@]}" app add empty-app > /dev/null
 "$TRUSTD" "${S[@]}" app trust-list empty-app defined > /dev/null
 mk_ca soon "Soon CA" 10
 "$TRUSTD" "${S[@]}" import "$T/soon.pem" > /dev/null
 "$TRUSTD" "${S[@]}" app add soon-app > /dev/null
-"$TRUSTD" "${S[@]}" app trust soon-app "$(fp soon)" > /dev/null
+"$TRUSTD" "${S[@]}" app trust soon-app "$(hexfp soon)" > /dev/null
 
 before=$(store_dump "$T/store.db")
 run "$TRUSTD" "${S[@]}" validate
 expect_status 4
 cat "$T/out"
-expect_in "$T/out" "expired-app: ca-expired: CA \"Old CA\" ($(fp old)): expired on 2020-02-01"
-expect_in "$T/out" "disabled-app: ca-disabled: CA \"Disabled CA\" ($(fp off)): is on the trust list but disabled"
-expect_in "$T/out" "next: enable it (trustd enable $(fp off)) or take it off the list (trustd app untrust disabled-app $(fp off))"
-expect_in "$T/out" "stale-app: crl-stale: CA \"CRL CA\" ($(fp crlca)): its newest CRL ($stale_crl) was due for renewal on 2020-02-01"
+expect_in "$T/out" "expired-app: ca-expired: CA \"Old CA\" ($(textfp old)): expired on 2020-02-01"
+expect_in "$T/out" "disabled-app: ca-disabled: CA \"Disabled CA\" ($(textfp off)): is on the trust list but disabled"
+expect_in "$T/out" "next: enable it (trustd enable $(hexfp off)) or take it off the list (trustd app untrust disabled-app $(hexfp off))"
+expect_in "$T/out" "stale-app: crl-stale: CA \"CRL CA\" ($(textfp crlca)): its newest CRL ($(colons "$stale_crl")) was due for renewal on 2020-02-01"
 expect_in "$T/out" "next: trustd crl refresh --app stale-app"
-expect_in "$T/out" "required-app: crl-missing: CA \"No CRL CA\" ($(fp nocrl)): has no CRL in the store"
+expect_in "$T/out" "required-app: crl-missing: CA \"No CRL CA\" ($(textfp nocrl)): has no CRL in the store"
 expect_in "$T/out" "empty-app: no-trusted-ca: its trust list is empty, so it trusts nothing; next: put an enabled CA on it (trustd app trust empty-app CERT)"
-expect_in "$T/out" "soon-app: ca-expiring: CA \"Soon CA\" ($(fp soon)): expires on"
+expect_in "$T/out" "soon-app: ca-expiring: CA \"Soon CA\" ($(textfp soon)): expires on"
 expect_in "$T/out" "within 30 days"
 expect_in "$T/out" "payroll: ok"
 expect_in "$T/out" "ftp-client: ok"
@@ -100,7 +102,7 @@ run "$TRUSTD" "${S[@]}" validate --json
 expect_status 4
 json_check "$T/out" 'd["ok"] is False and len(d["problems"]) == 6'
 json_check "$T/out" 'sorted((p["application"], p["code"]) for p in d["problems"]) == [("disabled-app", "ca-disabled"), ("empty-app", "no-trusted-ca"), ("expired-app", "ca-expired"), ("required-app", "crl-missing"), ("soon-app", "ca-expiring"), ("stale-app", "crl-stale")]'
-json_check "$T/out" "[p['ca'] for p in d['problems'] if p['code'] == 'ca-expired'] == [{'label': 'Old CA', 'sha256': '$(fp old)'}]"
+json_check "$T/out" "[p['ca'] for p in d['problems'] if p['code'] == 'ca-expired'] == [{'label': 'Old CA', 'sha256': '$(hexfp old)'}]"
 json_check "$T/out" '[p["ca"] for p in d["problems"] if p["code"] == "no-trusted-ca"] == [None]'
 json_check "$T/out" 'all(p["message"] and p["action"] for p in d["problems"])'
 json_check "$T/out" '{a["id"]: a["ok"] for a in d["applications"]} == {"disabled-app": False, "empty-app": False, "expired-app": False, "ftp-client": True, "payroll": True, "required-app": False, "soon-app": False, "stale-app": False}'
@@ -127,7 +129,7 @@ run "$TRUSTD" "${S[@]}" validate --app open-app
 expect_status 4
 expect_in "$T/out" "open-app: ca-expired: CA \"Old CA\""
 # The fix clears it: current CRL, CA enabled, list filled.
-"$TRUSTD" "${S[@]}" enable "$(fp off)" > /dev/null
+"$TRUSTD" "${S[@]}" enable "$(hexfp off)" > /dev/null
 run "$TRUSTD" "${S[@]}" validate --app disabled-app
 expect_status 0
 

@@ -54,10 +54,7 @@ expect_not_in "$T/err" "---> USER"
 # Revoked (the CRL test in trustd_crl.sh covers it with a real server);
 # here: the same refusal through the hostile server's handshake.
 d=$T/crl
-mkdir -p "$d"
-: > "$d/index.txt"
-echo 01 > "$d/crlnumber"
-printf '[ca]\ndefault_ca=x\n[x]\ndatabase=%s/index.txt\ncrlnumber=%s/crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n' "$d" "$d" > "$d/cnf"
+ca_db "$d"
 openssl ca -config "$d/cnf" -keyfile "$PKI/ca.key" -cert "$PKI/ca.pem" -revoke "$PKI/server.pem" > /dev/null 2>&1
 openssl ca -config "$d/cnf" -keyfile "$PKI/ca.key" -cert "$PKI/ca.pem" -gencrl -out "$d/crl.pem" 2> /dev/null
 "$TRUSTD" --store "$T/store.db" crl import "$d/crl.pem" > /dev/null

@@ -96,9 +96,7 @@ expect_status 0
 # Revocation below the anchor.
 make_crl() { # key cert out [revoke...]
     local d; d=$(mktemp -d "$T/crl.XXXXXX")
-    : > "$d/index.txt"
-    echo 01 > "$d/crlnumber"
-    printf '[ca]\ndefault_ca=x\n[x]\ndatabase=%s/index.txt\ncrlnumber=%s/crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n' "$d" "$d" > "$d/cnf"
+    ca_db "$d"
     local key=$1 cert=$2 out=$3 r
     shift 3
     for r in "$@"; do openssl ca -config "$d/cnf" -keyfile "$key" -cert "$cert" -revoke "$r" > /dev/null 2>&1; done

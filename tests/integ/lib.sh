@@ -82,6 +82,15 @@ store_dump() { # store file
     sqlite3 "$1" .dump
 }
 
+# ca_db DIR: a folder for `openssl ca -config DIR/cnf` (its database,
+# CRL numbers and a configuration whose CRLs last 7 days).
+ca_db() {
+    mkdir -p "$1"
+    : > "$1/index.txt"
+    echo 01 > "$1/crlnumber"
+    printf '[ca]\ndefault_ca=x\n[x]\ndatabase=%s/index.txt\ncrlnumber=%s/crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n' "$1" "$1" > "$1/cnf"
+}
+
 # A self-signed CA whose validity lies in the past (openssl ca can set dates).
 make_expired_ca() { # name cn
     local d="$T/ca-$1"
@@ -142,19 +151,14 @@ terminal() {
 }
 tm() { tmux -S "$sock" "$@"; }
 screen() { tm capture-pane -t ftpc -p -S -200; }
-wait_for() { # text [seconds]
-    for _ in $(seq 1 $(( ${2:-10} * 10 ))); do
-        screen | grep -qF -- "$1" && return 0
+# wait_screen GREP-MODE PATTERN SECONDS WHAT: until the screen matches.
+wait_screen() {
+    for _ in $(seq 1 $(( $3 * 10 ))); do
+        screen | grep -q"$1" -- "$2" && return 0
         sleep 0.1
     done
     screen >&2
-    fail "'$1' did not appear on the screen"
+    fail "$4"
 }
-wait_for_line() { # regex [seconds]
-    for _ in $(seq 1 $(( ${2:-10} * 10 ))); do
-        screen | grep -qE -- "$1" && return 0
-        sleep 0.1
-    done
-    screen >&2
-    fail "no line matching '$1' on the screen"
-}
+wait_for() { wait_screen F "$1" "${2:-10}" "'$1' did not appear on the screen"; } # text [seconds]
+wait_for_line() { wait_screen E "$1" "${2:-10}" "no line matching '$1' on the screen"; } # regex [seconds]

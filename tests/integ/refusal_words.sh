@@ -69,10 +69,7 @@ expect_in "$T/err" "trustd --store $ST import --allow-leaf FILE"
 
 # Revoked (which CRL) and no CRL (which CA).
 d=$T/crl
-mkdir -p "$d"
-: > "$d/index.txt"
-echo 01 > "$d/crlnumber"
-printf '[ca]\ndefault_ca=x\n[x]\ndatabase=%s/index.txt\ncrlnumber=%s/crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n' "$d" "$d" > "$d/cnf"
+ca_db "$d"
 openssl ca -config "$d/cnf" -keyfile "$PKI/ca.key" -cert "$PKI/ca.pem" -revoke "$PKI/server.pem" > /dev/null 2>&1
 openssl ca -config "$d/cnf" -keyfile "$PKI/ca.key" -cert "$PKI/ca.pem" -gencrl -out "$d/crl.pem" 2> /dev/null
 "$TRUSTD" "${S[@]}" app set ftp-client --crl required > /dev/null

@@ -8,10 +8,7 @@ S=(--store "$T/store.db")
 
 make_crl() { # ca-name out revoke-cert-or-empty
     local d="$T/crl-$1-$(basename "$2")"
-    mkdir -p "$d"
-    : > "$d/index.txt"
-    echo 01 > "$d/crlnumber"
-    printf '[ca]\ndefault_ca=x\n[x]\ndatabase=%s/index.txt\ncrlnumber=%s/crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n' "$d" "$d" > "$d/cnf"
+    ca_db "$d"
     if [ -n "${3:-}" ]; then
         openssl ca -config "$d/cnf" -keyfile "$PKI/$1.key" -cert "$PKI/$1.pem" -revoke "$3" > /dev/null 2>&1
     fi

@@ -28,10 +28,7 @@ cdp_ca() {
     local name=$1 d="$T/ca-$1" dp
     shift
     dp=$(printf 'URI:%s,' "$@")
-    mkdir -p "$d"
-    : > "$d/index.txt"
-    echo 01 > "$d/crlnumber"
-    printf '[ca]\ndefault_ca=x\n[x]\ndatabase=%s/index.txt\ncrlnumber=%s/crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n' "$d" "$d" > "$d/cnf"
+    ca_db "$d"
     openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj "/O=ftpc tests/CN=CDP $name" \
         -keyout "$d/key.pem" -out "$T/$name.pem" \
         -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \

@@ -58,10 +58,7 @@ expect_status 0; clean
 expect_in "$T/out" '# CN=Evil\x1b[31m Red\x07 CA,O=x'
 # A CRL from that CA: its issuer in list and import output.
 d=$T/crl
-mkdir -p "$d"
-: > "$d/index.txt"
-echo 01 > "$d/crlnumber"
-printf '[ca]\ndefault_ca=x\n[x]\ndatabase=%s/index.txt\ncrlnumber=%s/crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n' "$d" "$d" > "$d/cnf"
+ca_db "$d"
 openssl ca -config "$d/cnf" -keyfile "$T/evil-ca.key" -cert "$T/evil-ca.pem" -gencrl -out "$d/crl.pem" 2> /dev/null
 run "$TRUSTD" "${S[@]}" crl import "$d/crl.pem"
 expect_status 0; clean

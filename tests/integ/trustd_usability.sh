@@ -186,10 +186,7 @@ expect_in "$T/out" "     SHA-256 $server_text"
 expect_in "$T/out" "     SHA-256 $ca_text"
 # CRLs: the same two forms.
 d="$T/crl"
-mkdir -p "$d"
-: > "$d/index.txt"
-echo 01 > "$d/crlnumber"
-printf '[ca]\ndefault_ca=x\n[x]\ndatabase=%s/index.txt\ncrlnumber=%s/crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n' "$d" "$d" > "$d/cnf"
+ca_db "$d"
 openssl ca -config "$d/cnf" -keyfile "$PKI/ca.key" -cert "$PKI/ca.pem" -gencrl -out "$T/ca.crl" 2> /dev/null
 crl_json=$(openssl crl -in "$T/ca.crl" -outform DER | sha256sum | cut -c1-64)
 crl_text=$(echo "$crl_json" | tr a-f A-F | sed 's/../&:/g; s/:$//')

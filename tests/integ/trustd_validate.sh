@@ -9,10 +9,7 @@ S=(--store "$T/store.db")
 
 mk_ca() { # name cn days -> $T/name.pem, a CA folder for its CRLs
     local d="$T/ca-$1"
-    mkdir -p "$d"
-    : > "$d/index.txt"
-    echo 01 > "$d/crlnumber"
-    printf '[ca]\ndefault_ca=x\n[x]\ndatabase=%s/index.txt\ncrlnumber=%s/crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n' "$d" "$d" > "$d/cnf"
+    ca_db "$d"
     openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days "$3" -subj "/O=ftpc tests/CN=$2" \
         -keyout "$d/key.pem" -out "$T/$1.pem" \
         -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null

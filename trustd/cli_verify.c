@@ -225,11 +225,21 @@ static int confirm(const struct probe_req *p, X509 *x, const char *what, const c
                    p->t.host, what, hex);
 }
 
+/* The SHA-256 of x as plain hex ("?" when it cannot be had). */
+static const char *hex_of(X509 *x)
+{
+    static char hex[CERTINFO_HEX_SHA256];
+    if (certinfo_sha256_hex(x, hex) != 0)
+        snprintf(hex, sizeof hex, "?");
+    return hex;
+}
+
 struct import_ca {
     X509 *ca;
     const char *name;
     const char *trust_app; /* also put it on this application's list */
     int added;             /* it was not on that list before */
+    int enabled;           /* it was in the store but disabled: enabled now */
     struct import_rules rules;
     struct err *e;
 };
@@ -255,6 +265,7 @@ static int run_import_ca(struct cli *c, void *arg)
     ic->added = added; /* said after the commit, as the import's lines are */
     if (!row.enabled && store_cert_set_enabled(c->s, row.id, 1, ic->e) != 0)
         return -1;
+    ic->enabled = !row.enabled;
     return 0;
 }
 
@@ -365,6 +376,8 @@ static int trust_issuer(struct cli *c, const struct probe_req *p, STACK_OF(X509)
         return -1;
     char subject[512];
     certinfo_name(X509_get_subject_name(ca), subject, sizeof subject);
+    if (ic.enabled)
+        printf("enabled  %s  %s (it was in the store, disabled)\n", cli_fp(hex_of(ca)), cli_vis(subject));
     printf("%s %s's CA trust list: %s\n", ic.added ? "added to" : "already on", cli_vis(app),
            cli_vis(subject));
     if (!a.trust_list_defined)

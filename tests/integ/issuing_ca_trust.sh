@@ -14,7 +14,6 @@ cleanup() {
     rm -rf "$T"
 }
 trap cleanup EXIT
-[ -n "${KEEP_T:-}" ] && trap "echo kept \$T" EXIT
 : "${SCRIPTS:?}"
 
 # The sibling issuing CA B and its server certificate.

@@ -82,6 +82,25 @@ store_dump() { # store file
     sqlite3 "$1" .dump
 }
 
+# shared_folder [ftpc] [trustd]: sets shared to a new folder under /tmp that
+# other users may enter (755), removed when the test ends, holding a copy of
+# each program named: the program itself, not a test wrapper, so that a
+# plain user (nobody) can run it.
+shared_folder() {
+    shared=$(mktemp -d /tmp/ftpc-shared.XXXXXX)
+    trap 'rm -rf "$T" "$shared"' EXIT
+    chmod 755 "$shared"
+    local p
+    for p in "$@"; do
+        case $p in
+        ftpc) cp "${FTPC_BIN:-$FTPC}" "$shared/ftpc" ;;
+        trustd) cp "${TRUSTD_BIN:-$TRUSTD}" "$shared/trustd" ;;
+        *) fail "shared_folder: no program $p" ;;
+        esac
+        chmod 755 "$shared/$p"
+    done
+}
+
 # ca_db DIR: a folder for `openssl ca -config DIR/cnf` (its database,
 # CRL numbers and a configuration whose CRLs last 7 days).
 ca_db() {

@@ -100,11 +100,7 @@ expect_status 0
 rm -rf "$pub"
 
 # An unwritable store: reads work for a plain user, writes say why.
-shared=$(mktemp -d /tmp/ftpc-ro.XXXXXX)
-trap 'rm -rf "$T" "$shared"' EXIT
-chmod 755 "$shared"
-cp "${TRUSTD_BIN:-$TRUSTD}" "$shared/trustd"   # the program itself, not a test wrapper
-chmod 755 "$shared/trustd"
+shared_folder trustd
 "$shared/trustd" --store "$shared/s/trust.db" import "$PKI/ca.pem" > /dev/null
 run runuser -u nobody -- "$shared/trustd" --store "$shared/s/trust.db" list
 expect_status 0

@@ -292,11 +292,7 @@ for bad in 30x -5m m 2026-13-01 2026-02-30 "2026-11-28T25:00" ""; do
 done
 
 # A store readable only by root: "permission denied" with its path.
-shared=$(mktemp -d /tmp/ftpc-private.XXXXXX)
-trap 'rm -rf "$T" "$shared"' EXIT
-chmod 755 "$shared"
-cp "${TRUSTD_BIN:-$TRUSTD}" "$shared/trustd"   # the program itself, not a test wrapper
-chmod 755 "$shared/trustd"
+shared_folder trustd
 "$shared/trustd" --store "$shared/trust.db" import "$PKI/ca.pem" > /dev/null
 chmod 600 "$shared/trust.db"
 for args in list "show $ca_json" audit "crl list" "import $PKI/other-ca.pem" check; do

@@ -3,12 +3,8 @@
 # user's ftpc, who logs in and lists files (SQLite WAL readers need the
 # -wal/-shm files to exist and be readable).
 . "$(dirname "$0")/lib.sh"
-shared=$(mktemp -d /tmp/ftpc-reader.XXXXXX)
-trap 'rm -rf "$T" "$shared"' EXIT
-chmod 755 "$shared"
+shared_folder ftpc
 (umask 077; "$TRUSTD" --store "$shared/store/trust.db" import "$PKI/ca.pem" > /dev/null)
-cp "${FTPC_BIN:-$FTPC}" "$shared/ftpc"   # the program itself, not a test wrapper
-chmod 755 "$shared/ftpc"
 [ "$(stat -c %a "$shared/store/trust.db")" = 644 ] || fail "store not readable by others"
 [ -r "$shared/store/trust.db-shm" ] || fail "no persistent -shm file"
 printf 'user %s\npwd\n' "$FTP_USER" > "$shared/cmds"

@@ -53,11 +53,7 @@ expect_not_in "$T/err" "S3cretXYZ"
 
 # 4. While it waits for a greeting, a plain user's ftpc shows no password in
 # ps, cannot be dumped (its /proc files belong to root) and has no core limit.
-shared=$(mktemp -d /tmp/ftpc-text.XXXXXX)
-trap 'rm -rf "$T" "$shared"' EXIT
-chmod 755 "$shared"
-cp "${FTPC_BIN:-$FTPC}" "$shared/ftpc"
-chmod 755 "$shared/ftpc"
+shared_folder ftpc
 (umask 077; "$TRUSTD" --store "$shared/store/trust.db" import "$PKI/ca.pem" > /dev/null)
 nobody_uid=$(id -u nobody)
 hostile silent

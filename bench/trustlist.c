@@ -16,7 +16,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
-#include "trustd/store.h"
+#include "trustd/store/store.h"
 
 static double now_ms(void)
 {

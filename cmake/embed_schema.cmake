@@ -2,7 +2,7 @@
 # Versions must run 1, 2, 3 ... without gaps: a gap would silently skip a step.
 file(GLOB files ${SCHEMA_DIR}/*.sql)
 list(SORT files)
-set(body "/* Generated from schema/ by cmake/embed_schema.cmake. Do not edit. */\n#include \"schema.h\"\n\n")
+set(body "/* Generated from schema/ by cmake/embed_schema.cmake. Do not edit. */\n#include \"trustd/store/schema.h\"\n\n")
 set(table "")
 set(expected 1)
 foreach(f ${files})

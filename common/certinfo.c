@@ -9,7 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
-#include "certinfo.h"
+#include "common/certinfo.h"
 
 void certinfo_name(const X509_NAME *name, char *out, size_t outlen)
 {

@@ -4,8 +4,8 @@
 
 #include <openssl/x509v3.h>
 
-#include "chainverify.h"
-#include "net.h"
+#include "common/chainverify.h"
+#include "common/net.h"
 
 int chain_set_host(X509_VERIFY_PARAM *p, const char *host)
 {

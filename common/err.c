@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "err.h"
+#include "common/err.h"
 
 int err_set(struct err *e, enum err_code code, const char *fmt, ...)
 {

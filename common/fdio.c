@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "fdio.h"
+#include "common/fdio.h"
 
 int fd_write_all(int fd, const void *p, size_t n)
 {

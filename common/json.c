@@ -1,5 +1,5 @@
 /* json: streaming writer. */
-#include "json.h"
+#include "common/json.h"
 
 void jw_init(struct jw *j, FILE *f)
 {

@@ -11,7 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "common/net.h"
 
 int net_set_timeouts(int fd, int timeout_ms)
 {

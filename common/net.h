@@ -8,7 +8,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 
-#include "err.h"
+#include "common/err.h"
 
 struct net_addr {
     struct sockaddr_storage ss;

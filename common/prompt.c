@@ -3,7 +3,7 @@
 #include <string.h>
 #include <termios.h>
 
-#include "prompt.h"
+#include "common/prompt.h"
 
 int prompt_password(const char *prompt, char *out, size_t outlen, struct err *e)
 {

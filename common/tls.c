@@ -16,18 +16,24 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "certinfo.h"
-#include "chainverify.h"
-#include "net.h"
-#include "trustpolicy.h"
-#include "tls.h"
-#include "visible.h"
+#include "common/certinfo.h"
+#include "common/chainverify.h"
+#include "common/net.h"
+#include "common/tls.h"
+#include "common/visible.h"
 
 struct tls_w_ctx {
     SSL_CTX *ssl_ctx;
     tls_w_refusal_fn refusal; /* words for a refused chain (tls_w_ctx_set_refusal) */
     void *refusal_arg;
+    X509_STORE_CTX_verify_cb store_verify_cb; /* the caller's policy, from its store */
+    char client[32];          /* our name in messages ("which ftpc refuses") */
 };
+
+static const char *client_name(const struct tls_w_ctx *ctx)
+{
+    return ctx != NULL && ctx->client[0] ? ctx->client : "this client";
+}
 
 /* What the verify callback saw when the chain or the name failed. */
 struct verify_failure {
@@ -220,7 +226,7 @@ static void note_messages(int write_p, int version, int content_type, const void
         c->hello_requests++;
 }
 
-/* The reason of the latest OpenSSL error, with what ftpc knows beyond it.
+/* The reason of the latest OpenSSL error, with what we know beyond it.
  * 1 when it was clear text from the peer, else 0. */
 static int io_reason(struct tls_w_conn *c, char *out, size_t outlen)
 {
@@ -233,8 +239,8 @@ static int io_reason(struct tls_w_conn *c, char *out, size_t outlen)
     openssl_reason(why, sizeof why);
     if (c->hello_requests > 0)
         snprintf(out, outlen,
-                 "%s (the server had asked to renegotiate TLS, which ftpc refuses: ask its "
-                 "administrator to turn TLS renegotiation off)", why);
+                 "%s (the server had asked to renegotiate TLS, which %s refuses: ask its "
+                 "administrator to turn TLS renegotiation off)", why, client_name(c->ctx));
     else
         snprintf(out, outlen, "%s", why);
     return 0;
@@ -249,11 +255,10 @@ static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
     return 1; /* we keep the reference */
 }
 
-static int verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
+/* Keeps what the first failure was, for the message; returns 0 so the
+ * handshake is aborted (fail closed). */
+static int record_failure(X509_STORE_CTX *xctx)
 {
-    preverify_ok = trustpolicy_filter(preverify_ok, xctx);
-    if (preverify_ok)
-        return 1;
     SSL *ssl = X509_STORE_CTX_get_ex_data(xctx, SSL_get_ex_data_X509_STORE_CTX_idx());
     struct tls_w_conn *c = ssl ? SSL_get_ex_data(ssl, conn_index) : NULL;
     if (c != NULL && !c->vf.failed) {
@@ -267,7 +272,19 @@ static int verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
         STACK_OF(X509) *sent = X509_STORE_CTX_get0_untrusted(xctx);
         c->vf.chain = sent != NULL ? X509_chain_up_ref(sent) : NULL;
     }
-    return 0; /* fail closed: abort the handshake */
+    return 0;
+}
+
+static int verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
+{
+    SSL *ssl = X509_STORE_CTX_get_ex_data(xctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+    struct tls_w_conn *c = ssl ? SSL_get_ex_data(ssl, conn_index) : NULL;
+    /* The caller's policy first: the callback of the store it handed in
+     * (the trust store's revocation policy), as a plain verification with
+     * that store would run it. */
+    if (!preverify_ok && c != NULL && c->ctx != NULL && c->ctx->store_verify_cb != NULL)
+        preverify_ok = c->ctx->store_verify_cb(preverify_ok, xctx);
+    return preverify_ok ? 1 : record_failure(xctx);
 }
 
 /* The whole chain check of a handshake: OpenSSL's, then the rule on
@@ -281,11 +298,25 @@ static int cert_verify(X509_STORE_CTX *xctx, void *arg)
         SSL *ssl = X509_STORE_CTX_get_ex_data(xctx, SSL_get_ex_data_X509_STORE_CTX_idx());
         struct tls_w_conn *c = ssl ? SSL_get_ex_data(ssl, conn_index) : NULL;
         int first = c != NULL && !c->vf.failed;
-        ok = verify_cb(0, xctx);
+        ok = record_failure(xctx);
         if (first)
             c->vf.cn_rule = 1;
     }
     return ok;
+}
+
+int tls_w_cipher_list_ok(const char *list, int tls13, char *why, size_t whylen)
+{
+    SSL_CTX *s = SSL_CTX_new(TLS_client_method());
+    if (s == NULL) {
+        snprintf(why, whylen, "cannot create a TLS context");
+        return 0;
+    }
+    int ok = tls13 ? SSL_CTX_set_ciphersuites(s, list) : SSL_CTX_set_cipher_list(s, list);
+    if (!ok)
+        openssl_reason(why, whylen);
+    SSL_CTX_free(s);
+    return ok ? 1 : 0;
 }
 
 int tls_w_parse_version(const char *s)
@@ -308,11 +339,11 @@ static int configure(SSL_CTX *s, const struct tls_w_config *cfg, struct err *e)
     char why[256];
     if (cfg->ciphers && !SSL_CTX_set_cipher_list(s, cfg->ciphers)) {
         openssl_reason(why, sizeof why);
-        return err_set(e, ERR_USAGE, "--ciphers '%s': %s", cfg->ciphers, why);
+        return err_set(e, ERR_USAGE, "TLS 1.2 cipher list '%s': %s", cfg->ciphers, why);
     }
     if (cfg->ciphersuites && !SSL_CTX_set_ciphersuites(s, cfg->ciphersuites)) {
         openssl_reason(why, sizeof why);
-        return err_set(e, ERR_USAGE, "--ciphersuites '%s': %s", cfg->ciphersuites, why);
+        return err_set(e, ERR_USAGE, "TLS 1.3 cipher suites '%s': %s", cfg->ciphersuites, why);
     }
     if (cfg->cert_file == NULL)
         return 0;
@@ -350,6 +381,9 @@ struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_stor
         return NULL;
     }
     SSL_CTX_set_cert_store(s, trust);
+    ctx->store_verify_cb = X509_STORE_get_verify_cb(trust);
+    if (cfg != NULL && cfg->client_name != NULL)
+        snprintf(ctx->client, sizeof ctx->client, "%s", cfg->client_name);
     /* The store carries the application's revocation flags; make sure the
      * handshake's own parameters include them. */
     X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(s),
@@ -400,7 +434,7 @@ void tls_w_ctx_set_refusal(struct tls_w_ctx *ctx, tls_w_refusal_fn fn, void *arg
 
 static void describe_failure(const struct tls_w_conn *c, const char *host, struct err *e)
 {
-    /* The caller's words, from the trust store (ftpc: trustd/diagnose.c). */
+    /* The caller's words (ftpc: from the trust store's diagnosis). */
     if (c->ctx != NULL && c->ctx->refusal != NULL && c->vf.chain != NULL &&
         sk_X509_num(c->vf.chain) > 0 &&
         c->ctx->refusal(c->ctx->refusal_arg, host, c->vf.chain, e) == 0)
@@ -507,9 +541,9 @@ int tls_w_handshake(struct tls_w_conn *c, int *want_write, struct err *e)
         if (old)
             err_set(e, ERR_TLS,
                     "TLS handshake with %s failed: %s\n  the server offers only a TLS version "
-                    "older than 1.2 (old TLS), which ftpc refuses: ask its administrator to "
+                    "older than 1.2 (old TLS), which %s refuses: ask its administrator to "
                     "enable TLS 1.2 or 1.3",
-                    c->host, why);
+                    c->host, why, client_name(c->ctx));
         else
             err_set(e, ERR_TLS, "TLS handshake with %s failed: %s", c->host, why);
         if (clear)

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "common/err.h"
 
 struct x509_store_st; /* OpenSSL's X509_STORE */
 struct tls_w_ctx;
@@ -29,10 +29,14 @@ struct tls_w_config {
     const char *ciphersuites; /* TLS 1.3 */
     const char *cert_file;    /* PEM, the chain may follow the certificate */
     const char *key_file;     /* PEM; the certificate file when NULL */
+    const char *client_name;  /* in messages: "which NAME refuses" (NULL: this client) */
 };
 
 /* Makes a client context that trusts exactly the CAs in trust, of which it
- * takes ownership (also on failure). Returns NULL with e set on error. */
+ * takes ownership (also on failure). The store's verify callback, when it
+ * has one, is the caller's policy: handshakes run it on every failure
+ * before deciding, as X509_verify_cert with that store would. Returns NULL
+ * with e set on error. */
 struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_store_st *trust,
                                 struct err *e);
 void tls_w_ctx_free(struct tls_w_ctx *ctx);
@@ -45,6 +49,10 @@ struct stack_st_X509;
 typedef int (*tls_w_refusal_fn)(void *arg, const char *host, struct stack_st_X509 *chain,
                                 struct err *e);
 void tls_w_ctx_set_refusal(struct tls_w_ctx *ctx, tls_w_refusal_fn fn, void *arg);
+
+/* 1 when OpenSSL accepts list as TLS 1.2 ciphers (tls13 0) or TLS 1.3
+ * cipher suites (1), else 0 with its reason in why. */
+int tls_w_cipher_list_ok(const char *list, int tls13, char *why, size_t whylen);
 
 /* Parses "1.2"/"1.3" into 12/13; -1 when it is neither. */
 int tls_w_parse_version(const char *s);

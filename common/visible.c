@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "visible.h"
+#include "common/visible.h"
 
 /* Length of the valid, printable UTF-8 sequence at p (1..4), or 0 when the
  * bytes there must be escaped. */

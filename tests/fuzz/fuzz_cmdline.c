@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline.h"
-#include "netrc.h"
-#include "url.h"
-#include "visible.h"
+#include "common/visible.h"
+#include "ftpc/parse/cmdline.h"
+#include "ftpc/parse/netrc.h"
+#include "ftpc/parse/url.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

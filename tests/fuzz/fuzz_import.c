@@ -6,8 +6,8 @@
 
 #include <openssl/x509.h>
 
-#include "anchor_lookup.h"
-#include "import.h"
+#include "trustd/store/anchor_lookup.h"
+#include "trustd/store/import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply.h"
-#include "visible.h"
+#include "common/ftp_reply.h"
+#include "common/visible.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,6 +1,6 @@
 /* Unit tests of the MLSD and LIST line parsers. */
-#include "expect.h"
-#include "listing.h"
+#include "ftpc/parse/listing.h"
+#include "tests/unit/expect.h"
 
 static int mlsd(const char *s, struct ftp_entry *e) { return ftp_parse_mlsd_line(s, strlen(s), e); }
 static int list(const char *s, struct ftp_entry *e) { return ftp_parse_list_line(s, strlen(s), e); }

@@ -2,8 +2,8 @@
  * what to do with NAME.part, from stat data alone. */
 #include <sys/stat.h>
 
-#include "expect.h"
-#include "localpolicy.h"
+#include "ftpc/parse/localpolicy.h"
+#include "tests/unit/expect.h"
 
 #define ME 1000
 #define OTHER 1001

@@ -1,6 +1,6 @@
 /* Unit tests of the EPSV and PASV parsers. */
-#include "expect.h"
-#include "pasv.h"
+#include "ftpc/parse/pasv.h"
+#include "tests/unit/expect.h"
 
 static void epsv(void)
 {

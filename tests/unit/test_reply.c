@@ -1,8 +1,8 @@
 /* Unit tests of the FTP reply parser. */
 #include <stdlib.h>
 
-#include "expect.h"
-#include "reply.h"
+#include "common/ftp_reply.h"
+#include "tests/unit/expect.h"
 
 static struct ftp_reply r;
 

@@ -8,11 +8,11 @@
 #include <openssl/x509v3.h>
 #include <sqlite3.h>
 
-#include "anchor_lookup.h"
-#include "certinfo.h"
-#include "expect.h"
-#include "import.h"
-#include "trustd/store.h"
+#include "common/certinfo.h"
+#include "tests/unit/expect.h"
+#include "trustd/store/anchor_lookup.h"
+#include "trustd/store/import.h"
+#include "trustd/store/store.h"
 
 static char dir[] = "/tmp/test_store.XXXXXX";
 

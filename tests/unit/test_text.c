@@ -1,7 +1,7 @@
 /* Unit tests of ASCII line-end conversion, subcommand splitting and option scanning. */
-#include "ascii.h"
-#include "cmdline.h"
-#include "expect.h"
+#include "ftpc/parse/ascii.h"
+#include "ftpc/parse/cmdline.h"
+#include "tests/unit/expect.h"
 
 static void to_local(void)
 {

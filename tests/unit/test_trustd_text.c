@@ -3,10 +3,10 @@
  * (since_parse). */
 #include <stdint.h>
 
-#include "certinfo.h"
-#include "expect.h"
-#include "since.h"
-#include "trustd/store.h"
+#include "common/certinfo.h"
+#include "tests/unit/expect.h"
+#include "trustd/store/since.h"
+#include "trustd/store/store.h"
 
 static void fingerprints(void)
 {

@@ -1,7 +1,7 @@
 /* Unit tests of the URL and .netrc parsers. */
-#include "expect.h"
-#include "netrc.h"
-#include "url.h"
+#include "ftpc/parse/netrc.h"
+#include "ftpc/parse/url.h"
+#include "tests/unit/expect.h"
 
 static void urls(void)
 {

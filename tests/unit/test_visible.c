@@ -1,6 +1,6 @@
 /* Unit tests of the escaping of untrusted text for terminals. */
-#include "expect.h"
-#include "visible.h"
+#include "common/visible.h"
+#include "tests/unit/expect.h"
 
 static const char *vis(const char *s, unsigned flags)
 {

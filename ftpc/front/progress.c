@@ -1,0 +1,83 @@
+/* progress: terminal progress bar. */
+#include <string.h>
+
+#include "common/visible.h"
+#include "ftpc/front/progress.h"
+#include "ftpc/parse/size_text.h"
+
+static double elapsed(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+void progress_begin(struct progress *p, FILE *tty, const char *name, uint64_t total)
+{
+    memset(p, 0, sizeof *p);
+    p->tty = tty;
+    p->name = name;
+    p->total = total;
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    p->last = p->start;
+}
+
+void progress_add(struct progress *p, uint64_t bytes)
+{
+    p->done += bytes;
+    if (p->tty == NULL)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double t = elapsed(&p->start, &now);
+    if (t < 1.0 || elapsed(&p->last, &now) < 0.2)
+        return;
+    p->last = now;
+    double rate = (double)p->done / t;
+    char done[32], speed[32], eta[32] = "";
+    size_text(p->done, done, sizeof done);
+    size_text((uint64_t)rate, speed, sizeof speed);
+    if (p->total > p->done && rate > 0) {
+        unsigned s = (unsigned)((double)(p->total - p->done) / rate);
+        snprintf(eta, sizeof eta, "  ETA %u:%02u", s / 60, s % 60);
+    }
+    char name[128];
+    visible_str(name, sizeof name, p->name); /* a remote name: never raw on the terminal */
+    if (p->total > 0)
+        fprintf(p->tty, "\r%-30.30s %10s %3u%%  %10s/s%s\033[K", name, done,
+                (unsigned)(p->done * 100 / p->total), speed, eta);
+    else
+        fprintf(p->tty, "\r%-30.30s %10s  %10s/s\033[K", name, done, speed);
+    fflush(p->tty);
+    p->shown = 1;
+}
+
+void progress_end(struct progress *p)
+{
+    if (p->tty != NULL && p->shown) {
+        fputs("\r\033[K", p->tty);
+        fflush(p->tty);
+    }
+    p->shown = 0;
+}
+
+static void hook_begin(void *arg, const char *name, uint64_t total)
+{
+    struct progress *p = arg;
+    progress_begin(p, p->tty, name, total);
+}
+
+static void hook_advance(void *arg, uint64_t bytes)
+{
+    progress_add(arg, bytes);
+}
+
+static void hook_end(void *arg)
+{
+    progress_end(arg);
+}
+
+struct xfer_progress progress_hooks(struct progress *p, FILE *tty)
+{
+    memset(p, 0, sizeof *p);
+    p->tty = tty;
+    return (struct xfer_progress){ .begin = hook_begin, .advance = hook_advance, .end = hook_end, .arg = p };
+}

@@ -1,0 +1,31 @@
+/*
+ * progress: a one-line progress bar on a terminal for transfers that last
+ * more than a second (bytes, percent, rate, time left), redrawn at most
+ * five times a second, and erased at the end.
+ */
+#ifndef FTPC_FRONT_PROGRESS_H
+#define FTPC_FRONT_PROGRESS_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "ftpc/session/session.h"
+
+struct progress {
+    FILE *tty;          /* NULL: no progress shown */
+    const char *name;
+    uint64_t total;     /* 0 when unknown */
+    uint64_t done;
+    struct timespec start, last;
+    int shown;
+};
+
+void progress_begin(struct progress *p, FILE *tty, const char *name, uint64_t total);
+void progress_add(struct progress *p, uint64_t bytes);
+void progress_end(struct progress *p);
+
+/* The session's hooks (ftpc/session/session.h) that draw bar p on tty. */
+struct xfer_progress progress_hooks(struct progress *p, FILE *tty);
+
+#endif

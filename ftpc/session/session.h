@@ -1,0 +1,151 @@
+/*
+ * session: one FTP session: the connection and its security (RFC 4217:
+ * AUTH, PBSZ, PROT, CCC), login, and the settings that outlive a
+ * connection (IBM i: SECCNN, DTAPROT, and what SECDATA remembers). The
+ * password is only ever sent after the server's certificate was verified:
+ * session_open does that before it returns.
+ */
+#ifndef FTPC_SESSION_SESSION_H
+#define FTPC_SESSION_SESSION_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/err.h"
+#include "common/ftp_reply.h"
+#include "common/tls.h"
+#include "ftpc/conn/control.h"
+
+enum ftp_seccnn { SECCNN_NONE, SECCNN_SSL, SECCNN_IMPLICIT };
+
+/* Features learnt from FEAT (only what ftpc decides on). */
+#define FEAT_MLST 1u
+
+/* What the command line and the settings subcommands choose. */
+struct ftp_options {
+    const char *store;
+    const char *appid;
+    struct tls_w_config tls;
+    enum ftp_seccnn seccnn;   /* for open without a mode */
+    char prot;                /* wanted data protection: 'P' or 'C' */
+    int passive;              /* 1: EPSV/PASV, 0: EPRT/PORT */
+    int connect_timeout_ms;
+    int reply_timeout_ms;
+    int greeting_timeout_ms;  /* the greeting of an explicit or clear server */
+    int data_timeout_ms;
+    const char *password_file; /* --password-file */
+    const char *netrc_file;    /* --netrc-file, NULL: ~/.netrc */
+    int clobber;               /* downloads replace existing local files (set clobber, --force) */
+};
+
+/* A front end's view of a transfer in progress (ftpc/front/progress.c
+ * draws a bar): the transfer code calls these while data moves. */
+struct xfer_progress {
+    void (*begin)(void *arg, const char *name, uint64_t total);
+    void (*advance)(void *arg, uint64_t bytes);
+    void (*end)(void *arg);
+    void *arg;
+};
+
+struct ftp_session {
+    struct ftp_options opt;
+    struct ftp_ctrl ctrl;
+    struct tls_w_ctx *tls_ctx;  /* made at the first secure connection */
+    enum ftp_seccnn sec;        /* of the open connection */
+    char prot;                  /* in force: 'P', 'C', or PROT_REFUSED */
+    int ascii;                  /* TYPE A instead of TYPE I */
+    int logged_in;
+    int awaiting_pass;          /* USER answered 331 */
+    int epsv_refused, eprt_refused;
+    int feat_known;
+    unsigned feat;
+    int verbose;                /* replies and summaries on msg */
+    FILE *msg;
+    struct ftp_reply reply;     /* the latest reply */
+    char *io;                   /* transfer buffer, 2 * FTP_IO_SIZE + 1 */
+    /* To log in again when TLS 1.3 tickets run out (see session_renew). */
+    char host[256];
+    unsigned port;
+    char user[256];
+    char *password;             /* wiped on close and free */
+    int renewals;
+    /* Feedback. */
+    int quiet;                  /* no summaries, no progress */
+    struct xfer_progress progress; /* a front end's progress bar; begin NULL: none */
+    char cwd[1024];             /* for the prompt; "" when unknown */
+    char last_data[96];         /* the latest data connection, for status */
+};
+
+#define FTP_IO_SIZE (256 * 1024)
+
+/* s->prot when private data was wanted and the server refused PBSZ or
+ * PROT P: no level is in force and every transfer fails, until secdata c
+ * (the user's explicit choice of clear data) or an accepted secdata p. */
+#define PROT_REFUSED 'R'
+
+int session_init(struct ftp_session *s, const struct ftp_options *opt, struct err *e);
+void session_free(struct ftp_session *s);
+
+/* Connects with the given security, reads the greeting and secures the
+ * control connection, verifying the server. A connection already open is
+ * closed first. */
+int session_open(struct ftp_session *s, const char *host, unsigned port, enum ftp_seccnn sec,
+                 struct err *e);
+
+/* USER, then PASS when password is not NULL and the server asks for it.
+ * After login: PBSZ/PROT on a secure connection, then TYPE. When private
+ * data is wanted and PBSZ or PROT P is refused (except with implicit FTPS,
+ * where the implied private level stays), the login holds but this is an
+ * ERR_SERVER error and s->prot is PROT_REFUSED. */
+int session_user(struct ftp_session *s, const char *user, const char *password, struct err *e);
+int session_pass(struct ftp_session *s, const char *password, struct err *e);
+int session_acct(struct ftp_session *s, const char *account, struct err *e);
+
+/* SECDATA: PBSZ 0 and PROT level; remembered for the session and the next
+ * secopen. A refusal never lowers protection: private in force stays
+ * private; private asked for without it becomes PROT_REFUSED. Clear
+ * prints a warning; asked for where nothing private was agreed, it holds
+ * even when the server refuses PROT C (its default is clear). */
+int session_secdata(struct ftp_session *s, char level, struct err *e);
+/* CCC: the control connection back to clear text after login. */
+int session_ccc(struct ftp_session *s, struct err *e);
+/* REIN: back to the state before login (the connection stays). */
+int session_rein(struct ftp_session *s, struct err *e);
+/* QUIT, then an orderly close. */
+int session_close(struct ftp_session *s, struct err *e);
+
+int session_set_type(struct ftp_session *s, int ascii, struct err *e);
+/* FEAT, once per connection. */
+int session_features(struct ftp_session *s, struct err *e);
+
+/* Before a private data connection: with TLS 1.3, a server that requires
+ * session reuse accepts each ticket once, and some (ProFTPD) issue none on
+ * upload connections. When no fresh ticket is left, the control connection
+ * is made again (new tickets), logged in again, and put back in the same
+ * folder, type and protection. 0 when nothing was needed or it worked. */
+int session_renew_if_needed(struct ftp_session *s, struct err *e);
+
+/* The remote folder, asked quietly (for the prompt). */
+const char *session_cwd(struct ftp_session *s);
+
+/* status: the connection, its TLS, protection, type and mode. */
+void session_status(struct ftp_session *s, FILE *out);
+
+/* Fails with a clear message unless connected (and logged in). */
+int session_require(struct ftp_session *s, int login, struct err *e);
+/* The same before a transfer: logged in, and a data protection in force. */
+int session_require_data(struct ftp_session *s, struct err *e);
+/* "private", "clear" or the refused state, for messages. */
+const char *session_prot_name(char prot);
+
+/* Sends a command and reads its reply into s->reply (shown when verbose). */
+int session_command(struct ftp_session *s, struct err *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same, and an error unless the reply's first digit is want (2 or 3). */
+int session_expect(struct ftp_session *s, int want, const char *what, struct err *e,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int session_read_reply(struct ftp_session *s, struct err *e);
+/* An error "what: NNN text" from the latest reply. */
+int session_refused(struct ftp_session *s, enum err_code code, const char *what, struct err *e);
+
+#endif

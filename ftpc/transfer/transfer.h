@@ -1,0 +1,43 @@
+/*
+ * transfer: everything that moves over a data connection: downloads
+ * (resumable), uploads (store, append, resume), listings. Each transfer is
+ * a success only when the data ended properly (TLS close_notify on a
+ * private connection), the server answered 226/250, and the byte count
+ * matches the size the server announced. A failed data connection leaves
+ * the control connection usable.
+ */
+#ifndef FTPC_TRANSFER_TRANSFER_H
+#define FTPC_TRANSFER_TRANSFER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/err.h"
+#include "ftpc/session/session.h"
+#include "ftpc/transfer/strlist.h"
+
+enum put_how { PUT_STORE, PUT_APPEND, PUT_RESUME };
+
+/* xfer_get flags. An existing LOCAL is replaced only with GET_REPLACE or
+ * when the session's clobber setting is on (localfile.h has the rules). */
+#define GET_RESUME  1u  /* reget: continue LOCAL.part (or LOCAL) from where it ends (REST) */
+#define GET_REPLACE 2u  /* an explicit choice: get -f, (REPLACE, --force, a mirror's plan */
+/* local "-" is standard output: pass it only when the user named it.
+ * hint: how the user asks for a replace, for the message when LOCAL
+ * exists (NULL: "get -f (or set clobber on)"). */
+int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
+             const char *hint, struct err *e);
+int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum put_how how,
+             struct err *e);
+/* verb: NLST, LIST or MLSD; path may be NULL. Line ends become LF. */
+int xfer_list(struct ftp_session *s, const char *verb, const char *path, FILE *out, struct err *e);
+/* NLST into a list of names (bounded). */
+int xfer_names(struct ftp_session *s, const char *path, struct strlist *names, struct err *e);
+
+/* MLSD: the regular files only (no folders, links or specials), bare names. */
+int xfer_files(struct ftp_session *s, const char *path, struct strlist *names, struct err *e);
+
+/* SIZE: -1 with e set when the server cannot tell. */
+int xfer_remote_size(struct ftp_session *s, const char *remote, uint64_t *size, struct err *e);
+
+#endif

@@ -1,0 +1,400 @@
+/*
+ * cli: trustd's command line: global options, the command table, opening
+ * the store read-only or read-write as the command needs, and the exit
+ * status table (0 ok, 1 error, 2 usage, 3 not found, 4 not trusted).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/certinfo.h"
+#include "common/fdio.h"
+#include "common/prompt.h"
+#include "common/visible.h"
+#include "trustd/cli/cli.h"
+#include "trustd/cli/cli_internal.h"
+
+static const char USAGE[] =
+    "usage: trustd [--store PATH] COMMAND ...\n"
+    "Certificates (CERT: SHA-256 fingerprint, 8+ hex digit prefix, or label):\n"
+    "  import [--label L] [--disabled] [--ca-only | --allow-leaf] [--pass-file F | --pass-env VAR] FILE...\n"
+    "  import --system [--enabled]\n"
+    "  list [--app ID] [--expiring DAYS] [--json]\n"
+    "  show CERT [--json] [--pem]\n"
+    "  export CERT [--der] [--out FILE] [--force]\n"
+    "  export --app ID [--out FILE] [--force]\n"
+    "  enable CERT | disable CERT | label CERT NEW | remove [--force] CERT\n"
+    "Applications:\n"
+    "  app add ID [--description T] [--type client|server]\n"
+    "  app remove ID | app list [--json] | app show ID [--json]\n"
+    "  app trust ID CERT... | app untrust ID CERT...\n"
+    "  app trust-list ID defined|undefined\n"
+    "  app set ID --crl none|if-present|required\n"
+    "Verification:\n"
+    "  verify --app ID [--host NAME] CHAIN.pem\n"
+    "  probe [--app ID] HOST[:PORT] [--implicit] [--import-root | --trust-issuer]\n"
+    "        [--expect-sha256 FP]\n"
+    "Revocation: crl import FILE | crl list [--json] | crl remove CRL\n"
+    "  crl refresh [--app ID] [--timeout SECS] [--ca-file FILE]\n"
+    "Monitoring: validate [--app ID] [--days N] [--json] [--quiet]\n"
+    "The store: audit [--since T] [--json] | check | backup FILE\n"
+    "Help: help [COMMAND] | COMMAND --help | --version\n"
+    "The store is --store PATH, else $" STORE_ENV ", else " STORE_DEFAULT_PATH ".\n"
+    "Fingerprints are shown as AB:CD:... (JSON: abcd...); any case, with or without colons, is accepted.\n"
+    "Exit status: 0 ok, 1 error, 2 usage, 3 not found, 4 not trusted.\n";
+
+static int exit_code(enum err_code code)
+{
+    switch (code) {
+    case ERR_NONE:     return 0;
+    case ERR_USAGE:    return 2;
+    case ERR_NOTFOUND: return 3;
+    case ERR_VERIFY:   return 4;
+    default:           return 1;
+    }
+}
+
+int cli_options(int argc, char **argv, const struct opt *opts, char **pos, int *npos,
+                struct err *e)
+{
+    *npos = 0;
+    int only_pos = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
+            if (*npos == CLI_MAX_POS)
+                return err_set(e, ERR_USAGE, "too many arguments");
+            pos[(*npos)++] = argv[i];
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_pos = 1;
+            continue;
+        }
+        const char *eq = strchr(a, '=');
+        size_t namelen = eq ? (size_t)(eq - a) : strlen(a);
+        const struct opt *o = opts;
+        for (; o && o->name; o++)
+            if (strlen(o->name) == namelen && strncmp(o->name, a, namelen) == 0)
+                break;
+        if (o == NULL || o->name == NULL)
+            return err_set(e, ERR_USAGE, "unknown option %s", a);
+        if (o->kind == OPT_FLAG) {
+            if (eq)
+                return err_set(e, ERR_USAGE, "option %s takes no value", o->name);
+            *o->flag = 1;
+        } else if (eq) {
+            *o->value = eq + 1;
+        } else if (i + 1 < argc) {
+            *o->value = argv[++i];
+        } else {
+            return err_set(e, ERR_USAGE, "option %s needs a value", o->name);
+        }
+    }
+    return 0;
+}
+
+int cli_open(struct cli *c, struct err *e)
+{
+    if (c->s != NULL)
+        return 0;
+    /* A store others could change is still opened (the administrator is
+     * the one to mend it), with one line saying why it is unsafe. */
+    struct err unsafe;
+    err_clear(&unsafe);
+    if (store_check_permissions(c->path, getuid(), &unsafe) != 0)
+        cli_warn("%s", unsafe.msg);
+    return store_open(c->path, c->writes ? STORE_READ_WRITE : STORE_READ_ONLY, &c->s, e);
+}
+
+int cli_transaction(struct cli *c, int (*fn)(struct cli *, void *), void *arg, struct err *e)
+{
+    if (cli_open(c, e) != 0 || store_begin(c->s, e) != 0)
+        return -1;
+    if (fn(c, arg) != 0) {
+        store_rollback(c->s);
+        return -1;
+    }
+    return store_commit(c->s, e);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    char msg[ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fputs("trustd: warning: ", stderr);
+    visible_fwrite(stderr, msg, strlen(msg), 0);
+    fputc('\n', stderr);
+}
+
+const char *cli_fp(const char *hex)
+{
+    static char bufs[8][CERTINFO_COLON_SHA256];
+    static unsigned next;
+    char *b = bufs[next++ % 8];
+    certinfo_colon_form(hex ? hex : "", b);
+    return b;
+}
+
+int cli_report_open(struct cli_report *r, struct err *e)
+{
+    r->text = NULL;
+    r->len = 0;
+    r->f = open_memstream(&r->text, &r->len);
+    return r->f != NULL ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
+}
+
+void cli_report_close(struct cli_report *r, int committed, struct err *e)
+{
+    int ok = fclose(r->f) == 0;
+    if (committed && ok && r->text != NULL)
+        fputs(r->text, stdout);
+    if (!committed && e->code != ERR_NONE) {
+        char was[ERR_MSG_MAX];
+        memcpy(was, e->msg, sizeof was);
+        err_set(e, e->code, "%s: nothing was changed", was);
+    }
+    free(r->text);
+    r->text = NULL;
+}
+
+const char *cli_vis(const char *s)
+{
+    /* Enough for every field of one line (a subject is at most 512 bytes,
+     * a list of applications 1024, each byte at worst four escaped). */
+    static char bufs[8][4096 + 16];
+    static unsigned next;
+    char *b = bufs[next++ % 8];
+    return visible_str(b, sizeof bufs[0], s ? s : "");
+}
+
+void cli_print_time(FILE *f, int64_t t)
+{
+    char buf[64];
+    certinfo_format_time(t, buf, sizeof buf);
+    fputs(buf, f);
+}
+
+int cli_write_file(const char *path, const void *data, size_t len, int force, struct err *e)
+{
+    if (strcmp(path, "-") == 0) {
+        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+            return err_set(e, ERR_LOCAL, "cannot write to standard output");
+        return 0;
+    }
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !force)
+        return err_set(e, ERR_USAGE, "%s exists (use --force to replace it)", path);
+    char tmp[PATH_MAX], copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", path);
+    if (snprintf(tmp, sizeof tmp, "%s/.trustd-export-XXXXXX", dirname(copy)) >= (int)sizeof tmp)
+        return err_set(e, ERR_LOCAL, "path too long: %s", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", path, strerror(errno));
+    int rc = fchmod(fd, 0644) == 0 && fd_write_all(fd, data, len) == 0 && fsync(fd) == 0 ? 0 : -1;
+    int saved = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        rc = -1;
+        saved = errno;
+    }
+    if (rc != 0) {
+        unlink(tmp);
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", path, strerror(saved));
+    }
+    return 0;
+}
+
+int cli_password(const char *pass_file, const char *pass_env, const char *name, char *out,
+                 size_t outlen, struct err *e)
+{
+    if (pass_file != NULL) {
+        FILE *f = fopen(pass_file, "r");
+        if (f == NULL)
+            return err_set(e, ERR_LOCAL, "cannot open %s: %s", pass_file, strerror(errno));
+        if (fgets(out, (int)outlen, f) == NULL)
+            out[0] = '\0';
+        fclose(f);
+        out[strcspn(out, "\r\n")] = '\0';
+        return 0;
+    }
+    if (pass_env != NULL) {
+        const char *v = getenv(pass_env);
+        if (v == NULL)
+            return err_set(e, ERR_USAGE, "the variable %s is not set", pass_env);
+        snprintf(out, outlen, "%s", v);
+        return 0;
+    }
+    char prompt[PATH_MAX + 32];
+    snprintf(prompt, sizeof prompt, "Password for %s: ", name);
+    return prompt_password(prompt, out, outlen, e);
+}
+
+enum access_mode { READS, WRITES };
+
+struct command {
+    const char *word1;
+    const char *word2; /* NULL for one-word commands */
+    enum access_mode mode;
+    int (*fn)(struct cli *c, struct err *e);
+};
+
+static const struct command COMMANDS[] = {
+    { "import", NULL, WRITES, cmd_import },
+    { "list", NULL, READS, cmd_list },
+    { "show", NULL, READS, cmd_show },
+    { "export", NULL, READS, cmd_export },
+    { "enable", NULL, WRITES, cmd_enable },
+    { "disable", NULL, WRITES, cmd_disable },
+    { "label", NULL, WRITES, cmd_label },
+    { "remove", NULL, WRITES, cmd_remove },
+    { "app", "add", WRITES, cmd_app_add },
+    { "app", "remove", WRITES, cmd_app_remove },
+    { "app", "list", READS, cmd_app_list },
+    { "app", "show", READS, cmd_app_show },
+    { "app", "trust", WRITES, cmd_app_trust },
+    { "app", "untrust", WRITES, cmd_app_untrust },
+    { "app", "trust-list", WRITES, cmd_app_trust_list },
+    { "app", "set", WRITES, cmd_app_set },
+    { "verify", NULL, READS, cmd_verify },
+    { "probe", NULL, READS, cmd_probe },
+    { "crl", "import", WRITES, cmd_crl_import },
+    { "crl", "list", READS, cmd_crl_list },
+    { "crl", "remove", WRITES, cmd_crl_remove },
+    { "crl", "refresh", WRITES, cmd_crl_refresh },
+    { "validate", NULL, READS, cmd_validate },
+    { "audit", NULL, READS, cmd_audit },
+    { "check", NULL, READS, cmd_check },
+    { "backup", NULL, READS, cmd_backup },
+};
+
+static int has_word(int argc, char **argv, const char *word)
+{
+    for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], word) == 0)
+            return 1;
+    return 0;
+}
+
+/* The command named by argv[0] (and argv[1] for two-word commands). */
+static const struct command *find_command(int argc, char **argv)
+{
+    for (size_t k = 0; k < sizeof COMMANDS / sizeof COMMANDS[0]; k++) {
+        const struct command *c = &COMMANDS[k];
+        if (argc >= 1 && strcmp(c->word1, argv[0]) == 0 &&
+            (c->word2 == NULL || (argc >= 2 && strcmp(c->word2, argv[1]) == 0)))
+            return c;
+    }
+    return NULL;
+}
+
+static int unknown_command(int argc, char **argv)
+{
+    int two = argc >= 2 && (strcmp(argv[0], "app") == 0 || strcmp(argv[0], "crl") == 0);
+    fprintf(stderr, "trustd: unknown command '%s%s%s'\n%s", cli_vis(argv[0]), two ? " " : "",
+            two ? cli_vis(argv[1]) : "", USAGE);
+    return exit_code(ERR_USAGE);
+}
+
+/* trustd help [COMMAND [WORD]]. */
+static int help_command(int argc, char **argv)
+{
+    if (argc == 0) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    const struct command *cmd = find_command(argc, argv);
+    if (cmd == NULL && argc == 1 && cli_help_group(stdout, argv[0]) > 0)
+        return 0;
+    if (cmd == NULL)
+        return unknown_command(argc, argv);
+    cli_help(stdout, cmd->word1, cmd->word2);
+    return 0;
+}
+
+int trustd_main(int argc, char **argv)
+{
+    struct err e;
+    err_clear(&e);
+    const char *store_opt = NULL;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) {
+            store_opt = argv[++i];
+        } else if (strncmp(argv[i], "--store=", 8) == 0) {
+            store_opt = argv[i] + 8;
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(USAGE, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("trustd %s\n", FTPC_TRUSTD_VERSION);
+            return 0;
+        } else if (strcmp(argv[i], "--store") == 0) {
+            fprintf(stderr, "trustd: option --store needs a value\n%s", USAGE);
+            return exit_code(ERR_USAGE);
+        } else {
+            fprintf(stderr, "trustd: unknown option %s\n%s", cli_vis(argv[i]), USAGE);
+            return exit_code(ERR_USAGE);
+        }
+    }
+    if (i == argc) {
+        fputs(USAGE, stderr);
+        return exit_code(ERR_USAGE);
+    }
+    if (strcmp(argv[i], "help") == 0)
+        return help_command(argc - i - 1, argv + i + 1);
+    const struct command *cmd = find_command(argc - i, argv + i);
+    /* "trustd app --help": the help of every app command. */
+    if (cmd == NULL && i + 1 < argc &&
+        (strcmp(argv[i + 1], "--help") == 0 || strcmp(argv[i + 1], "-h") == 0) &&
+        cli_help_group(stdout, argv[i]) > 0)
+        return 0;
+    if (cmd == NULL)
+        return unknown_command(argc - i, argv + i);
+    i += cmd->word2 ? 2 : 1;
+    /* COMMAND --help (or -h) anywhere before "--": its usage and options. */
+    if (has_word(argc - i, argv + i, "--help") || has_word(argc - i, argv + i, "-h")) {
+        cli_help(stdout, cmd->word1, cmd->word2);
+        return 0;
+    }
+    struct cli c = { .path = store_path_resolve(store_opt), .argc = argc - i, .argv = argv + i };
+    c.writes = cmd->mode == WRITES;
+    /* probe writes only when asked to import; check creates a missing store
+     * and upgrades one its owner can write. */
+    if (cmd->fn == cmd_probe &&
+        (has_word(c.argc, c.argv, "--import-root") || has_word(c.argc, c.argv, "--trust-issuer")))
+        c.writes = 1;
+    if (cmd->fn == cmd_check && (access(c.path, W_OK) == 0 || errno == ENOENT))
+        c.writes = 1;
+    /* The command reads its command line first and opens the store only
+     * then (cli_open, cli_transaction): a usage error never creates or
+     * upgrades a store. */
+    int rc = cmd->fn(&c, &e);
+    store_close(c.s);
+    if (fflush(stdout) != 0 && rc == 0)
+        rc = err_set(&e, ERR_LOCAL, "cannot write to standard output");
+    if (rc != 0) {
+        /* Messages quote file names, subjects, labels and server replies:
+         * every control byte in them is shown as \xNN. */
+        fputs("trustd: ", stderr);
+        visible_fwrite(stderr, e.msg, strlen(e.msg), 0);
+        fputc('\n', stderr);
+        return exit_code(e.code == ERR_NONE ? ERR_INTERNAL : e.code);
+    }
+    return 0;
+}

@@ -1,0 +1,324 @@
+/* cli_apps: application definitions and their CA trust lists. */
+#include <string.h>
+
+#include "common/certinfo.h"
+#include "common/json.h"
+#include "trustd/cli/cli_internal.h"
+
+static int positional(struct cli *c, const struct opt *opts, char **pos, int *npos, int min,
+                      int max, const char *usage, struct err *e)
+{
+    if (cli_options(c->argc, c->argv, opts, pos, npos, e) != 0)
+        return -1;
+    if (*npos < min || (max >= 0 && *npos > max))
+        return err_set(e, ERR_USAGE, "usage: %s", usage);
+    return 0;
+}
+
+struct app_edit {
+    char **pos;
+    int npos;
+    const char *description, *type, *crl;
+    struct err *e;
+};
+
+static int run_add(struct cli *c, void *arg)
+{
+    struct app_edit *a = arg;
+    if (store_app_add(c->s, a->pos[0], a->description, a->type ? a->type : "client", a->e) != 0)
+        return -1;
+    printf("added application %s\n", cli_vis(a->pos[0]));
+    return 0;
+}
+
+int cmd_app_add(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    struct app_edit a = { .pos = pos, .e = e };
+    const struct opt opts[] = {
+        { "--description", OPT_VALUE, NULL, &a.description },
+        { "--type", OPT_VALUE, NULL, &a.type },
+        { NULL, OPT_FLAG, NULL, NULL },
+    };
+    if (positional(c, opts, pos, &a.npos, 1, 1, "app add ID [--description T] [--type client|server]", e) != 0)
+        return -1;
+    return cli_transaction(c, run_add, &a, e);
+}
+
+static int run_remove(struct cli *c, void *arg)
+{
+    struct app_edit *a = arg;
+    if (store_app_remove(c->s, a->pos[0], a->e) != 0)
+        return -1;
+    printf("removed application %s\n", cli_vis(a->pos[0]));
+    return 0;
+}
+
+int cmd_app_remove(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    struct app_edit a = { .pos = pos, .e = e };
+    if (positional(c, NULL, pos, &a.npos, 1, 1, "app remove ID", e) != 0)
+        return -1;
+    return cli_transaction(c, run_remove, &a, e);
+}
+
+struct app_print {
+    int json;
+    struct jw jw;
+    struct cli *c;
+    struct err *e;
+};
+
+static int count_cert(const struct store_cert *sc, void *arg)
+{
+    (void)sc;
+    (*(int *)arg)++;
+    return 0;
+}
+
+static void app_json_fields(struct jw *j, const struct store_app *a)
+{
+    jw_kv_string(j, "id", a->id);
+    jw_kv_string(j, "description", a->description);
+    jw_kv_string(j, "type", a->type);
+    jw_kv_bool(j, "trust_list_defined", a->trust_list_defined);
+    jw_kv_string(j, "crl_policy", a->crl_policy);
+}
+
+static int print_app_row(const struct store_app *a, void *arg)
+{
+    struct app_print *p = arg;
+    int trusted = 0;
+    if (store_app_effective(p->c->s, a->id, count_cert, &trusted, p->e) != 0)
+        return 1;
+    if (p->json) {
+        jw_begin_object(&p->jw);
+        app_json_fields(&p->jw, a);
+        jw_kv_int(&p->jw, "trusted_count", trusted);
+        jw_end_object(&p->jw);
+        return 0;
+    }
+    printf("%-24s %-6s %-9s %3d CA%s  %s\n", cli_vis(a->id), a->type,
+           a->trust_list_defined ? "list" : "all CAs", trusted, trusted == 1 ? " " : "s",
+           cli_vis(a->description));
+    return 0;
+}
+
+int cmd_app_list(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    int npos = 0;
+    struct app_print p = { .c = c, .e = e };
+    const struct opt opts[] = {
+        { "--json", OPT_FLAG, &p.json, NULL },
+        { NULL, OPT_FLAG, NULL, NULL },
+    };
+    if (positional(c, opts, pos, &npos, 0, 0, "app list [--json]", e) != 0 || cli_open(c, e) != 0)
+        return -1;
+    if (p.json) {
+        jw_init(&p.jw, stdout);
+        jw_begin_array(&p.jw);
+    }
+    e->code = ERR_NONE;
+    if (store_app_list(c->s, print_app_row, &p, e) != 0 || e->code != ERR_NONE)
+        return -1;
+    if (p.json) {
+        jw_end_array(&p.jw);
+        jw_finish(&p.jw);
+    }
+    return 0;
+}
+
+struct member_print {
+    int json;
+    struct jw *jw;
+    int count;
+};
+
+static int print_member(const struct store_cert *sc, void *arg)
+{
+    struct member_print *m = arg;
+    m->count++;
+    if (m->json) {
+        char t[40];
+        jw_begin_object(m->jw);
+        jw_kv_string(m->jw, "sha256", sc->sha256);
+        jw_kv_string(m->jw, "label", sc->label);
+        jw_kv_string(m->jw, "subject", sc->subject);
+        certinfo_format_iso(sc->not_after, t, sizeof t);
+        jw_kv_string(m->jw, "not_after", t);
+        jw_kv_bool(m->jw, "enabled", sc->enabled);
+        jw_end_object(m->jw);
+        return 0;
+    }
+    printf("  %s  %s  %s  not after ", cli_fp(sc->sha256), cli_vis(sc->label), cli_vis(sc->subject));
+    cli_print_time(stdout, sc->not_after);
+    printf("%s\n", sc->enabled ? "" : "  (disabled: not used)");
+    return 0;
+}
+
+int cmd_app_show(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    int npos = 0, json = 0;
+    const struct opt opts[] = {
+        { "--json", OPT_FLAG, &json, NULL },
+        { NULL, OPT_FLAG, NULL, NULL },
+    };
+    if (positional(c, opts, pos, &npos, 1, 1, "app show ID [--json]", e) != 0 || cli_open(c, e) != 0)
+        return -1;
+    struct store_app app;
+    if (store_app_get(c->s, pos[0], &app, e) != 0)
+        return -1;
+    struct jw j;
+    struct member_print m = { .json = json, .jw = &j };
+    /* A defined list shows its members (disabled ones marked); no list shows
+     * what it trusts now: every enabled CA. */
+    int (*members)(struct store *, const char *, store_cert_cb, void *, struct err *) =
+        app.trust_list_defined ? store_app_list_members : store_app_effective;
+    if (json) {
+        jw_init(&j, stdout);
+        jw_begin_object(&j);
+        app_json_fields(&j, &app);
+        jw_key(&j, "certificates");
+        jw_begin_array(&j);
+        if (members(c->s, app.id, print_member, &m, e) != 0)
+            return -1;
+        jw_end_array(&j);
+        int trusted = 0;
+        if (store_app_effective(c->s, app.id, count_cert, &trusted, e) != 0)
+            return -1;
+        jw_kv_int(&j, "trusted_count", trusted);
+        jw_kv_bool(&j, "trusts_nothing", trusted == 0);
+        jw_end_object(&j);
+        jw_finish(&j);
+        return 0;
+    }
+    printf("Application:  %s\n", cli_vis(app.id));
+    printf("Description:  %s\n", cli_vis(app.description));
+    printf("Type:         %s\n", app.type);
+    printf("Revocation:   %s\n", app.crl_policy);
+    if (app.trust_list_defined)
+        printf("Trust list:   defined\n");
+    else
+        printf("Trust list:   not defined (trusts every enabled CA in the store)\n");
+    printf("Trusted CAs:\n");
+    if (members(c->s, app.id, print_member, &m, e) != 0)
+        return -1;
+    int trusted = 0;
+    if (store_app_effective(c->s, app.id, count_cert, &trusted, e) != 0)
+        return -1;
+    if (m.count == 0 && app.trust_list_defined)
+        printf("  (none: the list is empty, so this application trusts nothing)\n");
+    else if (m.count == 0)
+        printf("  (none: the store holds no enabled CA)\n");
+    else if (trusted == 0)
+        printf("  (every certificate on the list is disabled: this application trusts nothing)\n");
+    return 0;
+}
+
+struct membership {
+    char **pos;
+    int npos;
+    int add;
+    FILE *report;   /* one line per CA, printed only after the commit */
+    struct err *e;
+};
+
+
+static int run_membership(struct cli *c, void *arg)
+{
+    struct membership *m = arg;
+    const char *app_id = m->pos[0];
+    for (int i = 1; i < m->npos; i++) {
+        struct store_cert sc;
+        int changed = 0;
+        if (store_cert_find(c->s, m->pos[i], &sc, m->e) != 0)
+            return -1;
+        int rc = m->add ? store_app_trust(c->s, app_id, sc.id, &changed, m->e)
+                        : store_app_untrust(c->s, app_id, sc.id, &changed, m->e);
+        if (rc != 0)
+            return -1;
+        fprintf(m->report, "%s  %s  %s\n",
+                m->add ? (changed ? "trusted" : "already trusted")
+                       : (changed ? "untrusted" : "not on the list"),
+                cli_fp(sc.sha256), cli_vis(sc.subject));
+    }
+    return 0;
+}
+
+static int change_membership(struct cli *c, struct membership *m, struct err *e)
+{
+    struct cli_report rep;
+    if (cli_report_open(&rep, e) != 0)
+        return -1;
+    m->report = rep.f;
+    int rc = cli_transaction(c, run_membership, m, e);
+    cli_report_close(&rep, rc == 0, e);
+    return rc;
+}
+
+int cmd_app_trust(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    struct membership m = { .pos = pos, .add = 1, .e = e };
+    if (positional(c, NULL, pos, &m.npos, 2, -1, "app trust ID CERT...", e) != 0)
+        return -1;
+    return change_membership(c, &m, e);
+}
+
+int cmd_app_untrust(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    struct membership m = { .pos = pos, .add = 0, .e = e };
+    if (positional(c, NULL, pos, &m.npos, 2, -1, "app untrust ID CERT...", e) != 0)
+        return -1;
+    return change_membership(c, &m, e);
+}
+
+static int run_trust_list(struct cli *c, void *arg)
+{
+    struct app_edit *a = arg;
+    int defined = strcmp(a->pos[1], "defined") == 0;
+    if (store_app_set_defined(c->s, a->pos[0], defined, a->e) != 0)
+        return -1;
+    printf("%s: trust list %s\n", cli_vis(a->pos[0]),
+           defined ? "defined (only CAs on it are trusted)" : "undefined (every enabled CA is trusted)");
+    return 0;
+}
+
+int cmd_app_trust_list(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    struct app_edit a = { .pos = pos, .e = e };
+    if (positional(c, NULL, pos, &a.npos, 2, 2, "app trust-list ID defined|undefined", e) != 0)
+        return -1;
+    if (strcmp(pos[1], "defined") != 0 && strcmp(pos[1], "undefined") != 0)
+        return err_set(e, ERR_USAGE, "app trust-list takes defined or undefined, not '%s'", pos[1]);
+    return cli_transaction(c, run_trust_list, &a, e);
+}
+
+static int run_set(struct cli *c, void *arg)
+{
+    struct app_edit *a = arg;
+    if (store_app_set_crl_policy(c->s, a->pos[0], a->crl, a->e) != 0)
+        return -1;
+    printf("%s: revocation policy %s\n", cli_vis(a->pos[0]), a->crl);
+    return 0;
+}
+
+int cmd_app_set(struct cli *c, struct err *e)
+{
+    char *pos[CLI_MAX_POS];
+    struct app_edit a = { .pos = pos, .e = e };
+    const struct opt opts[] = {
+        { "--crl", OPT_VALUE, NULL, &a.crl },
+        { NULL, OPT_FLAG, NULL, NULL },
+    };
+    if (positional(c, opts, pos, &a.npos, 1, 1, "app set ID --crl none|if-present|required", e) != 0)
+        return -1;
+    if (a.crl == NULL)
+        return err_set(e, ERR_USAGE, "app set: name what to set (--crl none|if-present|required)");
+    return cli_transaction(c, run_set, &a, e);
+}

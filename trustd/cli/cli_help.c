@@ -1,0 +1,184 @@
+/* cli_help: the usage and options of each command (trustd help CMD, trustd
+ * CMD --help). A command without an entry gets a pointer to trustd help. */
+#include <string.h>
+
+#include "trustd/cli/cli_internal.h"
+
+struct help {
+    const char *word1, *word2;
+    const char *text;
+};
+
+#define CERT_WORD "CERT is a SHA-256 fingerprint (any case, colons optional), 8+ hex digits of it, or a label.\n"
+
+static const struct help HELP[] = {
+    { "import", NULL,
+      "usage: trustd import [--label L] [--disabled] [--ca-only | --allow-leaf]\n"
+      "                     [--pass-file F | --pass-env VAR] FILE...\n"
+      "       trustd import --system [--enabled]\n"
+      "Imports CA certificates from PEM, DER, PKCS#7 or PKCS#12 files (- is standard input),\n"
+      "all in one transaction: one refused certificate imports nothing.\n"
+      "Each certificate gets one line: imported, already present, skipped (why).\n"
+      "  --label L          the label of the one certificate imported (default: its CN)\n"
+      "  --disabled         import disabled (no application trusts it until enabled)\n"
+      "  --ca-only          skip certificates that are not CAs (the leaf of a PKCS#12\n"
+      "                     file or of a chain; a PKCS#12 key is never imported)\n"
+      "  --allow-leaf       import a certificate that is not a CA too (to pin it)\n"
+      "  --pass-file F      the PKCS#12 password, from the first line of F\n"
+      "  --pass-env VAR     the PKCS#12 password, from the variable VAR\n"
+      "  --system           the operating system's CAs (" "/etc/ssl/certs/ca-certificates.crt" "),\n"
+      "                     imported disabled\n"
+      "  --enabled          with --system: imported enabled\n" },
+    { "list", NULL,
+      "usage: trustd list [--app ID] [--expiring DAYS] [--json]\n"
+      "Lists the certificates with a header: SHA-256, label, subject, not after, state.\n"
+      "  --app ID           only those application ID trusts now\n"
+      "  --expiring DAYS    only those that expire within DAYS days (or have expired)\n"
+      "  --json             a JSON array\n" },
+    { "show", NULL,
+      "usage: trustd show CERT [--json] [--pem]\n"
+      "Shows one certificate: names, validity, key, extensions, fingerprints and the\n"
+      "applications that trust it.\n" CERT_WORD
+      "  --json             a JSON object\n"
+      "  --pem              the certificate in PEM too\n" },
+    { "export", NULL,
+      "usage: trustd export CERT [--der] [--out FILE] [--force]\n"
+      "       trustd export --app ID [--out FILE] [--force]\n"
+      "Writes a certificate, or every CA an application trusts as a PEM bundle.\n" CERT_WORD
+      "  --app ID           the CAs application ID trusts now\n"
+      "  --der              DER instead of PEM (one certificate only)\n"
+      "  --out FILE         write FILE (default: standard output)\n"
+      "  --force            replace an existing FILE\n" },
+    { "enable", NULL,
+      "usage: trustd enable CERT\n"
+      "Lets applications trust the certificate again; one already enabled is left as it is.\n" CERT_WORD },
+    { "disable", NULL,
+      "usage: trustd disable CERT\n"
+      "Keeps the certificate but no application trusts it; one already disabled is left as it is.\n" CERT_WORD },
+    { "label", NULL,
+      "usage: trustd label CERT NEW\n"
+      "Gives the certificate the label NEW (unique, printable).\n" CERT_WORD },
+    { "remove", NULL,
+      "usage: trustd remove [--force] CERT\n"
+      "Removes the certificate and the CRLs it issued.\n" CERT_WORD
+      "  --force            also when trust lists hold it (it is taken off them)\n" },
+    { "app", "add",
+      "usage: trustd app add ID [--description T] [--type client|server]\n"
+      "Defines an application (with no trust list: it trusts every enabled CA).\n"
+      "  --description T    what it is\n"
+      "  --type T           client (default) or server\n" },
+    { "app", "remove", "usage: trustd app remove ID\nRemoves an application (not ftp-client).\n" },
+    { "app", "list",
+      "usage: trustd app list [--json]\n"
+      "Lists the applications and how many CAs each trusts.\n"
+      "  --json             a JSON array\n" },
+    { "app", "show",
+      "usage: trustd app show ID [--json]\n"
+      "Shows an application, its revocation policy and the CAs it trusts.\n"
+      "  --json             a JSON object\n" },
+    { "app", "trust",
+      "usage: trustd app trust ID CERT...\n"
+      "Puts certificates on the application's trust list (defining the list).\n" CERT_WORD },
+    { "app", "untrust",
+      "usage: trustd app untrust ID CERT...\n"
+      "Takes certificates off the application's trust list.\n" CERT_WORD },
+    { "app", "trust-list",
+      "usage: trustd app trust-list ID defined|undefined\n"
+      "defined: only the CAs on the list are trusted; undefined: every enabled CA\n"
+      "(the list is dropped).\n" },
+    { "app", "set",
+      "usage: trustd app set ID --crl none|if-present|required\n"
+      "  --crl POLICY       revocation: none, if-present (a CRL of the issuer is used\n"
+      "                     when the store holds one), required (a CRL must be there)\n" },
+    { "verify", NULL,
+      "usage: trustd verify --app ID [--host NAME] CHAIN.pem\n"
+      "Judges a chain (leaf first) as application ID would; exit 4 when not trusted.\n"
+      "  --app ID           the application whose trust list and policy decide\n"
+      "  --host NAME        check the leaf's name too\n" },
+    { "probe", NULL,
+      "usage: trustd probe [--app ID] HOST[:PORT] [--implicit]\n"
+      "                    [--import-root | --trust-issuer] [--expect-sha256 FP]\n"
+      "Connects to an FTPS server, shows the chain it presents and judges it as\n"
+      "application ID would (default ftp-client): the verdict, the cause and the\n"
+      "commands that fix it; exit 4 when not trusted.\n"
+      "  --app ID           the application whose trust list and policy decide\n"
+      "  --implicit         TLS at connect (port 990) instead of AUTH TLS (port 21)\n"
+      "  --import-root      import the server's self-signed root CA that completes\n"
+      "                     the chain (asked first at a terminal), then judge again\n"
+      "  --trust-issuer     import the CA that issued the server's certificate and put\n"
+      "                     it on the application's trust list (defining the list if\n"
+      "                     needed), asked first at a terminal, then judge again\n"
+      "  --expect-sha256 FP the SHA-256 the imported CA must have (from its publisher;\n"
+      "                     needed without a terminal); any case, colons optional\n" },
+    { "crl", "import",
+      "usage: trustd crl import FILE\n"
+      "Imports CRLs (PEM, or one DER) after checking each against its issuer in the store.\n" },
+    { "crl", "list",
+      "usage: trustd crl list [--json]\n"
+      "Lists the CRLs: SHA-256, issuer, revoked count, next update.\n"
+      "  --json             a JSON array\n" },
+    { "crl", "remove",
+      "usage: trustd crl remove CRL\n"
+      "Removes a CRL, named by its SHA-256 fingerprint or 8+ hex digits of it.\n" },
+    { "crl", "refresh",
+      "usage: trustd crl refresh [--app ID] [--timeout SECS] [--ca-file FILE]\n"
+      "Fetches, for every CA that the revocation policies in force need a CRL for, the\n"
+      "CRL from the CA's http:// and https:// distribution points, checks it as crl\n"
+      "import does and replaces older ones of that CA. One line per CA; exit 1 when a\n"
+      "fetch failed (after trying the others).\n"
+      "  --app ID           only the CAs that application needs CRLs for\n"
+      "  --timeout SECS     the whole of one fetch (default 30; connecting 10 at most)\n"
+      "  --ca-file FILE     the CAs that verify https:// servers (default: the system's)\n" },
+    { "validate", NULL,
+      "usage: trustd validate [--app ID] [--days N] [--json] [--quiet]\n"
+      "Checks, read-only, each application's trust list (or the enabled CAs it falls\n"
+      "back to): not empty, every CA enabled and in date, none ending within N days,\n"
+      "and the CRLs its revocation policy needs present and current. One line per\n"
+      "problem with the next step; exit 4 when there is any (for cron and monitoring).\n"
+      "  --app ID           only that application\n"
+      "  --days N           warn about CAs that end within N days (default 30)\n"
+      "  --json             one JSON object: applications and problems with codes\n"
+      "  --quiet            no line for applications without problems\n" },
+    { "audit", NULL,
+      "usage: trustd audit [--since T] [--json]\n"
+      "Shows the audit trail: time, user, action, and what changed (with its label).\n"
+      "  --since T          entries from T on: a duration back from now (30s, 15m, 12h,\n"
+      "                     7d), a UTC date (2026-11-28, 2026-11-28T10:00[:00]) or\n"
+      "                     Unix seconds\n"
+      "  --json             a JSON array\n" },
+    { "check", NULL,
+      "usage: trustd check\n"
+      "Checks the store's integrity; creates a missing store and upgrades an old one\n"
+      "when its owner runs it.\n" },
+    { "backup", NULL,
+      "usage: trustd backup FILE [--force]\n"
+      "Writes a consistent copy of the store to FILE.\n"
+      "  --force            replace an existing FILE\n" },
+};
+
+void cli_help(FILE *f, const char *word1, const char *word2)
+{
+    for (size_t i = 0; i < sizeof HELP / sizeof HELP[0]; i++) {
+        const struct help *h = &HELP[i];
+        if (strcmp(h->word1, word1) == 0 &&
+            ((h->word2 == NULL && word2 == NULL) ||
+             (h->word2 != NULL && word2 != NULL && strcmp(h->word2, word2) == 0))) {
+            fputs(h->text, f);
+            return;
+        }
+    }
+    fprintf(f, "trustd %s%s%s: see trustd help for its usage\n", word1, word2 ? " " : "",
+            word2 ? word2 : "");
+}
+
+int cli_help_group(FILE *f, const char *word1)
+{
+    int n = 0;
+    for (size_t i = 0; i < sizeof HELP / sizeof HELP[0]; i++) {
+        if (HELP[i].word2 == NULL || strcmp(HELP[i].word1, word1) != 0)
+            continue;
+        fputs(n++ ? "\n" : "", f);
+        fputs(HELP[i].text, f);
+    }
+    return n;
+}

@@ -1,0 +1,137 @@
+/* cli_internal: what the trustd command files share. */
+#ifndef TRUSTD_CLI_CLI_INTERNAL_H
+#define TRUSTD_CLI_CLI_INTERNAL_H
+
+#include <stdio.h>
+
+#include "common/err.h"
+#include "trustd/store/store.h"
+
+#define CLI_MAX_POS 1024
+
+enum opt_kind { OPT_FLAG, OPT_VALUE };
+
+struct opt {
+    const char *name;   /* "--json" */
+    enum opt_kind kind;
+    int *flag;          /* OPT_FLAG: set to 1 */
+    const char **value; /* OPT_VALUE */
+};
+
+/* Splits argv into options (anywhere, "--name value" or "--name=value") and
+ * positional words. "-" is positional; "--" ends options. */
+int cli_options(int argc, char **argv, const struct opt *opts, char **pos, int *npos,
+                struct err *e);
+
+/* Everything a command needs. */
+struct cli {
+    struct store *s;    /* NULL until cli_open */
+    const char *path;   /* the store's path */
+    int writes;         /* cli_open opens it read-write */
+    int argc;           /* the command's words after its name */
+    char **argv;
+};
+
+/* Opens the store (once; read-write when c->writes). Every command calls
+ * it, or cli_transaction, only after its whole command line was read, so
+ * that a usage error never creates, upgrades or even reads a store. */
+/* Lines that say what a transaction did, kept until it committed: then
+ * printed; after a rollback dropped, and the error says that nothing was
+ * changed. */
+struct cli_report {
+    FILE *f;
+    char *text;
+    size_t len;
+};
+int cli_report_open(struct cli_report *r, struct err *e);
+void cli_report_close(struct cli_report *r, int committed, struct err *e);
+
+int cli_open(struct cli *c, struct err *e);
+
+/* Runs fn inside one transaction (opening the store first): all of it is
+ * kept, or none. */
+int cli_transaction(struct cli *c, int (*fn)(struct cli *, void *), void *arg, struct err *e);
+
+/* Output helpers. */
+/* Untrusted text (from a certificate, a file or a server) as it may be
+ * printed: control bytes and escape sequences as \xNN (common/visible.h).
+ * The result lives until eight more calls. JSON output does not use it:
+ * json.c escapes exactly. */
+const char *cli_vis(const char *s);
+/* A fingerprint from the store (lower-case hex) as text shows every
+ * fingerprint: "AB:CD:...", as OpenSSL prints it. JSON keeps the lower-case
+ * hex. The result lives until eight more calls. */
+const char *cli_fp(const char *hex);
+/* The usage and options of a command (trustd help CMD, CMD --help). */
+void cli_help(FILE *f, const char *word1, const char *word2);
+/* Every command of a two-word group ("app", "crl"); the number printed. */
+int cli_help_group(FILE *f, const char *word1);
+/* "trustd: warning: ..." on stderr, one line, made visible. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_print_time(FILE *f, int64_t t);
+
+/* Writes data to path through a temporary file renamed into place; an
+ * existing path is replaced only with force. path "-" is standard output. */
+int cli_write_file(const char *path, const void *data, size_t len, int force, struct err *e);
+
+/* Reads a password for name: from --pass-file, --pass-env, or the terminal. */
+int cli_password(const char *pass_file, const char *pass_env, const char *name, char *out,
+                 size_t outlen, struct err *e);
+
+/* The commands. */
+int cmd_import(struct cli *c, struct err *e);
+int cmd_list(struct cli *c, struct err *e);
+int cmd_show(struct cli *c, struct err *e);
+int cmd_export(struct cli *c, struct err *e);
+int cmd_enable(struct cli *c, struct err *e);
+int cmd_disable(struct cli *c, struct err *e);
+int cmd_label(struct cli *c, struct err *e);
+int cmd_remove(struct cli *c, struct err *e);
+int cmd_app_add(struct cli *c, struct err *e);
+int cmd_app_remove(struct cli *c, struct err *e);
+int cmd_app_list(struct cli *c, struct err *e);
+int cmd_app_show(struct cli *c, struct err *e);
+int cmd_app_trust(struct cli *c, struct err *e);
+int cmd_app_untrust(struct cli *c, struct err *e);
+int cmd_app_trust_list(struct cli *c, struct err *e);
+int cmd_app_set(struct cli *c, struct err *e);
+int cmd_verify(struct cli *c, struct err *e);
+int cmd_probe(struct cli *c, struct err *e);
+int cmd_crl_import(struct cli *c, struct err *e);
+int cmd_crl_list(struct cli *c, struct err *e);
+int cmd_crl_remove(struct cli *c, struct err *e);
+int cmd_audit(struct cli *c, struct err *e);
+int cmd_check(struct cli *c, struct err *e);
+int cmd_backup(struct cli *c, struct err *e);
+int cmd_validate(struct cli *c, struct err *e);
+int cmd_crl_refresh(struct cli *c, struct err *e);
+
+/* One or more CRLs from PEM, or one DER CRL, from data read from name (for
+ * messages): crl import and crl refresh parse alike. */
+int cli_parse_crls(const unsigned char *data, size_t len, const char *name,
+                   STACK_OF(X509_CRL) **out, struct err *e);
+
+/* Adds certificates to the store in the caller's transaction, with the
+ * import rules (CA only unless allow_leaf; warnings for validity). */
+struct import_rules {
+    const char *label;
+    int disabled;
+    int allow_leaf;
+    int ca_only;        /* skip certificates that are not CAs */
+    int count_added;
+    /* One line per input certificate, printed by cli_import_report once
+     * the transaction committed (a rollback imported nothing). */
+    char *lines;
+    size_t lines_len;
+    FILE *report;
+    /* The line of the certificate that was refused, when one was. */
+    char refused[1024];
+};
+int cli_import_certs(struct cli *c, STACK_OF(X509) *certs, const char *name,
+                     struct import_rules *r, struct err *e);
+/* After the transaction: committed, prints the lines; otherwise prints the
+ * refused certificate's line, if any, and adds "nothing was imported" to
+ * e. Frees the lines either way. */
+void cli_import_report(struct import_rules *r, int committed, struct err *e);
+
+#endif

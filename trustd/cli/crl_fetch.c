@@ -1,0 +1,159 @@
+/* crl_fetch: a CA's CRL from its distribution points, with libcurl. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <openssl/x509v3.h>
+
+#include "trustd/cli/crl_fetch.h"
+
+int crl_fetch_init(struct err *e)
+{
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return err_set(e, ERR_INTERNAL, "cannot initialise libcurl");
+    return 0;
+}
+
+void crl_fetch_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
+static int http_scheme(const char *uri)
+{
+    return strncasecmp(uri, "http://", 7) == 0 || strncasecmp(uri, "https://", 8) == 0;
+}
+
+int crl_fetch_uris(X509 *cert, char **out, int max)
+{
+    STACK_OF(DIST_POINT) *dps = X509_get_ext_d2i(cert, NID_crl_distribution_points, NULL, NULL);
+    int n = 0;
+    for (int i = 0; dps && i < sk_DIST_POINT_num(dps) && n < max; i++) {
+        DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
+        if (dp->distpoint == NULL || dp->distpoint->type != 0)
+            continue;
+        GENERAL_NAMES *names = dp->distpoint->name.fullname;
+        for (int j = 0; j < sk_GENERAL_NAME_num(names) && n < max; j++) {
+            GENERAL_NAME *gn = sk_GENERAL_NAME_value(names, j);
+            if (gn->type != GEN_URI)
+                continue;
+            const ASN1_IA5STRING *u = gn->d.uniformResourceIdentifier;
+            int len = ASN1_STRING_length(u);
+            const unsigned char *p = ASN1_STRING_get0_data(u);
+            /* No NUL inside, no spaces or control bytes: a URL libcurl gets as it is. */
+            int clean = len > 0 && len < 2048;
+            for (int k = 0; clean && k < len; k++)
+                clean = p[k] > 0x20 && p[k] < 0x7f;
+            if (!clean)
+                continue;
+            char *s = malloc((size_t)len + 1);
+            if (s == NULL)
+                continue;
+            memcpy(s, p, (size_t)len);
+            s[len] = '\0';
+            if (http_scheme(s))
+                out[n++] = s;
+            else
+                free(s);
+        }
+    }
+    sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+    return n;
+}
+
+struct body {
+    unsigned char *data;
+    size_t len, cap, max;
+    int too_big;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+    struct body *b = arg;
+    size_t n = size * nmemb;
+    if (n > b->max - b->len) {
+        b->too_big = 1;
+        return 0; /* aborts the transfer */
+    }
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 64 * 1024;
+        while (cap < b->len + n)
+            cap *= 2;
+        if (cap > b->max)
+            cap = b->max;
+        unsigned char *p = realloc(b->data, cap);
+        if (p == NULL)
+            return 0;
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, ptr, n);
+    b->len += n;
+    return n;
+}
+
+int crl_fetch(const char *url, const struct crl_fetch_opts *o, unsigned char **data, size_t *len,
+              struct err *e)
+{
+    *data = NULL;
+    *len = 0;
+    int https = strncasecmp(url, "https://", 8) == 0;
+    if (!https && strncasecmp(url, "http://", 7) != 0)
+        return err_set(e, ERR_USAGE, "%s: only http and https URLs are fetched", url);
+    CURL *h = curl_easy_init();
+    if (h == NULL)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    struct body b = { .max = o->max_size };
+    char errbuf[CURL_ERROR_SIZE] = "";
+    long timeout = o->timeout > 0 ? o->timeout : CRL_FETCH_TIMEOUT;
+    long connect = timeout < CRL_FETCH_CONNECT_TIMEOUT ? timeout : CRL_FETCH_CONNECT_TIMEOUT;
+    const char *scheme = https ? "https" : "http";
+    int ok = curl_easy_setopt(h, CURLOPT_URL, url) == CURLE_OK &&
+             /* Only the URL's scheme, also after a redirect (no https -> http, no file://). */
+             curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, scheme) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, scheme) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, connect) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_size) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
+             (o->ca_file == NULL || curl_easy_setopt(h, CURLOPT_CAINFO, o->ca_file) == CURLE_OK) &&
+             curl_easy_setopt(h, CURLOPT_USERAGENT, "trustd-crl-refresh") == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_WRITEDATA, &b) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) == CURLE_OK;
+    if (!ok) {
+        curl_easy_cleanup(h);
+        return err_set(e, ERR_INTERNAL, "%s: cannot set up the transfer", url);
+    }
+    CURLcode rc = curl_easy_perform(h);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(h);
+    int failed = -1;
+    if (b.too_big || rc == CURLE_FILESIZE_EXCEEDED)
+        err_set(e, ERR_CONNECT, "%s: the answer is larger than %zu bytes", url, o->max_size);
+    else if (rc == CURLE_OPERATION_TIMEDOUT)
+        err_set(e, ERR_CONNECT, "%s: no complete answer within %ld seconds", url, timeout);
+    else if (rc == CURLE_UNSUPPORTED_PROTOCOL && status >= 300 && status < 400)
+        err_set(e, ERR_CONNECT, "%s: redirected to another scheme (refused)", url);
+    else if (rc != CURLE_OK)
+        err_set(e, ERR_CONNECT, "%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    else if (status != 200)
+        err_set(e, ERR_CONNECT, "%s: the server answered HTTP %ld", url, status);
+    else if (b.len == 0)
+        err_set(e, ERR_CONNECT, "%s: the answer is empty", url);
+    else
+        failed = 0;
+    if (failed) {
+        free(b.data);
+        return -1;
+    }
+    *data = b.data;
+    *len = b.len;
+    return 0;
+}

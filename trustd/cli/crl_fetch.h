@@ -1,0 +1,43 @@
+/*
+ * crl_fetch: gets a CA's CRL from its CRL distribution points, over HTTP or
+ * HTTPS (libcurl), with bounds: a largest size, a connect and a total
+ * time-out, redirects only to the same scheme, HTTPS verified against the
+ * system CA bundle or a given file. Only trustd's crl refresh uses it; the
+ * store library (and so ftpc) does not link libcurl.
+ */
+#ifndef TRUSTD_CLI_CRL_FETCH_H
+#define TRUSTD_CLI_CRL_FETCH_H
+
+#include <stddef.h>
+
+#include <openssl/x509.h>
+
+#include "common/err.h"
+
+#define CRL_FETCH_MAX_SIZE (10u * 1024 * 1024) /* 10 MiB */
+#define CRL_FETCH_TIMEOUT 30L                  /* seconds, the whole transfer */
+#define CRL_FETCH_CONNECT_TIMEOUT 10L          /* seconds, at most the total */
+#define CRL_FETCH_MAX_URIS 8
+
+struct crl_fetch_opts {
+    long timeout;        /* seconds for the whole transfer */
+    size_t max_size;     /* bytes */
+    const char *ca_file; /* NULL: the system CA bundle */
+};
+
+/* Once per process, before the first crl_fetch. 0 or -1. */
+int crl_fetch_init(struct err *e);
+void crl_fetch_cleanup(void);
+
+/* The http:// and https:// URIs (full names) of the certificate's CRL
+ * distribution points, in order, at most max; the caller frees each with
+ * free(). Returns how many (0 when there are none). */
+int crl_fetch_uris(X509 *cert, char **out, int max);
+
+/* Fetches url into *data (the caller frees it). Anything but a 200 answer,
+ * a body over max_size, a time-out or an unverified HTTPS server is an
+ * error naming the URL. */
+int crl_fetch(const char *url, const struct crl_fetch_opts *o, unsigned char **data, size_t *len,
+              struct err *e);
+
+#endif

@@ -1,7 +1,0 @@
-/* trustd: the trust store administration command. */
-#include "cli.h"
-
-int main(int argc, char **argv)
-{
-    return trustd_main(argc, argv);
-}

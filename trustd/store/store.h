@@ -1,0 +1,201 @@
+/*
+ * trustd store: the trust store library. One SQLite database holds CA
+ * certificates, application definitions and each application's CA trust
+ * list, as IBM i's Digital Certificate Manager does. Clients such as ftpc
+ * use only store_open (read-only) and store_app_trust_anchors: they never
+ * read the database themselves.
+ *
+ * Every function returns 0 on success or -1 with e filled in.
+ */
+#ifndef TRUSTD_STORE_STORE_H
+#define TRUSTD_STORE_STORE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <openssl/x509.h>
+
+#include "common/err.h"
+
+#define STORE_DEFAULT_PATH "/var/lib/trustd/trust.db"
+#define STORE_ENV "TRUSTD_STORE"
+#define STORE_FTP_CLIENT_APP "ftp-client"
+
+struct store;
+
+enum store_mode { STORE_READ_ONLY, STORE_READ_WRITE };
+
+struct store_cert {
+    int64_t id;
+    char sha256[65];
+    char label[256];
+    char subject[512];
+    char issuer[512];
+    char serial[128];
+    int64_t not_before;
+    int64_t not_after;
+    int is_ca;
+    int enabled;
+};
+
+struct store_app {
+    char id[128];
+    char description[256];
+    char type[16];
+    int trust_list_defined;
+    char crl_policy[16]; /* none, if-present, required */
+};
+
+struct store_crl {
+    int64_t id;
+    char sha256[65];
+    int64_t issuer_id;
+    char issuer[512];
+    int64_t this_update;
+    int64_t next_update; /* 0 when the CRL names none */
+    int entries;
+};
+
+struct store_audit_entry {
+    int64_t id;
+    int64_t time;
+    int64_t uid;
+    char user[64];
+    char action[32];
+    char subject[700];
+};
+
+/* How a new certificate is stored. */
+struct store_cert_opts {
+    const char *label; /* NULL: the subject CN, made unique */
+    int disabled;
+};
+
+/* The store to use: the --store value when given, else $TRUSTD_STORE, else
+ * STORE_DEFAULT_PATH. */
+const char *store_path_resolve(const char *option);
+
+/* Opens the store at path. Read-write creates it (and its parent folder) when
+ * missing and applies pending migrations in one transaction; read-only
+ * refuses a missing store or one that needs migrating. A store written by a
+ * newer program is refused in both modes. */
+int store_open(const char *path, enum store_mode mode, struct store **out, struct err *e);
+void store_close(struct store *s);
+
+/* The rule of OpenSSH's StrictModes for a trust store: the store file, its
+ * -wal and -shm files and the folder that holds them may be written by
+ * their owner only (no group or other write bit), and each is owned by root
+ * or by uid. Files that do not exist yet are not checked. 0 when the store
+ * is safe; -1 with a one-line message naming the path and its mode or
+ * owner. ftpc refuses such a store; trustd warns. */
+int store_check_permissions(const char *path, uid_t uid, struct err *e);
+
+/* PRAGMA integrity_check and foreign keys; report gets "ok" or the problems. */
+int store_check(struct store *s, char *report, size_t reportlen, struct err *e);
+
+/* An online copy of the store into dest, safe in any folder (a
+ * world-writable one too): the database is serialized in memory and
+ * written to a new mkostemp file (O_NOFOLLOW, mode 0644 set on the open
+ * file), then linked to dest, or renamed over it when replace is set. No
+ * other file (no journal) is created beside dest. An existing dest without
+ * replace is an ERR_USAGE error. */
+int store_backup(struct store *s, const char *dest, int replace, struct err *e);
+
+/* Schema version of an open store and the newest this program knows. */
+int store_schema_version(struct store *s);
+int store_schema_latest(void);
+
+/* Explicit transactions, so a command of many steps is all or nothing. */
+int store_begin(struct store *s, struct err *e);
+int store_commit(struct store *s, struct err *e);
+void store_rollback(struct store *s);
+
+/* Adds a certificate. *added is 0 (and *row the existing one) when a
+ * certificate with the same SHA-256 fingerprint is already there. The label
+ * is made from the subject CN and made unique. */
+int store_cert_add(struct store *s, X509 *cert, const struct store_cert_opts *opts, int *added,
+                   struct store_cert *row, struct err *e);
+
+/* Finds one certificate from a fingerprint (any case, colons optional), a
+ * unique prefix of at least 8 hex digits, or a label. Ambiguous prefixes
+ * are an error that lists the matches. */
+int store_cert_find(struct store *s, const char *spec, struct store_cert *out, struct err *e);
+
+/* The certificate itself; the caller frees it. */
+X509 *store_cert_x509(struct store *s, int64_t id, struct err *e);
+
+int store_cert_set_enabled(struct store *s, int64_t id, int enabled, struct err *e);
+int store_cert_set_label(struct store *s, int64_t id, const char *label, struct err *e);
+
+/* Removes a certificate and the CRLs it issued. Refused while a trust list
+ * holds it, unless force, which also takes it off those lists. */
+int store_cert_remove(struct store *s, int64_t id, int force, struct err *e);
+
+typedef int (*store_app_cb)(const struct store_app *a, void *arg);
+
+/* Calls cb for each application that would use this certificate. */
+int store_cert_trusted_by(struct store *s, const struct store_cert *c, store_app_cb cb, void *arg,
+                          struct err *e);
+
+typedef int (*store_cert_cb)(const struct store_cert *c, void *arg);
+
+/* Calls cb for every certificate, ordered by label. */
+int store_cert_list(struct store *s, store_cert_cb cb, void *arg, struct err *e);
+
+int store_app_get(struct store *s, const char *app_id, struct store_app *out, struct err *e);
+int store_app_add(struct store *s, const char *app_id, const char *description, const char *type,
+                  struct err *e);
+/* Refused for ftp-client. */
+int store_app_remove(struct store *s, const char *app_id, struct err *e);
+int store_app_list(struct store *s, store_app_cb cb, void *arg, struct err *e);
+/* *removed is 0 when the certificate was not on the list. */
+int store_app_untrust(struct store *s, const char *app_id, int64_t cert_id, int *removed,
+                      struct err *e);
+/* defined 0 makes the application trust every enabled CA again (its list is dropped). */
+int store_app_set_defined(struct store *s, const char *app_id, int defined, struct err *e);
+/* policy: "none", "if-present" or "required". */
+int store_app_set_crl_policy(struct store *s, const char *app_id, const char *policy, struct err *e);
+/* The certificates app_id trusts now: the enabled members of its list, or
+ * every enabled CA when it has none. */
+int store_app_effective(struct store *s, const char *app_id, store_cert_cb cb, void *arg,
+                        struct err *e);
+
+/* Defines app_id's trust list when it was not defined and adds the
+ * certificate; *added is 0 when it was already on the list. */
+int store_app_trust(struct store *s, const char *app_id, int64_t cert_id, int *added,
+                    struct err *e);
+
+/* Calls cb for each certificate on app_id's list (defined lists only). */
+int store_app_list_members(struct store *s, const char *app_id, store_cert_cb cb, void *arg,
+                           struct err *e);
+
+/* The question clients ask: which CAs may app_id use? Fills *out with a new
+ * X509_STORE holding exactly those certificates (enabled ones on its list, or
+ * every enabled CA when it has no list), the store's CRLs and the
+ * application's revocation policy, and *count with the number of CAs. An
+ * application that trusts nothing is an error that says why. */
+int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **out, int *count,
+                            struct err *e);
+
+/* Adds a CRL after checking its signature against the CA in the store that
+ * issued it. *added is 0 when it was already there. */
+int store_crl_add(struct store *s, X509_CRL *crl, int *added, struct store_crl *row, struct err *e);
+typedef int (*store_crl_cb)(const struct store_crl *c, void *arg);
+int store_crl_list(struct store *s, store_crl_cb cb, void *arg, struct err *e);
+/* By fingerprint or unique prefix of 8+ hex digits. */
+int store_crl_find(struct store *s, const char *spec, struct store_crl *out, struct err *e);
+int store_crl_remove(struct store *s, int64_t id, struct err *e);
+/* The CRL itself; the caller frees it. */
+X509_CRL *store_crl_x509(struct store *s, int64_t id, struct err *e);
+
+/* Records a change, inside the caller's transaction: time, user, action, subject. */
+int store_audit(struct store *s, const char *action, const char *subject, struct err *e);
+typedef int (*store_audit_cb)(const struct store_audit_entry *a, void *arg);
+/* Entries at or after since (Unix seconds), oldest first. */
+int store_audit_list(struct store *s, int64_t since, store_audit_cb cb, void *arg, struct err *e);
+
+/* Normalises a fingerprint or prefix to lower-case hex without colons.
+ * Returns the number of hex digits, or -1 when spec is not of that form. */
+int store_normalize_fingerprint(const char *spec, char out[65]);
+
+#endif

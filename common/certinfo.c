@@ -74,7 +74,7 @@ void certinfo_hex(const unsigned char *md, size_t n, int colons, char *out, size
     if (outlen == 0)
         return;
     for (size_t i = 0; i < n; i++) {
-        size_t need = (colons && i > 0 ? 1 : 0) + 2;
+        size_t need = (colons && i > 0 ? 1u : 0u) + 2u;
         if (o + need + 1 > outlen)
             break;
         if (colons && i > 0)

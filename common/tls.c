@@ -109,7 +109,7 @@ static int prefer_parent_group(SSL *ssl, SSL *parent)
 {
     static const int defaults[] = {NID_X25519, NID_X9_62_prime256v1, NID_X448, NID_secp521r1,
                                    NID_secp384r1};
-    int nid = SSL_get_negotiated_group(parent);
+    int nid = (int)SSL_get_negotiated_group(parent); /* a NID: an int */
     if (nid <= 0 || (nid & TLSEXT_nid_unknown) || nid == NID_X25519)
         return 1; /* nothing known, or already first */
     int list[1 + sizeof defaults / sizeof defaults[0]];
@@ -118,7 +118,7 @@ static int prefer_parent_group(SSL *ssl, SSL *parent)
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
         if (defaults[i] != nid)
             list[n++] = defaults[i];
-    return SSL_set1_groups(ssl, list, n);
+    return SSL_set1_groups(ssl, list, (long)n) == 1;
 }
 
 /* Data connections read the socket through a buffer: fewer, larger reads.
@@ -502,7 +502,7 @@ struct tls_w_conn *tls_w_start(struct tls_w_ctx *ctx, int fd, const char *host,
     }
     /* SNI carries DNS names only (RFC 6066 section 3). */
     if (ok && !net_is_ip_literal(host))
-        ok = SSL_set_tlsext_host_name(c->ssl, host);
+        ok = SSL_set_tlsext_host_name(c->ssl, host) == 1;
     if (ok && resume != NULL) {
         c->parent = resume;
         ok = prefer_parent_group(c->ssl, resume->ssl);

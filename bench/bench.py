@@ -75,7 +75,7 @@ class Servers:
         sh(os.path.join(SCRIPTS, "make-test-pki"), self.pki)
         sh(os.path.join(SCRIPTS, "local-ftpd"), "user", work)
         self.password = open(os.path.join(work, "password")).read().strip()
-        self.user = "ftpc-test"
+        self.user = open(os.path.join(work, "user")).read().strip()
         self.info = {}
         for kind in kinds:
             sh(os.path.join(SCRIPTS, "local-ftpd"), "start", work, kind, kind,
@@ -90,6 +90,7 @@ class Servers:
     def stop(self):
         for kind in self.info:
             subprocess.run([os.path.join(SCRIPTS, "local-ftpd"), "stop", self.work, kind])
+        subprocess.run([os.path.join(SCRIPTS, "local-ftpd"), "forget", self.work])
 
 
 class Clients:

@@ -20,6 +20,7 @@ set -euo pipefail
 : "${WORK:?}" "${SCRIPTS:?}"
 SERVERS_LIST="main wronghost implicit relaxed clientcert pure2 pure3 proftpd proimplicit proccc proreneg prorenegctl slow"
 for n in $SERVERS_LIST; do "$SCRIPTS/local-ftpd" stop "$WORK" "$n" 2>/dev/null || true; done
+"$SCRIPTS/local-ftpd" forget "$WORK" 2>/dev/null || true
 rm -rf "$WORK"
 mkdir -p "$WORK"
 chmod 700 "$WORK"

@@ -9,6 +9,8 @@ static size_t decode(const char *text, size_t len, char *out, size_t outlen)
     size_t o = 0;
     for (size_t i = 1; i < len && text[i] != '\n'; i++) {
         char c = text[i];
+        if (c == '\0')
+            return 0; /* a C string cannot hold it */
         if (c == '"') {
             if (i + 1 < len && text[i + 1] == '"') {
                 i++; /* "" is one quote */

@@ -12,7 +12,7 @@
  * with '"' and hold the closing quote, followed by the end of the line or a
  * blank. Control bytes are kept as they are (print the name through
  * common/visible.h). 0, or -1: no opening or no closing quote, an empty
- * name, or a name longer than outlen - 1; out is then "". */
+ * name, a NUL byte, or a name longer than outlen - 1; out is then "". */
 int ftp_parse_quoted_name(const char *text, size_t len, char *out, size_t outlen);
 
 #endif

@@ -124,6 +124,7 @@ static void quoted_names(void)
     EXPECT_EQ_INT(quoted("/home/user is the current directory", out, sizeof out), -1);
     EXPECT_EQ_INT(quoted("current: \"/home\"", out, sizeof out), -1);
     EXPECT_EQ_INT(quoted("", out, sizeof out), -1);
+    EXPECT_EQ_INT(ftp_parse_quoted_name("\"a\0b\"", 5, out, sizeof out), -1); /* NUL: no C string */
     EXPECT_EQ_INT(quoted("\"12345678\"", out, 9), 0);
     EXPECT_EQ_INT(quoted("\"123456789\"", out, 9), -1); /* too long: never cut */
     EXPECT_EQ_STR(out, "");

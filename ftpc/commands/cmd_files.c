@@ -287,10 +287,10 @@ int cmd_mlst(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     for (const char *line = s->reply.text; line != NULL;) {
         const char *end = strchr(line, '\n');
         size_t n = end ? (size_t)(end - line) : strlen(line);
-        struct ftp_facts facts;
-        const char *name;
-        size_t name_len;
         if (n > 0 && line[0] == ' ') {
+            struct ftp_facts facts;
+            const char *name;
+            size_t name_len;
             if (ftp_parse_fact_line(line + 1, n - 1, &facts, &name, &name_len) != 0)
                 return err_set(e, ERR_SERVER, "malformed MLST reply: %.*s", (int)(n - 1 < 60 ? n - 1 : 60),
                                line + 1);

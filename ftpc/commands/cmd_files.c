@@ -7,6 +7,8 @@
 
 #include "ftpc/commands/commands.h"
 #include "ftpc/parse/cmdline.h"
+#include "ftpc/parse/facts.h"
+#include "ftpc/parse/time_val.h"
 #include "ftpc/transfer/transfer.h"
 
 /* The word a user types to replace an existing file, for messages. */
@@ -236,11 +238,13 @@ int cmd_modtime(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     struct ftp_session *s = cx->s;
     if (session_require(s, 1, e) != 0 || session_command(s, e, "MDTM %s", argv[1]) != 0)
         return -1;
-    const char *t = s->reply.text;
-    /* 213 YYYYMMDDHHMMSS[.sss] in UTC (RFC 3659 section 3). */
-    if (s->reply.code != 213 || strlen(t) < 14 || strspn(t, "0123456789") < 14)
+    struct ftp_time t;
+    if (s->reply.code != 213)
         return session_refused(s, ERR_SERVER, "modtime refused", e);
-    fprintf(cx->out, "%.4s-%.2s-%.2s %.2s:%.2s:%.2s UTC\n", t, t + 4, t + 6, t + 8, t + 10, t + 12);
+    if (ftp_parse_time_val(s->reply.text, s->reply.text_len, &t) != 0)
+        return session_refused(s, ERR_SERVER, "malformed MDTM reply", e);
+    fprintf(cx->out, "%04u-%02u-%02u %02u:%02u:%02u UTC\n", t.year, t.month, t.day, t.hour, t.minute,
+            t.second);
     return 0;
 }
 
@@ -283,8 +287,15 @@ int cmd_mlst(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     for (const char *line = s->reply.text; line != NULL;) {
         const char *end = strchr(line, '\n');
         size_t n = end ? (size_t)(end - line) : strlen(line);
-        if (n > 0 && line[0] == ' ')
+        if (n > 0 && line[0] == ' ') {
+            struct ftp_facts facts;
+            const char *name;
+            size_t name_len;
+            if (ftp_parse_fact_line(line + 1, n - 1, &facts, &name, &name_len) != 0)
+                return err_set(e, ERR_SERVER, "malformed MLST reply: %.*s", (int)(n - 1 < 60 ? n - 1 : 60),
+                               line + 1);
             fprintf(cx->out, "%.*s\n", (int)(n - 1), line + 1);
+        }
         line = end ? end + 1 : NULL;
     }
     return 0;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ftpc/commands/commands.h"
+#include "ftpc/parse/quoted_name.h"
 
 int cmd_cd(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
@@ -36,21 +37,10 @@ int cmd_pwd(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         return -1;
     if (s->reply.code != 257)
         return session_refused(s, ERR_SERVER, "pwd refused", e);
-    /* 257 "dir" text: the name is quoted, with "" standing for one quote (RFC 959). */
-    const char *p = strchr(s->reply.text, '"');
-    if (p == NULL) {
-        fprintf(cx->out, "%s\n", s->reply.text);
-        return 0;
-    }
-    for (p++; *p; p++) {
-        if (*p == '"') {
-            if (p[1] != '"')
-                break;
-            p++;
-        }
-        fputc(*p, cx->out);
-    }
-    fputc('\n', cx->out);
+    char name[FTP_REPLY_TEXT_MAX];
+    if (ftp_parse_quoted_name(s->reply.text, s->reply.text_len, name, sizeof name) != 0)
+        return session_refused(s, ERR_SERVER, "malformed PWD reply", e);
+    fprintf(cx->out, "%s\n", name);
     return 0;
 }
 

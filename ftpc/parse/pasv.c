@@ -1,22 +1,18 @@
 /* pasv: EPSV and PASV reply parsers. */
 #include <string.h>
 
+#include "ftpc/parse/number.h"
 #include "ftpc/parse/pasv.h"
 
 /* Reads 1..max_digits decimal digits at *p and moves *p past them. */
-static int read_number(const char **p, int max_digits, unsigned *out)
+static int read_number(const char **p, size_t max_digits, unsigned *out)
 {
-    unsigned v = 0;
-    int digits = 0;
-    while (**p >= '0' && **p <= '9') {
-        if (++digits > max_digits)
-            return -1;
-        v = v * 10 + (unsigned)(**p - '0');
-        (*p)++;
-    }
-    if (digits == 0)
+    size_t n = count_digits(*p, max_digits + 1); /* stops at the NUL */
+    uint64_t v = 0;
+    if (n > max_digits || parse_digits_u64(*p, n, &v) != 0)
         return -1;
-    *out = v;
+    *p += n;
+    *out = (unsigned)v;
     return 0;
 }
 

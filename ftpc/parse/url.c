@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ftpc/parse/number.h"
 #include "ftpc/parse/url.h"
 
 static const struct {
@@ -63,67 +64,72 @@ static int decode(const char *s, size_t n, char *out, size_t outlen, const char 
     return 0;
 }
 
-int url_parse(const char *s, struct ftp_url *u, const char **why)
+/* The scheme: sets u->scheme, *rest just past "://". */
+static int parse_scheme(const char *s, struct ftp_url *u, const char **rest, const char **why)
 {
-    memset(u, 0, sizeof *u);
-    const char *p = NULL;
-    for (size_t i = 0; i < sizeof SCHEMES / sizeof SCHEMES[0] && p == NULL; i++) {
+    for (size_t i = 0; i < sizeof SCHEMES / sizeof SCHEMES[0]; i++) {
         size_t n = strlen(SCHEMES[i].prefix);
         if (strncasecmp(s, SCHEMES[i].prefix, n) == 0) {
             u->scheme = SCHEMES[i].scheme;
-            p = s + n;
+            *rest = s + n;
+            return 0;
         }
     }
-    if (p == NULL) {
-        *why = "not an ftp://, ftps:// or ftpes:// URL";
-        return -1;
-    }
-    const char *slash = strchr(p, '/');
-    const char *auth_end = slash ? slash : p + strlen(p);
-    /* userinfo: the last '@' before the path (a password may hold '@' only encoded). */
+    *why = "not an ftp://, ftps:// or ftpes:// URL";
+    return -1;
+}
+
+/* "user[:password]@" at the start of the authority [*p, auth_end), if
+ * any: decoded into u, *p moved past the '@'. */
+static int parse_userinfo(const char **p, const char *auth_end, struct ftp_url *u, const char **why)
+{
+    /* The last '@' before the path (a password may hold '@' only encoded). */
     const char *at = NULL;
-    for (const char *q = p; q < auth_end; q++)
+    for (const char *q = *p; q < auth_end; q++)
         if (*q == '@')
             at = q;
-    if (at != NULL) {
-        const char *colon = memchr(p, ':', (size_t)(at - p));
-        const char *user_end = colon ? colon : at;
-        if (decode(p, (size_t)(user_end - p), u->user, sizeof u->user, why) != 0)
+    if (at == NULL)
+        return 0;
+    const char *colon = memchr(*p, ':', (size_t)(at - *p));
+    const char *user_end = colon ? colon : at;
+    if (decode(*p, (size_t)(user_end - *p), u->user, sizeof u->user, why) != 0)
+        return -1;
+    u->has_user = 1;
+    if (colon != NULL) {
+        if (decode(colon + 1, (size_t)(at - colon - 1), u->password, sizeof u->password, why) != 0)
             return -1;
-        u->has_user = 1;
-        if (colon != NULL) {
-            if (decode(colon + 1, (size_t)(at - colon - 1), u->password, sizeof u->password, why) != 0)
-                return -1;
-            u->has_password = 1;
-        }
-        p = at + 1;
+        u->has_password = 1;
     }
-    /* host, [v6] or name, then :port */
-    const char *host_end;
+    *p = at + 1;
+    return 0;
+}
+
+/* The host at p, a name or "[v6]", into u->host; *host_end just past it. */
+static int parse_host(const char *p, const char *auth_end, struct ftp_url *u, const char **host_end,
+                      const char **why)
+{
+    const char *start = p, *stop;
     if (*p == '[') {
         const char *close = memchr(p, ']', (size_t)(auth_end - p));
         if (close == NULL) {
             *why = "unclosed [ in the host";
             return -1;
         }
-        if ((size_t)(close - p - 1) >= sizeof u->host) {
-            *why = "host name too long";
-            return -1;
-        }
-        memcpy(u->host, p + 1, (size_t)(close - p - 1));
-        u->host[close - p - 1] = '\0';
-        host_end = close + 1;
+        start = p + 1;
+        stop = close;
+        *host_end = close + 1;
     } else {
-        host_end = memchr(p, ':', (size_t)(auth_end - p));
-        if (host_end == NULL)
-            host_end = auth_end;
-        if ((size_t)(host_end - p) >= sizeof u->host) {
-            *why = "host name too long";
-            return -1;
-        }
-        memcpy(u->host, p, (size_t)(host_end - p));
-        u->host[host_end - p] = '\0';
+        stop = memchr(p, ':', (size_t)(auth_end - p));
+        if (stop == NULL)
+            stop = auth_end;
+        *host_end = stop;
     }
+    if ((size_t)(stop - start) >= sizeof u->host) {
+        *why = "host name too long";
+        return -1;
+    }
+    memcpy(u->host, start, (size_t)(stop - start));
+    u->host[stop - start] = '\0';
     if (u->host[0] == '\0') {
         *why = "no host in the URL";
         return -1;
@@ -134,24 +140,27 @@ int url_parse(const char *s, struct ftp_url *u, const char **why)
             return -1;
         }
     }
-    if (host_end < auth_end) {
-        if (*host_end != ':' || host_end + 1 == auth_end) {
-            *why = "bad port";
-            return -1;
-        }
-        unsigned v = 0;
-        for (const char *q = host_end + 1; q < auth_end; q++) {
-            if (*q < '0' || *q > '9' || (v = v * 10 + (unsigned)(*q - '0')) > 65535) {
-                *why = "bad port";
-                return -1;
-            }
-        }
-        if (v == 0) {
-            *why = "bad port";
-            return -1;
-        }
-        u->port = v;
+    return 0;
+}
+
+/* ":port" between the host and the path, if any: 1..65535 into u->port. */
+static int parse_port(const char *p, const char *auth_end, struct ftp_url *u, const char **why)
+{
+    if (p == auth_end)
+        return 0;
+    uint64_t v = 0;
+    if (*p != ':' || parse_digits_u64(p + 1, (size_t)(auth_end - p - 1), &v) != 0 || v == 0 ||
+        v > 65535) {
+        *why = "bad port";
+        return -1;
     }
+    u->port = (unsigned)v;
+    return 0;
+}
+
+/* The path after the authority's '/' (NULL: none), decoded into u->path. */
+static int parse_path(const char *slash, struct ftp_url *u, const char **why)
+{
     if (slash == NULL || slash[1] == '\0') {
         u->is_dir = 1;
         return 0;
@@ -160,6 +169,20 @@ int url_parse(const char *s, struct ftp_url *u, const char **why)
     size_t n = strlen(path);
     u->is_dir = path[n - 1] == '/';
     return decode(path, n, u->path, sizeof u->path, why);
+}
+
+int url_parse(const char *s, struct ftp_url *u, const char **why)
+{
+    memset(u, 0, sizeof *u);
+    const char *p, *host_end;
+    if (parse_scheme(s, u, &p, why) != 0)
+        return -1;
+    const char *slash = strchr(p, '/');
+    const char *auth_end = slash ? slash : p + strlen(p);
+    if (parse_userinfo(&p, auth_end, u, why) != 0 || parse_host(p, auth_end, u, &host_end, why) != 0 ||
+        parse_port(host_end, auth_end, u, why) != 0)
+        return -1;
+    return parse_path(slash, u, why);
 }
 
 int url_password_span(const char *s, size_t *off, size_t *len)

@@ -6,9 +6,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
+#include "ftpc/parse/feat.h"
+#include "ftpc/parse/quoted_name.h"
 #include "ftpc/session/session.h"
 #include "trustd/store/diagnose.h"
 #include "trustd/store/store.h"
@@ -494,24 +495,11 @@ int session_features(struct ftp_session *s, struct err *e)
         return -1;
     s->feat_known = 1;
     s->feat = 0;
-    if (s->reply.code != 211)
-        return 0; /* no FEAT: assume nothing */
-    static const struct { const char *name; unsigned bit; } NAMES[] = {
-        { "MLST", FEAT_MLST },
-    };
-    for (const char *line = s->reply.text; line && *line;) {
-        while (*line == ' ')
-            line++;
-        for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++) {
-            size_t n = strlen(NAMES[i].name);
-            if (strncasecmp(line, NAMES[i].name, n) == 0 &&
-                (line[n] == '\0' || line[n] == ' ' || line[n] == '\n'))
-                s->feat |= NAMES[i].bit;
-        }
-        line = strchr(line, '\n');
-        if (line)
-            line++;
-    }
+    struct ftp_features f;
+    /* No FEAT, or a malformed one: assume nothing. */
+    if (s->reply.code == 211 && ftp_parse_feat(s->reply.text, s->reply.text_len, &f) == 0 &&
+        (f.names & FTP_FEAT_MLST))
+        s->feat |= FEAT_MLST;
     return 0;
 }
 
@@ -520,10 +508,8 @@ static int renew(struct ftp_session *s, struct err *e)
     char cwd[4096] = "";
     if (session_command(s, e, "PWD") != 0)
         return -1;
-    const char *q = strchr(s->reply.text, '"');
-    const char *end = q ? strrchr(q + 1, '"') : NULL;
-    if (s->reply.code == 257 && q && end && end > q + 1)
-        snprintf(cwd, sizeof cwd, "%.*s", (int)(end - q - 1), q + 1);
+    if (s->reply.code == 257) /* a malformed name leaves cwd "": stay in the login folder */
+        (void)ftp_parse_quoted_name(s->reply.text, s->reply.text_len, cwd, sizeof cwd);
     char user[256];
     snprintf(user, sizeof user, "%s", s->user);
     char *password = s->password;
@@ -579,12 +565,8 @@ const char *session_cwd(struct ftp_session *s)
     int verbose = s->verbose;
     s->verbose = 0;
     struct err ignored;
-    if (session_command(s, &ignored, "PWD") == 0 && s->reply.code == 257) {
-        const char *q = strchr(s->reply.text, '"');
-        const char *end = q ? strrchr(q + 1, '"') : NULL;
-        if (q && end && end > q + 1)
-            snprintf(s->cwd, sizeof s->cwd, "%.*s", (int)(end - q - 1), q + 1);
-    }
+    if (session_command(s, &ignored, "PWD") == 0 && s->reply.code == 257)
+        (void)ftp_parse_quoted_name(s->reply.text, s->reply.text_len, s->cwd, sizeof s->cwd);
     s->verbose = verbose;
     return s->cwd;
 }

@@ -19,6 +19,7 @@
 #include "ftpc/conn/localfile.h"
 #include "ftpc/parse/ascii.h"
 #include "ftpc/parse/listing.h"
+#include "ftpc/parse/size_reply.h"
 #include "ftpc/parse/size_text.h"
 #include "ftpc/transfer/transfer.h"
 
@@ -354,27 +355,10 @@ int xfer_remote_size(struct ftp_session *s, const char *remote, uint64_t *size, 
 {
     if (session_command(s, e, "SIZE %s", remote) != 0)
         return -1;
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(s->reply.text, &end, 10);
-    if (s->reply.code != 213 || end == s->reply.text || errno != 0)
+    if (s->reply.code != 213)
         return session_refused(s, ERR_SERVER, "size refused", e);
-    *size = (uint64_t)v;
-    return 0;
-}
-
-/* "150 Opening BINARY mode data connection for f (1234 bytes)." */
-static int announced_size(const char *text, uint64_t *size)
-{
-    const char *p = strrchr(text, '(');
-    if (p == NULL)
-        return -1;
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(p + 1, &end, 10);
-    if (end == p + 1 || errno != 0 || strncmp(end, " bytes)", 7) != 0)
-        return -1;
-    *size = (uint64_t)v;
+    if (ftp_parse_size_reply(s->reply.text, s->reply.text_len, size) != 0)
+        return session_refused(s, ERR_SERVER, "malformed SIZE reply", e);
     return 0;
 }
 
@@ -423,7 +407,7 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsig
         return -1;
     }
     hold_answers(&d);
-    if (!know_size && !s->ascii && announced_size(s->reply.text, &expected) == 0)
+    if (!know_size && !s->ascii && ftp_parse_announced_size(s->reply.text, s->reply.text_len, &expected) == 0)
         know_size = 1;
     uint64_t bytes = 0;
     watch_begin(s, remote, know_size ? expected - t.offset : 0);

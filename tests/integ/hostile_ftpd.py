@@ -52,6 +52,11 @@ Replies after a failed data connection (DELE is always refused with 550)
   latereply     RETR: 150; no TLS on the data connection; 425 only 2 s
                 after the client closed it
   noreply       RETR: 150; no TLS on the data connection and no final reply
+Numbers and names outside the reply grammar (RFC 959, RFC 3659)
+  badnumbers    SIZE answered "213 -1" ("213 12abc" for the name junk,
+                "213 +5" for plus), MDTM with month 13, PWD without the
+                closing quote, an MLST reply with size=-1, and RETR's 150
+                announcing "(-1 bytes)" before the whole payload
 Clear text inside TLS
   oops          PASS answered with "500 OOPS: ..." in clear text on the TLS
                 control connection (as vsftpd does when login set-up fails)
@@ -209,6 +214,8 @@ def serve(c, ctx, data_ctx):
             return
         elif cmd == "PASS":
             c.send("230 logged in")
+        elif SCENARIO == "badnumbers" and cmd in BAD_NUMBERS:
+            c.send(BAD_NUMBERS[cmd](arg))
         elif cmd == "PWD" and SCENARIO == "escapes":
             c.send('257 "/\x1b[31mred\x9b2J" is the current directory')
         elif cmd == "PBSZ" and SCENARIO == "pbszrefused":
@@ -319,8 +326,18 @@ def serve(c, ctx, data_ctx):
             c.send("502 not implemented here")
 
 
+BAD_NUMBERS = {
+    "SIZE": lambda arg: {"junk": "213 12abc", "plus": "213 +5"}.get(arg, "213 -1"),
+    "MDTM": lambda arg: "213 20261301000000",
+    "PWD": lambda arg: '257 "/unclosed is the current directory',
+    "FEAT": lambda arg: "211-Features:\r\n MLST type*;size*;\r\n211 End",
+    "MLST": lambda arg: "250-Listing %s\r\n type=file;size=-1; %s\r\n250 End" % (arg, arg),
+}
+
+
 def retr(c, data_ctx, data_listener, prot):
-    c.send("150 here it comes (%d bytes)" % len(PAYLOAD))
+    announced = "-1" if SCENARIO == "badnumbers" else str(len(PAYLOAD))
+    c.send("150 here it comes (%s bytes)" % announced)
     data_listener.settimeout(30)
     dconn, _ = data_listener.accept()
     log("data connection: accepted, protection %s" % prot)

@@ -45,6 +45,29 @@ try silent 3 "timed out"
 try bytewise 0 "<--- 220 hostile test server"
 expect_in "$T/out" "/hostile"
 
+# Numbers and names outside the reply grammar are errors, never a guessed
+# value: no size, time or folder is shown, reget keeps its part, and a 150
+# announcing "(-1 bytes)" names no size (the download stands on its TLS end
+# and 226, as with no announcement at all).
+hostile badnumbers
+echo part > "$T/part.bin"
+printf 'user someone pw\nsize neg\nsize junk\nsize plus\nmodtime payload\npwd\nmlst payload\nreget payload %s\nget payload %s\n' \
+    "$T/part.bin" "$T/whole.bin" > "$T/numbers"; chmod 600 "$T/numbers"
+run "$FTPC" --continue --store "$T/store.db" -s "$T/numbers" 127.0.0.1 "$HOSTILE_PORT"
+hostile_stop
+expect_status 6
+expect_in "$T/err" "line 2: malformed SIZE reply: 213 -1"
+expect_in "$T/err" "line 3: malformed SIZE reply: 213 12abc"
+expect_in "$T/err" "line 4: malformed SIZE reply: 213 +5"
+expect_in "$T/err" "line 5: malformed MDTM reply: 213 20261301000000"
+expect_in "$T/err" 'line 6: malformed PWD reply: 257 "/unclosed is the current directory'
+expect_in "$T/err" "line 7: malformed MLST reply: type=file;size=-1; payload"
+expect_in "$T/err" "line 8: cannot resume payload: malformed SIZE reply: 213 -1"
+[ ! -s "$T/out" ] || { cat "$T/out" >&2; fail "a malformed reply's value was printed"; }
+[ "$(cat "$T/part.bin")" = part ] || fail "reget changed its part after a malformed SIZE reply"
+[ "$(wc -c < "$T/whole.bin")" = 102400 ] || fail "a download announced as (-1 bytes) did not complete"
+[ "$(grep -c '^ftpc: line ' "$T/err")" = 7 ] || { cat "$T/err" >&2; fail "expected exactly the seven errors"; }
+
 # Memory stays bounded with a 1 MiB line and a 2 MiB endless reply.
 for scenario in longline endless; do
     hostile "$scenario"

@@ -1,0 +1,25 @@
+/* number: strict decimal digits. */
+#include "ftpc/parse/number.h"
+
+int parse_digits_u64(const char *p, size_t n, uint64_t *out)
+{
+    if (n == 0 || count_digits(p, n) != n)
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t d = (uint64_t)(p[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+size_t count_digits(const char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n && p[i] >= '0' && p[i] <= '9')
+        i++;
+    return i;
+}

@@ -1,0 +1,18 @@
+/*
+ * number: the one decimal number parser for what servers send (sizes in
+ * replies and listings, ports, the fields of a time). Pure.
+ */
+#ifndef FTPC_PARSE_NUMBER_H
+#define FTPC_PARSE_NUMBER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* p[0..n) as a decimal number: one or more ASCII digits and nothing else (no
+ * sign, no blank), not above UINT64_MAX. 0, or -1 (and *out untouched). */
+int parse_digits_u64(const char *p, size_t n, uint64_t *out);
+
+/* How many ASCII digits p[0..n) starts with. */
+size_t count_digits(const char *p, size_t n);
+
+#endif

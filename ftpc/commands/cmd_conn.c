@@ -73,7 +73,7 @@ int cmd_user(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     /* Ask the server first: it may need no password. */
     if (session_user(s, argv[1], NULL, e) != 0)
         return -1;
-    if (!s->awaiting_pass)
+    if (s->state != SESSION_USER_SENT)
         return 0;
     char pw[1024];
     if (find_password(s, argv[1], pw, sizeof pw, e) != 0)
@@ -146,8 +146,8 @@ int cmd_secdata(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
     struct ftp_session *s = cx->s;
     if (argc == 1) {
-        fprintf(cx->out, "data protection: %s%s\n", session_prot_name(s->prot),
-                ctrl_is_open(&s->ctrl) ? "" : " (not connected)");
+        fprintf(cx->out, "data protection: %s%s\n", session_prot_name(s->agreed.prot),
+                s->state != SESSION_DISCONNECTED ? "" : " (not connected)");
         return 0;
     }
     char level;

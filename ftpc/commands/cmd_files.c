@@ -85,7 +85,7 @@ static int remote_matches(struct ftp_session *s, const char *pattern, struct str
     struct strlist names;
     strlist_init(&names);
     /* MLSD says which names are files; NLST lists folders too. */
-    int use_mlsd = session_features(s, e) == 0 && (s->feat & FEAT_MLST);
+    int use_mlsd = session_features(s, e) == 0 && (s->agreed.feat & FEAT_MLST);
     int rc = use_mlsd ? xfer_files(s, slash ? dir : NULL, &names, e)
                       : xfer_names(s, slash ? dir : NULL, &names, e);
     if (rc != 0) {
@@ -262,7 +262,7 @@ static int need_mlst(struct ftp_session *s, struct err *e)
 {
     if (session_require(s, 1, e) != 0 || session_features(s, e) != 0)
         return -1;
-    if (!(s->feat & FEAT_MLST))
+    if (!(s->agreed.feat & FEAT_MLST))
         return err_set(e, ERR_SERVER, "the server does not offer MLST/MLSD (not in its FEAT list)");
     return 0;
 }

@@ -493,7 +493,7 @@ static int auto_login(struct ftp_session *s, const struct cli_args *a, struct er
         return -1;
     int rc = session_user(s, user, pw[0] ? pw : NULL, e);
     secret_wipe(pw, sizeof pw);
-    if (rc == 0 && !s->logged_in)
+    if (rc == 0 && s->state != SESSION_LOGGED_IN)
         rc = err_set(e, ERR_LOGIN, "no password for %s (use --password-file, FTPC_PASSWORD or ~/.netrc)", user);
     return rc;
 }
@@ -501,7 +501,7 @@ static int auto_login(struct ftp_session *s, const struct cli_args *a, struct er
 /* One-shot URL mode, after connecting and logging in. */
 static int url_transfer(struct ftp_session *s, const struct cli_args *a, FILE *out, struct err *e)
 {
-    if (!s->logged_in)
+    if (s->state != SESSION_LOGGED_IN)
         return err_set(e, ERR_LOGIN, "no user name: give one in the URL, with --user or in ~/.netrc");
     const char *path = a->u.path;
     if (strcmp(a->verb, "ls") == 0)
@@ -585,7 +585,7 @@ static int run(const struct cli_args *a, FILE *in, FILE *output, FILE *out, stru
         if (opened && a->host != NULL && auto_login(&s, a, e) != 0) {
             /* At the prompt a refused data protection is shown and the user
              * chooses; elsewhere it ends the run. */
-            if (interactive && s.logged_in && s.prot == PROT_REFUSED && ctrl_is_open(&s.ctrl)) {
+            if (interactive && s.state == SESSION_LOGGED_IN && s.agreed.prot == PROT_REFUSED) {
                 fprintf(cx.err, "ftpc: %s\n", e->msg);
                 err_clear(e);
             } else {

@@ -44,7 +44,7 @@ static struct strlist *remote_names(const char *dir)
         if (cache[i].used && strcmp(cache[i].dir, dir) == 0)
             return &cache[i].names;
     struct ftp_session *s = shell_cx->s;
-    if (!s->logged_in)
+    if (s->state != SESSION_LOGGED_IN)
         return NULL;
     int slot = cache_next++ % CACHE_DIRS;
     if (cache[slot].used)
@@ -205,15 +205,17 @@ static char **complete(const char *text, int start, int end)
 
 void shell_prompt(struct ftp_session *s, char *out, size_t outlen)
 {
-    if (!ctrl_is_open(&s->ctrl)) {
+    if (s->state == SESSION_DISCONNECTED) {
         snprintf(out, outlen, "ftpc (not connected)> ");
         return;
     }
-    const char *sec = s->ctrl.tls == NULL ? "clear" : s->ctrl.tls_off ? "ccc" : "tls";
+    const char *sec = s->agreed.control == CONTROL_CLEAR     ? "clear"
+                      : s->agreed.control == CONTROL_CLEARED ? "ccc"
+                                                             : "tls";
     char cwd[1100];
-    visible_str(cwd, sizeof cwd, s->logged_in ? session_cwd(s) : "");
+    visible_str(cwd, sizeof cwd, s->state == SESSION_LOGGED_IN ? session_cwd(s) : "");
     /* P or C for data, "refused" while the server refused protection. */
-    const char *prot = s->prot == 'P' ? "P" : s->prot == 'C' ? "C" : "refused";
+    const char *prot = s->agreed.prot == 'P' ? "P" : s->agreed.prot == 'C' ? "C" : "refused";
     snprintf(out, outlen, "ftpc %s:%s %s:%s> ", sec, prot, s->host, cwd[0] ? cwd : "?");
 }
 

@@ -15,6 +15,9 @@
 #include "common/ftp_reply.h"
 #include "common/tls.h"
 #include "ftpc/conn/control.h"
+#include "ftpc/conn/data.h"
+#include "ftpc/conn/limits.h"
+#include "ftpc/session/state.h"
 
 enum ftp_seccnn { SECCNN_NONE, SECCNN_SSL, SECCNN_IMPLICIT };
 
@@ -47,23 +50,39 @@ struct xfer_progress {
     void *arg;
 };
 
-struct ftp_session {
-    struct ftp_options opt;
-    struct ftp_ctrl ctrl;
-    struct tls_w_ctx *tls_ctx;  /* made at the first secure connection */
-    enum ftp_seccnn sec;        /* of the open connection */
+/* How the control connection is protected. */
+enum control_security {
+    CONTROL_CLEAR,   /* never secured */
+    CONTROL_TLS,
+    CONTROL_CLEARED, /* clear again after CCC; the TLS session stays for data connections */
+};
+
+/* What the server agreed to on this connection: reset (session_agreed_reset)
+ * when a connection starts, kept after it ends for status. What the user
+ * asked for stays in struct ftp_options and is never overwritten by it. */
+struct session_agreed {
+    enum control_security control;
     char prot;                  /* in force: 'P', 'C', or PROT_REFUSED */
     int ascii;                  /* TYPE A instead of TYPE I */
-    int logged_in;
-    int awaiting_pass;          /* USER answered 331 */
     int epsv_refused, eprt_refused;
-    int feat_known;
+    int feat_known;             /* FEAT was asked on this connection */
     unsigned feat;
+};
+
+/* The session's state (state.h) changes only in session.c's
+ * session_enter; front ends and commands read it. */
+struct ftp_session {
+    struct ftp_options opt;     /* the user's wishes; only the user's commands change them */
+    struct session_agreed agreed;
+    enum session_state state;
+    struct ftp_ctrl ctrl;
+    struct tls_w_ctx *tls_ctx;  /* made at the first secure connection */
+    enum ftp_seccnn sec;        /* how the open (or last) connection was made */
     int verbose;                /* replies and summaries on msg */
     FILE *msg;
     struct ftp_reply reply;     /* the latest reply */
     char *io;                   /* transfer buffer, 2 * FTP_IO_SIZE + 1 */
-    /* To log in again when TLS 1.3 tickets run out (see session_renew). */
+    /* To log in again when TLS 1.3 tickets run out (session_renew_if_needed). */
     char host[256];
     unsigned port;
     char user[256];
@@ -76,14 +95,13 @@ struct ftp_session {
     char last_data[96];         /* the latest data connection, for status */
 };
 
-#define FTP_IO_SIZE (256 * 1024)
-
-/* s->prot when private data was wanted and the server refused PBSZ or
- * PROT P: no level is in force and every transfer fails, until secdata c
+/* s->agreed.prot when private data was wanted and the server refused PBSZ
+ * or PROT P: no level is in force and every transfer fails, until secdata c
  * (the user's explicit choice of clear data) or an accepted secdata p. */
 #define PROT_REFUSED 'R'
 
 int session_init(struct ftp_session *s, const struct ftp_options *opt, struct err *e);
+
 void session_free(struct ftp_session *s);
 
 /* Connects with the given security, reads the greeting and secures the
@@ -96,7 +114,7 @@ int session_open(struct ftp_session *s, const char *host, unsigned port, enum ft
  * After login: PBSZ/PROT on a secure connection, then TYPE. When private
  * data is wanted and PBSZ or PROT P is refused (except with implicit FTPS,
  * where the implied private level stays), the login holds but this is an
- * ERR_SERVER error and s->prot is PROT_REFUSED. */
+ * ERR_SERVER error and s->agreed.prot is PROT_REFUSED. */
 int session_user(struct ftp_session *s, const char *user, const char *password, struct err *e);
 int session_pass(struct ftp_session *s, const char *password, struct err *e);
 int session_acct(struct ftp_session *s, const char *account, struct err *e);
@@ -125,6 +143,10 @@ int session_features(struct ftp_session *s, struct err *e);
  * folder, type and protection. 0 when nothing was needed or it worked. */
 int session_renew_if_needed(struct ftp_session *s, struct err *e);
 
+/* How a data connection reaches the control connection, and how it is
+ * to be made (mode, protection, time-out), for data_open. */
+void session_data_link(struct ftp_session *s, struct data_link *link, struct data_plan *plan);
+
 /* The remote folder, asked quietly (for the prompt). */
 const char *session_cwd(struct ftp_session *s);
 
@@ -141,7 +163,10 @@ const char *session_prot_name(char prot);
 /* Sends a command and reads its reply into s->reply (shown when verbose). */
 int session_command(struct ftp_session *s, struct err *e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* The same, and an error unless the reply's first digit is want (2 or 3). */
+/* The same, its reply never shown (for the prompt's own questions). */
+int session_command_quiet(struct ftp_session *s, struct err *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* session_command, and an error unless the reply's first digit is want (2 or 3). */
 int session_expect(struct ftp_session *s, int want, const char *what, struct err *e,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int session_read_reply(struct ftp_session *s, struct err *e);

@@ -52,16 +52,13 @@ int store_exec(struct store *s, const char *sql, struct err *e)
 
 static int read_user_version(struct store *s, int *out, struct err *e)
 {
+    static const char what[] = "cannot read schema version";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot read schema version");
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        return store_sql_error(s, e, "cannot read schema version");
-    }
-    *out = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    int64_t version = 0;
+    if (store_prepare(s, "PRAGMA user_version", &st, what, e) != 0 ||
+        store_each_row(s, st, store_row_first_int64, &version, what, e) != 0)
+        return -1;
+    *out = (int)version;
     return 0;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bad input never changes the store: each case gives one clear line of error
 # and a non-zero status, and the store's content is the same afterwards.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_local.sh"
+local_pki
 S=(--store "$T/store.db")
 "$TRUSTD" "${S[@]}" import "$PKI/ca.pem" > /dev/null
 "$TRUSTD" "${S[@]}" app trust ftp-client "$(fingerprint "$PKI/ca.pem")" > /dev/null

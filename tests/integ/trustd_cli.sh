@@ -2,7 +2,8 @@
 # trustd's first commands end to end: import (PEM bundle, DER, duplicates),
 # list, app trust with each fingerprint form, app show, and failures that
 # change nothing.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_local.sh"
+local_pki
 S=(--store "$T/nested/dir/store.db")
 cat "$PKI/ca.pem" "$PKI/other-ca.pem" > "$T/bundle.pem"
 run "$TRUSTD" "${S[@]}" import "$T/bundle.pem"

@@ -5,7 +5,8 @@
 # from another CA, an oversized answer, a server that never answers, a
 # redirect to another scheme and an HTTPS server with an untrusted
 # certificate each fail that CA alone, with its CRLs left as they were.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_local.sh"
+local_pki
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 export no_proxy=127.0.0.1
 S=(--store "$T/store.db")

@@ -2,7 +2,8 @@
 # trustd import: every format (PEM bundle, DER, PKCS#7 PEM and DER, PKCS#12
 # with each password source, standard input, the system bundle), labels,
 # disabled imports, leaf pinning and validity warnings.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_local.sh"
+local_pki
 S=(--store "$T/store.db")
 count() { "$TRUSTD" "${S[@]}" list --json > "$T/list.json"; python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$T/list.json"; }
 

@@ -4,7 +4,8 @@
 # derivation (at once, store unchanged); 20,000 certificates that share a
 # subject import in seconds with unique labels (the time bound is loose on
 # purpose: it guards against quadratic behaviour, bench/ measures speed).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_local.sh"
+local_pki
 : "${GEN_CERTS:?}"
 P12_ITER="python3 $(dirname "$0")/../tools/p12_iter.py"
 S=(--store "$T/store.db")

@@ -4,7 +4,7 @@
 # an empty list and a CA ending within --days: exit 4, one line each naming
 # the application and the CA, and the same in --json. It never changes
 # the store.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_local.sh"
 S=(--store "$T/store.db")
 
 mk_ca() { # name cn days -> $T/name.pem, a CA folder for its CRLs

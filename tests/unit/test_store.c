@@ -1,5 +1,6 @@
 /* Unit tests of the trust store: migrations, import, app trust lists, fingerprints. */
 #include <stdlib.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,7 +17,8 @@
 
 static char dir[] = "/tmp/test_store.XXXXXX";
 
-static X509 *make_cert(const char *cn, int ca, long serial)
+/* A self-signed certificate; *keep, when not NULL, gets its key. */
+static X509 *make_cert_key(const char *cn, int ca, long serial, EVP_PKEY **keep)
 {
     EVP_PKEY *key = EVP_EC_gen("P-256");
     X509 *x = X509_new();
@@ -42,8 +44,16 @@ static X509 *make_cert(const char *cn, int ca, long serial)
     X509_add_ext(x, ext, -1);
     X509_EXTENSION_free(ext);
     X509_sign(x, key, EVP_sha256());
-    EVP_PKEY_free(key);
+    if (keep != NULL)
+        *keep = key;
+    else
+        EVP_PKEY_free(key);
     return x;
+}
+
+static X509 *make_cert(const char *cn, int ca, long serial)
+{
+    return make_cert_key(cn, ca, serial, NULL);
 }
 
 static void sql(const char *path, const char *stmt)
@@ -448,6 +458,378 @@ static void permissions(void)
     EXPECT_EQ_INT(store_check_permissions(path, 4242, &e), 0); /* root's store, any user */
 }
 
+/* What a walk's callback saw, and when it stops or fails. */
+struct walk {
+    int calls;
+    int stop_at;  /* return 1 at this call (0: never) */
+    int fail_at;  /* return -1 with an error at this call (0: never) */
+    char seen[1024];
+};
+
+static int walk_step(struct walk *w, const char *name, struct err *e)
+{
+    w->calls++;
+    size_t used = strlen(w->seen);
+    snprintf(w->seen + used, sizeof w->seen - used, "%s%s", used ? "," : "", name);
+    if (w->calls == w->fail_at)
+        return err_set(e, ERR_LOCAL, "callback failed at %s", name);
+    return w->calls == w->stop_at ? 1 : 0;
+}
+
+static int walk_cert(const struct store_cert *c, void *arg, struct err *e)
+{
+    return walk_step(arg, c->label, e);
+}
+
+static int walk_app(const struct store_app *a, void *arg, struct err *e)
+{
+    return walk_step(arg, a->id, e);
+}
+
+static int walk_crl(const struct store_crl *c, void *arg, struct err *e)
+{
+    char name[16];
+    snprintf(name, sizeof name, "%.8s", c->sha256);
+    return walk_step(arg, name, e);
+}
+
+static int walk_audit(const struct store_audit_entry *a, void *arg, struct err *e)
+{
+    return walk_step(arg, a->action, e);
+}
+
+/* The applications that trust c, as "a,b". */
+static const char *trusted_by(struct store *s, const char *spec)
+{
+    static struct walk w;
+    struct store_cert c;
+    struct err e;
+    memset(&w, 0, sizeof w);
+    if (store_cert_find(s, spec, &c, &e) != 0 || store_cert_trusted_by(s, &c, walk_app, &w, &e) != 0)
+        return "(error)";
+    return w.seen;
+}
+
+/* enable, disable, label, remove, and which applications trust a CA. */
+static void cert_changes(void)
+{
+    char path[256];
+    struct err e;
+    struct store *s = fresh_store("changes", path, sizeof path);
+    X509 *a = make_cert("CA A", 1, 30), *b = make_cert("CA B", 1, 31), *leaf = make_cert("leaf", 0, 32);
+    struct store_cert ra, rb, rl, found;
+    int added = 0;
+    EXPECT_EQ_INT(store_cert_add(s, a, NULL, &added, &ra, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, b, NULL, &added, &rb, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, leaf, NULL, &added, &rl, &e), 0);
+
+    /* No trust list: every application trusts every enabled CA, no leaf. */
+    EXPECT_EQ_STR(trusted_by(s, "CA A"), STORE_FTP_CLIENT_APP);
+    EXPECT_EQ_INT(store_app_add(s, "payroll", "Payroll", "client", &e), 0);
+    EXPECT_EQ_STR(trusted_by(s, "CA A"), "ftp-client,payroll");
+    EXPECT_EQ_STR(trusted_by(s, "leaf"), "");
+    /* A defined list narrows it to its members. */
+    EXPECT_EQ_INT(store_app_trust(s, "payroll", rb.id, &added, &e), 0);
+    EXPECT_EQ_STR(trusted_by(s, "CA A"), STORE_FTP_CLIENT_APP);
+    EXPECT_EQ_STR(trusted_by(s, "CA B"), "ftp-client,payroll");
+    /* A pinned leaf on a list is trusted by that list only. */
+    EXPECT_EQ_INT(store_app_trust(s, "payroll", rl.id, &added, &e), 0);
+    EXPECT_EQ_STR(trusted_by(s, "leaf"), "payroll");
+
+    /* Disabled: stored, found, trusted by none; enabled again: as before. */
+    EXPECT_EQ_INT(store_cert_set_enabled(s, rb.id, 0, &e), 0);
+    EXPECT_EQ_INT(store_cert_find(s, "CA B", &found, &e), 0);
+    EXPECT_EQ_INT(found.enabled, 0);
+    EXPECT_EQ_STR(trusted_by(s, "CA B"), "");
+    EXPECT_EQ_INT(store_cert_set_enabled(s, rb.id, 1, &e), 0);
+    EXPECT_EQ_INT(store_cert_find(s, "CA B", &found, &e), 0);
+    EXPECT_EQ_INT(found.enabled, 1);
+    EXPECT_EQ_STR(trusted_by(s, "CA B"), "ftp-client,payroll");
+
+    /* Labels: the new one finds it, the old one no longer does, a taken
+     * or empty one is refused. */
+    EXPECT_EQ_INT(store_cert_set_label(s, ra.id, "Renamed A", &e), 0);
+    EXPECT_EQ_INT(store_cert_find(s, "Renamed A", &found, &e), 0);
+    EXPECT_EQ_INT(found.id, ra.id);
+    EXPECT_EQ_INT(store_cert_find(s, "CA A", &found, &e), -1);
+    EXPECT_EQ_INT(e.code, ERR_NOTFOUND);
+    EXPECT_EQ_INT(store_cert_set_label(s, rb.id, "Renamed A", &e), -1);
+    EXPECT_CONTAINS(e.msg, "already in use");
+    EXPECT_EQ_INT(store_cert_set_label(s, rb.id, "", &e), -1);
+    EXPECT_CONTAINS(e.msg, "cannot be empty");
+
+    /* Remove: refused while a list holds it (naming the list), done with
+     * force, which takes it off the list. */
+    EXPECT_EQ_INT(store_cert_remove(s, rb.id, 0, &e), -1);
+    EXPECT_EQ_INT(e.code, ERR_USAGE);
+    EXPECT_CONTAINS(e.msg, "payroll");
+    EXPECT_EQ_INT(store_cert_find(s, "CA B", &found, &e), 0);
+    EXPECT_EQ_INT(store_cert_remove(s, rb.id, 1, &e), 0);
+    EXPECT_EQ_INT(store_cert_find(s, "CA B", &found, &e), -1);
+    EXPECT_EQ_INT(e.code, ERR_NOTFOUND);
+    struct walk w = { 0 };
+    EXPECT_EQ_INT(store_app_list_members(s, "payroll", walk_cert, &w, &e), 0);
+    EXPECT_EQ_STR(w.seen, "leaf");
+    EXPECT_EQ_INT(store_cert_remove(s, ra.id, 0, &e), 0); /* on no list */
+    memset(&w, 0, sizeof w);
+    EXPECT_EQ_INT(store_cert_list(s, walk_cert, &w, &e), 0);
+    EXPECT_EQ_STR(w.seen, "leaf");
+
+    /* A certificate whose stored form is damaged: an error naming it. */
+    store_close(s);
+    sql(path, "UPDATE certificates SET der = x'3082' WHERE label = 'leaf'");
+    EXPECT_EQ_INT(store_open(path, STORE_READ_ONLY, &s, &e), 0);
+    X509 *x = store_cert_x509(s, rl.id, &e);
+    EXPECT(x == NULL);
+    EXPECT_EQ_INT(e.code, ERR_STORE);
+    EXPECT_CONTAINS(e.msg, "'leaf'");
+    char colon[CERTINFO_COLON_SHA256];
+    certinfo_colon_form(rl.sha256, colon);
+    EXPECT_CONTAINS(e.msg, colon);
+    X509_free(x);
+    EXPECT(store_cert_x509(s, 999999, &e) == NULL);
+    EXPECT_EQ_INT(e.code, ERR_NOTFOUND);
+    store_close(s);
+    X509_free(a);
+    X509_free(b);
+    X509_free(leaf);
+}
+
+/* A CRL from ca (signed with key) that revokes serial. */
+static X509_CRL *make_crl(X509 *ca, EVP_PKEY *key, long serial, long next_days)
+{
+    X509_CRL *crl = X509_CRL_new();
+    X509_CRL_set_version(crl, 1);
+    X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca));
+    ASN1_TIME *t = ASN1_TIME_adj(NULL, time(NULL), 0, 0);
+    X509_CRL_set1_lastUpdate(crl, t);
+    ASN1_TIME_adj(t, time(NULL), (int)next_days, 0);
+    X509_CRL_set1_nextUpdate(crl, t);
+    ASN1_TIME_free(t);
+    X509_REVOKED *r = X509_REVOKED_new();
+    ASN1_INTEGER *sn = ASN1_INTEGER_new();
+    ASN1_INTEGER_set(sn, serial);
+    X509_REVOKED_set_serialNumber(r, sn);
+    ASN1_INTEGER_free(sn);
+    t = ASN1_TIME_adj(NULL, time(NULL), 0, 0);
+    X509_REVOKED_set_revocationDate(r, t);
+    ASN1_TIME_free(t);
+    X509_CRL_add0_revoked(crl, r);
+    X509_CRL_sort(crl);
+    X509_CRL_sign(crl, key, EVP_sha256());
+    return crl;
+}
+
+static void crls(void)
+{
+    char path[256];
+    struct err e;
+    struct store *s = fresh_store("crls", path, sizeof path);
+    EVP_PKEY *key = NULL, *other_key = NULL;
+    X509 *ca = make_cert_key("CRL CA", 1, 40, &key);
+    X509 *other = make_cert_key("CRL CA", 1, 41, &other_key); /* same name, other key */
+    struct store_cert rca;
+    int added = 0;
+    EXPECT_EQ_INT(store_cert_add(s, ca, NULL, &added, &rca, &e), 0);
+
+    /* Signed by a CA that is not in the store: refused. */
+    X509_CRL *stranger = make_crl(other, other_key, 5, 7);
+    struct store_crl row, again, found;
+    EXPECT_EQ_INT(store_crl_add(s, stranger, &added, &row, &e), -1);
+    EXPECT_EQ_INT(e.code, ERR_VERIFY);
+    EXPECT_CONTAINS(e.msg, "not signed by a CA in the trust store");
+
+    X509_CRL *crl = make_crl(ca, key, 77, 7);
+    EXPECT_EQ_INT(store_crl_add(s, crl, &added, &row, &e), 0);
+    EXPECT_EQ_INT(added, 1);
+    EXPECT_EQ_INT(row.issuer_id, rca.id);
+    EXPECT_EQ_INT(row.entries, 1);
+    EXPECT_EQ_STR(row.issuer, "CN=CRL CA");
+    EXPECT(row.next_update > row.this_update);
+    EXPECT_EQ_INT(store_crl_add(s, crl, &added, &again, &e), 0); /* the same again */
+    EXPECT_EQ_INT(added, 0);
+    EXPECT_EQ_INT(again.id, row.id);
+
+    /* Lookup by the whole fingerprint, upper case with colons, or 8 digits. */
+    char colon[CERTINFO_COLON_SHA256], prefix[9];
+    certinfo_colon_form(row.sha256, colon);
+    memcpy(prefix, row.sha256, 8);
+    prefix[8] = '\0';
+    EXPECT_EQ_INT(store_crl_find(s, row.sha256, &found, &e), 0);
+    EXPECT_EQ_INT(found.id, row.id);
+    EXPECT_EQ_INT(store_crl_find(s, colon, &found, &e), 0);
+    EXPECT_EQ_INT(found.id, row.id);
+    EXPECT_EQ_INT(store_crl_find(s, prefix, &found, &e), 0);
+    EXPECT_EQ_INT(found.id, row.id);
+    EXPECT_EQ_INT(store_crl_find(s, "abcdef1", &found, &e), -1);
+    EXPECT_EQ_INT(e.code, ERR_USAGE);
+    EXPECT_EQ_INT(store_crl_find(s, row.sha256[0] == '0' ? "11111111" : "00000000", &found, &e), -1);
+    EXPECT_EQ_INT(e.code, ERR_NOTFOUND);
+
+    /* The stored CRL is the one imported. */
+    X509_CRL *back = store_crl_x509(s, row.id, &e);
+    EXPECT(back != NULL && X509_CRL_cmp(back, crl) == 0);
+    X509_REVOKED *entry = NULL;
+    EXPECT(back != NULL && X509_CRL_get0_by_serial(back, &entry, X509_get0_serialNumber(ca)) == 0);
+    X509_CRL_free(back);
+    EXPECT(store_crl_x509(s, 999999, &e) == NULL);
+    EXPECT_EQ_INT(e.code, ERR_NOTFOUND);
+
+    /* A second CRL; the list has both; removing the CA removes its CRLs. */
+    X509_CRL *newer = make_crl(ca, key, 78, 14);
+    EXPECT_EQ_INT(store_crl_add(s, newer, &added, &again, &e), 0);
+    EXPECT_EQ_INT(added, 1);
+    struct walk w = { 0 };
+    EXPECT_EQ_INT(store_crl_list(s, walk_crl, &w, &e), 0);
+    EXPECT_EQ_INT(w.calls, 2);
+    EXPECT_EQ_INT(store_crl_remove(s, again.id, &e), 0);
+    memset(&w, 0, sizeof w);
+    EXPECT_EQ_INT(store_crl_list(s, walk_crl, &w, &e), 0);
+    EXPECT_EQ_INT(w.calls, 1);
+    EXPECT_EQ_INT(store_cert_remove(s, rca.id, 0, &e), 0);
+    memset(&w, 0, sizeof w);
+    EXPECT_EQ_INT(store_crl_list(s, walk_crl, &w, &e), 0);
+    EXPECT_EQ_INT(w.calls, 0);
+    store_close(s);
+    X509_CRL_free(stranger);
+    X509_CRL_free(crl);
+    X509_CRL_free(newer);
+    X509_free(ca);
+    X509_free(other);
+    EVP_PKEY_free(key);
+    EVP_PKEY_free(other_key);
+}
+
+struct audit_rows {
+    int n;
+    char action[8][32];
+    char subject[8][700];
+};
+
+static int keep_audit(const struct store_audit_entry *a, void *arg, struct err *e)
+{
+    (void)e;
+    struct audit_rows *r = arg;
+    if (r->n < 8) {
+        snprintf(r->action[r->n], sizeof r->action[r->n], "%s", a->action);
+        snprintf(r->subject[r->n], sizeof r->subject[r->n], "%s", a->subject);
+    }
+    r->n++;
+    return 0;
+}
+
+/* Every change leaves one audit entry, in order, in its own transaction:
+ * a rolled-back change leaves none. */
+static void audit_log(void)
+{
+    char path[256];
+    struct err e;
+    struct store *s = fresh_store("audit", path, sizeof path);
+    X509 *a = make_cert("Audited CA", 1, 50), *b = make_cert("Rolled Back", 1, 51);
+    struct store_cert ra, rb;
+    int added = 0;
+    EXPECT_EQ_INT(store_cert_add(s, a, NULL, &added, &ra, &e), 0);
+    EXPECT_EQ_INT(store_app_add(s, "backup", NULL, "client", &e), 0);
+    EXPECT_EQ_INT(store_app_trust(s, "backup", ra.id, &added, &e), 0);
+    EXPECT_EQ_INT(store_app_trust(s, "backup", ra.id, &added, &e), 0); /* no change: no entry */
+    EXPECT_EQ_INT(store_cert_set_enabled(s, ra.id, 0, &e), 0);
+    EXPECT_EQ_INT(store_begin(s, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, b, NULL, &added, &rb, &e), 0);
+    store_rollback(s);
+
+    struct audit_rows r;
+    memset(&r, 0, sizeof r);
+    EXPECT_EQ_INT(store_audit_list(s, 0, keep_audit, &r, &e), 0);
+    EXPECT_EQ_INT(r.n, 4);
+    EXPECT_EQ_STR(r.action[0], "import");
+    EXPECT_EQ_STR(r.subject[0], ra.sha256);
+    EXPECT_EQ_STR(r.action[1], "app add");
+    EXPECT_EQ_STR(r.subject[1], "backup");
+    EXPECT_EQ_STR(r.action[2], "trust");
+    char subject[128];
+    snprintf(subject, sizeof subject, "backup %s", ra.sha256);
+    EXPECT_EQ_STR(r.subject[2], subject);
+    EXPECT_EQ_STR(r.action[3], "disable");
+    EXPECT_EQ_STR(r.subject[3], ra.sha256);
+    /* Entries from a time after now: none. */
+    memset(&r, 0, sizeof r);
+    EXPECT_EQ_INT(store_audit_list(s, (int64_t)time(NULL) + 3600, keep_audit, &r, &e), 0);
+    EXPECT_EQ_INT(r.n, 0);
+    store_close(s);
+    X509_free(a);
+    X509_free(b);
+}
+
+/* The callback convention of every walk: negative is an error the walk
+ * returns with the callback's message, positive stops it early. */
+static void callback_results(void)
+{
+    char path[256];
+    struct err e;
+    struct store *s = fresh_store("walks", path, sizeof path);
+    int added = 0;
+    struct store_cert row;
+    for (long i = 0; i < 3; i++) {
+        char cn[16];
+        snprintf(cn, sizeof cn, "Walk %ld", i);
+        X509 *x = make_cert(cn, 1, 60 + i);
+        EXPECT_EQ_INT(store_cert_add(s, x, NULL, &added, &row, &e), 0);
+        X509_free(x);
+    }
+    EXPECT_EQ_INT(store_app_add(s, "second", NULL, "client", &e), 0);
+
+    struct walk w = { 0 };
+    EXPECT_EQ_INT(store_cert_list(s, walk_cert, &w, &e), 0);
+    EXPECT_EQ_STR(w.seen, "Walk 0,Walk 1,Walk 2");
+
+    memset(&w, 0, sizeof w);
+    w.fail_at = 2;
+    err_clear(&e);
+    EXPECT_EQ_INT(store_cert_list(s, walk_cert, &w, &e), -1);
+    EXPECT_EQ_INT(w.calls, 2);
+    EXPECT_EQ_INT(e.code, ERR_LOCAL);
+    EXPECT_EQ_STR(e.msg, "callback failed at Walk 1");
+
+    memset(&w, 0, sizeof w);
+    w.stop_at = 1;
+    EXPECT_EQ_INT(store_cert_list(s, walk_cert, &w, &e), 0);
+    EXPECT_EQ_STR(w.seen, "Walk 0");
+
+    memset(&w, 0, sizeof w);
+    w.fail_at = 3;
+    EXPECT_EQ_INT(store_app_effective(s, STORE_FTP_CLIENT_APP, walk_cert, &w, &e), -1);
+    EXPECT_EQ_STR(e.msg, "callback failed at Walk 2");
+    memset(&w, 0, sizeof w);
+    w.stop_at = 2;
+    EXPECT_EQ_INT(store_app_effective(s, STORE_FTP_CLIENT_APP, walk_cert, &w, &e), 0);
+    EXPECT_EQ_INT(w.calls, 2);
+
+    memset(&w, 0, sizeof w);
+    w.fail_at = 1;
+    EXPECT_EQ_INT(store_app_list(s, walk_app, &w, &e), -1);
+    EXPECT_EQ_STR(e.msg, "callback failed at ftp-client");
+    memset(&w, 0, sizeof w);
+    w.stop_at = 1;
+    EXPECT_EQ_INT(store_app_list(s, walk_app, &w, &e), 0);
+    EXPECT_EQ_STR(w.seen, STORE_FTP_CLIENT_APP);
+
+    memset(&w, 0, sizeof w);
+    w.fail_at = 2;
+    EXPECT_EQ_INT(store_cert_trusted_by(s, &row, walk_app, &w, &e), -1);
+    EXPECT_EQ_STR(e.msg, "callback failed at second");
+
+    memset(&w, 0, sizeof w);
+    w.fail_at = 3;
+    EXPECT_EQ_INT(store_audit_list(s, 0, walk_audit, &w, &e), -1);
+    EXPECT_EQ_INT(w.calls, 3);
+    EXPECT_EQ_STR(e.msg, "callback failed at import");
+    memset(&w, 0, sizeof w);
+    w.stop_at = 1;
+    EXPECT_EQ_INT(store_audit_list(s, 0, walk_audit, &w, &e), 0);
+    EXPECT_EQ_INT(w.calls, 1);
+    store_close(s);
+}
+
 int main(void)
 {
     if (mkdtemp(dir) == NULL)
@@ -459,6 +841,10 @@ int main(void)
     parse_files();
     labels();
     permissions();
+    cert_changes();
+    crls();
+    audit_log();
+    callback_results();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)

@@ -108,8 +108,9 @@ struct crl_print {
     struct jw jw;
 };
 
-static int print_crl(const struct store_crl *crl, void *arg)
+static int print_crl(const struct store_crl *crl, void *arg, struct err *e)
 {
+    (void)e;
     struct crl_print *p = arg;
     char t[40];
     if (p->json) {
@@ -220,8 +221,9 @@ static void audit_label(struct store *s, const char *hex, char *out, size_t outl
         snprintf(out, outlen, "%s", sc.label);
 }
 
-static int print_audit(const struct store_audit_entry *a, void *arg)
+static int print_audit(const struct store_audit_entry *a, void *arg, struct err *e)
 {
+    (void)e;
     struct audit_print *p = arg;
     char t[40], hex[65], label[256] = "";
     certinfo_format_iso(a->time, t, sizeof t);

@@ -70,9 +70,10 @@ struct app_print {
     struct err *e;
 };
 
-static int count_cert(const struct store_cert *sc, void *arg)
+static int count_cert(const struct store_cert *sc, void *arg, struct err *e)
 {
     (void)sc;
+    (void)e;
     (*(int *)arg)++;
     return 0;
 }
@@ -86,12 +87,12 @@ static void app_json_fields(struct jw *j, const struct store_app *a)
     jw_kv_string(j, "crl_policy", a->crl_policy);
 }
 
-static int print_app_row(const struct store_app *a, void *arg)
+static int print_app_row(const struct store_app *a, void *arg, struct err *e)
 {
     struct app_print *p = arg;
     int trusted = 0;
-    if (store_app_effective(p->c->s, a->id, count_cert, &trusted, p->e) != 0)
-        return 1;
+    if (store_app_effective(p->c->s, a->id, count_cert, &trusted, e) != 0)
+        return -1;
     if (p->json) {
         jw_begin_object(&p->jw);
         app_json_fields(&p->jw, a);
@@ -120,8 +121,7 @@ int cmd_app_list(struct cli *c, struct err *e)
         jw_init(&p.jw, stdout);
         jw_begin_array(&p.jw);
     }
-    e->code = ERR_NONE;
-    if (store_app_list(c->s, print_app_row, &p, e) != 0 || e->code != ERR_NONE)
+    if (store_app_list(c->s, print_app_row, &p, e) != 0)
         return -1;
     if (p.json) {
         jw_end_array(&p.jw);
@@ -136,8 +136,9 @@ struct member_print {
     int count;
 };
 
-static int print_member(const struct store_cert *sc, void *arg)
+static int print_member(const struct store_cert *sc, void *arg, struct err *e)
 {
+    (void)e;
     struct member_print *m = arg;
     m->count++;
     if (m->json) {

@@ -209,7 +209,6 @@ struct list_state {
     struct jw jw;
     struct store_cert *rows; /* text: kept to measure the columns */
     size_t nrows, cap;
-    int oom;
 };
 
 static void cert_json(struct jw *j, const struct store_cert *c)
@@ -229,7 +228,7 @@ static void cert_json(struct jw *j, const struct store_cert *c)
     jw_kv_bool(j, "enabled", c->enabled);
 }
 
-static int list_row(const struct store_cert *c, void *arg)
+static int list_row(const struct store_cert *c, void *arg, struct err *e)
 {
     struct list_state *st = arg;
     if (st->expiring_before && c->not_after >= st->expiring_before)
@@ -242,10 +241,8 @@ static int list_row(const struct store_cert *c, void *arg)
     if (st->nrows == st->cap) {
         size_t cap = st->cap ? st->cap * 2 : 64;
         struct store_cert *rows = realloc(st->rows, cap * sizeof *rows);
-        if (rows == NULL) {
-            st->oom = 1;
-            return 1;
-        }
+        if (rows == NULL)
+            return err_set(e, ERR_INTERNAL, "out of memory");
         st->rows = rows;
         st->cap = cap;
     }
@@ -330,8 +327,6 @@ int cmd_list(struct cli *c, struct err *e)
     }
     int rc = app ? store_app_effective(c->s, app, list_row, &st, e)
                  : store_cert_list(c->s, list_row, &st, e);
-    if (st.oom)
-        rc = err_set(e, ERR_INTERNAL, "out of memory");
     if (rc == 0 && st.json) {
         jw_end_array(&st.jw);
         jw_finish(&st.jw);
@@ -350,8 +345,9 @@ struct app_names {
     struct jw *jw;
 };
 
-static int collect_app(const struct store_app *a, void *arg)
+static int collect_app(const struct store_app *a, void *arg, struct err *e)
 {
+    (void)e;
     struct app_names *n = arg;
     if (n->jw) {
         jw_string(n->jw, a->id);
@@ -415,9 +411,114 @@ static void basic_constraints(X509 *x, char *out, size_t outlen, int *present, i
         snprintf(out, outlen, "CA:%s", *ca ? "TRUE" : "FALSE");
 }
 
-static int write_pem(X509 *x, FILE *f)
+/* What show prints of the certificate itself, beyond its store row. */
+struct cert_details {
+    const char *key_type;
+    int key_bits;
+    const char *signature;
+    char key_usage[256];
+    char basic_constraints[64];
+    int bc_present, bc_ca;
+    long pathlen;
+    char sha1[64];      /* colon form, for text */
+    char sha1_hex[64];  /* lower-case hex, for JSON */
+};
+
+static void cert_details(X509 *x, struct cert_details *d)
 {
-    return PEM_write_X509(f, x) == 1 ? 0 : -1;
+    EVP_PKEY *key = X509_get0_pubkey(x);
+    d->key_type = key ? key_type(key) : "?";
+    d->key_bits = key ? EVP_PKEY_get_bits(key) : 0;
+    const char *sig = OBJ_nid2ln(X509_get_signature_nid(x));
+    d->signature = sig ? sig : "?";
+    key_usage(x, d->key_usage, sizeof d->key_usage);
+    basic_constraints(x, d->basic_constraints, sizeof d->basic_constraints, &d->bc_present,
+                      &d->bc_ca, &d->pathlen);
+    snprintf(d->sha1, sizeof d->sha1, "?");
+    snprintf(d->sha1_hex, sizeof d->sha1_hex, "?");
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (X509_digest(x, EVP_sha1(), md, &mdlen)) {
+        certinfo_hex(md, mdlen, 1, d->sha1, sizeof d->sha1);
+        certinfo_hex(md, mdlen, 0, d->sha1_hex, sizeof d->sha1_hex);
+    }
+}
+
+/* The PEM form of x as a new string; the caller frees it. */
+static char *pem_text(X509 *x, struct err *e)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    char *p = NULL, *text = NULL;
+    long len = 0;
+    if (b != NULL && PEM_write_bio_X509(b, x) == 1)
+        len = BIO_get_mem_data(b, &p);
+    if (len > 0)
+        text = strndup(p, (size_t)len);
+    BIO_free(b);
+    if (text == NULL)
+        err_set(e, ERR_INTERNAL, "cannot write the PEM form (out of memory)");
+    return text;
+}
+
+static int show_json(struct cli *c, const struct store_cert *sc, X509 *x,
+                     const struct cert_details *d, int pem, struct err *e)
+{
+    char *pem_form = NULL;
+    if (pem && (pem_form = pem_text(x, e)) == NULL)
+        return -1;
+    struct jw j;
+    jw_init(&j, stdout);
+    cert_json(&j, sc);
+    jw_kv_string(&j, "key_type", d->key_type);
+    jw_kv_int(&j, "key_bits", d->key_bits);
+    jw_kv_string(&j, "signature_algorithm", d->signature);
+    jw_key(&j, "basic_constraints");
+    jw_begin_object(&j);
+    jw_kv_bool(&j, "present", d->bc_present);
+    jw_kv_bool(&j, "ca", d->bc_ca);
+    if (d->pathlen >= 0)
+        jw_kv_int(&j, "pathlen", d->pathlen);
+    jw_end_object(&j);
+    jw_kv_string(&j, "key_usage", d->key_usage);
+    jw_kv_string(&j, "sha1", d->sha1_hex);
+    jw_key(&j, "trusted_by");
+    jw_begin_array(&j);
+    struct app_names n = { .jw = &j };
+    int rc = store_cert_trusted_by(c->s, sc, collect_app, &n, e);
+    jw_end_array(&j);
+    if (pem_form != NULL)
+        jw_kv_string(&j, "pem", pem_form);
+    free(pem_form);
+    jw_end_object(&j);
+    jw_finish(&j);
+    return rc;
+}
+
+static int show_text(struct cli *c, const struct store_cert *sc, X509 *x,
+                     const struct cert_details *d, int pem, struct err *e)
+{
+    struct app_names n = { .jw = NULL };
+    int rc = store_cert_trusted_by(c->s, sc, collect_app, &n, e);
+    printf("Label:               %s\n", cli_vis(sc->label));
+    printf("Subject:             %s\n", cli_vis(sc->subject));
+    printf("Issuer:              %s\n", cli_vis(sc->issuer));
+    printf("Serial:              %s\n", sc->serial);
+    printf("Not before:          ");
+    cli_print_time(stdout, sc->not_before);
+    printf("\nNot after:           ");
+    cli_print_time(stdout, sc->not_after);
+    printf("%s\n", sc->not_after < (int64_t)time(NULL) ? "  (expired)" : "");
+    printf("Key:                 %s %d bits\n", d->key_type, d->key_bits);
+    printf("Signature algorithm: %s\n", d->signature);
+    printf("Basic constraints:   %s\n", d->basic_constraints);
+    printf("Key usage:           %s\n", d->key_usage);
+    printf("SHA-256:             %s\n", cli_fp(sc->sha256));
+    printf("SHA-1:               %s\n", d->sha1);
+    printf("Enabled:             %s\n", sc->enabled ? "yes" : "no");
+    printf("Trusted by:          %s\n", n.used ? cli_vis(n.text) : "(no application)");
+    if (pem && PEM_write_X509(stdout, x) != 1)
+        rc = err_set(e, ERR_LOCAL, "cannot write the PEM form");
+    return rc;
 }
 
 int cmd_show(struct cli *c, struct err *e)
@@ -439,79 +540,9 @@ int cmd_show(struct cli *c, struct err *e)
     X509 *x = store_cert_x509(c->s, sc.id, e);
     if (x == NULL)
         return -1;
-    EVP_PKEY *key = X509_get0_pubkey(x);
-    const char *ktype = key ? key_type(key) : "?";
-    int kbits = key ? EVP_PKEY_get_bits(key) : 0;
-    const char *sig = OBJ_nid2ln(X509_get_signature_nid(x));
-    char ku[256], bc[64], sha1[64] = "?", sha1_json[64] = "?";
-    int bc_present, bc_ca;
-    long pathlen;
-    key_usage(x, ku, sizeof ku);
-    basic_constraints(x, bc, sizeof bc, &bc_present, &bc_ca, &pathlen);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    if (X509_digest(x, EVP_sha1(), md, &mdlen)) {
-        certinfo_hex(md, mdlen, 1, sha1, sizeof sha1);
-        certinfo_hex(md, mdlen, 0, sha1_json, sizeof sha1_json);
-    }
-    int rc = 0;
-    if (json) {
-        struct jw j;
-        jw_init(&j, stdout);
-        cert_json(&j, &sc);
-        jw_kv_string(&j, "key_type", ktype);
-        jw_kv_int(&j, "key_bits", kbits);
-        jw_kv_string(&j, "signature_algorithm", sig ? sig : "?");
-        jw_key(&j, "basic_constraints");
-        jw_begin_object(&j);
-        jw_kv_bool(&j, "present", bc_present);
-        jw_kv_bool(&j, "ca", bc_ca);
-        if (pathlen >= 0)
-            jw_kv_int(&j, "pathlen", pathlen);
-        jw_end_object(&j);
-        jw_kv_string(&j, "key_usage", ku);
-        jw_kv_string(&j, "sha1", sha1_json);
-        jw_key(&j, "trusted_by");
-        jw_begin_array(&j);
-        struct app_names n = { .jw = &j };
-        rc = store_cert_trusted_by(c->s, &sc, collect_app, &n, e);
-        jw_end_array(&j);
-        if (pem) {
-            BIO *b = BIO_new(BIO_s_mem());
-            char *p = NULL;
-            long len = 0;
-            if (b && PEM_write_bio_X509(b, x) == 1)
-                len = BIO_get_mem_data(b, &p);
-            char *text = len > 0 ? strndup(p, (size_t)len) : NULL;
-            jw_kv_string(&j, "pem", text ? text : "");
-            free(text);
-            BIO_free(b);
-        }
-        jw_end_object(&j);
-        jw_finish(&j);
-    } else {
-        struct app_names n = { .jw = NULL };
-        rc = store_cert_trusted_by(c->s, &sc, collect_app, &n, e);
-        printf("Label:               %s\n", cli_vis(sc.label));
-        printf("Subject:             %s\n", cli_vis(sc.subject));
-        printf("Issuer:              %s\n", cli_vis(sc.issuer));
-        printf("Serial:              %s\n", sc.serial);
-        printf("Not before:          ");
-        cli_print_time(stdout, sc.not_before);
-        printf("\nNot after:           ");
-        cli_print_time(stdout, sc.not_after);
-        printf("%s\n", sc.not_after < (int64_t)time(NULL) ? "  (expired)" : "");
-        printf("Key:                 %s %d bits\n", ktype, kbits);
-        printf("Signature algorithm: %s\n", sig ? sig : "?");
-        printf("Basic constraints:   %s\n", bc);
-        printf("Key usage:           %s\n", ku);
-        printf("SHA-256:             %s\n", cli_fp(sc.sha256));
-        printf("SHA-1:               %s\n", sha1);
-        printf("Enabled:             %s\n", sc.enabled ? "yes" : "no");
-        printf("Trusted by:          %s\n", n.used ? cli_vis(n.text) : "(no application)");
-        if (pem && write_pem(x, stdout) != 0)
-            rc = err_set(e, ERR_LOCAL, "cannot write the PEM form");
-    }
+    struct cert_details d;
+    cert_details(x, &d);
+    int rc = json ? show_json(c, &sc, x, &d, pem, e) : show_text(c, &sc, x, &d, pem, e);
     X509_free(x);
     return rc;
 }
@@ -521,23 +552,24 @@ int cmd_show(struct cli *c, struct err *e)
 struct bundle {
     BIO *out;
     struct store *s;
-    struct err *e;
     int count;
 };
 
-static int add_to_bundle(const struct store_cert *c, void *arg)
+/* One certificate of the bundle. A certificate that cannot be read fails
+ * the export: a bundle without it would trust less than the application. */
+static int add_to_bundle(const struct store_cert *c, void *arg, struct err *e)
 {
     struct bundle *b = arg;
-    X509 *x = store_cert_x509(b->s, c->id, b->e);
+    X509 *x = store_cert_x509(b->s, c->id, e);
     if (x == NULL)
-        return 1;
+        return -1;
     /* A comment line per certificate, as in system bundles; openssl and curl skip it. */
     /* The subject made visible: a newline in it would start a line of its own. */
-    BIO_printf(b->out, "# %s\n# SHA-256 %s\n", cli_vis(c->subject), cli_fp(c->sha256));
-    int ok = PEM_write_bio_X509(b->out, x) == 1;
+    int ok = BIO_printf(b->out, "# %s\n# SHA-256 %s\n", cli_vis(c->subject), cli_fp(c->sha256)) > 0 &&
+             PEM_write_bio_X509(b->out, x) == 1;
     X509_free(x);
     if (!ok)
-        return 1;
+        return err_set(e, ERR_INTERNAL, "cannot encode certificate %s", cli_fp(c->sha256));
     b->count++;
     return 0;
 }
@@ -567,7 +599,7 @@ int cmd_export(struct cli *c, struct err *e)
         return err_set(e, ERR_INTERNAL, "out of memory");
     int rc = 0;
     if (app != NULL) {
-        struct bundle b = { .out = mem, .s = c->s, .e = e };
+        struct bundle b = { .out = mem, .s = c->s };
         rc = store_app_effective(c->s, app, add_to_bundle, &b, e);
         if (rc == 0 && b.count == 0)
             rc = err_set(e, ERR_NOTFOUND, "application '%s' trusts no certificate: nothing to export", app);

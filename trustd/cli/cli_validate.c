@@ -41,43 +41,40 @@ static void *grow_add(struct grow *g)
 
 struct collect {
     struct grow g;
-    int oom;
 };
 
-static int add_app(const struct store_app *a, void *arg)
+static int add_app(const struct store_app *a, void *arg, struct err *e)
 {
     struct collect *c = arg;
     struct store_app *p = grow_add(&c->g);
     if (p == NULL)
-        return c->oom = 1;
+        return err_set(e, ERR_INTERNAL, "out of memory");
     *p = *a;
     return 0;
 }
 
-static int add_cert(const struct store_cert *x, void *arg)
+static int add_cert(const struct store_cert *x, void *arg, struct err *e)
 {
     struct collect *c = arg;
     struct store_cert *p = grow_add(&c->g);
     if (p == NULL)
-        return c->oom = 1;
+        return err_set(e, ERR_INTERNAL, "out of memory");
     *p = *x;
     return 0;
 }
 
-static int add_crl(const struct store_crl *x, void *arg)
+static int add_crl(const struct store_crl *x, void *arg, struct err *e)
 {
     struct collect *c = arg;
     struct store_crl *p = grow_add(&c->g);
     if (p == NULL)
-        return c->oom = 1;
+        return err_set(e, ERR_INTERNAL, "out of memory");
     *p = *x;
     return 0;
 }
 
-static int collected(struct collect *c, int rc, void **out, size_t *n, struct err *e)
+static int collected(struct collect *c, int rc, void **out, size_t *n)
 {
-    if (rc == 0 && c->oom)
-        rc = err_set(e, ERR_INTERNAL, "out of memory");
     if (rc != 0) {
         free(c->g.items);
         return -1;
@@ -96,11 +93,11 @@ int cli_collect_apps(struct store *s, const char *app_id, struct store_app **out
         struct store_app a;
         rc = store_app_get(s, app_id, &a, e);
         if (rc == 0)
-            add_app(&a, &c);
+            rc = add_app(&a, &c, e);
     } else {
         rc = store_app_list(s, add_app, &c, e);
     }
-    return collected(&c, rc, (void **)out, n, e);
+    return collected(&c, rc, (void **)out, n);
 }
 
 int cli_collect_effective(struct store *s, const char *app_id, struct store_cert **out,
@@ -108,7 +105,7 @@ int cli_collect_effective(struct store *s, const char *app_id, struct store_cert
 {
     struct collect c = { .g = { .size = sizeof **out } };
     int rc = store_app_effective(s, app_id, add_cert, &c, e);
-    return collected(&c, rc, (void **)out, n, e);
+    return collected(&c, rc, (void **)out, n);
 }
 
 static int collect_members(struct store *s, const char *app_id, struct store_cert **out,
@@ -116,14 +113,14 @@ static int collect_members(struct store *s, const char *app_id, struct store_cer
 {
     struct collect c = { .g = { .size = sizeof **out } };
     int rc = store_app_list_members(s, app_id, add_cert, &c, e);
-    return collected(&c, rc, (void **)out, n, e);
+    return collected(&c, rc, (void **)out, n);
 }
 
 int cli_collect_crls(struct store *s, struct store_crl **out, size_t *n, struct err *e)
 {
     struct collect c = { .g = { .size = sizeof **out } };
     int rc = store_crl_list(s, add_crl, &c, e);
-    return collected(&c, rc, (void **)out, n, e);
+    return collected(&c, rc, (void **)out, n);
 }
 
 const struct store_crl *cli_newest_crl(const struct store_crl *crls, size_t n, int64_t issuer_id)

@@ -168,8 +168,9 @@ struct issuer_search {
     struct store_cert row;
 };
 
-static int try_issuer(const struct store_cert *c, void *arg)
+static int try_issuer(const struct store_cert *c, void *arg, struct err *e)
 {
+    (void)e;
     struct issuer_search *is = arg;
     if (strcmp(c->subject, is->name) != 0 || (is->found && is->row.enabled))
         return 0;
@@ -199,19 +200,23 @@ struct member_search {
     int found;
 };
 
-static int is_member(const struct store_cert *c, void *arg)
+static int is_member(const struct store_cert *c, void *arg, struct err *e)
 {
+    (void)e;
     struct member_search *m = arg;
-    if (c->id == m->id)
-        m->found = 1;
-    return 0;
+    if (c->id != m->id)
+        return 0;
+    m->found = 1;
+    return 1;
 }
 
 static int on_list(struct store *s, const char *app_id, int64_t id)
 {
     struct member_search m = { .id = id };
     struct err ignored;
-    (void)store_app_list_members(s, app_id, is_member, &m, &ignored);
+    /* A list that cannot be read holds nothing this diagnosis can name. */
+    if (store_app_list_members(s, app_id, is_member, &m, &ignored) != 0)
+        return 0;
     return m.found;
 }
 
@@ -392,8 +397,9 @@ struct crl_search {
     struct store_crl row;
 };
 
-static int try_crl(const struct store_crl *c, void *arg)
+static int try_crl(const struct store_crl *c, void *arg, struct err *e)
 {
+    (void)e;
     struct crl_search *cs = arg;
     if (strcmp(c->issuer, cs->issuer) == 0 && (!cs->found || c->this_update > cs->row.this_update)) {
         cs->found = 1;
@@ -569,8 +575,6 @@ int diagnose_chain(struct store *s, const struct diag_target *t, STACK_OF(X509) 
     if (chain == NULL || sk_X509_num(chain) < 1)
         return err_set(e, ERR_USAGE, "no certificate to judge");
     X509 *leaf = sk_X509_value(chain, 0);
-    if (sk_X509_num(chain) > 1)
-        (void)certinfo_sha256_hex(sk_X509_value(chain, 1), d->issuer_sha256);
     struct store_app app;
     if (store_app_get(s, t->app_id, &app, e) != 0)
         return -1;
@@ -610,8 +614,6 @@ int diagnose_chain(struct store *s, const struct diag_target *t, STACK_OF(X509) 
     int ok = chain_verify_ex(xs, leaf, untrusted, t->host, &r) == 0;
     sk_X509_free(untrusted);
     X509_STORE_free(xs);
-    d->error = r.error;
-    d->depth = r.depth;
     if (ok) {
         d->cause = DIAG_TRUSTED;
         snprintf(d->summary, sizeof d->summary, "trusted");

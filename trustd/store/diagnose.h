@@ -39,15 +39,11 @@ struct diag_target {
 
 struct diagnosis {
     enum diag_cause cause;
-    int error;                /* OpenSSL's verify error (X509_V_OK when trusted) */
-    int depth;                /* the certificate it concerns, in the path */
     char summary[1024];       /* one sentence, no newline: the verdict's reason */
     char detail[6144];        /* indented lines, each ending in a newline: the
                                * certificate, the store, the cause's detail and
                                * the next commands */
     STACK_OF(X509) *path;     /* trusted: the path built, leaf first */
-    char issuer_sha256[65];   /* the CA that issued the leaf, when the server
-                               * sent it ("" otherwise) */
 };
 
 /* Judges chain (the server's certificate first, then what else it sent)

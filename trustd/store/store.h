@@ -5,7 +5,14 @@
  * use only store_open (read-only) and store_app_trust_anchors: they never
  * read the database themselves.
  *
- * Every function returns 0 on success or -1 with e filled in.
+ * Every function returns 0 on success or -1 with e filled in; those marked
+ * STORE_MUST_CHECK cannot have their result dropped (the compiler warns).
+ *
+ * The functions that walk rows (store_cert_list, store_app_list, ...) call
+ * a callback per row with their own e. The callback returns 0 to go on, a
+ * positive value to stop early (the walk then returns 0), or a negative
+ * value after filling e: the walk stops and returns -1 with e as the
+ * callback left it (the callback's error is the walk's error).
  */
 #ifndef TRUSTD_STORE_STORE_H
 #define TRUSTD_STORE_STORE_H
@@ -16,6 +23,10 @@
 #include <openssl/x509.h>
 
 #include "common/err.h"
+
+/* A result that must be looked at: a dropped store error would go on as if
+ * nothing had failed. */
+#define STORE_MUST_CHECK __attribute__((warn_unused_result))
 
 #define STORE_DEFAULT_PATH "/var/lib/trustd/trust.db"
 #define STORE_ENV "TRUSTD_STORE"
@@ -79,7 +90,8 @@ const char *store_path_resolve(const char *option);
  * missing and applies pending migrations in one transaction; read-only
  * refuses a missing store or one that needs migrating. A store written by a
  * newer program is refused in both modes. */
-int store_open(const char *path, enum store_mode mode, struct store **out, struct err *e);
+int store_open(const char *path, enum store_mode mode, struct store **out, struct err *e)
+    STORE_MUST_CHECK;
 void store_close(struct store *s);
 
 /* The rule of OpenSSH's StrictModes for a trust store: the store file, its
@@ -88,10 +100,10 @@ void store_close(struct store *s);
  * or by uid. Files that do not exist yet are not checked. 0 when the store
  * is safe; -1 with a one-line message naming the path and its mode or
  * owner. ftpc refuses such a store; trustd warns. */
-int store_check_permissions(const char *path, uid_t uid, struct err *e);
+int store_check_permissions(const char *path, uid_t uid, struct err *e) STORE_MUST_CHECK;
 
 /* PRAGMA integrity_check and foreign keys; report gets "ok" or the problems. */
-int store_check(struct store *s, char *report, size_t reportlen, struct err *e);
+int store_check(struct store *s, char *report, size_t reportlen, struct err *e) STORE_MUST_CHECK;
 
 /* An online copy of the store into dest, safe in any folder (a
  * world-writable one too): the database is serialized in memory and
@@ -99,75 +111,82 @@ int store_check(struct store *s, char *report, size_t reportlen, struct err *e);
  * file), then linked to dest, or renamed over it when replace is set. No
  * other file (no journal) is created beside dest. An existing dest without
  * replace is an ERR_USAGE error. */
-int store_backup(struct store *s, const char *dest, int replace, struct err *e);
+int store_backup(struct store *s, const char *dest, int replace, struct err *e) STORE_MUST_CHECK;
 
 /* Schema version of an open store and the newest this program knows. */
 int store_schema_version(struct store *s);
 int store_schema_latest(void);
 
 /* Explicit transactions, so a command of many steps is all or nothing. */
-int store_begin(struct store *s, struct err *e);
-int store_commit(struct store *s, struct err *e);
+int store_begin(struct store *s, struct err *e) STORE_MUST_CHECK;
+int store_commit(struct store *s, struct err *e) STORE_MUST_CHECK;
 void store_rollback(struct store *s);
 
 /* Adds a certificate. *added is 0 (and *row the existing one) when a
  * certificate with the same SHA-256 fingerprint is already there. The label
  * is made from the subject CN and made unique. */
 int store_cert_add(struct store *s, X509 *cert, const struct store_cert_opts *opts, int *added,
-                   struct store_cert *row, struct err *e);
+                   struct store_cert *row, struct err *e) STORE_MUST_CHECK;
 
 /* Finds one certificate from a fingerprint (any case, colons optional), a
  * unique prefix of at least 8 hex digits, or a label. Ambiguous prefixes
  * are an error that lists the matches. */
-int store_cert_find(struct store *s, const char *spec, struct store_cert *out, struct err *e);
+int store_cert_find(struct store *s, const char *spec, struct store_cert *out, struct err *e)
+    STORE_MUST_CHECK;
 
-/* The certificate itself; the caller frees it. */
-X509 *store_cert_x509(struct store *s, int64_t id, struct err *e);
+/* The certificate itself; the caller frees it. Stored data that does not
+ * parse is an ERR_STORE error naming the certificate (label, SHA-256). */
+X509 *store_cert_x509(struct store *s, int64_t id, struct err *e) STORE_MUST_CHECK;
 
-int store_cert_set_enabled(struct store *s, int64_t id, int enabled, struct err *e);
-int store_cert_set_label(struct store *s, int64_t id, const char *label, struct err *e);
+int store_cert_set_enabled(struct store *s, int64_t id, int enabled, struct err *e)
+    STORE_MUST_CHECK;
+int store_cert_set_label(struct store *s, int64_t id, const char *label, struct err *e)
+    STORE_MUST_CHECK;
 
 /* Removes a certificate and the CRLs it issued. Refused while a trust list
  * holds it, unless force, which also takes it off those lists. */
-int store_cert_remove(struct store *s, int64_t id, int force, struct err *e);
+int store_cert_remove(struct store *s, int64_t id, int force, struct err *e) STORE_MUST_CHECK;
 
-typedef int (*store_app_cb)(const struct store_app *a, void *arg);
+typedef int (*store_app_cb)(const struct store_app *a, void *arg, struct err *e);
 
 /* Calls cb for each application that would use this certificate. */
 int store_cert_trusted_by(struct store *s, const struct store_cert *c, store_app_cb cb, void *arg,
-                          struct err *e);
+                          struct err *e) STORE_MUST_CHECK;
 
-typedef int (*store_cert_cb)(const struct store_cert *c, void *arg);
+typedef int (*store_cert_cb)(const struct store_cert *c, void *arg, struct err *e);
 
 /* Calls cb for every certificate, ordered by label. */
-int store_cert_list(struct store *s, store_cert_cb cb, void *arg, struct err *e);
+int store_cert_list(struct store *s, store_cert_cb cb, void *arg, struct err *e) STORE_MUST_CHECK;
 
-int store_app_get(struct store *s, const char *app_id, struct store_app *out, struct err *e);
+int store_app_get(struct store *s, const char *app_id, struct store_app *out, struct err *e)
+    STORE_MUST_CHECK;
 int store_app_add(struct store *s, const char *app_id, const char *description, const char *type,
-                  struct err *e);
+                  struct err *e) STORE_MUST_CHECK;
 /* Refused for ftp-client. */
-int store_app_remove(struct store *s, const char *app_id, struct err *e);
-int store_app_list(struct store *s, store_app_cb cb, void *arg, struct err *e);
+int store_app_remove(struct store *s, const char *app_id, struct err *e) STORE_MUST_CHECK;
+int store_app_list(struct store *s, store_app_cb cb, void *arg, struct err *e) STORE_MUST_CHECK;
 /* *removed is 0 when the certificate was not on the list. */
 int store_app_untrust(struct store *s, const char *app_id, int64_t cert_id, int *removed,
-                      struct err *e);
+                      struct err *e) STORE_MUST_CHECK;
 /* defined 0 makes the application trust every enabled CA again (its list is dropped). */
-int store_app_set_defined(struct store *s, const char *app_id, int defined, struct err *e);
+int store_app_set_defined(struct store *s, const char *app_id, int defined, struct err *e)
+    STORE_MUST_CHECK;
 /* policy: "none", "if-present" or "required". */
-int store_app_set_crl_policy(struct store *s, const char *app_id, const char *policy, struct err *e);
+int store_app_set_crl_policy(struct store *s, const char *app_id, const char *policy, struct err *e)
+    STORE_MUST_CHECK;
 /* The certificates app_id trusts now: the enabled members of its list, or
  * every enabled CA when it has none. */
 int store_app_effective(struct store *s, const char *app_id, store_cert_cb cb, void *arg,
-                        struct err *e);
+                        struct err *e) STORE_MUST_CHECK;
 
 /* Defines app_id's trust list when it was not defined and adds the
  * certificate; *added is 0 when it was already on the list. */
 int store_app_trust(struct store *s, const char *app_id, int64_t cert_id, int *added,
-                    struct err *e);
+                    struct err *e) STORE_MUST_CHECK;
 
 /* Calls cb for each certificate on app_id's list (defined lists only). */
 int store_app_list_members(struct store *s, const char *app_id, store_cert_cb cb, void *arg,
-                           struct err *e);
+                           struct err *e) STORE_MUST_CHECK;
 
 /* The question clients ask: which CAs may app_id use? Fills *out with a new
  * X509_STORE holding exactly those certificates (enabled ones on its list, or
@@ -175,24 +194,28 @@ int store_app_list_members(struct store *s, const char *app_id, store_cert_cb cb
  * application's revocation policy, and *count with the number of CAs. An
  * application that trusts nothing is an error that says why. */
 int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **out, int *count,
-                            struct err *e);
+                            struct err *e) STORE_MUST_CHECK;
 
 /* Adds a CRL after checking its signature against the CA in the store that
  * issued it. *added is 0 when it was already there. */
-int store_crl_add(struct store *s, X509_CRL *crl, int *added, struct store_crl *row, struct err *e);
-typedef int (*store_crl_cb)(const struct store_crl *c, void *arg);
-int store_crl_list(struct store *s, store_crl_cb cb, void *arg, struct err *e);
+int store_crl_add(struct store *s, X509_CRL *crl, int *added, struct store_crl *row, struct err *e)
+    STORE_MUST_CHECK;
+typedef int (*store_crl_cb)(const struct store_crl *c, void *arg, struct err *e);
+int store_crl_list(struct store *s, store_crl_cb cb, void *arg, struct err *e) STORE_MUST_CHECK;
 /* By fingerprint or unique prefix of 8+ hex digits. */
-int store_crl_find(struct store *s, const char *spec, struct store_crl *out, struct err *e);
-int store_crl_remove(struct store *s, int64_t id, struct err *e);
+int store_crl_find(struct store *s, const char *spec, struct store_crl *out, struct err *e)
+    STORE_MUST_CHECK;
+int store_crl_remove(struct store *s, int64_t id, struct err *e) STORE_MUST_CHECK;
 /* The CRL itself; the caller frees it. */
-X509_CRL *store_crl_x509(struct store *s, int64_t id, struct err *e);
+X509_CRL *store_crl_x509(struct store *s, int64_t id, struct err *e) STORE_MUST_CHECK;
 
 /* Records a change, inside the caller's transaction: time, user, action, subject. */
-int store_audit(struct store *s, const char *action, const char *subject, struct err *e);
-typedef int (*store_audit_cb)(const struct store_audit_entry *a, void *arg);
+int store_audit(struct store *s, const char *action, const char *subject, struct err *e)
+    STORE_MUST_CHECK;
+typedef int (*store_audit_cb)(const struct store_audit_entry *a, void *arg, struct err *e);
 /* Entries at or after since (Unix seconds), oldest first. */
-int store_audit_list(struct store *s, int64_t since, store_audit_cb cb, void *arg, struct err *e);
+int store_audit_list(struct store *s, int64_t since, store_audit_cb cb, void *arg, struct err *e)
+    STORE_MUST_CHECK;
 
 /* Normalises a fingerprint or prefix to lower-case hex without colons.
  * Returns the number of hex digits, or -1 when spec is not of that form. */

@@ -11,66 +11,74 @@
 
 static void row_to_app(sqlite3_stmt *st, struct store_app *a)
 {
-    snprintf(a->id, sizeof a->id, "%s", (const char *)sqlite3_column_text(st, 0));
-    snprintf(a->description, sizeof a->description, "%s", (const char *)sqlite3_column_text(st, 1));
-    snprintf(a->type, sizeof a->type, "%s", (const char *)sqlite3_column_text(st, 2));
+    store_column_text(st, 0, a->id, sizeof a->id);
+    store_column_text(st, 1, a->description, sizeof a->description);
+    store_column_text(st, 2, a->type, sizeof a->type);
     a->trust_list_defined = sqlite3_column_int(st, 3);
-    snprintf(a->crl_policy, sizeof a->crl_policy, "%s", (const char *)sqlite3_column_text(st, 4));
+    store_column_text(st, 4, a->crl_policy, sizeof a->crl_policy);
+}
+
+struct app_rows {
+    store_app_cb cb;
+    void *arg;
+};
+
+static int app_row(sqlite3_stmt *st, void *arg, struct err *e)
+{
+    const struct app_rows *r = arg;
+    struct store_app a;
+    row_to_app(st, &a);
+    return r->cb(&a, r->arg, e);
 }
 
 /* Steps a prepared application query, calling cb per row; finalizes it. */
 static int each_app(struct store *s, sqlite3_stmt *st, store_app_cb cb, void *arg, struct err *e)
 {
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_app a;
-        row_to_app(st, &a);
-        if (cb(&a, arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot read applications");
-    return 0;
+    struct app_rows r = { cb, arg };
+    return store_each_row(s, st, app_row, &r, "cannot read applications", e);
 }
 
 /* Runs a statement with ?1 = app_id (and ?2 = text or integer when given). */
 static int run(struct store *s, const char *sql, const char *app_id, const char *text, int64_t num,
                int use_num, struct err *e)
 {
+    static const char what[] = "cannot change application";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot change application");
-    sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
-    if (text != NULL)
-        sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
-    else if (use_num)
-        sqlite3_bind_int64(st, 2, num);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot change application");
-    return 0;
+    if (store_prepare_text(s, sql, app_id, &st, what, e) != 0)
+        return -1;
+    int bound = text != NULL ? sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT)
+                : use_num    ? sqlite3_bind_int64(st, 2, num)
+                             : SQLITE_OK;
+    if (bound != SQLITE_OK)
+        return store_bind_failed(s, &st, what, e);
+    return store_each_row(s, st, NULL, NULL, what, e);
+}
+
+struct app_found {
+    struct store_app *out;
+    int found;
+};
+
+static int first_app(const struct store_app *a, void *arg, struct err *e)
+{
+    (void)e;
+    struct app_found *f = arg;
+    *f->out = *a;
+    f->found = 1;
+    return 1;
 }
 
 int store_app_get(struct store *s, const char *app_id, struct store_app *out, struct err *e)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?", -1, &st,
-                           NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot read application");
-    sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        row_to_app(st, out);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_DONE)
+    struct app_found f = { out, 0 };
+    if (store_prepare_text(s, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?1", app_id, &st,
+                           "cannot read application", e) != 0 ||
+        each_app(s, st, first_app, &f, e) != 0)
+        return -1;
+    if (!f.found)
         return err_set(e, ERR_NOTFOUND, "application '%s' is not defined in trust store %s", app_id,
                        s->path);
-    if (rc != SQLITE_ROW)
-        return store_sql_error(s, e, "cannot read application");
     return 0;
 }
 
@@ -85,17 +93,16 @@ int store_app_add(struct store *s, const char *app_id, const char *description, 
     struct err ignored;
     if (store_app_get(s, app_id, &old, &ignored) == 0)
         return err_set(e, ERR_USAGE, "application '%s' is already defined", app_id);
+    static const char what[] = "cannot add application";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "INSERT INTO applications (id, description, type) VALUES (?, ?, ?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot add application");
-    sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, description ? description : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, type, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot add application");
+    if (store_prepare_text(s, "INSERT INTO applications (id, description, type) VALUES (?1, ?2, ?3)",
+                           app_id, &st, what, e) != 0)
+        return -1;
+    if (sqlite3_bind_text(st, 2, description ? description : "", -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, type, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+        return store_bind_failed(s, &st, what, e);
+    if (store_each_row(s, st, NULL, NULL, what, e) != 0)
+        return -1;
     return store_audit(s, "app add", app_id, e);
 }
 
@@ -115,25 +122,20 @@ int store_app_remove(struct store *s, const char *app_id, struct err *e)
 int store_app_list(struct store *s, store_app_cb cb, void *arg, struct err *e)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT " APP_COLUMNS " FROM applications ORDER BY id", -1, &st,
-                           NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot list applications");
+    if (store_prepare(s, "SELECT " APP_COLUMNS " FROM applications ORDER BY id", &st,
+                      "cannot list applications", e) != 0)
+        return -1;
     return each_app(s, st, cb, arg, e);
 }
 
 static int audit_membership(struct store *s, const char *action, const char *app_id,
                             int64_t cert_id, struct err *e)
 {
-    sqlite3_stmt *st = NULL;
-    char subject[200] = "";
-    if (sqlite3_prepare_v2(s->db, "SELECT sha256 FROM certificates WHERE id = ?", -1, &st, NULL) ==
-        SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, cert_id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            snprintf(subject, sizeof subject, "%s %s", app_id,
-                     (const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
-    }
+    char sha256[65], subject[200] = "";
+    if (store_cert_sha256(s, cert_id, sha256, e) != 0)
+        return -1;
+    if (sha256[0] != '\0')
+        snprintf(subject, sizeof subject, "%s %s", app_id, sha256);
     return store_audit(s, action, subject, e);
 }
 
@@ -228,17 +230,18 @@ int store_app_effective(struct store *s, const char *app_id, store_cert_cb cb, v
 int store_cert_trusted_by(struct store *s, const struct store_cert *c, store_app_cb cb, void *arg,
                           struct err *e)
 {
+    static const char what[] = "cannot read applications";
     sqlite3_stmt *st = NULL;
     const char *sql =
         "SELECT " APP_COLUMNS " FROM applications a WHERE "
         "(a.trust_list_defined = 1 AND EXISTS (SELECT 1 FROM trust_list t WHERE t.app_id = a.id "
         "  AND t.cert_id = ?1) AND ?2 = 1) "
         "OR (a.trust_list_defined = 0 AND ?2 = 1 AND ?3 = 1) ORDER BY a.id";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot read applications");
-    sqlite3_bind_int64(st, 1, c->id);
-    sqlite3_bind_int(st, 2, c->enabled);
-    sqlite3_bind_int(st, 3, c->is_ca);
+    if (store_prepare_id(s, sql, c->id, &st, what, e) != 0)
+        return -1;
+    if (sqlite3_bind_int(st, 2, c->enabled) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, c->is_ca) != SQLITE_OK)
+        return store_bind_failed(s, &st, what, e);
     return each_app(s, st, cb, arg, e);
 }
 
@@ -247,35 +250,38 @@ int store_cert_trusted_by(struct store *s, const struct store_cert *c, store_app
  * every connection), leaving out the ids in skip. They are parsed only when
  * a verification needs them (anchor_lookup.h); each was checked when it was
  * imported. */
+struct anchor_rows {
+    struct anchor_set *set;
+    const int64_t *skip;
+    size_t nskip;
+    size_t *skipped;
+};
+
+static int anchor_row(sqlite3_stmt *st, void *arg, struct err *e)
+{
+    const struct anchor_rows *r = arg;
+    const unsigned char *der = sqlite3_column_blob(st, 0);
+    int n = sqlite3_column_bytes(st, 0);
+    int64_t id = sqlite3_column_int64(st, 1);
+    int left_out = 0;
+    for (size_t i = 0; i < r->nskip && !left_out; i++)
+        left_out = r->skip[i] == id;
+    *r->skipped += (size_t)left_out;
+    if (!left_out && der != NULL && n > 0 && anchor_set_add(r->set, der, (size_t)n) != 0)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    return 0;
+}
+
 static int load_anchors(struct store *s, const char *sql, const char *app_id,
                         struct anchor_set *set, const int64_t *skip, size_t nskip,
                         size_t *skipped, struct err *e)
 {
+    static const char what[] = "cannot read trust list";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot read trust list");
-    if (app_id != NULL)
-        sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
-    int rc, nomem = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *der = sqlite3_column_blob(st, 0);
-        int n = sqlite3_column_bytes(st, 0);
-        int64_t id = sqlite3_column_int64(st, 1);
-        int left_out = 0;
-        for (size_t i = 0; i < nskip && !left_out; i++)
-            left_out = skip[i] == id;
-        *skipped += (size_t)left_out;
-        if (!left_out && der != NULL && n > 0 && anchor_set_add(set, der, (size_t)n) != 0) {
-            nomem = 1;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (nomem)
-        return err_set(e, ERR_INTERNAL, "out of memory");
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot read trust list");
-    return 0;
+    struct anchor_rows r = { set, skip, nskip, skipped };
+    if (store_prepare_text(s, sql, app_id, &st, what, e) != 0)
+        return -1;
+    return store_each_row(s, st, anchor_row, &r, what, e);
 }
 
 static X509 *der_cert(sqlite3_stmt *st, int col)
@@ -283,6 +289,39 @@ static X509 *der_cert(sqlite3_stmt *st, int col)
     const unsigned char *p = sqlite3_column_blob(st, col);
     int n = sqlite3_column_bytes(st, col);
     return p != NULL && n > 0 ? d2i_X509(NULL, &p, n) : NULL;
+}
+
+/* The members a CRL revokes, as revoked_anchors collects them. */
+struct revoked_rows {
+    const char *app_id;
+    int64_t *skip;
+    size_t max, *nskip;
+};
+
+static int revoked_row(sqlite3_stmt *st, void *arg, struct err *e)
+{
+    const struct revoked_rows *r = arg;
+    X509 *m = der_cert(st, 1), *i = der_cert(st, 2);
+    const unsigned char *p = sqlite3_column_blob(st, 3);
+    int n = sqlite3_column_bytes(st, 3);
+    X509_CRL *crl = p != NULL && n > 0 ? d2i_X509_CRL(NULL, &p, n) : NULL;
+    X509_REVOKED *entry = NULL;
+    EVP_PKEY *key = i != NULL ? X509_get0_pubkey(i) : NULL;
+    int revoked = m != NULL && key != NULL && crl != NULL &&
+                  X509_check_issued(i, m) == X509_V_OK && X509_CRL_verify(crl, key) == 1 &&
+                  X509_CRL_get0_by_cert(crl, &entry, m) == 1;
+    int full = revoked && *r->nskip == r->max;
+    if (revoked && !full)
+        r->skip[(*r->nskip)++] = sqlite3_column_int64(st, 0);
+    X509_free(m);
+    X509_free(i);
+    X509_CRL_free(crl);
+    if (full) /* fail closed rather than keep a revoked anchor */
+        return err_set(e, ERR_STORE,
+                       "application '%s' has more than %zu revoked CAs on its trust list: "
+                       "take them off it ('trustd app untrust')",
+                       r->app_id, r->max);
+    return 0;
 }
 
 /* An issuing CA on a defined list is an anchor: OpenSSL does not look
@@ -297,40 +336,13 @@ static int revoked_anchors(struct store *s, const char *app_id, int64_t *skip, s
         "JOIN certificates m ON m.id = t.cert_id AND m.enabled = 1 AND m.subject != m.issuer "
         "JOIN certificates i ON i.subject = m.issuer AND i.id != m.id "
         "JOIN crls r ON r.issuer_id = i.id WHERE t.app_id = ?1";
+    static const char what[] = "cannot read trust list";
     *nskip = 0;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot read trust list");
-    sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        X509 *m = der_cert(st, 1), *i = der_cert(st, 2);
-        const unsigned char *p = sqlite3_column_blob(st, 3);
-        int n = sqlite3_column_bytes(st, 3);
-        X509_CRL *crl = p != NULL && n > 0 ? d2i_X509_CRL(NULL, &p, n) : NULL;
-        X509_REVOKED *entry = NULL;
-        EVP_PKEY *key = i != NULL ? X509_get0_pubkey(i) : NULL;
-        int revoked = m != NULL && key != NULL && crl != NULL &&
-                      X509_check_issued(i, m) == X509_V_OK && X509_CRL_verify(crl, key) == 1 &&
-                      X509_CRL_get0_by_cert(crl, &entry, m) == 1;
-        int full = revoked && *nskip == max;
-        if (revoked && !full)
-            skip[(*nskip)++] = sqlite3_column_int64(st, 0);
-        X509_free(m);
-        X509_free(i);
-        X509_CRL_free(crl);
-        if (full) { /* fail closed rather than keep a revoked anchor */
-            sqlite3_finalize(st);
-            return err_set(e, ERR_STORE,
-                           "application '%s' has more than %zu revoked CAs on its trust list: "
-                           "take them off it ('trustd app untrust')",
-                           app_id, max);
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot read trust list");
-    return 0;
+    struct revoked_rows r = { app_id, skip, max, nskip };
+    if (store_prepare_text(s, sql, app_id, &st, what, e) != 0)
+        return -1;
+    return store_each_row(s, st, revoked_row, &r, what, e);
 }
 
 int store_anchor_revoked(struct store *s, const char *app_id, int64_t cert_id)

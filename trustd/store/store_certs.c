@@ -11,20 +11,14 @@
 #include "common/visible.h"
 #include "trustd/store/store_internal.h"
 
-static void copy_text(sqlite3_stmt *st, int col, char *out, size_t outlen)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(out, outlen, "%s", t ? (const char *)t : "");
-}
-
 void store_row_to_cert(sqlite3_stmt *st, struct store_cert *c)
 {
     c->id = sqlite3_column_int64(st, 0);
-    copy_text(st, 1, c->sha256, sizeof c->sha256);
-    copy_text(st, 2, c->label, sizeof c->label);
-    copy_text(st, 3, c->subject, sizeof c->subject);
-    copy_text(st, 4, c->issuer, sizeof c->issuer);
-    copy_text(st, 5, c->serial, sizeof c->serial);
+    store_column_text(st, 1, c->sha256, sizeof c->sha256);
+    store_column_text(st, 2, c->label, sizeof c->label);
+    store_column_text(st, 3, c->subject, sizeof c->subject);
+    store_column_text(st, 4, c->issuer, sizeof c->issuer);
+    store_column_text(st, 5, c->serial, sizeof c->serial);
     c->not_before = sqlite3_column_int64(st, 6);
     c->not_after = sqlite3_column_int64(st, 7);
     c->is_ca = sqlite3_column_int(st, 8);
@@ -45,57 +39,53 @@ int store_normalize_fingerprint(const char *spec, char out[65])
     return n;
 }
 
-/* Runs st (one text parameter already bound) and counts/returns matches. */
+/* The certificates a lookup matches: the first, how many, and (when
+ * nameslen is not 0) their names for an "ambiguous" message. */
+struct cert_match {
+    struct store_cert *first;
+    int count;
+    char *names;
+    size_t nameslen, used;
+};
+
+static int match_row(const struct store_cert *c, void *arg, struct err *e)
+{
+    (void)e;
+    struct cert_match *m = arg;
+    if (m->count++ == 0)
+        *m->first = *c;
+    if (m->used < m->nameslen) {
+        char colon[CERTINFO_COLON_SHA256];
+        certinfo_colon_form(c->sha256, colon);
+        int w = snprintf(m->names + m->used, m->nameslen - m->used, "%s%.23s... (%s)",
+                         m->used ? ", " : "", colon, c->label);
+        m->used = w < 0 ? m->nameslen : m->used + (size_t)w;
+    }
+    return 0;
+}
+
 static int find_by_prefix(struct store *s, const char *hex, struct store_cert *out, int *count,
                           char *names, size_t nameslen, struct err *e)
 {
-    sqlite3_stmt *st = NULL;
+    /* A range on the unique index: every hex string that starts with the
+     * prefix sorts between it and the prefix + 'g'. */
     const char *sql = "SELECT " CERT_COLUMNS " FROM certificates c "
-                      /* A range on the unique index: every hex string that starts
-                       * with the prefix sorts between it and the prefix + 'g'. */
                       "WHERE c.sha256 >= ?1 AND c.sha256 < ?1 || 'g' ORDER BY c.sha256 LIMIT 11";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot look up certificate");
-    sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
-    *count = 0;
-    size_t used = 0;
+    struct cert_match m = { .first = out, .names = names, .nameslen = nameslen };
     names[0] = '\0';
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_cert c;
-        store_row_to_cert(st, &c);
-        if (*count == 0)
-            *out = c;
-        (*count)++;
-        if (used < nameslen) {
-            char colon[CERTINFO_COLON_SHA256];
-            certinfo_colon_form(c.sha256, colon);
-            int w = snprintf(names + used, nameslen - used, "%s%.23s... (%s)",
-                             used ? ", " : "", colon, c.label);
-            used = w < 0 ? nameslen : used + (size_t)w;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot look up certificate");
-    return 0;
+    int rc = store_each_cert(s, sql, hex, match_row, &m, e);
+    *count = m.count;
+    return rc;
 }
 
 static int find_by_label(struct store *s, const char *label, struct store_cert *out, int *found,
                          struct err *e)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT " CERT_COLUMNS " FROM certificates c WHERE c.label = ?",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot look up certificate");
-    sqlite3_bind_text(st, 1, label, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    *found = rc == SQLITE_ROW;
-    if (*found)
-        store_row_to_cert(st, out);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot look up certificate");
+    struct cert_match m = { .first = out };
+    if (store_each_cert(s, "SELECT " CERT_COLUMNS " FROM certificates c WHERE c.label = ?1", label,
+                        match_row, &m, e) != 0)
+        return -1;
+    *found = m.count > 0;
     return 0;
 }
 
@@ -147,16 +137,11 @@ static int label_valid(const char *label, struct err *e)
 static int label_taken(struct store *s, const char *label, int *taken, struct err *e)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM certificates WHERE label = ?", -1, &st, NULL) !=
-        SQLITE_OK)
-        return store_sql_error(s, e, "cannot check label");
-    sqlite3_bind_text(st, 1, label, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot check label");
-    *taken = rc == SQLITE_ROW;
-    return 0;
+    *taken = 0;
+    if (store_prepare_text(s, "SELECT 1 FROM certificates WHERE label = ?1", label, &st,
+                           "cannot check label", e) != 0)
+        return -1;
+    return store_each_row(s, st, store_row_exists, taken, "cannot check label", e);
 }
 
 void store_labels_forget(struct store *s)
@@ -189,14 +174,11 @@ static int label_max_suffix(struct store *s, const char *base, long *max, struct
     sqlite3_stmt *st = NULL;
     const char *sql = "SELECT max(CAST(substr(label, length(?1) + 3) AS INTEGER)) FROM certificates "
                       "WHERE label >= ?1 || ' (' AND label < ?1 || ' )'";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot check label");
-    sqlite3_bind_text(st, 1, base, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    *max = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return store_sql_error(s, e, "cannot check label");
+    int64_t largest = 0; /* max() of no rows is NULL: 0 */
+    if (store_prepare_text(s, sql, base, &st, "cannot check label", e) != 0 ||
+        store_each_row(s, st, store_row_first_int64, &largest, "cannot check label", e) != 0)
+        return -1;
+    *max = (long)largest;
     if (*max < 1)
         *max = 1;
     return 0;
@@ -305,21 +287,25 @@ int store_cert_add(struct store *s, X509 *cert, const struct store_cert_opts *op
             OPENSSL_free(der);
             return -1;
         }
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        if (store_prepare(s, sql, &st, "cannot add certificate", e) != 0) {
             OPENSSL_free(der);
-            return store_sql_error(s, e, "cannot add certificate");
+            return -1;
         }
-        sqlite3_bind_blob(st, 1, der, derlen, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, c.sha256, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, c.label, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, c.subject, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, c.issuer, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, c.serial, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 7, c.not_before);
-        sqlite3_bind_int64(st, 8, c.not_after);
-        sqlite3_bind_int(st, 9, c.is_ca);
-        sqlite3_bind_int(st, 10, c.enabled);
-        sqlite3_bind_int64(st, 11, (sqlite3_int64)time(NULL));
+        if (sqlite3_bind_blob(st, 1, der, derlen, SQLITE_TRANSIENT) != SQLITE_OK ||
+            sqlite3_bind_text(st, 2, c.sha256, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(st, 3, c.label, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(st, 4, c.subject, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(st, 5, c.issuer, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(st, 6, c.serial, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 7, c.not_before) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 8, c.not_after) != SQLITE_OK ||
+            sqlite3_bind_int(st, 9, c.is_ca) != SQLITE_OK ||
+            sqlite3_bind_int(st, 10, c.enabled) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 11, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
+            OPENSSL_free(der);
+            return store_bind_failed(s, &st, "cannot add certificate", e);
+        }
+        /* Stepped here, not by store_each_row: a label clash is retried. */
         rc = sqlite3_step(st);
         int label_clash = rc == SQLITE_CONSTRAINT_UNIQUE && !(opts && opts->label) &&
                           strstr(sqlite3_errmsg(s->db), "certificates.label") != NULL;
@@ -336,54 +322,74 @@ int store_cert_add(struct store *s, X509 *cert, const struct store_cert_opts *op
     return store_audit(s, "import", c.sha256, e);
 }
 
+/* A certificate's parsed form; found tells a missing row from one whose
+ * stored data does not parse. */
+struct cert_der {
+    X509 *x;
+    int found;
+    char sha256[65];
+    char label[256];
+};
+
+static int parse_der_row(sqlite3_stmt *st, void *arg, struct err *e)
+{
+    (void)e;
+    struct cert_der *d = arg;
+    const unsigned char *der = sqlite3_column_blob(st, 0);
+    int n = sqlite3_column_bytes(st, 0);
+    d->found = 1;
+    d->x = der != NULL && n > 0 ? d2i_X509(NULL, &der, n) : NULL;
+    store_column_text(st, 1, d->sha256, sizeof d->sha256);
+    store_column_text(st, 2, d->label, sizeof d->label);
+    return 1;
+}
+
 X509 *store_cert_x509(struct store *s, int64_t id, struct err *e)
 {
+    static const char what[] = "cannot read certificate";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT der FROM certificates WHERE id = ?", -1, &st, NULL) !=
-        SQLITE_OK) {
-        store_sql_error(s, e, "cannot read certificate");
+    struct cert_der d = { .x = NULL };
+    if (store_prepare_id(s, "SELECT der, sha256, label FROM certificates WHERE id = ?1", id, &st,
+                         what, e) != 0 ||
+        store_each_row(s, st, parse_der_row, &d, what, e) != 0)
         return NULL;
+    if (!d.found)
+        err_set(e, ERR_NOTFOUND, "no certificate %lld in trust store %s", (long long)id, s->path);
+    else if (d.x == NULL) {
+        char colon[CERTINFO_COLON_SHA256] = "?";
+        if (strlen(d.sha256) == 64)
+            certinfo_colon_form(d.sha256, colon);
+        err_set(e, ERR_STORE,
+                "trust store %s holds certificate '%s' (SHA-256 %s) in a form that cannot be read "
+                "(remove it with 'trustd remove %s' and import it again)",
+                s->path, d.label, colon, d.sha256);
     }
-    sqlite3_bind_int64(st, 1, id);
-    X509 *x = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        const unsigned char *der = sqlite3_column_blob(st, 0);
-        int n = sqlite3_column_bytes(st, 0);
-        x = der ? d2i_X509(NULL, &der, n) : NULL;
-    }
-    sqlite3_finalize(st);
-    if (x == NULL)
-        err_set(e, ERR_STORE, "trust store %s holds a certificate that cannot be read", s->path);
-    return x;
+    return d.x;
 }
 
 /* Runs an UPDATE/DELETE with an id (?1) and an optional text (?2). */
 static int change(struct store *s, const char *sql, int64_t id, const char *text, struct err *e)
 {
+    static const char what[] = "cannot change the store";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot change the store");
-    sqlite3_bind_int64(st, 1, id);
-    if (text != NULL)
-        sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot change the store");
-    return 0;
+    if (store_prepare_id(s, sql, id, &st, what, e) != 0)
+        return -1;
+    if (text != NULL && sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+        return store_bind_failed(s, &st, what, e);
+    return store_each_row(s, st, NULL, NULL, what, e);
+}
+
+int store_cert_sha256(struct store *s, int64_t id, char out[65], struct err *e)
+{
+    return store_text_by_id(s, "SELECT sha256 FROM certificates WHERE id = ?1", id, out, 65,
+                            "cannot read certificate", e);
 }
 
 static int audit_cert(struct store *s, const char *action, int64_t id, struct err *e)
 {
-    char sha256[65] = "";
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT sha256 FROM certificates WHERE id = ?", -1, &st, NULL) !=
-        SQLITE_OK)
-        return store_sql_error(s, e, "cannot read certificate");
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        snprintf(sha256, sizeof sha256, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    char sha256[65];
+    if (store_cert_sha256(s, id, sha256, e) != 0)
+        return -1;
     return store_audit(s, action, sha256, e);
 }
 
@@ -410,25 +416,38 @@ int store_cert_set_label(struct store *s, int64_t id, const char *label, struct 
     return audit_cert(s, "label", id, e);
 }
 
+/* The applications whose trust list holds a certificate. */
+struct list_holders {
+    int n;
+    char *apps;
+    size_t appslen, used;
+};
+
+static int name_app(sqlite3_stmt *st, void *arg, struct err *e)
+{
+    (void)e;
+    struct list_holders *a = arg;
+    a->n++;
+    if (a->used < a->appslen) {
+        const unsigned char *id = sqlite3_column_text(st, 0);
+        int w = snprintf(a->apps + a->used, a->appslen - a->used, "%s%s", a->used ? ", " : "",
+                         id ? (const char *)id : "");
+        a->used = w < 0 ? a->appslen : a->used + (size_t)w;
+    }
+    return 0;
+}
+
 static int count_lists(struct store *s, int64_t id, int *n, char *apps, size_t appslen, struct err *e)
 {
+    static const char what[] = "cannot read trust lists";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT app_id FROM trust_list WHERE cert_id = ? ORDER BY app_id",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot read trust lists");
-    sqlite3_bind_int64(st, 1, id);
-    *n = 0;
-    size_t used = 0;
+    struct list_holders a = { .apps = apps, .appslen = appslen };
     apps[0] = '\0';
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        (*n)++;
-        if (used < appslen) {
-            int w = snprintf(apps + used, appslen - used, "%s%s", used ? ", " : "",
-                             (const char *)sqlite3_column_text(st, 0));
-            used = w < 0 ? appslen : used + (size_t)w;
-        }
-    }
-    sqlite3_finalize(st);
+    if (store_prepare_id(s, "SELECT app_id FROM trust_list WHERE cert_id = ?1 ORDER BY app_id", id,
+                         &st, what, e) != 0 ||
+        store_each_row(s, st, name_app, &a, what, e) != 0)
+        return -1;
+    *n = a.n;
     return 0;
 }
 
@@ -450,27 +469,28 @@ int store_cert_remove(struct store *s, int64_t id, int force, struct err *e)
     return 0;
 }
 
+struct cert_rows {
+    store_cert_cb cb;
+    void *arg;
+};
+
+static int cert_row(sqlite3_stmt *st, void *arg, struct err *e)
+{
+    const struct cert_rows *r = arg;
+    struct store_cert c;
+    store_row_to_cert(st, &c);
+    return r->cb(&c, r->arg, e);
+}
+
 int store_each_cert(struct store *s, const char *sql, const char *param, store_cert_cb cb,
                     void *arg, struct err *e)
 {
+    static const char what[] = "cannot read certificates";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot read certificates");
-    if (param != NULL)
-        sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_cert c;
-        store_row_to_cert(st, &c);
-        if (cb(&c, arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot read certificates");
-    return 0;
+    struct cert_rows r = { cb, arg };
+    if (store_prepare_text(s, sql, param, &st, what, e) != 0)
+        return -1;
+    return store_each_row(s, st, cert_row, &r, what, e);
 }
 
 int store_cert_list(struct store *s, store_cert_cb cb, void *arg, struct err *e)

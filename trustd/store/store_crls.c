@@ -12,9 +12,9 @@
 static void row_to_crl(sqlite3_stmt *st, struct store_crl *c)
 {
     c->id = sqlite3_column_int64(st, 0);
-    snprintf(c->sha256, sizeof c->sha256, "%s", (const char *)sqlite3_column_text(st, 1));
+    store_column_text(st, 1, c->sha256, sizeof c->sha256);
     c->issuer_id = sqlite3_column_int64(st, 2);
-    snprintf(c->issuer, sizeof c->issuer, "%s", (const char *)sqlite3_column_text(st, 3));
+    store_column_text(st, 3, c->issuer, sizeof c->issuer);
     c->this_update = sqlite3_column_int64(st, 4);
     c->next_update = sqlite3_column_type(st, 5) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 5);
     c->entries = sqlite3_column_int(st, 6);
@@ -30,28 +30,29 @@ static int crl_sha256(X509_CRL *crl, char out[65])
     return 0;
 }
 
+struct crl_rows {
+    store_crl_cb cb;
+    void *arg;
+};
+
+static int crl_row(sqlite3_stmt *st, void *arg, struct err *e)
+{
+    const struct crl_rows *r = arg;
+    struct store_crl c;
+    row_to_crl(st, &c);
+    return r->cb(&c, r->arg, e);
+}
+
 /* Calls cb for each CRL matching sql (with ?1 bound to text when given). */
 static int each_crl(struct store *s, const char *sql, const char *text, store_crl_cb cb, void *arg,
                     struct err *e)
 {
+    static const char what[] = "cannot read CRLs";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot read CRLs");
-    if (text != NULL)
-        sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_crl c;
-        row_to_crl(st, &c);
-        if (cb(&c, arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot read CRLs");
-    return 0;
+    struct crl_rows r = { cb, arg };
+    if (store_prepare_text(s, sql, text, &st, what, e) != 0)
+        return -1;
+    return store_each_row(s, st, crl_row, &r, what, e);
 }
 
 struct issuer_search {
@@ -60,8 +61,10 @@ struct issuer_search {
     int64_t found;
 };
 
-static int try_issuer(const struct store_cert *c, void *arg)
+/* A certificate that cannot be read is not the issuer: the search goes on. */
+static int try_issuer(const struct store_cert *c, void *arg, struct err *e)
 {
+    (void)e;
     struct issuer_search *is = arg;
     struct err ignored;
     X509 *x = store_cert_x509(is->s, c->id, &ignored);
@@ -111,28 +114,27 @@ int store_crl_add(struct store *s, X509_CRL *crl, int *added, struct store_crl *
     int derlen = i2d_X509_CRL(crl, &der);
     if (derlen <= 0)
         return err_set(e, ERR_INTERNAL, "cannot encode the CRL");
+    static const char what[] = "cannot add the CRL";
     sqlite3_stmt *st = NULL;
     const char *sql = "INSERT INTO crls (der, sha256, issuer_id, issuer, this_update, next_update, "
                       "entries, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_blob(st, 1, der, derlen, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, c.sha256, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, c.issuer_id);
-        sqlite3_bind_text(st, 4, c.issuer, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 5, c.this_update);
-        if (next != NULL)
-            sqlite3_bind_int64(st, 6, c.next_update);
-        else
-            sqlite3_bind_null(st, 6);
-        sqlite3_bind_int(st, 7, c.entries);
-        sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
-        rc = sqlite3_step(st);
-    }
-    sqlite3_finalize(st);
+    int rc = store_prepare(s, sql, &st, what, e);
+    if (rc == 0 &&
+        (sqlite3_bind_blob(st, 1, der, derlen, SQLITE_TRANSIENT) != SQLITE_OK ||
+         sqlite3_bind_text(st, 2, c.sha256, -1, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_int64(st, 3, c.issuer_id) != SQLITE_OK ||
+         sqlite3_bind_text(st, 4, c.issuer, -1, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_int64(st, 5, c.this_update) != SQLITE_OK ||
+         (next != NULL ? sqlite3_bind_int64(st, 6, c.next_update) : sqlite3_bind_null(st, 6)) !=
+             SQLITE_OK ||
+         sqlite3_bind_int(st, 7, c.entries) != SQLITE_OK ||
+         sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL)) != SQLITE_OK))
+        rc = store_bind_failed(s, &st, what, e);
+    if (rc == 0)
+        rc = store_each_row(s, st, NULL, NULL, what, e);
     OPENSSL_free(der);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot add the CRL");
+    if (rc != 0)
+        return -1;
     c.id = sqlite3_last_insert_rowid(s->db);
     *row = c;
     *added = 1;
@@ -149,8 +151,9 @@ struct crl_match {
     int count;
 };
 
-static int count_crl(const struct store_crl *c, void *arg)
+static int count_crl(const struct store_crl *c, void *arg, struct err *e)
 {
+    (void)e;
     struct crl_match *m = arg;
     if (m->count++ == 0)
         m->first = *c;
@@ -177,66 +180,77 @@ int store_crl_find(struct store *s, const char *spec, struct store_crl *out, str
 
 int store_crl_remove(struct store *s, int64_t id, struct err *e)
 {
+    static const char what[] = "cannot remove the CRL";
     sqlite3_stmt *st = NULL;
-    char sha256[65] = "";
-    if (sqlite3_prepare_v2(s->db, "SELECT sha256 FROM crls WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            snprintf(sha256, sizeof sha256, "%s", (const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
-    }
-    if (sqlite3_prepare_v2(s->db, "DELETE FROM crls WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot remove the CRL");
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot remove the CRL");
+    char sha256[65];
+    if (store_text_by_id(s, "SELECT sha256 FROM crls WHERE id = ?1", id, sha256, sizeof sha256,
+                         what, e) != 0 ||
+        store_prepare_id(s, "DELETE FROM crls WHERE id = ?1", id, &st, what, e) != 0 ||
+        store_each_row(s, st, NULL, NULL, what, e) != 0)
+        return -1;
     return store_audit(s, "crl remove", sha256, e);
+}
+
+/* The CRL of a row whose column 0 is its DER form; NULL when it does not parse. */
+static X509_CRL *row_crl(sqlite3_stmt *st)
+{
+    const unsigned char *der = sqlite3_column_blob(st, 0);
+    int n = sqlite3_column_bytes(st, 0);
+    return der != NULL && n > 0 ? d2i_X509_CRL(NULL, &der, n) : NULL;
+}
+
+/* One CRL; found tells a missing row from one that does not parse. */
+struct crl_der {
+    X509_CRL *crl;
+    int found;
+};
+
+static int parse_crl_row(sqlite3_stmt *st, void *arg, struct err *e)
+{
+    (void)e;
+    struct crl_der *d = arg;
+    d->found = 1;
+    d->crl = row_crl(st);
+    return 1;
 }
 
 X509_CRL *store_crl_x509(struct store *s, int64_t id, struct err *e)
 {
+    static const char what[] = "cannot read the CRL";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT der FROM crls WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
-        store_sql_error(s, e, "cannot read the CRL");
+    struct crl_der d = { NULL, 0 };
+    if (store_prepare_id(s, "SELECT der FROM crls WHERE id = ?1", id, &st, what, e) != 0 ||
+        store_each_row(s, st, parse_crl_row, &d, what, e) != 0)
         return NULL;
-    }
-    sqlite3_bind_int64(st, 1, id);
-    X509_CRL *crl = NULL;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const unsigned char *der = sqlite3_column_blob(st, 0);
-        int n = sqlite3_column_bytes(st, 0);
-        crl = der ? d2i_X509_CRL(NULL, &der, n) : NULL;
-        if (crl == NULL)
-            err_set(e, ERR_STORE, "trust store %s holds a CRL that cannot be read", s->path);
-    } else if (rc == SQLITE_DONE) {
+    if (!d.found)
         err_set(e, ERR_NOTFOUND, "no CRL %lld in trust store %s", (long long)id, s->path);
-    } else {
-        store_sql_error(s, e, "cannot read the CRL");
-    }
-    sqlite3_finalize(st);
-    return crl;
+    else if (d.crl == NULL)
+        err_set(e, ERR_STORE, "trust store %s holds a CRL that cannot be read", s->path);
+    return d.crl;
+}
+
+struct crl_load {
+    struct store *s;
+    X509_STORE *xs;
+};
+
+static int load_crl_row(sqlite3_stmt *st, void *arg, struct err *e)
+{
+    const struct crl_load *l = arg;
+    X509_CRL *crl = row_crl(st);
+    int ok = crl != NULL && X509_STORE_add_crl(l->xs, crl) == 1;
+    X509_CRL_free(crl);
+    if (!ok)
+        return err_set(e, ERR_STORE, "trust store %s holds a CRL that cannot be read", l->s->path);
+    return 0;
 }
 
 int store_crls_load(struct store *s, X509_STORE *xs, struct err *e)
 {
+    static const char what[] = "cannot read CRLs";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT der FROM crls", -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot read CRLs");
-    int rc, bad = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && !bad) {
-        const unsigned char *der = sqlite3_column_blob(st, 0);
-        int n = sqlite3_column_bytes(st, 0);
-        X509_CRL *crl = der ? d2i_X509_CRL(NULL, &der, n) : NULL;
-        bad = crl == NULL || X509_STORE_add_crl(xs, crl) != 1;
-        X509_CRL_free(crl);
-    }
-    sqlite3_finalize(st);
-    if (bad)
-        return err_set(e, ERR_STORE, "trust store %s holds a CRL that cannot be read", s->path);
-    if (rc != SQLITE_DONE)
-        return store_sql_error(s, e, "cannot read CRLs");
-    return 0;
+    struct crl_load l = { s, xs };
+    if (store_prepare(s, "SELECT der FROM crls", &st, what, e) != 0)
+        return -1;
+    return store_each_row(s, st, load_crl_row, &l, what, e);
 }

@@ -52,16 +52,13 @@ int store_exec(struct store *s, const char *sql, struct err *e)
 
 static int read_user_version(struct store *s, int *out, struct err *e)
 {
+    static const char what[] = "cannot read schema version";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-        return store_sql_error(s, e, "cannot read schema version");
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        return store_sql_error(s, e, "cannot read schema version");
-    }
-    *out = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    int64_t version = 0;
+    if (store_prepare(s, "PRAGMA user_version", &st, what, e) != 0 ||
+        store_each_row(s, st, store_row_first_int64, &version, what, e) != 0)
+        return -1;
+    *out = (int)version;
     return 0;
 }
 
@@ -257,7 +254,10 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
          * write the folder (a user's ftpc on a root-owned system store) can
          * open a WAL database only when they already exist. */
         int persist = 1;
-        sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+        if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist) != SQLITE_OK) {
+            store_sql_error(s, e, "cannot keep its write-ahead log files for readers");
+            goto fail;
+        }
         if (store_exec(s, "PRAGMA journal_mode = WAL", e) != 0)
             goto fail;
         if (s->version < schema_migration_count && migrate(s, e) != 0)
@@ -333,37 +333,53 @@ int store_check_permissions(const char *path, uid_t uid, struct err *e)
     return 0;
 }
 
+/* The problems integrity_check reports (every row but "ok"), joined. */
+struct check_report {
+    char *text;
+    size_t len, used;
+    int problems;
+};
+
+static int check_row(sqlite3_stmt *st, void *arg, struct err *e)
+{
+    (void)e;
+    struct check_report *r = arg;
+    const char *t = (const char *)sqlite3_column_text(st, 0);
+    if (t != NULL && strcmp(t, "ok") == 0)
+        return 0;
+    r->problems++;
+    if (r->used < r->len) {
+        int w = snprintf(r->text + r->used, r->len - r->used, "%s%s", r->used ? "; " : "",
+                         t ? t : "?");
+        r->used = w < 0 ? r->len : r->used + (size_t)w;
+    }
+    return 0;
+}
+
 int store_check(struct store *s, char *report, size_t reportlen, struct err *e)
 {
     sqlite3_stmt *st = NULL;
+    struct check_report r = { report, reportlen, 0, 0 };
+    report[0] = '\0';
     if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
         return err_set(e, ERR_STORE, "trust store %s is damaged: %s", s->path, sqlite3_errmsg(s->db));
-    int rc, problems = 0;
-    size_t used = 0;
-    report[0] = '\0';
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(st, 0);
-        if (t != NULL && strcmp(t, "ok") == 0)
-            continue;
-        problems++;
-        if (used < reportlen) {
-            int w = snprintf(report + used, reportlen - used, "%s%s", used ? "; " : "", t ? t : "?");
-            used = w < 0 ? reportlen : used + (size_t)w;
-        }
-    }
-    int done = (rc & 0xff) == SQLITE_DONE;
-    if (!done && problems == 0)
+    struct err failed;
+    int done = store_each_row(s, st, check_row, &r, "integrity check", &failed) == 0;
+    if (!done && r.problems == 0)
         snprintf(report, reportlen, "%s", sqlite3_errmsg(s->db));
-    sqlite3_finalize(st);
-    if (done && problems == 0 &&
-        sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            problems++;
+    int dangling = 0;
+    if (done && r.problems == 0) {
+        /* Any row of foreign_key_check is a reference to a missing row. */
+        if (store_prepare(s, "PRAGMA foreign_key_check", &st, "foreign key check", &failed) != 0 ||
+            store_each_row(s, st, store_row_exists, &dangling, "foreign key check", &failed) != 0) {
+            done = 0;
+            snprintf(report, reportlen, "%s", sqlite3_errmsg(s->db));
+        } else if (dangling) {
+            r.problems++;
             snprintf(report, reportlen, "a trust list or CRL refers to a missing certificate");
         }
-        sqlite3_finalize(st);
     }
-    if (!done || problems > 0)
+    if (!done || r.problems > 0)
         return err_set(e, ERR_STORE, "trust store %s is damaged: %s", s->path, report);
     snprintf(report, reportlen, "ok");
     return 0;

@@ -19,16 +19,6 @@ int trustpolicy_parse(const char *s)
     return -1;
 }
 
-const char *trustpolicy_name(enum trust_crl_policy p)
-{
-    switch (p) {
-    case TRUST_CRL_NONE:       return "none";
-    case TRUST_CRL_IF_PRESENT: return "if-present";
-    case TRUST_CRL_REQUIRED:   return "required";
-    default:                   return "?";
-    }
-}
-
 int trustpolicy_apply(X509_STORE *xs, enum trust_crl_policy p)
 {
     if (policy_index < 0)

@@ -16,7 +16,6 @@ enum trust_crl_policy {
 
 /* "none", "if-present", "required" -> policy; -1 for anything else. */
 int trustpolicy_parse(const char *s);
-const char *trustpolicy_name(enum trust_crl_policy p);
 
 /* Sets the verification flags and callback of xs for the policy. 0 or -1. */
 int trustpolicy_apply(X509_STORE *xs, enum trust_crl_policy p);

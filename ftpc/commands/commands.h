@@ -11,16 +11,23 @@
 #include "common/err.h"
 #include "ftpc/session/session.h"
 
+/* The longest subcommand line (batch, standard input or the prompt), with
+ * its newline. */
+#define COMMAND_LINE_MAX 8192
+
 struct cmd_ctx {
     struct ftp_session *s;
     FILE *out;   /* what the user asked to see: listings, pwd, size... */
+    const char *out_name; /* out for messages ("standard output", -o FILE) */
+    int out_failed;       /* a subcommand failed because a write to out failed */
     FILE *err;   /* error messages (escaped: see visible.h) */
     int quit;    /* set by quit/bye */
     unsigned opts; /* the options of the running subcommand, CMDLINE_OPT bits */
 };
 
-/* Runs one split subcommand line. */
-int commands_run(struct cmd_ctx *cx, int argc, char **argv, struct err *e);
+/* Runs one split subcommand line. A write to cx->out (or to s->msg when
+ * that is not cx->err) that failed fails the subcommand (ERR_LOCAL). */
+int commands_run(struct cmd_ctx *cx, int argc, char **argv, struct err *e) MUST_CHECK;
 
 /* help: every subcommand, or one. */
 int commands_help(FILE *out, const char *name);

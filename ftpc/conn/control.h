@@ -19,6 +19,11 @@
 /* The longest command line ftpc sends, before IAC doubling and CRLF. */
 #define FTP_COMMAND_MAX 4096
 
+/* Default time-outs, in seconds (the command line can change them). */
+#define CTRL_CONNECT_TIMEOUT_S 30  /* to connect */
+#define CTRL_REPLY_TIMEOUT_S 60    /* for a reply */
+#define CTRL_GREETING_TIMEOUT_S 10 /* for an explicit server's greeting */
+
 struct ftp_ctrl {
     int fd;
     struct tls_w_conn *tls;   /* NULL while the connection is clear */

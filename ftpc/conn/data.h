@@ -14,6 +14,9 @@
 #include "common/tls.h"
 #include "ftpc/conn/control.h"
 
+/* Default time-out of a silent data connection, in seconds. */
+#define DATA_TIMEOUT_S 60
+
 struct ftp_data {
     int fd;         /* the data connection, once there is one */
     int listen_fd;  /* active mode: waiting for the server */

@@ -265,7 +265,7 @@ void shell_run(struct cmd_ctx *cx)
         if (line == NULL)
             break; /* Ctrl-D */
         interrupts = 0;
-        char words[8192];
+        char words[COMMAND_LINE_MAX];
         char *argv[CMDLINE_MAX_WORDS];
         const char *why = NULL;
         int argc = cmdline_split(line, words, sizeof words, argv, &why);

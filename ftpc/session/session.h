@@ -18,6 +18,15 @@
 
 enum ftp_seccnn { SECCNN_NONE, SECCNN_SSL, SECCNN_IMPLICIT };
 
+#define FTP_PORT 21            /* clear FTP and explicit FTPS (AUTH TLS) */
+#define FTPS_IMPLICIT_PORT 990 /* implicit FTPS: TLS from the first byte */
+
+/* The port of a mode when none is given. */
+static inline unsigned session_default_port(enum ftp_seccnn sec)
+{
+    return sec == SECCNN_IMPLICIT ? FTPS_IMPLICIT_PORT : FTP_PORT;
+}
+
 /* Features learnt from FEAT (only what ftpc decides on). */
 #define FEAT_MLST 1u
 

@@ -108,6 +108,6 @@ void cmd_base_name(const char *path, char *out, size_t outlen);
 void cmd_local_name(const char *remote, char *out, size_t outlen);
 
 /* Joins argv[from..] with blanks into out. -1 when it does not fit. */
-int cmd_join(int argc, char **argv, int from, char *out, size_t outlen);
+int cmd_join(int argc, char **argv, int from, char *out, size_t outlen) MUST_CHECK;
 
 #endif

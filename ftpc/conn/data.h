@@ -29,21 +29,21 @@ struct ftp_data {
  * where (EPRT, or PORT). The *_refused flags remember what the server does
  * not know, so it is not asked again. */
 int data_prepare(struct ftp_ctrl *c, int passive, int *epsv_refused, int *eprt_refused,
-                 int timeout_ms, struct ftp_data *d, struct err *e);
+                 int timeout_ms, struct ftp_data *d, struct err *e) MUST_CHECK;
 
 /* After the server's 1xx reply: accepts the server's connection (active),
  * then the TLS handshake when ctx is not NULL. */
-int data_establish(struct ftp_data *d, struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e);
+int data_establish(struct ftp_data *d, struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e) MUST_CHECK;
 
 /* Reads; 0 at the proper end (TLS close_notify, or EOF on a clear
  * connection). An EOF without close_notify is an error. */
-ssize_t data_read(struct ftp_data *d, void *p, size_t n, struct err *e);
+ssize_t data_read(struct ftp_data *d, void *p, size_t n, struct err *e) MUST_CHECK;
 
-int data_write(struct ftp_data *d, const void *p, size_t n, struct err *e);
+int data_write(struct ftp_data *d, const void *p, size_t n, struct err *e) MUST_CHECK;
 
 /* End of an upload: close_notify (or a TCP half-close) and a bounded wait for
  * the server to finish reading, so no RST cuts the file's tail. */
-int data_finish_upload(struct ftp_data *d, int wait_ms, struct err *e);
+int data_finish_upload(struct ftp_data *d, int wait_ms, struct err *e) MUST_CHECK;
 
 /* Closes whatever is open. */
 void data_close(struct ftp_data *d);

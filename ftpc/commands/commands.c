@@ -24,7 +24,7 @@ struct command {
 
 static const struct command COMMANDS[] = {
     { "open", NULL, 1, 2, cmd_open, "open HOST [PORT]", "connect with the --seccnn security (default: AUTH TLS)", "-", NULL },
-    { "secopen", "sopen", 1, 3, cmd_secopen, "secopen HOST [PORT] [ssl|implicit]", "connect securely: AUTH TLS (ssl, port 21) or TLS at connect (implicit, port 990)", "-", NULL },
+    { "secopen", "sopen", 1, 3, cmd_secopen, "secopen HOST [PORT] [ssl|implicit]", "connect securely: AUTH TLS (ssl, port " HELP_NUMBER(FTP_PORT) ") or TLS at connect (implicit, port " HELP_NUMBER(FTPS_IMPLICIT_PORT) ")", "-", NULL },
     { "user", NULL, 1, 2, cmd_user, "user NAME [PASSWORD]", "log in (password from the line, FTPC_PASSWORD, a prompt, or a pass line)", "-", NULL },
     { "pass", NULL, 0, 1, cmd_pass, "pass [PASSWORD]", "send the password after user", "-", NULL },
     { "acct", NULL, 1, 1, cmd_acct, "acct ACCOUNT", "send account information", "-", NULL },

@@ -11,6 +11,10 @@
 #include "common/err.h"
 #include "ftpc/session/session.h"
 
+/* A number macro's digits, for help and usage texts. */
+#define HELP_NUMBER_(x) #x
+#define HELP_NUMBER(x) HELP_NUMBER_(x)
+
 /* The longest subcommand line (batch, standard input or the prompt), with
  * its newline. */
 #define COMMAND_LINE_MAX 8192

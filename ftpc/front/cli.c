@@ -36,9 +36,6 @@
 /* The longest URL a message shows (a longer one is cut). */
 #define URL_SHOWN_MAX 4096
 
-#define STR_(x) #x
-#define STR(x) STR_(x) /* a number's digits, for the usage text */
-
 static const char USAGE[] =
     "usage: ftpc [options] [HOST [PORT]]\n"
     "       ftpc [options] [--force] get URL [LOCAL]\n"
@@ -51,8 +48,8 @@ static const char USAGE[] =
     "                           policy verify the server (default " STORE_FTP_CLIENT_APP ")\n"
     "  --seccnn ssl|implicit|none\n"
     "                           control connection: AUTH TLS (default), TLS at connect\n"
-    "                           (port " STR(FTPS_IMPLICIT_PORT) ", also chosen by port "
-    STR(FTPS_IMPLICIT_PORT) "), or clear text\n"
+    "                           (port " HELP_NUMBER(FTPS_IMPLICIT_PORT) ", also chosen by port "
+    HELP_NUMBER(FTPS_IMPLICIT_PORT) "), or clear text\n"
     "  --dtaprot private|clear  data connections in TLS (default) or clear\n"
     "  --tls-min 1.2|1.3        lowest TLS version (default 1.2)\n"
     "  --tls-max 1.2|1.3        highest TLS version\n"
@@ -61,11 +58,11 @@ static const char USAGE[] =
     "  --cert FILE              client certificate (PEM) for servers that ask for one\n"
     "  --key FILE               its private key (default: in the --cert file)\n"
     "  --active                 data connections from the server (EPRT/PORT)\n"
-    "  --connect-timeout SECS   give up connecting after SECS (default " STR(CTRL_CONNECT_TIMEOUT_S) ")\n"
-    "  --timeout SECS           give up waiting for a reply after SECS (default " STR(CTRL_REPLY_TIMEOUT_S) ")\n"
+    "  --connect-timeout SECS   give up connecting after SECS (default " HELP_NUMBER(CTRL_CONNECT_TIMEOUT_S) ")\n"
+    "  --timeout SECS           give up waiting for a reply after SECS (default " HELP_NUMBER(CTRL_REPLY_TIMEOUT_S) ")\n"
     "  --greeting-timeout SECS  wait SECS for an explicit server's greeting before\n"
-    "                           suggesting implicit FTPS (default " STR(CTRL_GREETING_TIMEOUT_S) ")\n"
-    "  --data-timeout SECS      give up on a silent data connection after SECS (default " STR(DATA_TIMEOUT_S) ")\n"
+    "                           suggesting implicit FTPS (default " HELP_NUMBER(CTRL_GREETING_TIMEOUT_S) ")\n"
+    "  --data-timeout SECS      give up on a silent data connection after SECS (default " HELP_NUMBER(DATA_TIMEOUT_S) ")\n"
     "  --user NAME              log in as NAME right after connecting\n"
     "  --password-file FILE     the password, from the first line of FILE (mode 600)\n"
     "  --netrc-file FILE        logins and passwords (default ~/.netrc, mode 600)\n"

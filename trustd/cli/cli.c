@@ -282,25 +282,26 @@ int trustd_main(int argc, char **argv)
     struct err e;
     err_clear(&e);
     const char *store_opt = NULL;
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) {
-            store_opt = argv[++i];
-        } else if (strncmp(argv[i], "--store=", 8) == 0) {
-            store_opt = argv[i] + 8;
-        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(USAGE, stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--version") == 0) {
-            printf("trustd %s\n", FTPC_TRUSTD_VERSION);
-            return 0;
-        } else if (strcmp(argv[i], "--store") == 0) {
-            fprintf(stderr, "trustd: option --store needs a value\n%s", USAGE);
-            return err_exit_code(ERR_PROGRAM_TRUSTD, ERR_USAGE);
-        } else {
-            fprintf(stderr, "trustd: unknown option %s\n%s", cli_vis(argv[i]), USAGE);
-            return err_exit_code(ERR_PROGRAM_TRUSTD, ERR_USAGE);
-        }
+    int help = 0, version = 0, i;
+    const struct opt opts[] = {
+        { "--store", OPT_VALUE, NULL, &store_opt },
+        { "-h", OPT_STOP, &help, NULL },
+        { "--help", OPT_STOP, &help, NULL },
+        { "--version", OPT_STOP, &version, NULL },
+        { NULL, OPT_FLAG, NULL, NULL },
+    };
+    if (options_front(argc - 1, argv + 1, opts, &i, &e) != 0) {
+        fprintf(stderr, "trustd: %s\n%s", cli_vis(e.msg), USAGE);
+        return err_exit_code(ERR_PROGRAM_TRUSTD, ERR_USAGE);
+    }
+    i += 1;
+    if (help) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    if (version) {
+        printf("trustd %s\n", FTPC_TRUSTD_VERSION);
+        return 0;
     }
     if (i == argc) {
         fputs(USAGE, stderr);

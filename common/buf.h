@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "common/err.h"
+
 struct buf {
     char *data;
     size_t len;
@@ -19,7 +21,7 @@ void buf_free(struct buf *b);
 
 /* Appends n bytes; -1 (buffer unchanged) when the result would exceed max or
  * memory runs out. The data stays NUL-terminated for convenience. */
-int buf_append(struct buf *b, const void *p, size_t n);
+int buf_append(struct buf *b, const void *p, size_t n) MUST_CHECK;
 
 /* Drops the first n bytes (n <= len). */
 void buf_consume(struct buf *b, size_t n);

@@ -11,6 +11,8 @@
 
 #include <openssl/x509.h>
 
+#include "common/err.h"
+
 /* Sets the name check on p: an IP literal must match an IP SAN, a DNS name
  * a DNS SAN (no partial wildcards). 1 on success, 0 on failure. */
 int chain_set_host(X509_VERIFY_PARAM *p, const char *host);
@@ -35,7 +37,7 @@ int chain_cn_rule(X509_STORE_CTX *ctx);
  * built, leaf first (caller frees with sk_X509_pop_free). On failure
  * returns -1 and writes the reason and failing depth into why. */
 int chain_verify(X509_STORE *xs, X509 *leaf, STACK_OF(X509) *untrusted, const char *host,
-                 STACK_OF(X509) **path, char *why, size_t whylen);
+                 STACK_OF(X509) **path, char *why, size_t whylen) MUST_CHECK;
 
 /* What a verification found, for diagnosis (trustd/diagnose.c). */
 struct chain_result {
@@ -49,7 +51,7 @@ struct chain_result {
 /* chain_verify with everything it found kept in r (free with
  * chain_result_free, also after a failure). 0 when trusted. */
 int chain_verify_ex(X509_STORE *xs, X509 *leaf, STACK_OF(X509) *untrusted, const char *host,
-                    struct chain_result *r);
+                    struct chain_result *r) MUST_CHECK;
 void chain_result_free(struct chain_result *r);
 
 #endif

@@ -50,23 +50,28 @@ void err_clear(struct err *e)
     e->msg[0] = '\0';
 }
 
-int err_exit_code(enum err_code code)
+/* One row per code, one column per program (enum err_program). */
+static const unsigned char EXIT_CODES[][2] = {
+    [ERR_NONE]        = { 0, 0 },
+    [ERR_USAGE]       = { 2, 2 },
+    [ERR_CONNECT]     = { 3, 1 },
+    [ERR_TLS]         = { 4, 1 },
+    [ERR_LOGIN]       = { 5, 1 },
+    [ERR_SERVER]      = { 6, 1 },
+    [ERR_LOCAL]       = { 7, 1 },
+    [ERR_STORE]       = { 8, 1 },
+    [ERR_NOTFOUND]    = { 8, 3 },
+    [ERR_VERIFY]      = { 4, 4 },
+    [ERR_INTERRUPTED] = { 130, 1 },
+    [ERR_INTERNAL]    = { 70, 1 },
+};
+
+int err_exit_code(enum err_program p, enum err_code code)
 {
-    switch (code) {
-    case ERR_NONE:     return 0;
-    case ERR_USAGE:    return 2;
-    case ERR_CONNECT:  return 3;
-    case ERR_TLS:      return 4;
-    case ERR_LOGIN:    return 5;
-    case ERR_SERVER:   return 6;
-    case ERR_LOCAL:    return 7;
-    case ERR_STORE:    return 8;
-    case ERR_NOTFOUND: return 8;
-    case ERR_VERIFY:   return 4;
-    case ERR_INTERRUPTED: return 130;
-    case ERR_INTERNAL: return 70;
-    default:           return 70;
-    }
+    size_t column = p == ERR_PROGRAM_TRUSTD ? 1 : 0;
+    if ((size_t)code >= sizeof EXIT_CODES / sizeof EXIT_CODES[0])
+        code = ERR_INTERNAL;
+    return EXIT_CODES[code][column];
 }
 
 void secret_wipe(void *p, size_t len)

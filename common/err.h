@@ -4,10 +4,16 @@
  * subject (the file, fingerprint, application or host). A refused server
  * certificate is the one message of several lines (trustd/diagnose.h):
  * the verdict, then indented detail and commands. Codes map to the
- * documented exit codes in one table (err_exit_code).
+ * documented exit codes of each program in one table (err_exit_code).
  */
 #ifndef COMMON_ERR_H
 #define COMMON_ERR_H
+
+#include <stddef.h>
+
+/* On a function whose result says whether it worked: a caller that drops
+ * the result gets a warning (an error with FTPC_WERROR). */
+#define MUST_CHECK __attribute__((warn_unused_result))
 
 enum err_code {
     ERR_NONE = 0,
@@ -48,11 +54,14 @@ int err_prefix(struct err *e, const char *fmt, ...) __attribute__((format(printf
 
 void err_clear(struct err *e);
 
-/* ftpc's exit status for a code: 0 ok, 2 usage, 3 connection, 4 TLS or
- * verification, 5 login, 6 server refused, 7 local file, 8 trust store
- * (also not found), 70 internal, 130 interrupted. trustd has its own,
- * simpler table. */
-int err_exit_code(enum err_code code);
+/* The programs, each with its column of exit codes. */
+enum err_program { ERR_PROGRAM_FTPC, ERR_PROGRAM_TRUSTD };
+
+/* The exit status of program p for code (README's table): ftpc 0 ok,
+ * 2 usage, 3 connection, 4 TLS or verification, 5 login, 6 server refused,
+ * 7 local file, 8 trust store (also not found), 70 internal, 130
+ * interrupted; trustd 0 ok, 1 error, 2 usage, 3 not found, 4 not trusted. */
+int err_exit_code(enum err_program p, enum err_code code);
 
 /* Wipes a secret so it does not linger in memory. */
 void secret_wipe(void *p, size_t len);

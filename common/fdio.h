@@ -4,7 +4,9 @@
 
 #include <stddef.h>
 
+#include "common/err.h"
+
 /* Writes all n bytes, retrying on EINTR and short writes. 0, or -1 with errno set. */
-int fd_write_all(int fd, const void *p, size_t n);
+int fd_write_all(int fd, const void *p, size_t n) MUST_CHECK;
 
 #endif

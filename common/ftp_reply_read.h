@@ -24,6 +24,6 @@ typedef ssize_t (*ftp_reply_source)(void *arg, char *p, size_t n, struct err *e)
  * Bytes after the reply stay in in. Errors name host: a malformed or an
  * over-long reply (ERR_CONNECT), or the source's error. */
 int ftp_reply_read(struct buf *in, ftp_reply_source src, void *arg, const char *host,
-                   struct ftp_reply *r, struct err *e);
+                   struct ftp_reply *r, struct err *e) MUST_CHECK;
 
 #endif

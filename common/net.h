@@ -18,33 +18,33 @@ struct net_addr {
 /* Resolves host and connects to the first address that answers within
  * timeout_ms. Fills *peer with the address connected to. Returns the fd or -1. */
 int net_connect_host(const char *host, unsigned port, int timeout_ms,
-                     struct net_addr *peer, struct err *e);
+                     struct net_addr *peer, struct err *e) MUST_CHECK;
 
 /* Connects to addr with its port replaced by port. Returns the fd or -1. */
 int net_connect_addr(const struct net_addr *addr, unsigned port, int timeout_ms,
-                     struct err *e);
+                     struct err *e) MUST_CHECK;
 
 /* TCP keepalive probes after a minute of silence. */
 void net_keepalive(int fd);
 
 /* The local address of a connected socket. */
-int net_local_addr(int fd, struct net_addr *out);
+int net_local_addr(int fd, struct net_addr *out) MUST_CHECK;
 
 /* A listening socket on addr's IP at a free port; *port gets the port. */
-int net_listen(const struct net_addr *addr, unsigned *port, struct err *e);
+int net_listen(const struct net_addr *addr, unsigned *port, struct err *e) MUST_CHECK;
 
 /* Waits up to timeout_ms for a connection on lfd; the peer must have the
  * same IP address as want (a data connection from anywhere else is refused).
  * When *stop is set by a signal handler (stop may be NULL), the wait ends
  * with ERR_INTERRUPTED. */
 int net_accept_from(int lfd, const struct net_addr *want, int timeout_ms,
-                    const volatile sig_atomic_t *stop, struct err *e);
+                    const volatile sig_atomic_t *stop, struct err *e) MUST_CHECK;
 
 /* 1 when a and b hold the same IP address (ports ignored). */
 int net_same_host(const struct net_addr *a, const struct net_addr *b);
 
 /* Switches O_NONBLOCK off (blocking 1) or on (0). 0, or -1 with errno. */
-int net_set_blocking(int fd, int blocking);
+int net_set_blocking(int fd, int blocking) MUST_CHECK;
 
 /* Sets SO_RCVTIMEO and SO_SNDTIMEO. */
 int net_set_timeouts(int fd, int timeout_ms);

@@ -7,6 +7,6 @@
 #include "common/err.h"
 
 /* Prompts on /dev/tty; fails when there is no terminal. */
-int prompt_password(const char *prompt, char *out, size_t outlen, struct err *e);
+int prompt_password(const char *prompt, char *out, size_t outlen, struct err *e) MUST_CHECK;
 
 #endif

@@ -38,7 +38,7 @@ struct tls_w_config {
  * before deciding, as X509_verify_cert with that store would. Returns NULL
  * with e set on error. */
 struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_store_st *trust,
-                                struct err *e);
+                                struct err *e) MUST_CHECK;
 void tls_w_ctx_free(struct tls_w_ctx *ctx);
 
 /* Words for a refused server chain: when a handshake's verification fails,
@@ -64,26 +64,26 @@ int tls_w_parse_version(const char *s);
  * server certificate's subject, issuer, SHA-256 fingerprint and the reason.
  * The socket stays owned by the caller. */
 struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host,
-                                 struct tls_w_conn *resume, struct err *e);
+                                 struct tls_w_conn *resume, struct err *e) MUST_CHECK;
 
 /* The same in two steps, for a non-blocking socket: tls_w_start sets the
  * connection up without I/O; tls_w_handshake advances the handshake and
  * returns 1 when done, 0 when it must be called again once fd is readable
  * (*want_write 0) or writable (1), -1 on failure (free the connection). */
 struct tls_w_conn *tls_w_start(struct tls_w_ctx *ctx, int fd, const char *host,
-                               struct tls_w_conn *resume, struct err *e);
-int tls_w_handshake(struct tls_w_conn *c, int *want_write, struct err *e);
+                               struct tls_w_conn *resume, struct err *e) MUST_CHECK;
+int tls_w_handshake(struct tls_w_conn *c, int *want_write, struct err *e) MUST_CHECK;
 
 /* Reads up to len bytes. Returns the count, 0 when the peer closed with
  * close_notify, -1 on error; a close without close_notify is an error
  * ("truncated"). */
-ssize_t tls_w_read(struct tls_w_conn *c, void *buf, size_t len, struct err *e);
+ssize_t tls_w_read(struct tls_w_conn *c, void *buf, size_t len, struct err *e) MUST_CHECK;
 
 /* Like tls_w_read, but goes on while more records wait in the read
  * buffer of a data connection, so one call returns up to len bytes for one
  * system call. An error or close_notify met after some bytes is returned
  * by the next call. */
-ssize_t tls_w_read_bulk(struct tls_w_conn *c, void *buf, size_t len, struct err *e);
+ssize_t tls_w_read_bulk(struct tls_w_conn *c, void *buf, size_t len, struct err *e) MUST_CHECK;
 
 /* Socket bytes a data connection reads at once (one system call). */
 #define TLS_W_READ_AHEAD (1024 * 1024)
@@ -98,7 +98,7 @@ int tls_w_hold_writes(struct tls_w_conn *c);
 #define TLS_W_HOLD_MAX (1024 * 1024)
 
 /* Writes all of len bytes or fails. */
-int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e);
+int tls_w_write(struct tls_w_conn *c, const void *buf, size_t len, struct err *e) MUST_CHECK;
 
 /* Sends close_notify and waits up to wait_ms for the peer's. Returns 0 when
  * both arrived, 1 when ours was sent but the peer closed or went quiet

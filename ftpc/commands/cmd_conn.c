@@ -24,7 +24,7 @@ int cmd_open(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         return err_set(e, ERR_USAGE, "'%s' is not a port number (1-65535)", argv[2]);
     enum ftp_seccnn sec = cx->s->opt.seccnn;
     if (port == 0)
-        port = sec == SECCNN_IMPLICIT ? 990 : 21;
+        port = session_default_port(sec);
     return session_open(cx->s, argv[1], port, sec, e);
 }
 
@@ -46,9 +46,9 @@ int cmd_secopen(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     }
     /* IBM i: no option means SSL, except that port 990 means implicit. */
     if (mode < 0)
-        mode = port == 990 ? SECCNN_IMPLICIT : SECCNN_SSL;
+        mode = port == FTPS_IMPLICIT_PORT ? SECCNN_IMPLICIT : SECCNN_SSL;
     if (port == 0)
-        port = mode == SECCNN_IMPLICIT ? 990 : 21;
+        port = session_default_port((enum ftp_seccnn)mode);
     return session_open(cx->s, argv[1], port, (enum ftp_seccnn)mode, e);
 }
 

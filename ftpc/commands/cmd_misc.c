@@ -137,7 +137,7 @@ int cmd_system(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 
 int cmd_stat(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
-    char line[4096];
+    char line[FTP_COMMAND_MAX];
     if (argc > 1)
         snprintf(line, sizeof line, "STAT %s", argv[1]);
     else
@@ -161,7 +161,7 @@ int cmd_noop(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 
 int cmd_quote(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
-    char line[4096];
+    char line[FTP_COMMAND_MAX];
     if (cmd_join(argc, argv, 1, line, sizeof line) != 0)
         return err_set(e, ERR_USAGE, "command line too long");
     int rc = show(cx, "the server refused it", line, e);
@@ -171,7 +171,7 @@ int cmd_quote(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 
 int cmd_site(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
-    char line[4096];
+    char line[FTP_COMMAND_MAX];
     memcpy(line, "SITE ", 5);
     if (cmd_join(argc, argv, 1, line + 5, sizeof line - 5) != 0)
         return err_set(e, ERR_USAGE, "command line too long");

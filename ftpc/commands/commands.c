@@ -24,7 +24,7 @@ struct command {
 
 static const struct command COMMANDS[] = {
     { "open", NULL, 1, 2, cmd_open, "open HOST [PORT]", "connect with the --seccnn security (default: AUTH TLS)", "-", NULL },
-    { "secopen", "sopen", 1, 3, cmd_secopen, "secopen HOST [PORT] [ssl|implicit]", "connect securely: AUTH TLS (ssl, port 21) or TLS at connect (implicit, port 990)", "-", NULL },
+    { "secopen", "sopen", 1, 3, cmd_secopen, "secopen HOST [PORT] [ssl|implicit]", "connect securely: AUTH TLS (ssl, port " HELP_NUMBER(FTP_PORT) ") or TLS at connect (implicit, port " HELP_NUMBER(FTPS_IMPLICIT_PORT) ")", "-", NULL },
     { "user", NULL, 1, 2, cmd_user, "user NAME [PASSWORD]", "log in (password from the line, FTPC_PASSWORD, a prompt, or a pass line)", "-", NULL },
     { "pass", NULL, 0, 1, cmd_pass, "pass [PASSWORD]", "send the password after user", "-", NULL },
     { "acct", NULL, 1, 1, cmd_acct, "acct ACCOUNT", "send account information", "-", NULL },
@@ -129,6 +129,22 @@ int cmd_status(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     return 0;
 }
 
+/* 1 when a write of the last subcommand to what the user reads failed
+ * (the streams are visible streams, whose writes flush at once). The
+ * error is taken, so that the next subcommand is judged on its own. */
+static int output_failed(struct cmd_ctx *cx)
+{
+    FILE *streams[] = { cx->out, cx->s->msg != cx->err ? cx->s->msg : NULL };
+    int failed = 0;
+    for (size_t i = 0; i < sizeof streams / sizeof streams[0]; i++) {
+        if (streams[i] != NULL && (fflush(streams[i]) != 0 || ferror(streams[i]))) {
+            failed = 1;
+            clearerr(streams[i]);
+        }
+    }
+    return failed;
+}
+
 int commands_run(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
     const struct command *c = find(argv[0]);
@@ -152,7 +168,12 @@ int commands_run(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     }
     if (argc - 1 < c->min_args || (c->max_args >= 0 && argc - 1 > c->max_args))
         return err_set(e, ERR_USAGE, "usage: %s", c->usage);
-    return c->run(cx, argc, argv, e);
+    int rc = c->run(cx, argc, argv, e);
+    if (output_failed(cx) && rc == 0) {
+        cx->out_failed = 1;
+        rc = err_set(e, ERR_LOCAL, "cannot write to %s", cx->out_name);
+    }
+    return rc;
 }
 
 void cmd_base_name(const char *path, char *out, size_t outlen)

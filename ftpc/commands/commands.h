@@ -11,16 +11,27 @@
 #include "common/err.h"
 #include "ftpc/session/session.h"
 
+/* A number macro's digits, for help and usage texts. */
+#define HELP_NUMBER_(x) #x
+#define HELP_NUMBER(x) HELP_NUMBER_(x)
+
+/* The longest subcommand line (batch, standard input or the prompt), with
+ * its newline. */
+#define COMMAND_LINE_MAX 8192
+
 struct cmd_ctx {
     struct ftp_session *s;
     FILE *out;   /* what the user asked to see: listings, pwd, size... */
+    const char *out_name; /* out for messages ("standard output", -o FILE) */
+    int out_failed;       /* a subcommand failed because a write to out failed */
     FILE *err;   /* error messages (escaped: see visible.h) */
     int quit;    /* set by quit/bye */
     unsigned opts; /* the options of the running subcommand, CMDLINE_OPT bits */
 };
 
-/* Runs one split subcommand line. */
-int commands_run(struct cmd_ctx *cx, int argc, char **argv, struct err *e);
+/* Runs one split subcommand line. A write to cx->out (or to s->msg when
+ * that is not cx->err) that failed fails the subcommand (ERR_LOCAL). */
+int commands_run(struct cmd_ctx *cx, int argc, char **argv, struct err *e) MUST_CHECK;
 
 /* help: every subcommand, or one. */
 int commands_help(FILE *out, const char *name);
@@ -101,6 +112,6 @@ void cmd_base_name(const char *path, char *out, size_t outlen);
 void cmd_local_name(const char *remote, char *out, size_t outlen);
 
 /* Joins argv[from..] with blanks into out. -1 when it does not fit. */
-int cmd_join(int argc, char **argv, int from, char *out, size_t outlen);
+int cmd_join(int argc, char **argv, int from, char *out, size_t outlen) MUST_CHECK;
 
 #endif

@@ -18,7 +18,7 @@ void ctrl_init(struct ftp_ctrl *c)
     memset(c, 0, sizeof *c);
     c->fd = -1;
     buf_init(&c->in, FTP_REPLY_BUF_MAX);
-    c->timeout_ms = 60000;
+    c->timeout_ms = CTRL_REPLY_TIMEOUT_S * 1000;
 }
 
 int ctrl_is_open(const struct ftp_ctrl *c)

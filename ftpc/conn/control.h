@@ -19,6 +19,11 @@
 /* The longest command line ftpc sends, before IAC doubling and CRLF. */
 #define FTP_COMMAND_MAX 4096
 
+/* Default time-outs, in seconds (the command line can change them). */
+#define CTRL_CONNECT_TIMEOUT_S 30  /* to connect */
+#define CTRL_REPLY_TIMEOUT_S 60    /* for a reply */
+#define CTRL_GREETING_TIMEOUT_S 10 /* for an explicit server's greeting */
+
 struct ftp_ctrl {
     int fd;
     struct tls_w_conn *tls;   /* NULL while the connection is clear */
@@ -34,32 +39,32 @@ void ctrl_init(struct ftp_ctrl *c);
 
 /* TCP connection to host:port. */
 int ctrl_connect(struct ftp_ctrl *c, const char *host, unsigned port, int timeout_ms,
-                 struct err *e);
+                 struct err *e) MUST_CHECK;
 
 /* TLS handshake on the control connection (after AUTH, or at connect for
  * implicit FTPS). The server is verified here, before any login. */
-int ctrl_start_tls(struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e);
+int ctrl_start_tls(struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e) MUST_CHECK;
 
 /* CCC: both close_notify alerts, then clear text on the same socket. The
  * TLS session stays available for data connections. */
-int ctrl_end_tls(struct ftp_ctrl *c, struct err *e);
+int ctrl_end_tls(struct ftp_ctrl *c, struct err *e) MUST_CHECK;
 
 /* Sends "line\r\n". */
-int ctrl_send(struct ftp_ctrl *c, const char *line, struct err *e);
+int ctrl_send(struct ftp_ctrl *c, const char *line, struct err *e) MUST_CHECK;
 
 /* Reads the next complete reply. */
-int ctrl_read_reply(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e);
+int ctrl_read_reply(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e) MUST_CHECK;
 
 /* Formats and sends a command; the formatted line is wiped afterwards. */
 int ctrl_sendf(struct ftp_ctrl *c, struct err *e, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
+    __attribute__((format(printf, 3, 0))) MUST_CHECK;
 
 /* 1 when a reply is waiting (or arrives within timeout_ms), 0 when not. */
 int ctrl_reply_ready(struct ftp_ctrl *c, int timeout_ms);
 
 /* Formats a command, sends it and reads its reply. */
 int ctrl_command(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5))) MUST_CHECK;
 
 /* 1 while connected. */
 int ctrl_is_open(const struct ftp_ctrl *c);

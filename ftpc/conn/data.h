@@ -23,6 +23,9 @@
 #include "common/tls.h"
 #include "ftpc/conn/control.h"
 
+/* Default time-out of a silent data connection, in seconds. */
+#define DATA_TIMEOUT_S 60
+
 /* The control connection as the data connection uses it. Commands go out
  * and replies come in through the session's functions (they show replies
  * when verbose, and a failure there closes the control connection and
@@ -61,13 +64,13 @@ struct ftp_data {
  * control connection is in step (or closed); d->failed tells whether the
  * data connection itself failed. Ctrl-C: ERR_INTERRUPTED, after ABOR. */
 int data_open(struct ftp_data *d, const struct data_link *link, const struct data_plan *plan,
-              const char *command, struct err *e);
+              const char *command, struct err *e) MUST_CHECK;
 
 /* Reads; 0 at the proper end (TLS close_notify, or EOF on a clear
  * connection). An EOF without close_notify is an error; Ctrl-C is
  * ERR_INTERRUPTED. */
-ssize_t data_read(struct ftp_data *d, void *p, size_t n, struct err *e);
-int data_write(struct ftp_data *d, const void *p, size_t n, struct err *e);
+ssize_t data_read(struct ftp_data *d, void *p, size_t n, struct err *e) MUST_CHECK;
+int data_write(struct ftp_data *d, const void *p, size_t n, struct err *e) MUST_CHECK;
 
 /* The size of an upload's writes: large pieces for TLS, smaller for clear. */
 size_t data_upload_chunk(const struct ftp_data *d);
@@ -84,12 +87,12 @@ void data_hold_answers(struct ftp_data *d);
 /* The end of a download: our close_notify back, the connection closed,
  * then the final reply. ok 0: the data failed (e says why), the reply is
  * still read. 0 only with ok and a 226/250 reply. */
-int data_end_download(struct ftp_data *d, int ok, struct err *e);
+int data_end_download(struct ftp_data *d, int ok, struct err *e) MUST_CHECK;
 /* The end of an upload: with ok, close_notify (or a TCP half-close) and a
  * bounded wait for the server to finish reading, so no RST cuts the file's
  * tail; without, a close with no close_notify, so the server cannot take
  * the part for a whole file. Then the final reply, as above. */
-int data_end_upload(struct ftp_data *d, int ok, struct err *e);
+int data_end_upload(struct ftp_data *d, int ok, struct err *e) MUST_CHECK;
 
 /* Ctrl-C during the transfer: the data connection closed (a download
  * cleanly; an upload without close_notify), ABOR, and the transfer's and

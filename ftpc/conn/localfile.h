@@ -42,12 +42,12 @@ struct local_target {
  * With LOCAL_RESUME, t->offset tells where to continue (0: from the start).
  * Refusals are ERR_LOCAL and name the file and what to do next. */
 int local_target_open(struct local_target *t, const char *path, unsigned flags, const char *hint,
-                      struct err *e);
-int local_target_write(struct local_target *t, const void *p, size_t n, struct err *e);
+                      struct err *e) MUST_CHECK;
+int local_target_write(struct local_target *t, const void *p, size_t n, struct err *e) MUST_CHECK;
 /* Renames NAME.part into place (never over a file that appeared during
  * the download unless replacing was chosen), then gives it its final
  * permission bits. */
-int local_target_commit(struct local_target *t, struct err *e);
+int local_target_commit(struct local_target *t, struct err *e) MUST_CHECK;
 /* Closes; NAME.part is kept when it holds data (for reget), else removed.
  * The final name is untouched. */
 void local_target_abort(struct local_target *t);

@@ -15,8 +15,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <limits.h>
+
+#include "common/options.h"
 #include "common/visible.h"
 #include "ftpc/commands/commands.h"
+#include "ftpc/conn/control.h"
+#include "ftpc/conn/data.h"
+#include "ftpc/conn/localfile.h"
 #include "ftpc/front/cli.h"
 #include "ftpc/front/progress.h"
 #include "ftpc/front/shell.h"
@@ -26,10 +32,9 @@
 #include "ftpc/session/session.h"
 #include "ftpc/transfer/transfer.h"
 #include "trustd/store/store.h"
-#include <limits.h>
 
-/* The longest batch or standard-input line, with its newline. */
-#define BATCH_LINE_MAX 8192
+/* The longest URL a message shows (a longer one is cut). */
+#define URL_SHOWN_MAX 4096
 
 static const char USAGE[] =
     "usage: ftpc [options] [HOST [PORT]]\n"
@@ -43,7 +48,8 @@ static const char USAGE[] =
     "                           policy verify the server (default " STORE_FTP_CLIENT_APP ")\n"
     "  --seccnn ssl|implicit|none\n"
     "                           control connection: AUTH TLS (default), TLS at connect\n"
-    "                           (port 990, also chosen by port 990), or clear text\n"
+    "                           (port " HELP_NUMBER(FTPS_IMPLICIT_PORT) ", also chosen by port "
+    HELP_NUMBER(FTPS_IMPLICIT_PORT) "), or clear text\n"
     "  --dtaprot private|clear  data connections in TLS (default) or clear\n"
     "  --tls-min 1.2|1.3        lowest TLS version (default 1.2)\n"
     "  --tls-max 1.2|1.3        highest TLS version\n"
@@ -52,11 +58,11 @@ static const char USAGE[] =
     "  --cert FILE              client certificate (PEM) for servers that ask for one\n"
     "  --key FILE               its private key (default: in the --cert file)\n"
     "  --active                 data connections from the server (EPRT/PORT)\n"
-    "  --connect-timeout SECS   give up connecting after SECS (default 30)\n"
-    "  --timeout SECS           give up waiting for a reply after SECS (default 60)\n"
+    "  --connect-timeout SECS   give up connecting after SECS (default " HELP_NUMBER(CTRL_CONNECT_TIMEOUT_S) ")\n"
+    "  --timeout SECS           give up waiting for a reply after SECS (default " HELP_NUMBER(CTRL_REPLY_TIMEOUT_S) ")\n"
     "  --greeting-timeout SECS  wait SECS for an explicit server's greeting before\n"
-    "                           suggesting implicit FTPS (default 10)\n"
-    "  --data-timeout SECS      give up on a silent data connection after SECS (default 60)\n"
+    "                           suggesting implicit FTPS (default " HELP_NUMBER(CTRL_GREETING_TIMEOUT_S) ")\n"
+    "  --data-timeout SECS      give up on a silent data connection after SECS (default " HELP_NUMBER(DATA_TIMEOUT_S) ")\n"
     "  --user NAME              log in as NAME right after connecting\n"
     "  --password-file FILE     the password, from the first line of FILE (mode 600)\n"
     "  --netrc-file FILE        logins and passwords (default ~/.netrc, mode 600)\n"
@@ -81,6 +87,8 @@ static const char USAGE[] =
 
 struct cli_args {
     struct ftp_options opt;
+    int help;           /* --help or --version: print, run nothing */
+    int version;
     const char *verb;   /* URL mode: get, put or ls */
     const char *url;
     const char *local;
@@ -98,6 +106,12 @@ struct cli_args {
     unsigned port;
 };
 
+/* Option values that need checking before they become settings. */
+struct option_texts {
+    const char *seccnn, *dtaprot, *tls_min, *tls_max;
+    const char *connect_timeout, *reply_timeout, *greeting_timeout, *data_timeout;
+};
+
 /* Messages go to standard error through a visible stream (visible.h), so
  * text from a server, a certificate or a file name cannot drive the
  * terminal. */
@@ -106,19 +120,6 @@ static FILE *msg_err;
 static FILE *err_stream(void)
 {
     return msg_err != NULL ? msg_err : stderr;
-}
-
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("ftpc: ", err_stream());
-    vfprintf(err_stream(), fmt, ap);
-    va_end(ap);
-    fputs(" (see ftpc --help)\n", err_stream());
-    return err_exit_code(ERR_USAGE);
 }
 
 static int parse_number(const char *s, long min, long max, long *out)
@@ -131,242 +132,220 @@ static int parse_number(const char *s, long min, long max, long *out)
     return 0;
 }
 
-static int seconds(const char *opt, const char *v, int *ms)
+static int seconds(const char *opt, const char *v, int *ms, struct err *e)
 {
     long n;
+    if (v == NULL)
+        return 0;
     if (parse_number(v, 1, 86400, &n) != 0)
-        return usage_error("%s takes 1 to 86400 seconds, not '%s'", opt, v);
+        return err_set(e, ERR_USAGE, "%s takes 1 to 86400 seconds, not '%s'", opt, v);
     *ms = (int)(n * 1000);
-    return -1;
+    return 0;
+}
+
+static int tls_version(const char *v, int *out, struct err *e)
+{
+    if (v == NULL)
+        return 0;
+    int ver = tls_w_parse_version(v);
+    if (ver < 0)
+        return err_set(e, ERR_USAGE, "TLS version must be 1.2 or 1.3, not '%s'", v);
+    *out = ver;
+    return 0;
+}
+
+/* The checked option values into a's settings. */
+static int apply_texts(const struct option_texts *t, struct cli_args *a, struct err *e)
+{
+    if (t->seccnn != NULL) {
+        a->seccnn_given = 1;
+        if (strcmp(t->seccnn, "ssl") == 0)
+            a->opt.seccnn = SECCNN_SSL;
+        else if (strcmp(t->seccnn, "implicit") == 0)
+            a->opt.seccnn = SECCNN_IMPLICIT;
+        else if (strcmp(t->seccnn, "none") == 0)
+            a->opt.seccnn = SECCNN_NONE;
+        else
+            return err_set(e, ERR_USAGE, "--seccnn takes ssl, implicit or none, not '%s'", t->seccnn);
+    }
+    if (t->dtaprot != NULL) {
+        a->prot_given = 1;
+        if (strcmp(t->dtaprot, "private") == 0)
+            a->opt.prot = 'P';
+        else if (strcmp(t->dtaprot, "clear") == 0)
+            a->opt.prot = 'C';
+        else
+            return err_set(e, ERR_USAGE, "--dtaprot takes private or clear, not '%s'", t->dtaprot);
+    }
+    if (tls_version(t->tls_min, &a->opt.tls.min_version, e) != 0 ||
+        tls_version(t->tls_max, &a->opt.tls.max_version, e) != 0 ||
+        seconds("--connect-timeout", t->connect_timeout, &a->opt.connect_timeout_ms, e) != 0 ||
+        seconds("--timeout", t->reply_timeout, &a->opt.reply_timeout_ms, e) != 0 ||
+        seconds("--greeting-timeout", t->greeting_timeout, &a->opt.greeting_timeout_ms, e) != 0 ||
+        seconds("--data-timeout", t->data_timeout, &a->opt.data_timeout_ms, e) != 0)
+        return -1;
+    return 0;
+}
+
+/* The options before HOST or the URL verb: one table, each option with
+ * what it sets. */
+static int read_options(int argc, char **argv, struct cli_args *a, int *next, struct err *e)
+{
+    struct option_texts t = { 0 };
+    const struct opt opts[] = {
+        { "-h", OPT_STOP, &a->help, NULL },
+        { "--help", OPT_STOP, &a->help, NULL },
+        { "--version", OPT_STOP, &a->version, NULL },
+        { "-v", OPT_FLAG, &a->verbose, NULL },
+        { "--verbose", OPT_FLAG, &a->verbose, NULL },
+        { "-d", OPT_FLAG, &a->debug, NULL },
+        { "--debug", OPT_FLAG, &a->debug, NULL },
+        { "--continue", OPT_FLAG, &a->keep_going, NULL },
+        { "--stop-on-error", OPT_UNSET, &a->keep_going, NULL },
+        { "-q", OPT_FLAG, &a->quiet, NULL },
+        { "--quiet", OPT_FLAG, &a->quiet, NULL },
+        { "-f", OPT_FLAG, &a->opt.clobber, NULL },
+        { "--force", OPT_FLAG, &a->opt.clobber, NULL },
+        { "--active", OPT_UNSET, &a->opt.passive, NULL },
+        { "--passive", OPT_FLAG, &a->opt.passive, NULL },
+        { "--store", OPT_VALUE, NULL, &a->opt.store },
+        { "--appid", OPT_VALUE, NULL, &a->opt.appid },
+        { "-s", OPT_VALUE, NULL, &a->script },
+        { "-o", OPT_VALUE, NULL, &a->output },
+        { "--user", OPT_VALUE, NULL, &a->user },
+        { "--password-file", OPT_VALUE, NULL, &a->opt.password_file },
+        { "--netrc-file", OPT_VALUE, NULL, &a->opt.netrc_file },
+        { "--seccnn", OPT_VALUE, NULL, &t.seccnn },
+        { "--dtaprot", OPT_VALUE, NULL, &t.dtaprot },
+        { "--tls-min", OPT_VALUE, NULL, &t.tls_min },
+        { "--tls-max", OPT_VALUE, NULL, &t.tls_max },
+        { "--ciphers", OPT_VALUE, NULL, &a->opt.tls.ciphers },
+        { "--ciphersuites", OPT_VALUE, NULL, &a->opt.tls.ciphersuites },
+        { "--cert", OPT_VALUE, NULL, &a->opt.tls.cert_file },
+        { "--key", OPT_VALUE, NULL, &a->opt.tls.key_file },
+        { "--connect-timeout", OPT_VALUE, NULL, &t.connect_timeout },
+        { "--timeout", OPT_VALUE, NULL, &t.reply_timeout },
+        { "--greeting-timeout", OPT_VALUE, NULL, &t.greeting_timeout },
+        { "--data-timeout", OPT_VALUE, NULL, &t.data_timeout },
+        { NULL, OPT_FLAG, NULL, NULL },
+    };
+    if (options_front(argc - 1, argv + 1, opts, next, e) != 0)
+        return -1;
+    *next += 1;
+    return a->help || a->version ? 0 : apply_texts(&t, a, e);
 }
 
 /* The URL decides the security; an --seccnn that says otherwise is an error,
  * and so is ftp:// without --seccnn none. */
-static int url_options(struct cli_args *a)
+static int url_options(struct cli_args *a, struct err *e)
 {
     const char *why = NULL;
-    char shown[4096];
+    char shown[URL_SHOWN_MAX];
     url_redact(a->url, shown, sizeof shown);
     if (url_parse(a->url, &a->u, &why) != 0)
-        return usage_error("bad URL '%s': %s", shown, why);
+        return err_set(e, ERR_USAGE, "bad URL '%s': %s", shown, why);
     enum ftp_seccnn sec = a->u.scheme == URL_FTP ? SECCNN_NONE
                           : a->u.scheme == URL_FTPS ? SECCNN_IMPLICIT : SECCNN_SSL;
     if (a->u.scheme == URL_FTP && !(a->seccnn_given && a->opt.seccnn == SECCNN_NONE))
-        return usage_error("%s", "ftp:// is clear text: add --seccnn none to allow it (or use ftpes://)");
+        return err_set(e, ERR_USAGE, "ftp:// is clear text: add --seccnn none to allow it (or use ftpes://)");
     if (a->seccnn_given && a->opt.seccnn != sec)
-        return usage_error("%s", "--seccnn contradicts the URL's scheme");
+        return err_set(e, ERR_USAGE, "--seccnn contradicts the URL's scheme");
     a->opt.seccnn = sec;
     a->host = a->u.host;
-    a->port = a->u.port ? a->u.port : (sec == SECCNN_IMPLICIT ? 990 : 21);
+    a->port = a->u.port ? a->u.port : session_default_port(sec);
     if (sec == SECCNN_NONE)
         a->opt.prot = 'C';
     if (a->u.has_user)
         a->user = a->u.user;
     if (strcmp(a->verb, "get") == 0 && a->u.is_dir)
-        return usage_error("the URL names a folder, not a file: %s", shown);
-    if (a->u.has_password)
-        fprintf(err_stream(), "ftpc: warning: a password in a URL can be seen by other users of this machine; "
-                        "use ~/.netrc, --password-file or FTPC_PASSWORD\n");
-    return -1;
+        return err_set(e, ERR_USAGE, "the URL names a folder, not a file: %s", shown);
+    return 0;
 }
 
-/* Returns -1 to go on, else an exit status. */
-static int parse_args(int argc, char **argv, struct cli_args *a)
+/* One-shot URL mode: get URL [LOCAL] | put LOCAL URL | ls URL, from argv[i]. */
+static int url_mode(int argc, char **argv, int i, struct cli_args *a, struct err *e)
+{
+    a->verb = argv[i++];
+    /* ftpc get --force URL is as good as ftpc --force get URL. */
+    while (a->verb[0] == 'g' && i < argc &&
+           (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0)) {
+        a->opt.clobber = 1;
+        i++;
+    }
+    if (i < argc && strcmp(argv[i], "--") == 0)
+        i++;
+    int n = argc - i;
+    int put = strcmp(a->verb, "put") == 0;
+    if ((put && n != 2) || (!put && a->verb[0] == 'l' && n != 1) ||
+        (!put && a->verb[0] == 'g' && (n < 1 || n > 2)))
+        return err_set(e, ERR_USAGE, "usage: ftpc get URL [LOCAL] | put LOCAL URL | ls URL");
+    a->url = put ? argv[i + 1] : argv[i];
+    a->local = put ? argv[i] : (n == 2 ? argv[i + 1] : NULL);
+    if (!url_is_ftp(a->url)) {
+        char shown[URL_SHOWN_MAX];
+        url_redact(a->url, shown, sizeof shown);
+        return err_set(e, ERR_USAGE, "'%s' is not an ftp://, ftps:// or ftpes:// URL", shown);
+    }
+    return url_options(a, e);
+}
+
+/* The settings that depend on each other, once all are read. */
+static int check_settings(struct cli_args *a, struct err *e)
+{
+    /* IBM i: port 990 without a SECCNN means implicit. */
+    if (a->port == FTPS_IMPLICIT_PORT && !a->seccnn_given)
+        a->opt.seccnn = SECCNN_IMPLICIT;
+    if (a->port == 0)
+        a->port = session_default_port(a->opt.seccnn);
+    if (a->opt.seccnn == SECCNN_NONE) {
+        if (a->prot_given && a->opt.prot == 'P')
+            return err_set(e, ERR_USAGE, "--dtaprot private needs a secure control connection (--seccnn ssl or implicit)");
+        a->opt.prot = 'C';
+    }
+    if (a->opt.tls.min_version && a->opt.tls.max_version &&
+        a->opt.tls.min_version > a->opt.tls.max_version)
+        return err_set(e, ERR_USAGE, "--tls-min is above --tls-max");
+    if (a->opt.tls.key_file && !a->opt.tls.cert_file)
+        return err_set(e, ERR_USAGE, "--key needs --cert");
+    char why[256];
+    if (a->opt.tls.ciphers && !tls_w_cipher_list_ok(a->opt.tls.ciphers, 0, why, sizeof why))
+        return err_set(e, ERR_USAGE, "--ciphers '%s': %s", a->opt.tls.ciphers, why);
+    if (a->opt.tls.ciphersuites && !tls_w_cipher_list_ok(a->opt.tls.ciphersuites, 1, why, sizeof why))
+        return err_set(e, ERR_USAGE, "--ciphersuites '%s': %s", a->opt.tls.ciphersuites, why);
+    return 0;
+}
+
+/* The command line into a: 0, or -1 with a usage error in e. With --help
+ * or --version a->help or a->version is set and nothing else is read. */
+static int parse_args(int argc, char **argv, struct cli_args *a, struct err *e)
 {
     memset(a, 0, sizeof *a);
     a->opt.appid = STORE_FTP_CLIENT_APP;
     a->opt.seccnn = SECCNN_SSL;
     a->opt.prot = 'P';
     a->opt.passive = 1;
-    a->opt.connect_timeout_ms = 30000;
-    a->opt.reply_timeout_ms = 60000;
-    a->opt.greeting_timeout_ms = 10000;
-    a->opt.data_timeout_ms = 60000;
-    int i = 1, st;
-    for (; i < argc; i++) {
-        const char *o = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (o[0] != '-' || strcmp(o, "-") == 0)
-            break;
-        if (strcmp(o, "--") == 0) {
-            i++;
-            break;
-        }
-        if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
-            fputs(USAGE, stdout);
-            commands_help(stdout, NULL);
-            return 0;
-        }
-        if (strcmp(o, "--version") == 0) {
-            printf("ftpc %s\n", FTPC_TRUSTD_VERSION);
-            return 0;
-        }
-        if (strcmp(o, "-v") == 0 || strcmp(o, "--verbose") == 0) {
-            a->verbose = 1;
-            continue;
-        }
-        if (strcmp(o, "-d") == 0 || strcmp(o, "--debug") == 0) {
-            a->debug = 1;
-            continue;
-        }
-        if (strcmp(o, "--continue") == 0) {
-            a->keep_going = 1;
-            continue;
-        }
-        if (strcmp(o, "--stop-on-error") == 0) {
-            a->keep_going = 0;
-            continue;
-        }
-        if (strcmp(o, "-q") == 0 || strcmp(o, "--quiet") == 0) {
-            a->quiet = 1;
-            continue;
-        }
-        if (strcmp(o, "-f") == 0 || strcmp(o, "--force") == 0) {
-            a->opt.clobber = 1;
-            continue;
-        }
-        if (strcmp(o, "--active") == 0) {
-            a->opt.passive = 0;
-            continue;
-        }
-        if (strcmp(o, "--passive") == 0) {
-            a->opt.passive = 1;
-            continue;
-        }
-        /* Only a known option can need a value: "ftpc --bogus" is an
-         * unknown option wherever it stands. */
-        static const char *const WITH_VALUE[] = {
-            "--store", "--appid", "-s", "-o", "--user", "--password-file", "--netrc-file",
-            "--seccnn", "--dtaprot", "--tls-min", "--tls-max", "--ciphers", "--ciphersuites",
-            "--cert", "--key", "--connect-timeout", "--timeout", "--greeting-timeout",
-            "--data-timeout",
-        };
-        size_t k = 0;
-        while (k < sizeof WITH_VALUE / sizeof WITH_VALUE[0] && strcmp(o, WITH_VALUE[k]) != 0)
-            k++;
-        if (k == sizeof WITH_VALUE / sizeof WITH_VALUE[0])
-            return usage_error("unknown option %s", o);
-        if (v == NULL)
-            return usage_error("option %s needs a value", o);
-        i++;
-        if (strcmp(o, "--store") == 0) {
-            a->opt.store = v;
-        } else if (strcmp(o, "--appid") == 0) {
-            a->opt.appid = v;
-        } else if (strcmp(o, "-s") == 0) {
-            a->script = v;
-        } else if (strcmp(o, "-o") == 0) {
-            a->output = v;
-        } else if (strcmp(o, "--user") == 0) {
-            a->user = v;
-        } else if (strcmp(o, "--password-file") == 0) {
-            a->opt.password_file = v;
-        } else if (strcmp(o, "--netrc-file") == 0) {
-            a->opt.netrc_file = v;
-        } else if (strcmp(o, "--seccnn") == 0) {
-            a->seccnn_given = 1;
-            if (strcmp(v, "ssl") == 0)
-                a->opt.seccnn = SECCNN_SSL;
-            else if (strcmp(v, "implicit") == 0)
-                a->opt.seccnn = SECCNN_IMPLICIT;
-            else if (strcmp(v, "none") == 0)
-                a->opt.seccnn = SECCNN_NONE;
-            else
-                return usage_error("--seccnn takes ssl, implicit or none, not '%s'", v);
-        } else if (strcmp(o, "--dtaprot") == 0) {
-            a->prot_given = 1;
-            if (strcmp(v, "private") == 0)
-                a->opt.prot = 'P';
-            else if (strcmp(v, "clear") == 0)
-                a->opt.prot = 'C';
-            else
-                return usage_error("--dtaprot takes private or clear, not '%s'", v);
-        } else if (strcmp(o, "--tls-min") == 0 || strcmp(o, "--tls-max") == 0) {
-            int ver = tls_w_parse_version(v);
-            if (ver < 0)
-                return usage_error("TLS version must be 1.2 or 1.3, not '%s'", v);
-            if (strcmp(o, "--tls-min") == 0)
-                a->opt.tls.min_version = ver;
-            else
-                a->opt.tls.max_version = ver;
-        } else if (strcmp(o, "--ciphers") == 0) {
-            a->opt.tls.ciphers = v;
-        } else if (strcmp(o, "--ciphersuites") == 0) {
-            a->opt.tls.ciphersuites = v;
-        } else if (strcmp(o, "--cert") == 0) {
-            a->opt.tls.cert_file = v;
-        } else if (strcmp(o, "--key") == 0) {
-            a->opt.tls.key_file = v;
-        } else if (strcmp(o, "--connect-timeout") == 0) {
-            if ((st = seconds(o, v, &a->opt.connect_timeout_ms)) >= 0)
-                return st;
-        } else if (strcmp(o, "--timeout") == 0) {
-            if ((st = seconds(o, v, &a->opt.reply_timeout_ms)) >= 0)
-                return st;
-        } else if (strcmp(o, "--greeting-timeout") == 0) {
-            if ((st = seconds(o, v, &a->opt.greeting_timeout_ms)) >= 0)
-                return st;
-        } else if (strcmp(o, "--data-timeout") == 0) {
-            if ((st = seconds(o, v, &a->opt.data_timeout_ms)) >= 0)
-                return st;
-        }
-    }
-    /* One-shot URL mode: get URL [LOCAL] | put LOCAL URL | ls URL. */
+    a->opt.connect_timeout_ms = CTRL_CONNECT_TIMEOUT_S * 1000;
+    a->opt.reply_timeout_ms = CTRL_REPLY_TIMEOUT_S * 1000;
+    a->opt.greeting_timeout_ms = CTRL_GREETING_TIMEOUT_S * 1000;
+    a->opt.data_timeout_ms = DATA_TIMEOUT_S * 1000;
+    a->opt.tls.client_name = "ftpc";
+    int i;
+    if (read_options(argc, argv, a, &i, e) != 0)
+        return -1;
+    if (a->help || a->version)
+        return 0;
     if (i < argc && (strcmp(argv[i], "get") == 0 || strcmp(argv[i], "put") == 0 ||
-                     strcmp(argv[i], "ls") == 0)) {
-        a->verb = argv[i++];
-        /* ftpc get --force URL is as good as ftpc --force get URL. */
-        while (a->verb[0] == 'g' && i < argc &&
-               (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0)) {
-            a->opt.clobber = 1;
-            i++;
-        }
-        if (i < argc && strcmp(argv[i], "--") == 0)
-            i++;
-        int n = argc - i;
-        int put = strcmp(a->verb, "put") == 0;
-        if ((put && n != 2) || (!put && a->verb[0] == 'l' && n != 1) ||
-            (!put && a->verb[0] == 'g' && (n < 1 || n > 2)))
-            return usage_error("usage: ftpc get URL [LOCAL] | put LOCAL URL | ls URL");
-        a->url = put ? argv[i + 1] : argv[i];
-        a->local = put ? argv[i] : (n == 2 ? argv[i + 1] : NULL);
-        if (!url_is_ftp(a->url)) {
-            char shown[4096];
-            url_redact(a->url, shown, sizeof shown);
-            return usage_error("'%s' is not an ftp://, ftps:// or ftpes:// URL", shown);
-        }
-        return url_options(a);
-    }
+                     strcmp(argv[i], "ls") == 0))
+        return url_mode(argc, argv, i, a, e);
     if (i < argc)
         a->host = argv[i++];
     long port = 0;
     if (i < argc && parse_number(argv[i++], 1, 65535, &port) != 0)
-        return usage_error("'%s' is not a port number (1-65535)", argv[i - 1]);
+        return err_set(e, ERR_USAGE, "'%s' is not a port number (1-65535)", argv[i - 1]);
     a->port = (unsigned)port;
     if (i < argc)
-        return usage_error("unexpected argument '%s'", argv[i]);
-    /* IBM i: port 990 without a SECCNN means implicit. */
-    if (a->port == 990 && !a->seccnn_given)
-        a->opt.seccnn = SECCNN_IMPLICIT;
-    if (a->port == 0)
-        a->port = a->opt.seccnn == SECCNN_IMPLICIT ? 990 : 21;
-    if (a->opt.seccnn == SECCNN_NONE) {
-        if (a->prot_given && a->opt.prot == 'P')
-            return usage_error("%s", "--dtaprot private needs a secure control connection (--seccnn ssl or implicit)");
-        a->opt.prot = 'C';
-    }
-    if (a->opt.tls.min_version && a->opt.tls.max_version &&
-        a->opt.tls.min_version > a->opt.tls.max_version)
-        return usage_error("%s", "--tls-min is above --tls-max");
-    if (a->opt.tls.key_file && !a->opt.tls.cert_file)
-        return usage_error("%s", "--key needs --cert");
-    char why[256];
-    if (a->opt.tls.ciphers && !tls_w_cipher_list_ok(a->opt.tls.ciphers, 0, why, sizeof why))
-        return usage_error("--ciphers '%s': %s", a->opt.tls.ciphers, why);
-    if (a->opt.tls.ciphersuites && !tls_w_cipher_list_ok(a->opt.tls.ciphersuites, 1, why, sizeof why))
-        return usage_error("--ciphersuites '%s': %s", a->opt.tls.ciphersuites, why);
-    a->opt.tls.client_name = "ftpc";
-    return -1;
+        return err_set(e, ERR_USAGE, "unexpected argument '%s'", argv[i]);
+    return check_settings(a, e);
 }
 
 enum line_read { LINE_OK, LINE_EOF, LINE_TOO_LONG, LINE_NUL };
@@ -416,7 +395,7 @@ static int check_script(FILE *in, const char *path, struct err *e)
     struct stat sb;
     if (fstat(fileno(in), &sb) != 0 || !S_ISREG(sb.st_mode) || (sb.st_mode & 077) == 0)
         return 0;
-    char line[BATCH_LINE_MAX], words[BATCH_LINE_MAX];
+    char line[COMMAND_LINE_MAX], words[COMMAND_LINE_MAX];
     int lineno = 0, found = 0;
     enum line_read r;
     while (!found && (r = read_line(in, line, sizeof line)) != LINE_EOF) {
@@ -437,7 +416,7 @@ static int check_script(FILE *in, const char *path, struct err *e)
 
 static int run_lines(struct cmd_ctx *cx, FILE *in, int keep_going, struct err *first)
 {
-    char line[BATCH_LINE_MAX], words[BATCH_LINE_MAX];
+    char line[COMMAND_LINE_MAX], words[COMMAND_LINE_MAX];
     int lineno = 0, failed = 0;
     enum line_read r;
     while (!cx->quit && (r = read_line(in, line, sizeof line)) != LINE_EOF) {
@@ -448,7 +427,7 @@ static int run_lines(struct cmd_ctx *cx, FILE *in, int keep_going, struct err *f
         err_clear(&e);
         int rc = 0;
         if (r == LINE_TOO_LONG) {
-            rc = err_set(&e, ERR_USAGE, "longer than %d bytes: nothing on it was run", BATCH_LINE_MAX - 1);
+            rc = err_set(&e, ERR_USAGE, "longer than %d bytes: nothing on it was run", COMMAND_LINE_MAX - 1);
         } else if (r == LINE_NUL) {
             rc = err_set(&e, ERR_USAGE, "holds a NUL byte: nothing on it was run");
         } else {
@@ -514,7 +493,7 @@ static int url_transfer(struct ftp_session *s, const struct cli_args *a, FILE *o
             cmd_local_name(path, local, sizeof local);
         return xfer_get(s, path, local, 0, "--force", e);
     }
-    char remote[4096 + PATH_MAX];
+    char remote[URL_PATH_MAX + PATH_MAX];
     if (a->u.is_dir) {
         char base[PATH_MAX];
         if (strcmp(a->local, "-") == 0)
@@ -556,13 +535,96 @@ static FILE *visible_or_raw(FILE *raw)
     return v != NULL ? v : raw;
 }
 
-static void close_visible(FILE *v, FILE *raw)
+/* 0, or -1 when what was written to v (and so to raw) did not arrive. */
+static int close_visible(FILE *v, FILE *raw)
 {
-    if (v != raw)
-        fclose(v);
+    if (v == raw)
+        return ferror(v) ? -1 : 0;
+    return fclose(v);
 }
 
-static int run(const struct cli_args *a, FILE *in, FILE *output, FILE *out, struct err *e)
+/* Where listings and the like go (standard output, or -o FILE), and with
+ * -o FILE replies and messages too. FILE is written as a download is
+ * (localfile.h): beside it, renamed into place at the end only when every
+ * write arrived, so a failed write never replaces an existing FILE. */
+struct output {
+    const char *name;         /* "standard output" or FILE, for messages */
+    int to_file;
+    struct local_target file; /* -o FILE */
+    FILE *raw;                /* stdout, or a stream on the file */
+    FILE *out;                /* visible stream over raw */
+    FILE *msg;                /* -o FILE: replies and messages; else NULL */
+    int failure_reported;     /* a subcommand already failed on a write to it */
+};
+
+/* Removes what -o FILE wrote beside FILE; FILE itself stays as it was. */
+static void discard_file(struct local_target *t)
+{
+    int had_part = !t->direct && t->part[0] != '\0';
+    local_target_abort(t);
+    if (had_part)
+        (void)unlink(t->part);
+}
+
+static int output_open(struct output *o, const char *path, struct err *e)
+{
+    memset(o, 0, sizeof *o);
+    if (path == NULL) {
+        o->name = "standard output";
+        o->raw = stdout;
+        o->out = visible_or_raw(stdout);
+        return 0;
+    }
+    o->name = path;
+    o->to_file = 1;
+    if (local_target_open(&o->file, path, LOCAL_REPLACE, NULL, e) != 0)
+        return -1;
+    /* The stream has a descriptor of its own: the target closes its own. */
+    int fd = dup(o->file.fd);
+    o->raw = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (o->raw == NULL) {
+        int saved = errno;
+        if (fd >= 0)
+            close(fd);
+        discard_file(&o->file);
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", path, strerror(saved));
+    }
+    o->out = visible_or_raw(o->raw);
+    o->msg = visible_or_raw(o->raw);
+    return 0;
+}
+
+/* Flushes and closes; -o FILE takes its place only when all of it was
+ * written. */
+static int output_close(struct output *o, struct err *e)
+{
+    int ok = 1;
+    if (o->msg != NULL && close_visible(o->msg, o->raw) != 0)
+        ok = 0;
+    if (close_visible(o->out, o->raw) != 0)
+        ok = 0;
+    if (ferror(o->raw))
+        ok = 0;
+    if (!o->to_file)
+        return ok && fflush(stdout) == 0 ? 0 : err_set(e, ERR_LOCAL, "cannot write to standard output");
+    if (fclose(o->raw) != 0)
+        ok = 0;
+    if (ok)
+        return local_target_commit(&o->file, e);
+    int direct = o->file.direct;
+    discard_file(&o->file);
+    return err_set(e, ERR_LOCAL, direct ? "cannot write to %s" : "cannot write to %s (it was left as it was)",
+                   o->name);
+}
+
+/* 0 when --help or --version reached standard output. */
+static int stdout_ok(void)
+{
+    return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
+}
+
+/* 1 when the error is already on standard error (a batch line's). */
+static int run(const struct cli_args *a, FILE *in, struct output *o, struct err *e)
 {
     int interactive = a->verb == NULL && a->script == NULL && isatty(STDIN_FILENO);
     struct ftp_session s;
@@ -571,7 +633,7 @@ static int run(const struct cli_args *a, FILE *in, FILE *output, FILE *out, stru
     if (session_init(&s, &a->opt, e) == 0) {
         s.verbose = a->verbose || (interactive && !a->quiet);
         s.quiet = a->quiet;
-        s.msg = output != NULL ? output : err_stream();
+        s.msg = o->msg != NULL ? o->msg : err_stream();
         /* A progress bar only where someone watches it. */
         if (interactive && !a->quiet && isatty(STDERR_FILENO))
             s.progress = progress_hooks(&bar, stderr);
@@ -580,7 +642,7 @@ static int run(const struct cli_args *a, FILE *in, FILE *output, FILE *out, stru
         if (a->opt.seccnn == SECCNN_NONE)
             fprintf(err_stream(), "ftpc: warning: the control connection is not encrypted: "
                                   "the password will be sent in clear text\n");
-        struct cmd_ctx cx = { .s = &s, .out = out, .err = err_stream() };
+        struct cmd_ctx cx = { .s = &s, .out = o->out, .out_name = o->name, .err = err_stream() };
         int opened = a->host == NULL || session_open(&s, a->host, a->port, a->opt.seccnn, e) == 0;
         if (opened && a->host != NULL && auto_login(&s, a, e) != 0) {
             /* At the prompt a refused data protection is shown and the user
@@ -608,6 +670,7 @@ static int run(const struct cli_args *a, FILE *in, FILE *output, FILE *out, stru
                 (void)session_close(&s, &(struct err){ 0 });
             }
         }
+        o->failure_reported = cx.out_failed;
     }
     session_free(&s);
     return reported;
@@ -618,52 +681,65 @@ int ftpc_main(int argc, char **argv)
     protect_secrets();
     msg_err = visible_or_raw(stderr);
     struct cli_args a;
-    int status = parse_args(argc, argv, &a);
-    hide_url_passwords(argc, argv);
-    if (status >= 0) {
-        close_visible(msg_err, stderr);
-        return status;
-    }
-    /* A peer that closes early must give an error, not kill us with SIGPIPE. */
-    signal(SIGPIPE, SIG_IGN);
     struct err e;
     err_clear(&e);
-    FILE *in = stdin, *output = NULL, *raw_output = NULL;
-    if (a.script != NULL && (in = fopen(a.script, "r")) == NULL) {
-        fprintf(err_stream(), "ftpc: cannot open %s: %s\n", a.script, strerror(errno));
+    int rc = parse_args(argc, argv, &a, &e);
+    hide_url_passwords(argc, argv);
+    if (rc != 0 || a.help || a.version) {
+        if (rc != 0) {
+            fprintf(err_stream(), "ftpc: %s (see ftpc --help)\n", e.msg);
+        } else {
+            if (a.help) {
+                fputs(USAGE, stdout);
+                commands_help(stdout, NULL);
+            } else {
+                printf("ftpc %s\n", FTPC_TRUSTD_VERSION);
+            }
+            if (stdout_ok() != 0)
+                rc = err_set(&e, ERR_LOCAL, "cannot write to standard output");
+            if (rc != 0)
+                fprintf(err_stream(), "ftpc: %s\n", e.msg);
+        }
         close_visible(msg_err, stderr);
-        return err_exit_code(ERR_LOCAL);
+        return err_exit_code(ERR_PROGRAM_FTPC, e.code);
     }
-    if (in != stdin && check_script(in, a.script, &e) != 0) {
+    if (a.u.has_password)
+        fprintf(err_stream(), "ftpc: warning: a password in a URL can be seen by other users of this machine; "
+                        "use ~/.netrc, --password-file or FTPC_PASSWORD\n");
+    /* A peer that closes early must give an error, not kill us with SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
+    FILE *in = stdin;
+    struct output o;
+    if (a.script != NULL && (in = fopen(a.script, "r")) == NULL)
+        rc = err_set(&e, ERR_LOCAL, "cannot open %s: %s", a.script, strerror(errno));
+    else if (in != stdin && check_script(in, a.script, &e) != 0)
+        rc = -1;
+    else if (output_open(&o, a.output, &e) != 0)
+        rc = -1;
+    if (rc != 0) {
         fprintf(err_stream(), "ftpc: %s\n", e.msg);
-        fclose(in);
-        close_visible(msg_err, stderr);
-        return err_exit_code(e.code);
-    }
-    if (a.output != NULL && (raw_output = fopen(a.output, "w")) == NULL) {
-        fprintf(err_stream(), "ftpc: cannot write %s: %s\n", a.output, strerror(errno));
-        if (in != stdin)
+        if (in != NULL && in != stdin)
             fclose(in);
         close_visible(msg_err, stderr);
-        return err_exit_code(ERR_LOCAL);
+        return err_exit_code(ERR_PROGRAM_FTPC, e.code);
     }
-    if (raw_output != NULL)
-        output = visible_or_raw(raw_output);
-    FILE *out = visible_or_raw(raw_output != NULL ? raw_output : stdout);
-    int reported = run(&a, in, output, out, &e);
+    int reported = run(&a, in, &o, &e);
     if (in != stdin)
         fclose(in);
     if (e.code != ERR_NONE && e.msg[0] != '\0' && !reported) {
         fprintf(err_stream(), "ftpc: %s\n", e.msg);
-        if (output != NULL)
-            fprintf(output, "ftpc: %s\n", e.msg);
+        if (o.msg != NULL)
+            fprintf(o.msg, "ftpc: %s\n", e.msg);
     }
-    close_visible(out, raw_output != NULL ? raw_output : stdout);
-    if (output != NULL)
-        close_visible(output, raw_output);
+    struct err close_err;
+    err_clear(&close_err);
+    if (output_close(&o, &close_err) != 0) {
+        if (!o.failure_reported)
+            fprintf(err_stream(), "ftpc: %s\n", close_err.msg);
+        if (e.code == ERR_NONE)
+            e = close_err;
+    }
     close_visible(msg_err, stderr);
     msg_err = NULL;
-    if (raw_output != NULL && fclose(raw_output) != 0 && e.code == ERR_NONE)
-        return err_exit_code(ERR_LOCAL);
-    return err_exit_code(e.code);
+    return err_exit_code(ERR_PROGRAM_FTPC, e.code);
 }

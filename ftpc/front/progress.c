@@ -10,8 +10,11 @@ static double elapsed(const struct timespec *a, const struct timespec *b)
     return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-void progress_begin(struct progress *p, FILE *tty, const char *name, uint64_t total)
+/* The hooks of struct xfer_progress, with arg the bar. */
+static void hook_begin(void *arg, const char *name, uint64_t total)
 {
+    struct progress *p = arg;
+    FILE *tty = p->tty;
     memset(p, 0, sizeof *p);
     p->tty = tty;
     p->name = name;
@@ -20,8 +23,9 @@ void progress_begin(struct progress *p, FILE *tty, const char *name, uint64_t to
     p->last = p->start;
 }
 
-void progress_add(struct progress *p, uint64_t bytes)
+static void hook_advance(void *arg, uint64_t bytes)
 {
+    struct progress *p = arg;
     p->done += bytes;
     if (p->tty == NULL)
         return;
@@ -50,29 +54,14 @@ void progress_add(struct progress *p, uint64_t bytes)
     p->shown = 1;
 }
 
-void progress_end(struct progress *p)
+static void hook_end(void *arg)
 {
+    struct progress *p = arg;
     if (p->tty != NULL && p->shown) {
         fputs("\r\033[K", p->tty);
         fflush(p->tty);
     }
     p->shown = 0;
-}
-
-static void hook_begin(void *arg, const char *name, uint64_t total)
-{
-    struct progress *p = arg;
-    progress_begin(p, p->tty, name, total);
-}
-
-static void hook_advance(void *arg, uint64_t bytes)
-{
-    progress_add(arg, bytes);
-}
-
-static void hook_end(void *arg)
-{
-    progress_end(arg);
 }
 
 struct xfer_progress progress_hooks(struct progress *p, FILE *tty)

@@ -21,10 +21,6 @@ struct progress {
     int shown;
 };
 
-void progress_begin(struct progress *p, FILE *tty, const char *name, uint64_t total);
-void progress_add(struct progress *p, uint64_t bytes);
-void progress_end(struct progress *p);
-
 /* The session's hooks (ftpc/session/session.h) that draw bar p on tty. */
 struct xfer_progress progress_hooks(struct progress *p, FILE *tty);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -203,7 +204,9 @@ static char **complete(const char *text, int start, int end)
     }
 }
 
-void shell_prompt(struct ftp_session *s, char *out, size_t outlen)
+/* The prompt for the session's state: "ftpc tls:P host:/dir> ". Pure but
+ * for asking the folder. */
+static void shell_prompt(struct ftp_session *s, char *out, size_t outlen)
 {
     if (s->state == SESSION_DISCONNECTED) {
         snprintf(out, outlen, "ftpc (not connected)> ");
@@ -243,7 +246,7 @@ static int history_file_ready(const char *path)
 void shell_run(struct cmd_ctx *cx)
 {
     shell_cx = cx;
-    char hist[4096];
+    char hist[PATH_MAX];
     history_path(hist, sizeof hist);
     rl_readline_name = "ftpc";
     rl_attempted_completion_function = complete;
@@ -267,7 +270,7 @@ void shell_run(struct cmd_ctx *cx)
         if (line == NULL)
             break; /* Ctrl-D */
         interrupts = 0;
-        char words[8192];
+        char words[COMMAND_LINE_MAX];
         char *argv[CMDLINE_MAX_WORDS];
         const char *why = NULL;
         int argc = cmdline_split(line, words, sizeof words, argv, &why);

@@ -13,8 +13,4 @@
 /* Runs until quit, EOF or a second Ctrl-C. */
 void shell_run(struct cmd_ctx *cx);
 
-/* The prompt for the session's state: "ftpc tls:P host:/dir> ". Pure but
- * for asking the folder. */
-void shell_prompt(struct ftp_session *s, char *out, size_t outlen);
-
 #endif

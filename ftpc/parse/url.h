@@ -13,6 +13,8 @@
 
 enum url_scheme { URL_FTP, URL_FTPS, URL_FTPES };
 
+#define URL_PATH_MAX 4096 /* the longest decoded path, with its NUL */
+
 struct ftp_url {
     enum url_scheme scheme;
     char user[256];
@@ -20,7 +22,7 @@ struct ftp_url {
     int has_user, has_password;
     char host[256];
     unsigned port;   /* 0 when the URL names none */
-    char path[4096]; /* decoded; "" for the login folder */
+    char path[URL_PATH_MAX]; /* decoded; "" for the login folder */
     int is_dir;      /* the URL ends with '/' (or has no path) */
 };
 

@@ -14,13 +14,13 @@
 /* The login named for host in the netrc file (--netrc-file or ~/.netrc).
  * 1 found, 0 none (or no file), -1 error (bad permissions, bad syntax). */
 int creds_netrc_user(const struct ftp_options *o, const char *host, char *user, size_t userlen,
-                     struct err *e);
+                     struct err *e) MUST_CHECK;
 
 /* The password for user at host, in this order: --password-file,
  * FTPC_PASSWORD, the netrc entry for host (when its login is user), a
  * prompt on the terminal (warning when clear_text). out[0] == 0 when there
  * is none and no terminal to ask. */
 int creds_password(const struct ftp_options *o, const char *host, const char *user,
-                   int clear_text, char *out, size_t outlen, struct err *e);
+                   int clear_text, char *out, size_t outlen, struct err *e) MUST_CHECK;
 
 #endif

@@ -21,6 +21,15 @@
 
 enum ftp_seccnn { SECCNN_NONE, SECCNN_SSL, SECCNN_IMPLICIT };
 
+#define FTP_PORT 21            /* clear FTP and explicit FTPS (AUTH TLS) */
+#define FTPS_IMPLICIT_PORT 990 /* implicit FTPS: TLS from the first byte */
+
+/* The port of a mode when none is given. */
+static inline unsigned session_default_port(enum ftp_seccnn sec)
+{
+    return sec == SECCNN_IMPLICIT ? FTPS_IMPLICIT_PORT : FTP_PORT;
+}
+
 /* Features learnt from FEAT (only what ftpc decides on). */
 #define FEAT_MLST 1u
 
@@ -100,7 +109,7 @@ struct ftp_session {
  * (the user's explicit choice of clear data) or an accepted secdata p. */
 #define PROT_REFUSED 'R'
 
-int session_init(struct ftp_session *s, const struct ftp_options *opt, struct err *e);
+int session_init(struct ftp_session *s, const struct ftp_options *opt, struct err *e) MUST_CHECK;
 
 void session_free(struct ftp_session *s);
 
@@ -108,40 +117,40 @@ void session_free(struct ftp_session *s);
  * control connection, verifying the server. A connection already open is
  * closed first. */
 int session_open(struct ftp_session *s, const char *host, unsigned port, enum ftp_seccnn sec,
-                 struct err *e);
+                 struct err *e) MUST_CHECK;
 
 /* USER, then PASS when password is not NULL and the server asks for it.
  * After login: PBSZ/PROT on a secure connection, then TYPE. When private
  * data is wanted and PBSZ or PROT P is refused (except with implicit FTPS,
  * where the implied private level stays), the login holds but this is an
  * ERR_SERVER error and s->agreed.prot is PROT_REFUSED. */
-int session_user(struct ftp_session *s, const char *user, const char *password, struct err *e);
-int session_pass(struct ftp_session *s, const char *password, struct err *e);
-int session_acct(struct ftp_session *s, const char *account, struct err *e);
+int session_user(struct ftp_session *s, const char *user, const char *password, struct err *e) MUST_CHECK;
+int session_pass(struct ftp_session *s, const char *password, struct err *e) MUST_CHECK;
+int session_acct(struct ftp_session *s, const char *account, struct err *e) MUST_CHECK;
 
 /* SECDATA: PBSZ 0 and PROT level; remembered for the session and the next
  * secopen. A refusal never lowers protection: private in force stays
  * private; private asked for without it becomes PROT_REFUSED. Clear
  * prints a warning; asked for where nothing private was agreed, it holds
  * even when the server refuses PROT C (its default is clear). */
-int session_secdata(struct ftp_session *s, char level, struct err *e);
+int session_secdata(struct ftp_session *s, char level, struct err *e) MUST_CHECK;
 /* CCC: the control connection back to clear text after login. */
-int session_ccc(struct ftp_session *s, struct err *e);
+int session_ccc(struct ftp_session *s, struct err *e) MUST_CHECK;
 /* REIN: back to the state before login (the connection stays). */
-int session_rein(struct ftp_session *s, struct err *e);
+int session_rein(struct ftp_session *s, struct err *e) MUST_CHECK;
 /* QUIT, then an orderly close. */
 int session_close(struct ftp_session *s, struct err *e);
 
-int session_set_type(struct ftp_session *s, int ascii, struct err *e);
+int session_set_type(struct ftp_session *s, int ascii, struct err *e) MUST_CHECK;
 /* FEAT, once per connection. */
-int session_features(struct ftp_session *s, struct err *e);
+int session_features(struct ftp_session *s, struct err *e) MUST_CHECK;
 
 /* Before a private data connection: with TLS 1.3, a server that requires
  * session reuse accepts each ticket once, and some (ProFTPD) issue none on
  * upload connections. When no fresh ticket is left, the control connection
  * is made again (new tickets), logged in again, and put back in the same
  * folder, type and protection. 0 when nothing was needed or it worked. */
-int session_renew_if_needed(struct ftp_session *s, struct err *e);
+int session_renew_if_needed(struct ftp_session *s, struct err *e) MUST_CHECK;
 
 /* How a data connection reaches the control connection, and how it is
  * to be made (mode, protection, time-out), for data_open. */
@@ -154,22 +163,22 @@ const char *session_cwd(struct ftp_session *s);
 void session_status(struct ftp_session *s, FILE *out);
 
 /* Fails with a clear message unless connected (and logged in). */
-int session_require(struct ftp_session *s, int login, struct err *e);
+int session_require(struct ftp_session *s, int login, struct err *e) MUST_CHECK;
 /* The same before a transfer: logged in, and a data protection in force. */
-int session_require_data(struct ftp_session *s, struct err *e);
+int session_require_data(struct ftp_session *s, struct err *e) MUST_CHECK;
 /* "private", "clear" or the refused state, for messages. */
 const char *session_prot_name(char prot);
 
 /* Sends a command and reads its reply into s->reply (shown when verbose). */
 int session_command(struct ftp_session *s, struct err *e, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4))) MUST_CHECK;
 /* The same, its reply never shown (for the prompt's own questions). */
 int session_command_quiet(struct ftp_session *s, struct err *e, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4))) MUST_CHECK;
 /* session_command, and an error unless the reply's first digit is want (2 or 3). */
 int session_expect(struct ftp_session *s, int want, const char *what, struct err *e,
-                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-int session_read_reply(struct ftp_session *s, struct err *e);
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6))) MUST_CHECK;
+int session_read_reply(struct ftp_session *s, struct err *e) MUST_CHECK;
 /* An error "what: NNN text" from the latest reply. */
 int session_refused(struct ftp_session *s, enum err_code code, const char *what, struct err *e);
 

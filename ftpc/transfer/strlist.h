@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "common/err.h"
+
 #define STRLIST_MAX_ITEMS 100000
 
 struct strlist {
@@ -13,7 +15,7 @@ struct strlist {
 
 void strlist_init(struct strlist *l);
 /* Copies s (len bytes); -1 when full or out of memory. */
-int strlist_add(struct strlist *l, const char *s, size_t len);
+int strlist_add(struct strlist *l, const char *s, size_t len) MUST_CHECK;
 void strlist_free(struct strlist *l);
 
 #endif

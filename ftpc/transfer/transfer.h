@@ -26,18 +26,18 @@ enum put_how { PUT_STORE, PUT_APPEND, PUT_RESUME };
  * hint: how the user asks for a replace, for the message when LOCAL
  * exists (NULL: "get -f (or set clobber on)"). */
 int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
-             const char *hint, struct err *e);
+             const char *hint, struct err *e) MUST_CHECK;
 int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum put_how how,
-             struct err *e);
+             struct err *e) MUST_CHECK;
 /* verb: NLST, LIST or MLSD; path may be NULL. Line ends become LF. */
-int xfer_list(struct ftp_session *s, const char *verb, const char *path, FILE *out, struct err *e);
+int xfer_list(struct ftp_session *s, const char *verb, const char *path, FILE *out, struct err *e) MUST_CHECK;
 /* NLST into a list of names (bounded). */
-int xfer_names(struct ftp_session *s, const char *path, struct strlist *names, struct err *e);
+int xfer_names(struct ftp_session *s, const char *path, struct strlist *names, struct err *e) MUST_CHECK;
 
 /* MLSD: the regular files only (no folders, links or specials), bare names. */
-int xfer_files(struct ftp_session *s, const char *path, struct strlist *names, struct err *e);
+int xfer_files(struct ftp_session *s, const char *path, struct strlist *names, struct err *e) MUST_CHECK;
 
 /* SIZE: -1 with e set when the server cannot tell. */
-int xfer_remote_size(struct ftp_session *s, const char *remote, uint64_t *size, struct err *e);
+int xfer_remote_size(struct ftp_session *s, const char *remote, uint64_t *size, struct err *e) MUST_CHECK;
 
 #endif

@@ -123,4 +123,49 @@ expect_status 6
 printf 'user %s\nput %s/nothing.bin x\n' "$FTP_USER" "$T" > "$T/cmds"
 FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" "${S[@]}" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
 expect_status 7
+
+# Output that cannot be written is a local-file error (7) with one line
+# naming it: standard output, -o FILE, and -o FILE over an existing file,
+# which a run whose output could not be written leaves as it was.
+printf 'user %s\npwd\nmkdir late-%s\n' "$FTP_USER" "$$" > "$T/cmds"
+set +e
+FTPC_PASSWORD=$FTP_PASSWORD "$FTPC" "${S[@]}" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT" > /dev/full 2> "$T/err"
+status=$?
+set -e
+expect_status 7
+expect_in "$T/err" "ftpc: line 2: cannot write to standard output"
+[ "$(grep -c 'cannot write' "$T/err")" = 1 ] || { cat "$T/err" >&2; fail "not one line for the failed write"; }
+[ ! -d "$MAIN_ROOT/late-$$" ] || fail "the batch went on after a failed write"
+echo listed > "$MAIN_ROOT/listed-$$"
+set +e
+FTPC_PASSWORD=$FTP_PASSWORD "$FTPC" "${S[@]}" ls "ftpes://$FTP_USER@127.0.0.1:$MAIN_PORT/" > /dev/full 2> "$T/err"
+status=$?
+set -e
+rm "$MAIN_ROOT/listed-$$"
+expect_status 7
+expect_in "$T/err" "ftpc: cannot write to standard output"
+FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" "${S[@]}" -o /dev/full -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 7
+expect_in "$T/err" "cannot write to /dev/full"
+[ ! -d "$MAIN_ROOT/late-$$" ] || fail "the batch went on after a failed write to -o"
+# A folder with no room: the old output stays, nothing is left beside it.
+mkdir "$T/small"
+mount -t tmpfs -o size=16k tmpfs "$T/small"
+trap 'umount "$T/small" 2>/dev/null || true; rm -rf "$T"' EXIT
+echo "the old output" > "$T/small/output.txt"
+head -c 8000 /dev/zero > "$T/small/filler"
+printf 'user %s\n' "$FTP_USER" > "$T/cmds"
+for _ in $(seq 200); do echo pwd; done >> "$T/cmds"
+FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" "${S[@]}" -v -o "$T/small/output.txt" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 7
+expect_in "$T/err" "cannot write to $T/small/output.txt"
+[ "$(cat "$T/small/output.txt")" = "the old output" ] || fail "-o replaced the old output with a partial one"
+[ "$(ls "$T/small")" = "$(printf 'filler\noutput.txt')" ] || { ls -la "$T/small" >&2; fail "-o left a file beside FILE"; }
+# With room, it is replaced.
+rm "$T/small/filler"
+printf 'user %s\npwd\n' "$FTP_USER" > "$T/cmds"
+FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" "${S[@]}" -v -o "$T/small/output.txt" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 0
+expect_in "$T/small/output.txt" "$MAIN_ROOT"
+umount "$T/small"
 echo "ok: batch, credentials and URLs"

@@ -1,7 +1,8 @@
 /*
  * cli: trustd's command line: global options, the command table, opening
- * the store read-only or read-write as the command needs, and the exit
- * status table (0 ok, 1 error, 2 usage, 3 not found, 4 not trusted).
+ * the store read-only or read-write as the command needs. Exit codes are
+ * trustd's column of common/err.c's table (0 ok, 1 error, 2 usage, 3 not
+ * found, 4 not trusted).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -50,57 +51,6 @@ static const char USAGE[] =
     "The store is --store PATH, else $" STORE_ENV ", else " STORE_DEFAULT_PATH ".\n"
     "Fingerprints are shown as AB:CD:... (JSON: abcd...); any case, with or without colons, is accepted.\n"
     "Exit status: 0 ok, 1 error, 2 usage, 3 not found, 4 not trusted.\n";
-
-static int exit_code(enum err_code code)
-{
-    switch (code) {
-    case ERR_NONE:     return 0;
-    case ERR_USAGE:    return 2;
-    case ERR_NOTFOUND: return 3;
-    case ERR_VERIFY:   return 4;
-    default:           return 1;
-    }
-}
-
-int cli_options(int argc, char **argv, const struct opt *opts, char **pos, int *npos,
-                struct err *e)
-{
-    *npos = 0;
-    int only_pos = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
-            if (*npos == CLI_MAX_POS)
-                return err_set(e, ERR_USAGE, "too many arguments");
-            pos[(*npos)++] = argv[i];
-            continue;
-        }
-        if (strcmp(a, "--") == 0) {
-            only_pos = 1;
-            continue;
-        }
-        const char *eq = strchr(a, '=');
-        size_t namelen = eq ? (size_t)(eq - a) : strlen(a);
-        const struct opt *o = opts;
-        for (; o && o->name; o++)
-            if (strlen(o->name) == namelen && strncmp(o->name, a, namelen) == 0)
-                break;
-        if (o == NULL || o->name == NULL)
-            return err_set(e, ERR_USAGE, "unknown option %s", a);
-        if (o->kind == OPT_FLAG) {
-            if (eq)
-                return err_set(e, ERR_USAGE, "option %s takes no value", o->name);
-            *o->flag = 1;
-        } else if (eq) {
-            *o->value = eq + 1;
-        } else if (i + 1 < argc) {
-            *o->value = argv[++i];
-        } else {
-            return err_set(e, ERR_USAGE, "option %s needs a value", o->name);
-        }
-    }
-    return 0;
-}
 
 int cli_open(struct cli *c, struct err *e)
 {
@@ -308,7 +258,7 @@ static int unknown_command(int argc, char **argv)
     int two = argc >= 2 && (strcmp(argv[0], "app") == 0 || strcmp(argv[0], "crl") == 0);
     fprintf(stderr, "trustd: unknown command '%s%s%s'\n%s", cli_vis(argv[0]), two ? " " : "",
             two ? cli_vis(argv[1]) : "", USAGE);
-    return exit_code(ERR_USAGE);
+    return err_exit_code(ERR_PROGRAM_TRUSTD, ERR_USAGE);
 }
 
 /* trustd help [COMMAND [WORD]]. */
@@ -332,29 +282,30 @@ int trustd_main(int argc, char **argv)
     struct err e;
     err_clear(&e);
     const char *store_opt = NULL;
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) {
-            store_opt = argv[++i];
-        } else if (strncmp(argv[i], "--store=", 8) == 0) {
-            store_opt = argv[i] + 8;
-        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(USAGE, stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--version") == 0) {
-            printf("trustd %s\n", FTPC_TRUSTD_VERSION);
-            return 0;
-        } else if (strcmp(argv[i], "--store") == 0) {
-            fprintf(stderr, "trustd: option --store needs a value\n%s", USAGE);
-            return exit_code(ERR_USAGE);
-        } else {
-            fprintf(stderr, "trustd: unknown option %s\n%s", cli_vis(argv[i]), USAGE);
-            return exit_code(ERR_USAGE);
-        }
+    int help = 0, version = 0, i;
+    const struct opt opts[] = {
+        { "--store", OPT_VALUE, NULL, &store_opt },
+        { "-h", OPT_STOP, &help, NULL },
+        { "--help", OPT_STOP, &help, NULL },
+        { "--version", OPT_STOP, &version, NULL },
+        { NULL, OPT_FLAG, NULL, NULL },
+    };
+    if (options_front(argc - 1, argv + 1, opts, &i, &e) != 0) {
+        fprintf(stderr, "trustd: %s\n%s", cli_vis(e.msg), USAGE);
+        return err_exit_code(ERR_PROGRAM_TRUSTD, ERR_USAGE);
+    }
+    i += 1;
+    if (help) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    if (version) {
+        printf("trustd %s\n", FTPC_TRUSTD_VERSION);
+        return 0;
     }
     if (i == argc) {
         fputs(USAGE, stderr);
-        return exit_code(ERR_USAGE);
+        return err_exit_code(ERR_PROGRAM_TRUSTD, ERR_USAGE);
     }
     if (strcmp(argv[i], "help") == 0)
         return help_command(argc - i - 1, argv + i + 1);
@@ -394,7 +345,7 @@ int trustd_main(int argc, char **argv)
         fputs("trustd: ", stderr);
         visible_fwrite(stderr, e.msg, strlen(e.msg), 0);
         fputc('\n', stderr);
-        return exit_code(e.code == ERR_NONE ? ERR_INTERNAL : e.code);
+        return err_exit_code(ERR_PROGRAM_TRUSTD, e.code == ERR_NONE ? ERR_INTERNAL : e.code);
     }
     return 0;
 }

@@ -75,9 +75,9 @@ static int run_crl_import(struct cli *c, void *arg)
 
 int cmd_crl_import(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     int npos = 0;
-    if (cli_options(c->argc, c->argv, NULL, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, NULL, pos, &npos, e) != 0)
         return -1;
     if (npos != 1)
         return err_set(e, ERR_USAGE, "usage: crl import FILE");
@@ -141,14 +141,14 @@ static int print_crl(const struct store_crl *crl, void *arg, struct err *e)
 
 int cmd_crl_list(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     int npos = 0;
     struct crl_print p = { 0 };
     const struct opt opts[] = {
         { "--json", OPT_FLAG, &p.json, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
     if (npos != 0)
         return err_set(e, ERR_USAGE, "usage: crl list [--json]");
@@ -184,9 +184,9 @@ static int run_crl_remove(struct cli *c, void *arg)
 
 int cmd_crl_remove(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     int npos = 0;
-    if (cli_options(c->argc, c->argv, NULL, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, NULL, pos, &npos, e) != 0)
         return -1;
     if (npos != 1)
         return err_set(e, ERR_USAGE, "usage: crl remove CRL (its SHA-256 or 8+ hex digits of it)");
@@ -261,7 +261,7 @@ static int print_audit(const struct store_audit_entry *a, void *arg, struct err 
 
 int cmd_audit(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     int npos = 0;
     const char *since = NULL;
     struct audit_print p = { 0 };
@@ -270,7 +270,7 @@ int cmd_audit(struct cli *c, struct err *e)
         { "--json", OPT_FLAG, &p.json, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
     if (npos != 0)
         return err_set(e, ERR_USAGE, "usage: audit [--since T] [--json]");
@@ -298,9 +298,9 @@ int cmd_audit(struct cli *c, struct err *e)
 
 int cmd_check(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     int npos = 0;
-    if (cli_options(c->argc, c->argv, NULL, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, NULL, pos, &npos, e) != 0)
         return -1;
     if (npos != 0)
         return err_set(e, ERR_USAGE, "usage: check");
@@ -316,13 +316,13 @@ int cmd_check(struct cli *c, struct err *e)
 
 int cmd_backup(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     int npos = 0, force = 0;
     const struct opt opts[] = {
         { "--force", OPT_FLAG, &force, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
     if (npos != 1)
         return err_set(e, ERR_USAGE, "usage: backup FILE [--force]");

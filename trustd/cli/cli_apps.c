@@ -8,7 +8,7 @@
 static int positional(struct cli *c, const struct opt *opts, char **pos, int *npos, int min,
                       int max, const char *usage, struct err *e)
 {
-    if (cli_options(c->argc, c->argv, opts, pos, npos, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, npos, e) != 0)
         return -1;
     if (*npos < min || (max >= 0 && *npos > max))
         return err_set(e, ERR_USAGE, "usage: %s", usage);
@@ -33,7 +33,7 @@ static int run_add(struct cli *c, void *arg)
 
 int cmd_app_add(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     struct app_edit a = { .pos = pos, .e = e };
     const struct opt opts[] = {
         { "--description", OPT_VALUE, NULL, &a.description },
@@ -56,7 +56,7 @@ static int run_remove(struct cli *c, void *arg)
 
 int cmd_app_remove(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     struct app_edit a = { .pos = pos, .e = e };
     if (positional(c, NULL, pos, &a.npos, 1, 1, "app remove ID", e) != 0)
         return -1;
@@ -108,7 +108,7 @@ static int print_app_row(const struct store_app *a, void *arg, struct err *e)
 
 int cmd_app_list(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     int npos = 0;
     struct app_print p = { .c = c, .e = e };
     const struct opt opts[] = {
@@ -161,7 +161,7 @@ static int print_member(const struct store_cert *sc, void *arg, struct err *e)
 
 int cmd_app_show(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     int npos = 0, json = 0;
     const struct opt opts[] = {
         { "--json", OPT_FLAG, &json, NULL },
@@ -262,7 +262,7 @@ static int change_membership(struct cli *c, struct membership *m, struct err *e)
 
 int cmd_app_trust(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     struct membership m = { .pos = pos, .add = 1, .e = e };
     if (positional(c, NULL, pos, &m.npos, 2, -1, "app trust ID CERT...", e) != 0)
         return -1;
@@ -271,7 +271,7 @@ int cmd_app_trust(struct cli *c, struct err *e)
 
 int cmd_app_untrust(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     struct membership m = { .pos = pos, .add = 0, .e = e };
     if (positional(c, NULL, pos, &m.npos, 2, -1, "app untrust ID CERT...", e) != 0)
         return -1;
@@ -291,7 +291,7 @@ static int run_trust_list(struct cli *c, void *arg)
 
 int cmd_app_trust_list(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     struct app_edit a = { .pos = pos, .e = e };
     if (positional(c, NULL, pos, &a.npos, 2, 2, "app trust-list ID defined|undefined", e) != 0)
         return -1;
@@ -311,7 +311,7 @@ static int run_set(struct cli *c, void *arg)
 
 int cmd_app_set(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     struct app_edit a = { .pos = pos, .e = e };
     const struct opt opts[] = {
         { "--crl", OPT_VALUE, NULL, &a.crl },

@@ -157,7 +157,7 @@ int cmd_import(struct cli *c, struct err *e)
     struct import_args a;
     memset(&a, 0, sizeof a);
     int system = 0, enabled = 0;
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     const struct opt opts[] = {
         { "--label", OPT_VALUE, NULL, &a.rules.label },
         { "--disabled", OPT_FLAG, &a.rules.disabled, NULL },
@@ -169,7 +169,7 @@ int cmd_import(struct cli *c, struct err *e)
         { "--enabled", OPT_FLAG, &enabled, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (cli_options(c->argc, c->argv, opts, pos, &a.nfiles, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, &a.nfiles, e) != 0)
         return -1;
     a.files = pos;
     char *system_files[1] = { (char *)SYSTEM_BUNDLE };
@@ -300,7 +300,7 @@ int cmd_list(struct cli *c, struct err *e)
     struct list_state st;
     memset(&st, 0, sizeof st);
     const char *app = NULL, *days = NULL;
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     int npos = 0;
     const struct opt opts[] = {
         { "--app", OPT_VALUE, NULL, &app },
@@ -308,7 +308,7 @@ int cmd_list(struct cli *c, struct err *e)
         { "--json", OPT_FLAG, &st.json, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
     if (npos != 0)
         return err_set(e, ERR_USAGE, "list takes no arguments but options");
@@ -524,13 +524,13 @@ static int show_text(struct cli *c, const struct store_cert *sc, X509 *x,
 int cmd_show(struct cli *c, struct err *e)
 {
     int json = 0, pem = 0, npos = 0;
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     const struct opt opts[] = {
         { "--json", OPT_FLAG, &json, NULL },
         { "--pem", OPT_FLAG, &pem, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
     if (npos != 1)
         return err_set(e, ERR_USAGE, "usage: show CERT [--json] [--pem]");
@@ -578,7 +578,7 @@ int cmd_export(struct cli *c, struct err *e)
 {
     int der = 0, force = 0, npos = 0;
     const char *app = NULL, *out = "-";
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     const struct opt opts[] = {
         { "--der", OPT_FLAG, &der, NULL },
         { "--force", OPT_FLAG, &force, NULL },
@@ -586,7 +586,7 @@ int cmd_export(struct cli *c, struct err *e)
         { "--out", OPT_VALUE, NULL, &out },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
     if ((app == NULL) == (npos == 0) || npos > 1)
         return err_set(e, ERR_USAGE, "usage: export CERT [--der] [--out FILE] | export --app ID [--out FILE]");
@@ -672,9 +672,9 @@ static int apply_remove(struct cli *c, struct one_cert *o, const struct store_ce
 static int one_cert_command(struct cli *c, struct err *e, const char *usage, int words,
                             const struct opt *opts, struct one_cert *o)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     int npos = 0;
-    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
     if (npos != words)
         return err_set(e, ERR_USAGE, "usage: %s", usage);

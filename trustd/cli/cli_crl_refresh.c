@@ -226,7 +226,7 @@ static int refresh_one(struct cli *c, const struct target *t, const struct crl_f
 
 int cmd_crl_refresh(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     int npos = 0;
     const char *app_id = NULL, *timeout = NULL, *ca_file = NULL;
     const struct opt opts[] = {
@@ -235,7 +235,7 @@ int cmd_crl_refresh(struct cli *c, struct err *e)
         { "--ca-file", OPT_VALUE, NULL, &ca_file },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
     if (npos != 0)
         return err_set(e, ERR_USAGE, "usage: crl refresh [--app ID] [--timeout SECS] [--ca-file FILE]");

@@ -5,23 +5,8 @@
 #include <stdio.h>
 
 #include "common/err.h"
+#include "common/options.h"
 #include "trustd/store/store.h"
-
-#define CLI_MAX_POS 1024
-
-enum opt_kind { OPT_FLAG, OPT_VALUE };
-
-struct opt {
-    const char *name;   /* "--json" */
-    enum opt_kind kind;
-    int *flag;          /* OPT_FLAG: set to 1 */
-    const char **value; /* OPT_VALUE */
-};
-
-/* Splits argv into options (anywhere, "--name value" or "--name=value") and
- * positional words. "-" is positional; "--" ends options. */
-int cli_options(int argc, char **argv, const struct opt *opts, char **pos, int *npos,
-                struct err *e);
 
 /* Everything a command needs. */
 struct cli {

@@ -288,7 +288,7 @@ static void json_problem(struct jw *j, const struct problem *p)
 
 int cmd_validate(struct cli *c, struct err *e)
 {
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     int npos = 0;
     const char *app_id = NULL, *days = NULL;
     struct validate v = { .problems = { .size = sizeof(struct problem) } };
@@ -299,7 +299,7 @@ int cmd_validate(struct cli *c, struct err *e)
         { "--quiet", OPT_FLAG, &v.quiet, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
     if (npos != 0)
         return err_set(e, ERR_USAGE, "usage: validate [--app ID] [--days N] [--json] [--quiet]");

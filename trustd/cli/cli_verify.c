@@ -55,14 +55,14 @@ static int judge(struct cli *c, const struct diag_target *t, STACK_OF(X509) *cha
 int cmd_verify(struct cli *c, struct err *e)
 {
     const char *app = NULL, *host = NULL;
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     int npos = 0;
     const struct opt opts[] = {
         { "--app", OPT_VALUE, NULL, &app },
         { "--host", OPT_VALUE, NULL, &host },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
     if (app == NULL || npos != 1)
         return err_set(e, ERR_USAGE, "usage: verify --app ID [--host NAME] CHAIN.pem");
@@ -393,7 +393,7 @@ int cmd_probe(struct cli *c, struct err *e)
 {
     const char *app = NULL, *expect = NULL;
     int implicit = 0, want_root = 0, want_issuer = 0, allow_leaf = 0, npos = 0;
-    char *pos[CLI_MAX_POS];
+    char *pos[OPTIONS_MAX_POS];
     const struct opt opts[] = {
         { "--app", OPT_VALUE, NULL, &app },
         { "--implicit", OPT_FLAG, &implicit, NULL },
@@ -403,7 +403,7 @@ int cmd_probe(struct cli *c, struct err *e)
         { "--allow-leaf", OPT_FLAG, &allow_leaf, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (cli_options(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
     if (npos != 1)
         return err_set(e, ERR_USAGE, "usage: probe [--app ID] HOST[:PORT] [--implicit] "

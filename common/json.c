@@ -1,5 +1,6 @@
 /* json: streaming writer. */
 #include "common/json.h"
+#include "common/utf8.h"
 
 void jw_init(struct jw *j, FILE *f)
 {
@@ -41,18 +42,6 @@ void jw_end_object(struct jw *j) { close_(j, '}'); }
 void jw_begin_array(struct jw *j) { open(j, '['); }
 void jw_end_array(struct jw *j) { close_(j, ']'); }
 
-/* Length of a valid UTF-8 sequence at p, or 0. */
-static int utf8_len(const unsigned char *p)
-{
-    if (p[0] < 0x80)
-        return 1;
-    int n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
-    for (int i = 1; i < n; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    return n;
-}
-
 static void write_escaped(FILE *f, const char *s)
 {
     fputc('"', f);
@@ -70,13 +59,15 @@ static void write_escaped(FILE *f, const char *s)
         } else if (c < 0x20) {
             fprintf(f, "\\u%04x", c);
         } else if (c >= 0x80) {
-            int n = utf8_len(p);
+            unsigned cp;
+            /* The NUL ends s, so a cut sequence fails its continuation check. */
+            size_t n = utf8_decode(p, 4, &cp);
             if (n == 0) {
                 fputs("\\ufffd", f);
                 p++;
                 continue;
             }
-            fwrite(p, 1, (size_t)n, f);
+            fwrite(p, 1, n, f);
             p += n;
             continue;
         } else {

@@ -3,39 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "common/visible.h"
 
 /* Length of the valid, printable UTF-8 sequence at p (1..4), or 0 when the
- * bytes there must be escaped. */
+ * bytes there must be escaped: C0 controls but for tab and newline are
+ * the caller's, DEL and the C1 controls are never printable. */
 static size_t utf8_printable(const unsigned char *p, size_t n)
 {
-    unsigned c = p[0];
-    size_t len;
     unsigned cp;
-    if (c < 0x80)
-        return (c >= 0x20 && c != 0x7f) ? 1 : 0;
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-        cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    /* Overlong forms, surrogates, past U+10FFFF, and the C1 controls. */
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+    size_t len = utf8_decode(p, n, &cp);
+    if (len == 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
         return 0;
     return len;
 }

@@ -24,7 +24,7 @@ static int send_line(struct ftp_data *d, const char *line, struct err *e)
 
 static int read_reply(struct ftp_data *d, int shown, struct err *e)
 {
-    return d->link.read_reply(d->link.arg, shown, e);
+    return d->link.read_reply(d->link.arg, shown && !d->link.quiet, e);
 }
 
 /* A command of the data connection's set-up (EPSV, PORT...), its reply

@@ -37,6 +37,7 @@ struct data_link {
     int (*send)(void *arg, const char *line, struct err *e);
     int (*read_reply)(void *arg, int shown, struct err *e);
     void *arg;
+    int quiet;      /* no reply of this connection is shown (tab completion's listings) */
 };
 
 /* How this data connection is to be made. */

@@ -52,13 +52,8 @@ static struct strlist *remote_names(const char *dir)
         strlist_free(&cache[slot].names);
     strlist_init(&cache[slot].names);
     snprintf(cache[slot].dir, sizeof cache[slot].dir, "%s", dir);
-    int verbose = s->verbose, quiet = s->quiet;
-    s->verbose = 0;
-    s->quiet = 1;
     struct err e;
-    int rc = xfer_names(s, dir[0] ? dir : NULL, &cache[slot].names, &e);
-    s->verbose = verbose;
-    s->quiet = quiet;
+    int rc = xfer_names_quietly(s, dir[0] ? dir : NULL, &cache[slot].names, &e);
     if (rc != 0) {
         strlist_free(&cache[slot].names);
         return NULL;

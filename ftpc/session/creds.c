@@ -35,9 +35,26 @@ static int read_private(const char *path, int must_exist, char *buf, size_t bufl
         return err_set(e, ERR_LOCAL,
                        "%s holds passwords but others can read or write it (chmod 600 %s)", path, path);
     }
-    ssize_t n;
-    while (*len + 1 < buflen && (n = read(fd, buf + *len, buflen - 1 - *len)) > 0)
+    /* One byte more than fits: a longer file is refused, never cut. */
+    for (;;) {
+        char extra;
+        int full = *len + 1 >= buflen;
+        ssize_t n = full ? read(fd, &extra, 1) : read(fd, buf + *len, buflen - 1 - *len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || (full && n > 0)) {
+            int err = errno;
+            close(fd);
+            secret_wipe(buf, buflen);
+            *len = 0;
+            if (n > 0)
+                return err_set(e, ERR_LOCAL, "%s is too long (over %zu bytes)", path, buflen - 1);
+            return err_set(e, ERR_LOCAL, "cannot read %s: %s", path, strerror(err));
+        }
+        if (n == 0)
+            break;
         *len += (size_t)n;
+    }
     close(fd);
     buf[*len] = '\0';
     return 1;

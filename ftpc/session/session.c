@@ -441,14 +441,18 @@ static int login_result(struct ftp_session *s, const char *user, const struct lo
     return err_set(e, ERR_LOGIN, "login as %s refused: %d %s", user, s->reply.code, s->reply.text);
 }
 
-static void remember(struct ftp_session *s, const char *user, const char *password)
+/* The user and password kept for a renewal's new login. */
+static int remember(struct ftp_session *s, const char *user, const char *password, struct err *e)
 {
     if (user != NULL)
         snprintf(s->user, sizeof s->user, "%s", user);
     if (password != NULL) {
         forget_password(s);
         s->password = strdup(password);
+        if (s->password == NULL)
+            return err_set(e, ERR_INTERNAL, "out of memory");
     }
+    return 0;
 }
 
 /* The levels a login by the user asks for: the wished protection and the
@@ -464,7 +468,8 @@ static int login(struct ftp_session *s, const char *user, const char *password,
     if (session_require(s, 0, e) != 0)
         return -1;
     session_enter(s, session_base_state(s));
-    remember(s, user, password);
+    if (remember(s, user, password, e) != 0)
+        return -1;
     if (session_command(s, e, "USER %s", user) != 0)
         return -1;
     if (s->reply.code == 331) {
@@ -489,7 +494,8 @@ int session_pass(struct ftp_session *s, const char *password, struct err *e)
         return -1;
     if (s->state != SESSION_USER_SENT)
         return err_set(e, ERR_USAGE, "pass: send user first");
-    remember(s, NULL, password);
+    if (remember(s, NULL, password, e) != 0)
+        return -1;
     if (session_command(s, e, "PASS %s", password) != 0)
         return -1;
     struct login_levels want = wished_levels(s);

@@ -37,16 +37,23 @@ static void note_data(struct ftp_session *s, const struct ftp_data *d, const cha
 /* Opens the data connection for verb (and arg): renews the TLS session
  * first when needed, then data_open, which keeps the control connection
  * in step whatever fails. */
-static int transfer_begin(struct ftp_session *s, struct ftp_data *d, const char *verb,
-                          const char *arg, struct err *e)
+/* How a transfer speaks: its replies shown (when verbose) and the TLS
+ * session renewed when needed; or quietly, for tab completion, which
+ * shows nothing and never logs in again behind the user's back (the next
+ * real transfer renews). */
+enum voice { SHOWN, QUIET };
+
+static int transfer_begin_as(struct ftp_session *s, struct ftp_data *d, const char *verb,
+                             const char *arg, enum voice voice, struct err *e)
 {
-    if (session_require_data(s, e) != 0 || session_renew_if_needed(s, e) != 0)
+    if (session_require_data(s, e) != 0 || (voice == SHOWN && session_renew_if_needed(s, e) != 0))
         return -1;
     char what[4200];
     snprintf(what, sizeof what, "%s%s%s", verb, arg ? " " : "", arg ? arg : "");
     struct data_link link;
     struct data_plan plan;
     session_data_link(s, &link, &plan);
+    link.quiet = voice == QUIET;
     if (data_open(d, &link, &plan, what, e) != 0) {
         if (d->failed)
             snprintf(s->last_data, sizeof s->last_data, "failed (%s)", verb);
@@ -54,6 +61,12 @@ static int transfer_begin(struct ftp_session *s, struct ftp_data *d, const char 
     }
     note_data(s, d, verb);
     return 0;
+}
+
+static int transfer_begin(struct ftp_session *s, struct ftp_data *d, const char *verb,
+                          const char *arg, struct err *e)
+{
+    return transfer_begin_as(s, d, verb, arg, SHOWN, e);
 }
 
 static int connected(const struct ftp_session *s)
@@ -426,7 +439,7 @@ static int sink_names(void *arg, const void *p, size_t n, struct err *e)
 }
 
 static int collect_names(struct ftp_session *s, const char *verb, const char *path,
-                         struct strlist *names, struct err *e)
+                         enum voice voice, struct strlist *names, struct err *e)
 {
     struct names_sink *ns = calloc(1, sizeof *ns);
     if (ns == NULL)
@@ -435,7 +448,7 @@ static int collect_names(struct ftp_session *s, const char *verb, const char *pa
     ns->mlsd = strcmp(verb, "MLSD") == 0;
     struct ftp_data d;
     int rc = -1;
-    if (transfer_begin(s, &d, verb, path, e) == 0) {
+    if (transfer_begin_as(s, &d, verb, path, voice, e) == 0) {
         data_hold_answers(&d);
         uint64_t bytes = 0;
         int got = receive(s, &d, 1, sink_names, ns, 0, &bytes, e);
@@ -450,10 +463,15 @@ static int collect_names(struct ftp_session *s, const char *verb, const char *pa
 
 int xfer_names(struct ftp_session *s, const char *path, struct strlist *names, struct err *e)
 {
-    return collect_names(s, "NLST", path, names, e);
+    return collect_names(s, "NLST", path, SHOWN, names, e);
+}
+
+int xfer_names_quietly(struct ftp_session *s, const char *path, struct strlist *names, struct err *e)
+{
+    return collect_names(s, "NLST", path, QUIET, names, e);
 }
 
 int xfer_files(struct ftp_session *s, const char *path, struct strlist *names, struct err *e)
 {
-    return collect_names(s, "MLSD", path, names, e);
+    return collect_names(s, "MLSD", path, SHOWN, names, e);
 }

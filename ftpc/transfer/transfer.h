@@ -33,6 +33,11 @@ int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum 
 int xfer_list(struct ftp_session *s, const char *verb, const char *path, FILE *out, struct err *e) MUST_CHECK;
 /* NLST into a list of names (bounded). */
 int xfer_names(struct ftp_session *s, const char *path, struct strlist *names, struct err *e) MUST_CHECK;
+/* The same for tab completion: no reply shown, and no TLS session renewal
+ * (completion never logs in again behind the user's back; without a fresh
+ * ticket it may simply find nothing). */
+int xfer_names_quietly(struct ftp_session *s, const char *path, struct strlist *names,
+                       struct err *e) MUST_CHECK;
 
 /* MLSD: the regular files only (no folders, links or specials), bare names. */
 int xfer_files(struct ftp_session *s, const char *path, struct strlist *names, struct err *e) MUST_CHECK;

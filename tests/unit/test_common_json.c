@@ -55,6 +55,14 @@ static void utf8(void)
     EXPECT_EQ_STR(json_of_string("end\xe2\x82"), "\"end\\ufffd\\ufffd\"");
     EXPECT_EQ_STR(json_of_string("\xc3" "A"), "\"\\ufffdA\"");
     EXPECT_EQ_STR(json_of_string("\xf0\x9f\x94" "x"), "\"\\ufffd\\ufffd\\ufffdx\"");
+    /* The sequences the terminal escaping refuses are refused here too
+     * (one decoder, common/utf8.c): a 3-byte overlong form, a surrogate,
+     * a lead byte past F4 with continuation bytes, a code point past
+     * U+10FFFF. */
+    EXPECT_EQ_STR(json_of_string("\xe0\x80\xaf"), "\"\\ufffd\\ufffd\\ufffd\"");
+    EXPECT_EQ_STR(json_of_string("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");
+    EXPECT_EQ_STR(json_of_string("\xf5\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\"");
+    EXPECT_EQ_STR(json_of_string("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
 }
 
 static void structure(void)

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 
 #include "common/certinfo.h"
 #include "common/fdio.h"
+#include "common/file_write.h"
 #include "common/prompt.h"
 #include "common/visible.h"
 #include "trustd/cli/cli.h"
@@ -143,31 +143,11 @@ int cli_write_file(const char *path, const void *data, size_t len, int force, st
             return err_set(e, ERR_LOCAL, "cannot write to standard output");
         return 0;
     }
+    /* Said before anything is written; link() closes the gap after. */
     struct stat sb;
-    if (stat(path, &sb) == 0 && !force)
+    if (!force && lstat(path, &sb) == 0)
         return err_set(e, ERR_USAGE, "%s exists (use --force to replace it)", path);
-    char tmp[PATH_MAX], copy[PATH_MAX];
-    snprintf(copy, sizeof copy, "%s", path);
-    if (snprintf(tmp, sizeof tmp, "%s/.trustd-export-XXXXXX", dirname(copy)) >= (int)sizeof tmp)
-        return err_set(e, ERR_LOCAL, "path too long: %s", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return err_set(e, ERR_LOCAL, "cannot write %s: %s", path, strerror(errno));
-    int rc = fchmod(fd, 0644) == 0 && fd_write_all(fd, data, len) == 0 && fsync(fd) == 0 ? 0 : -1;
-    int saved = errno;
-    if (close(fd) != 0 && rc == 0) {
-        rc = -1;
-        saved = errno;
-    }
-    if (rc == 0 && rename(tmp, path) != 0) {
-        rc = -1;
-        saved = errno;
-    }
-    if (rc != 0) {
-        unlink(tmp);
-        return err_set(e, ERR_LOCAL, "cannot write %s: %s", path, strerror(saved));
-    }
-    return 0;
+    return file_write_whole(path, data, len, 0644, force, "trustd-export", e);
 }
 
 int cli_password(const char *pass_file, const char *pass_env, const char *name, char *out,

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file_write.h"
 #include "trustd/store/schema.h"
 #include "trustd/store/store_internal.h"
 
@@ -271,24 +272,6 @@ fail:
     return -1;
 }
 
-/* The folder that holds path ("." for a bare name, "/" for one at the
- * root) into out. -1 when it does not fit. */
-static int folder_of(const char *path, char *out, size_t outlen)
-{
-    size_t n = strlen(path);
-    if (n >= outlen)
-        return -1;
-    memcpy(out, path, n + 1);
-    char *slash = strrchr(out, '/');
-    if (slash == NULL)
-        snprintf(out, outlen, ".");
-    else if (slash == out)
-        out[1] = '\0';
-    else
-        *slash = '\0';
-    return 0;
-}
-
 /* One file or folder of the store: see store_check_permissions. */
 static int check_one(const char *store, const char *what, int folder, uid_t uid, struct err *e)
 {
@@ -320,7 +303,7 @@ int store_check_permissions(const char *path, uid_t uid, struct err *e)
 {
     char name[4096 + 8];
     /* The folder: whoever may write it may replace the store. */
-    if (folder_of(path, name, sizeof name) != 0)
+    if (path_folder(path, name, sizeof name) != 0)
         return err_set(e, ERR_STORE, "trust store path is too long");
     if (check_one(path, name, 1, uid, e) != 0 || check_one(path, path, 0, uid, e) != 0)
         return -1;
@@ -385,64 +368,6 @@ int store_check(struct store *s, char *report, size_t reportlen, struct err *e)
     return 0;
 }
 
-/* Writes len bytes to a new file beside dest and moves it to dest: the
- * temporary name is made by mkostemp (O_EXCL|O_NOFOLLOW, so no planted
- * file or symlink is ever opened), its mode is set on the open file, and
- * the move is link() (fails when dest exists, even as a dangling symlink)
- * or, with replace, rename() (replaces a symlink itself, never its target). */
-static int write_new_file(const char *dest, const void *data, size_t len, int replace,
-                          struct err *e)
-{
-    char tmp[4096 + 32], dir[4096];
-    if (dest[0] == '\0' || folder_of(dest, dir, sizeof dir) != 0)
-        return err_set(e, ERR_LOCAL, "cannot write %s: path too long", dest);
-    snprintf(tmp, sizeof tmp, "%s/.trustd-backup-XXXXXX", dir);
-    int fd = mkostemp(tmp, O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return err_set(e, ERR_LOCAL, "cannot write %s: %s", dest, strerror(errno));
-    int rc = 0, saved = 0;
-    const unsigned char *p = data;
-    if (fchmod(fd, 0644) != 0)
-        rc = -1;
-    while (rc == 0 && len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            rc = -1;
-            break;
-        }
-        p += w;
-        len -= (size_t)w;
-    }
-    if (rc == 0 && fsync(fd) != 0)
-        rc = -1;
-    saved = errno;
-    if (close(fd) != 0 && rc == 0) {
-        rc = -1;
-        saved = errno;
-    }
-    if (rc == 0) {
-        if (replace)
-            rc = rename(tmp, dest);
-        else if ((rc = link(tmp, dest)) == 0)
-            unlink(tmp);
-        saved = errno;
-    }
-    if (rc != 0) {
-        unlink(tmp);
-        if (!replace && saved == EEXIST)
-            return err_set(e, ERR_USAGE, "%s exists (use --force to replace it)", dest);
-        return err_set(e, ERR_LOCAL, "cannot write %s: %s", dest, strerror(saved));
-    }
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        (void)fsync(dfd);
-        close(dfd);
-    }
-    return 0;
-}
-
 int store_backup(struct store *s, const char *dest, int replace, struct err *e)
 {
     /* The whole database as one consistent image, read in memory under one
@@ -458,7 +383,7 @@ int store_backup(struct store *s, const char *dest, int replace, struct err *e)
      * beside the copy. trustd sets WAL again when it writes to it. */
     if (size >= 100 && image[18] == 2 && image[19] == 2)
         image[18] = image[19] = 1;
-    int rc = write_new_file(dest, image, (size_t)size, replace, e);
+    int rc = file_write_whole(dest, image, (size_t)size, 0644, replace, "trustd-backup", e);
     sqlite3_free(image);
     return rc;
 }

@@ -1,0 +1,66 @@
+/* file_write: temporary file, sync, then link or rename into place. */
+#define _GNU_SOURCE /* mkostemp */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fdio.h"
+#include "common/file_write.h"
+
+int path_folder(const char *path, char *out, size_t outlen)
+{
+    size_t n = strlen(path);
+    if (n >= outlen)
+        return -1;
+    memcpy(out, path, n + 1);
+    char *slash = strrchr(out, '/');
+    if (slash == NULL)
+        snprintf(out, outlen, ".");
+    else if (slash == out)
+        out[1] = '\0';
+    else
+        *slash = '\0';
+    return 0;
+}
+
+int file_write_whole(const char *dest, const void *data, size_t len, mode_t mode, int replace,
+                     const char *tag, struct err *e)
+{
+    char dir[4096], tmp[4096 + 64];
+    if (dest[0] == '\0' || path_folder(dest, dir, sizeof dir) != 0 ||
+        snprintf(tmp, sizeof tmp, "%s/.%s-XXXXXX", dir, tag) >= (int)sizeof tmp)
+        return err_set(e, ERR_LOCAL, "cannot write %s: path too long", dest);
+    int fd = mkostemp(tmp, O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", dest, strerror(errno));
+    int rc = fchmod(fd, mode) == 0 && fd_write_all(fd, data, len) == 0 && fsync(fd) == 0 ? 0 : -1;
+    int saved = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    if (rc == 0) {
+        if (replace)
+            rc = rename(tmp, dest);
+        else if ((rc = link(tmp, dest)) == 0)
+            unlink(tmp);
+        saved = errno;
+    }
+    if (rc != 0) {
+        unlink(tmp);
+        if (!replace && saved == EEXIST)
+            return err_set(e, ERR_USAGE, "%s exists (use --force to replace it)", dest);
+        return err_set(e, ERR_LOCAL, "cannot write %s: %s", dest, strerror(saved));
+    }
+    /* The new name itself survives a crash. */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        (void)fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}

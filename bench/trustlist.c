@@ -62,9 +62,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: trustlist STORE APPID PEMFILE ROUNDS\n");
         return 2;
     }
-    int rounds = atoi(argv[4]);
-    if (rounds < 1 || rounds > 10000)
+    char *end = NULL;
+    long n = strtol(argv[4], &end, 10);
+    if (end == argv[4] || *end != '\0' || n < 1 || n > 10000) {
+        fprintf(stderr, "trustlist: ROUNDS must be 1 to 10000, not '%s'\n", argv[4]);
         return 2;
+    }
+    int rounds = (int)n;
     double *store_ms = calloc((size_t)rounds, sizeof *store_ms);
     double *pem_ms = calloc((size_t)rounds, sizeof *pem_ms);
     int count = 0;

@@ -39,7 +39,7 @@ int chain_cn_rule(X509_STORE_CTX *ctx);
 int chain_verify(X509_STORE *xs, X509 *leaf, STACK_OF(X509) *untrusted, const char *host,
                  STACK_OF(X509) **path, char *why, size_t whylen) MUST_CHECK;
 
-/* What a verification found, for diagnosis (trustd/diagnose.c). */
+/* What a verification found, for diagnosis (trustd/store/diagnose.c). */
 struct chain_result {
     int error;             /* X509_V_OK, or OpenSSL's verify error */
     int depth;             /* where it failed */

@@ -2,7 +2,7 @@
  * err: the one error idiom of the project. Functions return 0 or -1 and fill
  * a caller's struct err with a code and a one-line message that names its
  * subject (the file, fingerprint, application or host). A refused server
- * certificate is the one message of several lines (trustd/diagnose.h):
+ * certificate is the one message of several lines (trustd/store/diagnose.h):
  * the verdict, then indented detail and commands. Codes map to the
  * documented exit codes of each program in one table (err_exit_code).
  */

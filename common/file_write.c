@@ -1,5 +1,5 @@
 /* file_write: temporary file, sync, then link or rename into place. */
-#define _GNU_SOURCE /* mkostemp */
+#define _GNU_SOURCE /* mkostemp, renameat2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,6 +27,27 @@ int path_folder(const char *path, char *out, size_t outlen)
     return 0;
 }
 
+int file_take_new_name(const char *tmp, const char *dest)
+{
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        return -1;
+    if (link(tmp, dest) == 0) {
+        (void)unlink(tmp);
+        return 0;
+    }
+    if (errno != EPERM && errno != ENOTSUP)
+        return -1;
+    /* Neither (some network file systems): the name was free a moment ago. */
+    struct stat sb;
+    if (lstat(dest, &sb) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return rename(tmp, dest);
+}
+
 int file_write_whole(const char *dest, const void *data, size_t len, mode_t mode, int replace,
                      const char *tag, struct err *e)
 {
@@ -46,8 +67,8 @@ int file_write_whole(const char *dest, const void *data, size_t len, mode_t mode
     if (rc == 0) {
         if (replace)
             rc = rename(tmp, dest);
-        else if ((rc = link(tmp, dest)) == 0)
-            unlink(tmp);
+        else
+            rc = file_take_new_name(tmp, dest);
         saved = errno;
     }
     if (rc != 0) {

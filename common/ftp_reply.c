@@ -1,4 +1,4 @@
-/* reply: FTP reply parser. See reply.h for the contract. */
+/* ftp_reply: the FTP reply parser. See ftp_reply.h for the contract. */
 #include <string.h>
 
 #include "common/ftp_reply.h"

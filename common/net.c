@@ -223,3 +223,8 @@ int net_accept_from(int lfd, const struct net_addr *want, int timeout_ms,
     (void)net_set_timeouts(fd, timeout_ms);
     return fd;
 }
+
+void net_host_port(const char *host, unsigned port, char *out, size_t outlen)
+{
+    snprintf(out, outlen, strchr(host, ':') != NULL ? "[%s]:%u" : "%s:%u", host, port);
+}

@@ -55,4 +55,7 @@ void net_addr_string(const struct net_addr *a, char *out, size_t outlen);
 /* 1 when host is an IPv4 or IPv6 literal (no SNI is sent for those). */
 int net_is_ip_literal(const char *host);
 
+/* "HOST:PORT", or "[HOST]:PORT" for an IPv6 literal, into out. */
+void net_host_port(const char *host, unsigned port, char *out, size_t outlen);
+
 #endif

@@ -16,7 +16,7 @@ cd "$root"
 fail=0
 
 banned='strcpy|strcat|sprintf|vsprintf|gets|strncpy|strtok|atoi|atol|atoll|sscanf|alloca'
-if grep -rnE "(^|[^A-Za-z0-9_.>])($banned)\s*\(" common trustd ftpc \
+if grep -rnE "(^|[^A-Za-z0-9_.>])($banned)\s*\(" common trustd ftpc tests bench \
         --include='*.c' --include='*.h'; then
     echo "FAIL: banned functions above ($banned)" >&2
     fail=1
@@ -72,6 +72,13 @@ while IFS= read -r file; do
         fi
     done < <(grep -nE '^\s*#\s*include\s+"' "$file" | sed -E 's/^([0-9]+):.*"([^"]+)".*/\1:\2/')
 done < <(find common trustd ftpc -name '*.[ch]' | sort)
+
+# Project headers are included with quotes, never as system headers.
+if grep -rnE '^\s*#\s*include\s*<(common|ftpc|trustd|tests)/' common trustd ftpc tests bench \
+        --include='*.c' --include='*.h'; then
+    echo "FAIL: a project header included with <...> above; use \"part/file.h\"" >&2
+    fail=1
+fi
 
 # Tests, fuzz targets and benchmarks may use any part, but name it fully.
 while IFS=: read -r file line inc; do

@@ -5,22 +5,13 @@
 #include <unistd.h>
 
 #include "ftpc/commands/commands.h"
+#include "ftpc/parse/number.h"
 #include "ftpc/session/creds.h"
-
-static int parse_port(const char *s, unsigned *out)
-{
-    char *end = NULL;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end != '\0' || v < 1 || v > 65535)
-        return -1;
-    *out = (unsigned)v;
-    return 0;
-}
 
 int cmd_open(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
     unsigned port = 0;
-    if (argc > 2 && parse_port(argv[2], &port) != 0)
+    if (argc > 2 && parse_tcp_port(argv[2], &port) != 0)
         return err_set(e, ERR_USAGE, "'%s' is not a port number (1-65535)", argv[2]);
     enum ftp_seccnn sec = cx->s->opt.seccnn;
     if (port == 0)
@@ -39,7 +30,7 @@ int cmd_secopen(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
             mode = SECCNN_SSL;
         else if (strcasecmp(a, "implicit") == 0)
             mode = SECCNN_IMPLICIT;
-        else if (port == 0 && parse_port(a, &port) == 0)
+        else if (port == 0 && parse_tcp_port(a, &port) == 0)
             continue;
         else
             return err_set(e, ERR_USAGE, "secopen: '%s' is neither a port nor ssl/implicit", argv[i]);
@@ -55,7 +46,7 @@ int cmd_secopen(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 static int find_password(struct ftp_session *s, const char *user, char *out, size_t outlen,
                          struct err *e)
 {
-    return creds_password(&s->opt, s->host, user, s->ctrl.tls == NULL || s->ctrl.tls_off, out,
+    return creds_password(&s->opt, s->host, user, s->agreed.control != CONTROL_TLS, out,
                           outlen, e);
 }
 

@@ -82,7 +82,7 @@ int cmd_binary(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 int cmd_type(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
     if (argc == 1) {
-        fprintf(cx->out, "type: %s\n", cx->s->agreed.ascii ? "ascii" : "binary");
+        fprintf(cx->out, "type: %s\n", session_type_ascii(cx->s) ? "ascii" : "binary");
         return 0;
     }
     if (strcasecmp(argv[1], "ascii") == 0 || strcasecmp(argv[1], "a") == 0)

@@ -184,17 +184,6 @@ int ctrl_sendf(struct ftp_ctrl *c, struct err *e, const char *fmt, va_list ap)
     return rc;
 }
 
-int ctrl_command(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = ctrl_sendf(c, e, fmt, ap);
-    va_end(ap);
-    if (rc != 0)
-        return -1;
-    return ctrl_read_reply(c, r, e);
-}
-
 void ctrl_close(struct ftp_ctrl *c, int wait_ms)
 {
     if (c->tls != NULL) {

@@ -62,10 +62,6 @@ int ctrl_sendf(struct ftp_ctrl *c, struct err *e, const char *fmt, va_list ap)
 /* 1 when a reply is waiting (or arrives within timeout_ms), 0 when not. */
 int ctrl_reply_ready(struct ftp_ctrl *c, int timeout_ms);
 
-/* Formats a command, sends it and reads its reply. */
-int ctrl_command(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5))) MUST_CHECK;
-
 /* 1 while connected. */
 int ctrl_is_open(const struct ftp_ctrl *c);
 

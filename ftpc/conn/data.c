@@ -275,6 +275,10 @@ int data_open(struct ftp_data *d, const struct data_link *link, const struct dat
     d->timeout_ms = plan->timeout_ms;
     d->link = *link;
     d->failed = 0;
+    /* Fail closed: no data connection without protection unless clear
+     * data is what is in force. */
+    if (plan->tls_ctx == NULL && !plan->clear)
+        return err_set(e, ERR_TLS, "no data protection is in force: no data connection is made");
     int rc = plan->passive ? open_passive(d, plan->epsv_refused, e)
                            : open_active(d, plan->eprt_refused, e);
     if (rc == 0 && send_line(d, command, e) != 0)

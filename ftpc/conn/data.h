@@ -43,7 +43,8 @@ struct data_link {
 /* How this data connection is to be made. */
 struct data_plan {
     int passive;               /* 1: EPSV/PASV, 0: EPRT/PORT */
-    struct tls_w_ctx *tls_ctx; /* private data; NULL: clear */
+    struct tls_w_ctx *tls_ctx; /* private data; NULL: clear, if clear is 1 */
+    int clear;                 /* clear data is in force (PROT C, or no TLS at all) */
     int timeout_ms;            /* connect, accept, handshake, inactivity */
     int *epsv_refused;         /* what the server does not know, so it is */
     int *eprt_refused;         /* not asked again on this connection */

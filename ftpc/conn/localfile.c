@@ -1,7 +1,4 @@
 /* localfile: download targets written through NAME.part. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* renameat2 */
-#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/fdio.h"
+#include "common/file_write.h"
 #include "common/visible.h"
 #include "ftpc/conn/localfile.h"
 #include "ftpc/parse/localpolicy.h"
@@ -278,30 +276,6 @@ int local_target_write(struct local_target *t, const void *p, size_t n, struct e
     return 0;
 }
 
-/* NAME.part to NAME when NAME must not exist: atomically where the file
- * system can (RENAME_NOREPLACE, else a hard link), so a file that
- * appeared during the download is not replaced. */
-static int place_new(const char *part, const char *path)
-{
-    if (renameat2(AT_FDCWD, part, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
-        return 0;
-    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-        return -1;
-    if (link(part, path) == 0) {
-        (void)unlink(part);
-        return 0;
-    }
-    if (errno != EPERM && errno != ENOTSUP)
-        return -1;
-    /* Neither (some network file systems): the name was free a moment ago. */
-    struct stat sb;
-    if (lstat(path, &sb) == 0) {
-        errno = EEXIST;
-        return -1;
-    }
-    return rename(part, path);
-}
-
 /* A finished download that cannot take its name: in a folder others may
  * write nothing of it stays behind; elsewhere NAME.part stays (0600), and
  * reget finishes the job. */
@@ -358,7 +332,7 @@ int local_target_commit(struct local_target *t, struct err *e)
     /* No fsync: a crash may lose a download that just finished, but never
      * leaves a half-written file under the final name (rename is atomic,
      * and ext4 and others flush a file renamed over another). */
-    int r = v == LV_CREATE ? place_new(t->part, t->path) : rename(t->part, t->path);
+    int r = v == LV_CREATE ? file_take_new_name(t->part, t->path) : rename(t->part, t->path);
     if (r != 0) {
         int saved = errno;
         struct shown a, b;

@@ -27,6 +27,7 @@
 #include "ftpc/front/progress.h"
 #include "ftpc/front/shell.h"
 #include "ftpc/parse/cmdline.h"
+#include "ftpc/parse/number.h"
 #include "ftpc/parse/url.h"
 #include "ftpc/session/creds.h"
 #include "ftpc/session/session.h"
@@ -122,34 +123,24 @@ static FILE *err_stream(void)
     return msg_err != NULL ? msg_err : stderr;
 }
 
-static int parse_number(const char *s, long min, long max, long *out)
-{
-    char *end = NULL;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end != '\0' || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int seconds(const char *opt, const char *v, int *ms, struct err *e)
 {
-    long n;
+    uint64_t n;
     if (v == NULL)
         return 0;
-    if (parse_number(v, 1, 86400, &n) != 0)
+    if (parse_in_range(v, 1, 86400, &n) != 0)
         return err_set(e, ERR_USAGE, "%s takes 1 to 86400 seconds, not '%s'", opt, v);
     *ms = (int)(n * 1000);
     return 0;
 }
 
-static int tls_version(const char *v, int *out, struct err *e)
+static int tls_version(const char *opt, const char *v, int *out, struct err *e)
 {
     if (v == NULL)
         return 0;
     int ver = tls_w_parse_version(v);
     if (ver < 0)
-        return err_set(e, ERR_USAGE, "TLS version must be 1.2 or 1.3, not '%s'", v);
+        return err_set(e, ERR_USAGE, "%s: TLS version must be 1.2 or 1.3, not '%s'", opt, v);
     *out = ver;
     return 0;
 }
@@ -177,8 +168,8 @@ static int apply_texts(const struct option_texts *t, struct cli_args *a, struct 
         else
             return err_set(e, ERR_USAGE, "--dtaprot takes private or clear, not '%s'", t->dtaprot);
     }
-    if (tls_version(t->tls_min, &a->opt.tls.min_version, e) != 0 ||
-        tls_version(t->tls_max, &a->opt.tls.max_version, e) != 0 ||
+    if (tls_version("--tls-min", t->tls_min, &a->opt.tls.min_version, e) != 0 ||
+        tls_version("--tls-max", t->tls_max, &a->opt.tls.max_version, e) != 0 ||
         seconds("--connect-timeout", t->connect_timeout, &a->opt.connect_timeout_ms, e) != 0 ||
         seconds("--timeout", t->reply_timeout, &a->opt.reply_timeout_ms, e) != 0 ||
         seconds("--greeting-timeout", t->greeting_timeout, &a->opt.greeting_timeout_ms, e) != 0 ||
@@ -289,6 +280,22 @@ static int url_mode(int argc, char **argv, int i, struct cli_args *a, struct err
     return url_options(a, e);
 }
 
+/* The TLS settings, for both ways of running: each named as the user wrote it. */
+static int check_tls_settings(const struct cli_args *a, struct err *e)
+{
+    if (a->opt.tls.min_version && a->opt.tls.max_version &&
+        a->opt.tls.min_version > a->opt.tls.max_version)
+        return err_set(e, ERR_USAGE, "--tls-min is above --tls-max");
+    if (a->opt.tls.key_file && !a->opt.tls.cert_file)
+        return err_set(e, ERR_USAGE, "--key needs --cert");
+    char why[256];
+    if (a->opt.tls.ciphers && !tls_w_cipher_list_ok(a->opt.tls.ciphers, 0, why, sizeof why))
+        return err_set(e, ERR_USAGE, "--ciphers '%s': %s", a->opt.tls.ciphers, why);
+    if (a->opt.tls.ciphersuites && !tls_w_cipher_list_ok(a->opt.tls.ciphersuites, 1, why, sizeof why))
+        return err_set(e, ERR_USAGE, "--ciphersuites '%s': %s", a->opt.tls.ciphersuites, why);
+    return 0;
+}
+
 /* The settings that depend on each other, once all are read. */
 static int check_settings(struct cli_args *a, struct err *e)
 {
@@ -302,17 +309,7 @@ static int check_settings(struct cli_args *a, struct err *e)
             return err_set(e, ERR_USAGE, "--dtaprot private needs a secure control connection (--seccnn ssl or implicit)");
         a->opt.prot = 'C';
     }
-    if (a->opt.tls.min_version && a->opt.tls.max_version &&
-        a->opt.tls.min_version > a->opt.tls.max_version)
-        return err_set(e, ERR_USAGE, "--tls-min is above --tls-max");
-    if (a->opt.tls.key_file && !a->opt.tls.cert_file)
-        return err_set(e, ERR_USAGE, "--key needs --cert");
-    char why[256];
-    if (a->opt.tls.ciphers && !tls_w_cipher_list_ok(a->opt.tls.ciphers, 0, why, sizeof why))
-        return err_set(e, ERR_USAGE, "--ciphers '%s': %s", a->opt.tls.ciphers, why);
-    if (a->opt.tls.ciphersuites && !tls_w_cipher_list_ok(a->opt.tls.ciphersuites, 1, why, sizeof why))
-        return err_set(e, ERR_USAGE, "--ciphersuites '%s': %s", a->opt.tls.ciphersuites, why);
-    return 0;
+    return check_tls_settings(a, e);
 }
 
 /* The command line into a: 0, or -1 with a usage error in e. With --help
@@ -336,13 +333,11 @@ static int parse_args(int argc, char **argv, struct cli_args *a, struct err *e)
         return 0;
     if (i < argc && (strcmp(argv[i], "get") == 0 || strcmp(argv[i], "put") == 0 ||
                      strcmp(argv[i], "ls") == 0))
-        return url_mode(argc, argv, i, a, e);
+        return url_mode(argc, argv, i, a, e) != 0 ? -1 : check_tls_settings(a, e);
     if (i < argc)
         a->host = argv[i++];
-    long port = 0;
-    if (i < argc && parse_number(argv[i++], 1, 65535, &port) != 0)
+    if (i < argc && parse_tcp_port(argv[i++], &a->port) != 0)
         return err_set(e, ERR_USAGE, "'%s' is not a port number (1-65535)", argv[i - 1]);
-    a->port = (unsigned)port;
     if (i < argc)
         return err_set(e, ERR_USAGE, "unexpected argument '%s'", argv[i]);
     return check_settings(a, e);
@@ -468,7 +463,7 @@ static int auto_login(struct ftp_session *s, const struct cli_args *a, struct er
     char pw[1024];
     if (a->u.has_password)
         snprintf(pw, sizeof pw, "%s", a->u.password);
-    else if (creds_password(&s->opt, a->host, user, s->ctrl.tls == NULL, pw, sizeof pw, e) != 0)
+    else if (creds_password(&s->opt, a->host, user, s->agreed.control != CONTROL_TLS, pw, sizeof pw, e) != 0)
         return -1;
     int rc = session_user(s, user, pw[0] ? pw : NULL, e);
     secret_wipe(pw, sizeof pw);
@@ -548,7 +543,7 @@ static int close_visible(FILE *v, FILE *raw)
  * (localfile.h): beside it, renamed into place at the end only when every
  * write arrived, so a failed write never replaces an existing FILE. */
 struct output {
-    const char *name;         /* "standard output" or FILE, for messages */
+    const char *name;         /* "standard output", "standard error" or FILE, for messages */
     int to_file;
     struct local_target file; /* -o FILE */
     FILE *raw;                /* stdout, or a stream on the file */
@@ -573,6 +568,17 @@ static int output_open(struct output *o, const char *path, struct err *e)
         o->name = "standard output";
         o->raw = stdout;
         o->out = visible_or_raw(stdout);
+        return 0;
+    }
+    /* Our own standard streams by name: the symbolic links in /dev lead
+     * back to descriptors this process already has. */
+    if (strcmp(path, "/dev/stdout") == 0 || strcmp(path, "/dev/fd/1") == 0 ||
+        strcmp(path, "/dev/stderr") == 0 || strcmp(path, "/dev/fd/2") == 0) {
+        int err = strstr(path, "err") != NULL || path[strlen(path) - 1] == '2';
+        o->name = err ? "standard error" : "standard output";
+        o->raw = err ? stderr : stdout;
+        o->out = visible_or_raw(o->raw);
+        o->msg = visible_or_raw(o->raw);
         return 0;
     }
     o->name = path;
@@ -605,8 +611,11 @@ static int output_close(struct output *o, struct err *e)
         ok = 0;
     if (ferror(o->raw))
         ok = 0;
-    if (!o->to_file)
-        return ok && fflush(stdout) == 0 ? 0 : err_set(e, ERR_LOCAL, "cannot write to standard output");
+    if (!o->to_file) {
+        if (fflush(o->raw) != 0 || ferror(o->raw))
+            ok = 0;
+        return ok ? 0 : err_set(e, ERR_LOCAL, "cannot write to %s", o->name);
+    }
     if (fclose(o->raw) != 0)
         ok = 0;
     if (ok)

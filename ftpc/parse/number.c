@@ -1,4 +1,6 @@
 /* number: strict decimal digits. */
+#include <string.h>
+
 #include "ftpc/parse/number.h"
 
 int parse_digits_u64(const char *p, size_t n, uint64_t *out)
@@ -22,4 +24,22 @@ size_t count_digits(const char *p, size_t n)
     while (i < n && p[i] >= '0' && p[i] <= '9')
         i++;
     return i;
+}
+
+int parse_in_range(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    uint64_t v;
+    if (parse_digits_u64(s, strlen(s), &v) != 0 || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int parse_tcp_port(const char *s, unsigned *out)
+{
+    uint64_t v;
+    if (parse_in_range(s, 1, 65535, &v) != 0)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
 }

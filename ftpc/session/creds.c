@@ -106,11 +106,23 @@ int creds_password(const struct ftp_options *o, const char *host, const char *us
 {
     out[0] = '\0';
     if (o->password_file != NULL) {
+        /* The first line is the password; the file may hold more. */
+        char *buf = malloc(SECRET_FILE_MAX);
+        if (buf == NULL)
+            return err_set(e, ERR_INTERNAL, "out of memory");
         size_t len = 0;
-        if (read_private(o->password_file, 1, out, outlen, &len, e) < 0)
-            return -1;
-        out[strcspn(out, "\r\n")] = '\0';
-        return 0;
+        int rc = read_private(o->password_file, 1, buf, SECRET_FILE_MAX, &len, e) < 0 ? -1 : 0;
+        size_t line = rc == 0 ? strcspn(buf, "\r\n") : 0;
+        if (rc == 0 && line >= outlen)
+            rc = err_set(e, ERR_LOCAL, "the password in %s is too long (over %zu bytes)",
+                         o->password_file, outlen - 1);
+        if (rc == 0) {
+            memcpy(out, buf, line);
+            out[line] = '\0';
+        }
+        secret_wipe(buf, SECRET_FILE_MAX);
+        free(buf);
+        return rc;
     }
     const char *env = getenv("FTPC_PASSWORD");
     if (env != NULL) {

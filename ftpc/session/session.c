@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/net.h"
 #include "ftpc/parse/feat.h"
 #include "ftpc/parse/quoted_name.h"
 #include "ftpc/session/session.h"
@@ -89,7 +90,7 @@ void session_free(struct ftp_session *s)
 }
 
 /* A refused server certificate: the trust store's own words for why, and
- * the trustd commands that would fix it (trustd/diagnose.c). */
+ * the trustd commands that would fix it (trustd/store/diagnose.c). */
 static int refusal(void *arg, const char *host, STACK_OF(X509) *chain, struct err *e)
 {
     struct ftp_session *s = arg;
@@ -200,6 +201,7 @@ void session_data_link(struct ftp_session *s, struct data_link *link, struct dat
                                 .read_reply = link_read_reply, .arg = s };
     *plan = (struct data_plan){ .passive = s->opt.passive,
                                 .tls_ctx = s->agreed.prot == 'P' ? s->tls_ctx : NULL,
+                                .clear = s->agreed.prot == 'C',
                                 .timeout_ms = s->opt.data_timeout_ms,
                                 .epsv_refused = &s->agreed.epsv_refused,
                                 .eprt_refused = &s->agreed.eprt_refused };
@@ -256,7 +258,7 @@ int session_require(struct ftp_session *s, int login, struct err *e)
 static void mode_hint(struct err *e, const char *host, unsigned port, enum ftp_seccnn sec)
 {
     char where[300];
-    snprintf(where, sizeof where, strchr(host, ':') ? "[%s]:%u" : "%s:%u", host, port);
+    net_host_port(host, port, where, sizeof where);
     char was[ERR_MSG_MAX];
     memcpy(was, e->msg, sizeof was);
     if (sec == SECCNN_IMPLICIT && e->detail == ERR_DETAIL_CLEAR_TEXT)
@@ -400,6 +402,16 @@ struct login_levels {
     int ascii;
 };
 
+/* TYPE on a logged-in session; what the server agreed to is in force. */
+static int apply_type(struct ftp_session *s, int ascii, struct err *e)
+{
+    if (session_expect(s, 2, ascii ? "TYPE A refused" : "TYPE I refused", e, "TYPE %s",
+                       ascii ? "A" : "I") != 0)
+        return -1;
+    s->agreed.ascii = ascii;
+    return 0;
+}
+
 static int after_login(struct ftp_session *s, const struct login_levels *want, struct err *e)
 {
     session_enter(s, SESSION_LOGGED_IN);
@@ -419,7 +431,7 @@ static int after_login(struct ftp_session *s, const struct login_levels *want, s
         }
     }
     /* TYPE as usual: the session goes on even when protection was refused. */
-    if (session_set_type(s, want->ascii, e) != 0)
+    if (apply_type(s, want->ascii, e) != 0)
         return -1;
     if (refused && want->prot == 'P')
         return protection_refused(s, &why, e);
@@ -459,7 +471,7 @@ static int remember(struct ftp_session *s, const char *user, const char *passwor
  * type chosen so far. */
 static struct login_levels wished_levels(const struct ftp_session *s)
 {
-    return (struct login_levels){ .prot = s->opt.prot, .ascii = s->agreed.ascii };
+    return (struct login_levels){ .prot = s->opt.prot, .ascii = s->opt.ascii };
 }
 
 static int login(struct ftp_session *s, const char *user, const char *password,
@@ -594,12 +606,13 @@ int session_close(struct ftp_session *s, struct err *e)
 
 int session_set_type(struct ftp_session *s, int ascii, struct err *e)
 {
-    if (s->state == SESSION_LOGGED_IN &&
-        session_expect(s, 2, ascii ? "TYPE A refused" : "TYPE I refused", e, "TYPE %s",
-                       ascii ? "A" : "I") != 0)
-        return -1;
-    s->agreed.ascii = ascii;
-    return 0;
+    s->opt.ascii = ascii; /* the wish: every login asks for it */
+    return s->state == SESSION_LOGGED_IN ? apply_type(s, ascii, e) : 0;
+}
+
+int session_type_ascii(const struct ftp_session *s)
+{
+    return s->state == SESSION_LOGGED_IN ? s->agreed.ascii : s->opt.ascii;
 }
 
 int session_features(struct ftp_session *s, struct err *e)
@@ -626,8 +639,11 @@ static int reconnect(struct ftp_session *s, struct err *e)
     char cwd[4096] = "";
     if (session_command(s, e, "PWD") != 0)
         return -1;
-    if (s->reply.code == 257) /* a malformed name leaves cwd "": stay in the login folder */
-        (void)ftp_parse_quoted_name(s->reply.text, s->reply.text_len, cwd, sizeof cwd);
+    /* The new login must land where this one is: a folder that cannot be
+     * read back would send the next transfer somewhere else. */
+    if (s->reply.code != 257 ||
+        ftp_parse_quoted_name(s->reply.text, s->reply.text_len, cwd, sizeof cwd) != 0)
+        return session_refused(s, ERR_SERVER, "cannot tell the current folder to return to it", e);
     struct login_levels replay = { .prot = s->agreed.prot, .ascii = s->agreed.ascii };
     char host[256], user[256];
     snprintf(host, sizeof host, "%s", s->host);
@@ -702,7 +718,7 @@ void session_status(struct ftp_session *s, FILE *out)
     }
     fprintf(out, "Data protection: %s; next secopen: %s\n", session_prot_name(s->agreed.prot),
             s->opt.prot == 'P' ? "private" : "clear");
-    fprintf(out, "Type: %s; mode: %s\n", s->agreed.ascii ? "ascii" : "binary",
+    fprintf(out, "Type: %s; mode: %s\n", session_type_ascii(s) ? "ascii" : "binary",
             s->opt.passive ? "passive" : "active");
     fprintf(out, "Last data connection: %s\n", s->last_data[0] ? s->last_data : "none yet");
     if (s->renewals > 0)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "common/err.h"
+#include "common/ftp_ports.h"
 #include "common/ftp_reply.h"
 #include "common/tls.h"
 #include "ftpc/conn/control.h"
@@ -21,13 +22,10 @@
 
 enum ftp_seccnn { SECCNN_NONE, SECCNN_SSL, SECCNN_IMPLICIT };
 
-#define FTP_PORT 21            /* clear FTP and explicit FTPS (AUTH TLS) */
-#define FTPS_IMPLICIT_PORT 990 /* implicit FTPS: TLS from the first byte */
-
 /* The port of a mode when none is given. */
 static inline unsigned session_default_port(enum ftp_seccnn sec)
 {
-    return sec == SECCNN_IMPLICIT ? FTPS_IMPLICIT_PORT : FTP_PORT;
+    return ftp_default_port(sec == SECCNN_IMPLICIT);
 }
 
 /* Features learnt from FEAT (only what ftpc decides on). */
@@ -48,6 +46,7 @@ struct ftp_options {
     const char *password_file; /* --password-file */
     const char *netrc_file;    /* --netrc-file, NULL: ~/.netrc */
     int clobber;               /* downloads replace existing local files (set clobber, --force) */
+    int ascii;                 /* the type asked for: TYPE A (ascii), else TYPE I (binary) */
 };
 
 /* A front end's view of a transfer in progress (ftpc/front/progress.c
@@ -141,7 +140,11 @@ int session_rein(struct ftp_session *s, struct err *e) MUST_CHECK;
 /* QUIT, then an orderly close. */
 int session_close(struct ftp_session *s, struct err *e);
 
+/* The type asked for from now on (also by later logins); TYPE at once
+ * when logged in. */
 int session_set_type(struct ftp_session *s, int ascii, struct err *e) MUST_CHECK;
+/* The type in force, or before a login the one it will ask for. */
+int session_type_ascii(const struct ftp_session *s);
 /* FEAT, once per connection. */
 int session_features(struct ftp_session *s, struct err *e) MUST_CHECK;
 

@@ -37,6 +37,12 @@ chmod 640 "$T/pw"
 HOME=$T/none run "$FTPC" "${S[@]}" --user "$FTP_USER" --password-file "$T/pw" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
 expect_status 7
 expect_in "$T/err" "others can read or write it"
+# A secrets file longer than 64 KiB is refused, never cut to what fits.
+{ printf '%s\n' "$FTP_PASSWORD"; head -c 70000 /dev/zero | tr '\0' x; } > "$T/pw"
+chmod 600 "$T/pw"
+HOME=$T/none run "$FTPC" "${S[@]}" --user "$FTP_USER" --password-file "$T/pw" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 7
+expect_in "$T/err" "$T/pw is too long (over 65535 bytes)"
 
 # IBM i batch input: the first line is "name password"; -o keeps the replies.
 # A batch file that holds a password is refused while others can read it,
@@ -168,4 +174,12 @@ FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" "${S[@]}" -v -o "$T/small/output.txt" -s
 expect_status 0
 expect_in "$T/small/output.txt" "$MAIN_ROOT"
 umount "$T/small"
+# -o /dev/stdout and /dev/stderr are this run's own streams, written as they come.
+FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" "${S[@]}" -v -o /dev/stdout -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 0
+expect_in "$T/out" "$MAIN_ROOT"
+FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" "${S[@]}" -v -o /dev/stderr -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
+expect_status 0
+expect_in "$T/err" "$MAIN_ROOT"
+expect_not_in "$T/out" "$MAIN_ROOT"
 echo "ok: batch, credentials and URLs"

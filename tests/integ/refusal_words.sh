@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Each refusal cause in the words of trustd/diagnose.c: trustd verify says
+# Each refusal cause in the words of trustd/store/diagnose.c: trustd verify says
 # it, with the certificate, the store, the application and the commands
 # that fix it; ftpc's refusal of the same certificate (the scripted
 # server) says exactly the same reason.

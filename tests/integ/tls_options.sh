@@ -23,8 +23,16 @@ expect_not_in "$T/err" "---> USER"
 run "$FTPC" --store "$T/store.db" --ciphers NO-SUCH-CIPHER -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
 expect_status 2
 expect_in "$T/err" "--ciphers 'NO-SUCH-CIPHER'"
+# URL mode checks them the same way, before it reads the store.
+run "$FTPC" --store "$T/store.db" --ciphersuites NO-SUCH-SUITE get "ftpes://127.0.0.1:$MAIN_PORT/x" "$T/x"
+expect_status 2
+expect_in "$T/err" "--ciphersuites 'NO-SUCH-SUITE'"
 run "$FTPC" --tls-min 1.1 127.0.0.1 "$MAIN_PORT"
 expect_status 2
+expect_in "$T/err" "--tls-min: TLS version must be 1.2 or 1.3, not '1.1'"
 run "$FTPC" --tls-min 1.3 --tls-max 1.2 127.0.0.1 "$MAIN_PORT"
 expect_status 2
+run "$FTPC" --tls-min 1.3 --tls-max 1.2 ls "ftpes://127.0.0.1:$MAIN_PORT/"
+expect_status 2
+expect_in "$T/err" "--tls-min is above --tls-max"
 echo "ok: TLS options"

@@ -35,6 +35,20 @@ static void numbers(void)
     EXPECT_EQ_INT(v, 7); /* untouched on failure */
     EXPECT_EQ_INT(count_digits("12ab", 4), 2);
     EXPECT_EQ_INT(count_digits("12", 1), 1);
+    /* What users type: the same digits, in a range. */
+    EXPECT_EQ_INT(parse_in_range("86400", 1, 86400, &v), 0);
+    EXPECT_EQ_INT(v, 86400);
+    EXPECT_EQ_INT(parse_in_range("86401", 1, 86400, &v), -1);
+    EXPECT_EQ_INT(parse_in_range("0", 1, 86400, &v), -1);
+    EXPECT_EQ_INT(parse_in_range("30s", 1, 86400, &v), -1);
+    unsigned port = 9;
+    EXPECT_EQ_INT(parse_tcp_port("65535", &port), 0);
+    EXPECT_EQ_INT(port, 65535);
+    EXPECT_EQ_INT(parse_tcp_port("65536", &port), -1);
+    EXPECT_EQ_INT(parse_tcp_port("0", &port), -1);
+    EXPECT_EQ_INT(parse_tcp_port("-21", &port), -1);
+    EXPECT_EQ_INT(parse_tcp_port(" 21", &port), -1);
+    EXPECT_EQ_INT(port, 65535);
 }
 
 static void sizes(void)

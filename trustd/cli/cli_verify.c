@@ -8,6 +8,7 @@
 
 #include "common/certinfo.h"
 #include "common/chainverify.h"
+#include "common/ftp_ports.h"
 #include "trustd/cli/cli_internal.h"
 #include "trustd/cli/probe.h"
 #include "trustd/store/diagnose.h"
@@ -24,7 +25,7 @@ static void print_cert_line(int depth, X509 *x)
 }
 
 /* Verifies chain[0] with chain[1..] as intermediates for the target's
- * application and host, exactly as its clients would (trustd/diagnose.c).
+ * application and host, exactly as its clients would (trustd/store/diagnose.c).
  * Prints the path, or the verdict with its cause and the commands that fix
  * it; ERR_VERIFY when not trusted. */
 static int judge(struct cli *c, const struct diag_target *t, STACK_OF(X509) *chain, struct err *e)
@@ -423,7 +424,7 @@ int cmd_probe(struct cli *c, struct err *e)
         return err_set(e, ERR_USAGE, "--expect-sha256 takes a whole SHA-256 fingerprint (64 hex "
                                      "digits, colons optional), not '%s'", expect);
     char host[256];
-    unsigned port = implicit ? 990 : 21;
+    unsigned port = ftp_default_port(implicit);
     if (split_host(pos[0], host, sizeof host, &port, e) != 0)
         return -1;
     struct store_app a;
@@ -431,7 +432,7 @@ int cmd_probe(struct cli *c, struct err *e)
         return -1;
     STACK_OF(X509) *chain = NULL;
     char info[128] = "";
-    if (probe_chain(host, port, implicit, 15000, &chain, info, sizeof info, e) != 0)
+    if (probe_chain(host, port, implicit, PROBE_TIMEOUT_MS, &chain, info, sizeof info, e) != 0)
         return -1;
     printf("%s port %u (%s FTPS), %s; the server presented:\n", cli_vis(host), port,
            implicit ? "implicit" : "explicit", info);

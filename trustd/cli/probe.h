@@ -12,6 +12,9 @@
 
 #include "common/err.h"
 
+/* How long a probe waits for the server at each step. */
+#define PROBE_TIMEOUT_MS 15000
+
 int probe_chain(const char *host, unsigned port, int implicit, int timeout_ms,
                 STACK_OF(X509) **chain, char *tls_info, size_t tls_info_len, struct err *e);
 

@@ -8,6 +8,8 @@
 
 #include "common/certinfo.h"
 #include "common/chainverify.h"
+#include "common/ftp_ports.h"
+#include "common/net.h"
 #include "common/visible.h"
 #include "trustd/store/diagnose.h"
 #include "trustd/store/store_internal.h"
@@ -126,12 +128,12 @@ static const char *host_port(const struct diag_target *t)
     static char buf[300];
     if (t->host == NULL) {
         snprintf(buf, sizeof buf, "HOST:PORT");
-    } else if (strchr(t->host, ':') != NULL) {
-        snprintf(buf, sizeof buf, "[%s]:%u%s", vis_text(t->host), t->port ? t->port : 21,
-                 t->implicit ? " --implicit" : "");
-    } else if (t->port != 0) {
-        snprintf(buf, sizeof buf, "%s:%u%s", vis_text(t->host), t->port,
-                 t->implicit ? " --implicit" : "");
+    } else if (strchr(t->host, ':') != NULL || t->port != 0) {
+        /* An IPv6 literal needs its port to be told apart from it. */
+        char where[280];
+        net_host_port(vis_text(t->host), t->port ? t->port : ftp_default_port(t->implicit), where,
+                      sizeof where);
+        snprintf(buf, sizeof buf, "%s%s", where, t->implicit ? " --implicit" : "");
     } else {
         snprintf(buf, sizeof buf, "%s", vis_text(t->host));
     }

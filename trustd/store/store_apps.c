@@ -397,7 +397,7 @@ int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **ou
         return -1;
     }
     /* Members left out as revoked: the store trusts none of them, and the
-     * verification says why (trustd/diagnose.c). */
+     * verification says why (trustd/store/diagnose.c). */
     if (n == 0 && skipped == 0) {
         X509_STORE_free(xs);
         if (app.trust_list_defined)

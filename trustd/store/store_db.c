@@ -237,7 +237,7 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
         return -1;
     }
     /* Writers queue behind each other; readers never wait for a writer (WAL). */
-    sqlite3_busy_timeout(s->db, 30000);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->db, 1);
     if (validate(s, e) != 0 || store_exec(s, "PRAGMA foreign_keys = ON", e) != 0)
         goto fail;

@@ -8,6 +8,9 @@
 
 #include "trustd/store/store.h"
 
+/* How long a writer waits for another one to finish. */
+#define STORE_BUSY_TIMEOUT_MS 30000
+
 /* Within one write transaction: for each label base (a subject CN) the
  * next " (N)" suffix to try, so that certificates sharing a name get unique
  * labels with one query per name, not one per attempt (store_certs.c). */

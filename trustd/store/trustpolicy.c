@@ -36,7 +36,7 @@ int trustpolicy_apply(X509_STORE *xs, enum trust_crl_policy p)
  * on a defined trust list, X509_V_FLAG_PARTIAL_CHAIN): OpenSSL's
  * CRL_CHECK_ALL looks for the CRL of its issuer, which is not in the path;
  * the store checks that anchor itself when it holds the issuer and its CRL
- * (trustd/store_apps.c). */
+ * (trustd/store/store_apps.c). */
 static int anchor_crl_error(X509_STORE_CTX *ctx, int err)
 {
     if (err != X509_V_ERR_UNABLE_TO_GET_CRL && err != X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER &&

@@ -46,7 +46,7 @@ run "$TRUSTD" "${S[@]}" app show payroll
 expect_in "$T/out" "the list is empty, so this application trusts nothing"
 FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" --store "$T/store.db" --appid payroll -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
 expect_status 8
-expect_in "$T/err" "it trusts nothing"
+expect_in "$T/err" "it trusts nothing (add one with 'trustd --store $T/store.db app trust payroll CERT', or trust every enabled CA again with 'trustd --store $T/store.db app trust-list payroll undefined')"
 
 # trust-list undefined: back to every enabled CA.
 run "$TRUSTD" "${S[@]}" app trust-list payroll undefined

@@ -14,5 +14,5 @@ expect_in "$T/err" "cannot connect to 127.0.0.1 port $port"
 # No store at all: the client says so and does not connect.
 run "$FTPC" --store "$T/missing/store.db" -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
 expect_status 8
-expect_in "$T/err" "does not exist"
+expect_in "$T/err" "does not exist (import a CA with 'trustd --store $T/missing/store.db import')"
 echo "ok: unreachable server and missing store reported"

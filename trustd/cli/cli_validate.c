@@ -233,17 +233,27 @@ static int validate_app(struct validate *v, const struct store_app *a, int *ntru
     for (size_t i = 0; i < neff; i++) {
         const struct store_cert *ca = &eff[i];
         if (ca->not_after < v->now) {
-            snprintf(act, sizeof act,
-                     "import and trust its successor, and take it off (trustd app untrust %s %s, or trustd disable %s)",
-                     a->id, ca->sha256, ca->sha256);
+            if (a->trust_list_defined)
+                snprintf(act, sizeof act,
+                         "import and trust its successor, and take it off (trustd app untrust %s %s, or trustd disable %s)",
+                         a->id, ca->sha256, ca->sha256);
+            else
+                snprintf(act, sizeof act, "import its successor (trustd import FILE) and disable it (trustd disable %s)",
+                         ca->sha256);
             problem(v, a, ca, "ca-expired", act, "expired on %s", when(ca->not_after, t, sizeof t));
         } else if (ca->not_before > v->now) {
             problem(v, a, ca, "ca-not-yet-valid",
                     "check the system clock, or wait; chains through it fail until then",
                     "is not valid before %s", when(ca->not_before, t, sizeof t));
         } else if (ca->not_after < v->horizon) {
-            snprintf(act, sizeof act, "get its successor from its publisher, then trustd import FILE and trustd app trust %s CERT",
-                     a->id);
+            /* Without a list an import is trusted at once; "app trust"
+             * would define a list of one and narrow the trust. */
+            if (a->trust_list_defined)
+                snprintf(act, sizeof act,
+                         "get its successor from its publisher, then trustd import FILE and trustd app trust %s CERT",
+                         a->id);
+            else
+                snprintf(act, sizeof act, "get its successor from its publisher, then trustd import FILE");
             problem(v, a, ca, "ca-expiring", act, "expires on %s, within %ld days",
                     when(ca->not_after, t, sizeof t), v->days);
         }

@@ -99,26 +99,7 @@ static const char *time_of(int64_t v)
 static const char *store_opt(const struct store *s)
 {
     static char buf[4200];
-    if (strcmp(s->path, STORE_DEFAULT_PATH) == 0) {
-        buf[0] = '\0';
-    } else if (strpbrk(s->path, " \t'\"\\$`;&|<>()*?[]#~") == NULL) {
-        snprintf(buf, sizeof buf, " --store %s", s->path);
-    } else {
-        char q[4150];
-        size_t n = 0;
-        q[n++] = '\'';
-        for (const char *p = s->path; *p && n + 6 < sizeof q; p++) {
-            if (*p == '\'') {
-                memcpy(q + n, "'\\''", 4);
-                n += 4;
-            } else {
-                q[n++] = *p;
-            }
-        }
-        q[n++] = '\'';
-        q[n] = '\0';
-        snprintf(buf, sizeof buf, " --store %s", vis_text(q));
-    }
+    store_command_option(s->path, buf, sizeof buf);
     return buf;
 }
 

@@ -400,15 +400,18 @@ int store_app_trust_anchors(struct store *s, const char *app_id, X509_STORE **ou
      * verification says why (trustd/store/diagnose.c). */
     if (n == 0 && skipped == 0) {
         X509_STORE_free(xs);
+        char so[4200];
+        store_command_option(s->path, so, sizeof so);
         if (app.trust_list_defined)
             return err_set(e, ERR_STORE,
                            "application '%s' has a CA trust list with no enabled certificate: it "
-                           "trusts nothing (add one with 'trustd app trust %s CERT')",
-                           app_id, app_id);
+                           "trusts nothing (add one with 'trustd%s app trust %s CERT', or trust "
+                           "every enabled CA again with 'trustd%s app trust-list %s undefined')",
+                           app_id, so, app_id, so, app_id);
         return err_set(e, ERR_STORE,
                        "trust store %s has no enabled CA certificate for application '%s' "
-                       "(import one with 'trustd import')",
-                       s->path, app_id);
+                       "(import one with 'trustd%s import')",
+                       s->path, app_id, so);
     }
     /* A defined list may name an issuing CA: it is an anchor for this
      * application (DCM's narrowing: exactly the servers it issued). Without

@@ -12,8 +12,37 @@
 #include <unistd.h>
 
 #include "common/file_write.h"
+#include "common/visible.h"
 #include "trustd/store/schema.h"
 #include "trustd/store/store_internal.h"
+
+void store_command_option(const char *path, char *out, size_t outlen)
+{
+    if (strcmp(path, STORE_DEFAULT_PATH) == 0) {
+        snprintf(out, outlen, "%s", "");
+        return;
+    }
+    /* Quoted for a shell where it needs it; shown escaped either way. */
+    char q[4150];
+    size_t n = 0;
+    int plain = strpbrk(path, " \t'\"\\$`;&|<>()*?[]#~") == NULL;
+    if (!plain)
+        q[n++] = '\'';
+    for (const char *p = path; *p && n + 6 < sizeof q; p++) {
+        if (*p == '\'' && !plain) {
+            memcpy(q + n, "'\\''", 4);
+            n += 4;
+        } else {
+            q[n++] = *p;
+        }
+    }
+    if (!plain)
+        q[n++] = '\'';
+    q[n] = '\0';
+    char shown[4200];
+    visible_str(shown, sizeof shown, q);
+    snprintf(out, outlen, " --store %s", shown);
+}
 
 const char *store_path_resolve(const char *option)
 {
@@ -212,9 +241,12 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
         return err_set(e, ERR_STORE, "cannot read trust store %s: permission denied", path);
     if (!exists && errno != ENOENT)
         return err_set(e, ERR_STORE, "cannot read trust store %s: %s", path, strerror(errno));
-    if (mode == STORE_READ_ONLY && !exists)
+    if (mode == STORE_READ_ONLY && !exists) {
+        char so[4200];
+        store_command_option(path, so, sizeof so);
         return err_set(e, ERR_STORE,
-                       "trust store %s does not exist (import a CA with 'trustd import')", path);
+                       "trust store %s does not exist (import a CA with 'trustd%s import')", path, so);
+    }
     if (exists && !S_ISREG(sb.st_mode))
         return err_set(e, ERR_STORE, "%s is not a trust store (not a regular file)", path);
     /* Said in plain words: SQLite would only say "unable to open database file". */

@@ -8,8 +8,9 @@
 #      trustd/cli > trustd/store                                 (trustd)
 #      both > common;  common knows neither; nothing reaches into ftpc
 #
-#    The store library's inside (store_internal.h, schema.h) is its own;
-#    other parts use its public headers.
+#    The store library's inside (store_internal.h, schema.h) and the
+#    session's (session_internal.h) are their own; other parts use their
+#    public headers.
 set -euo pipefail
 root=$1
 cd "$root"
@@ -68,6 +69,9 @@ while IFS= read -r file; do
         elif [ "$target" = trustd/store ] && [ "$from" != trustd/store ] &&
              [[ $inc == */store_internal.h || $inc == */schema.h ]]; then
             echo "$file:$line: $inc is the store library's inside; use its public headers" >&2
+            fail=1
+        elif [ "$inc" = ftpc/session/session_internal.h ] && [ "$from" != ftpc/session ]; then
+            echo "$file:$line: $inc is the session's inside: its state changes only there" >&2
             fail=1
         fi
     done < <(grep -nE '^\s*#\s*include\s+"' "$file" | sed -E 's/^([0-9]+):.*"([^"]+)".*/\1:\2/')

@@ -1,0 +1,175 @@
+/*
+ * session_open: connecting and securing the control connection (RFC 4217
+ * AUTH TLS, implicit FTPS), the server verified against the application's
+ * trust list before anything else is sent; CCC; closing.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/net.h"
+#include "ftpc/session/session.h"
+#include "ftpc/session/session_internal.h"
+#include "trustd/store/diagnose.h"
+#include "trustd/store/store.h"
+
+/* A refused server certificate: the trust store's own words for why, and
+ * the trustd commands that would fix it (trustd/store/diagnose.c). */
+static int refusal(void *arg, const char *host, STACK_OF(X509) *chain, struct err *e)
+{
+    struct ftp_session *s = arg;
+    struct diag_target t = { .app_id = s->opt.appid, .host = host, .port = s->port,
+                             .implicit = s->sec == SECCNN_IMPLICIT };
+    return diagnose_refusal(store_path_resolve(s->opt.store), &t, chain, e);
+}
+
+/* The application's trust list, made into a TLS context, once. */
+static int tls_context(struct ftp_session *s, struct err *e)
+{
+    if (s->tls_ctx != NULL)
+        return 0;
+    struct store *st = NULL;
+    const char *path = store_path_resolve(s->opt.store);
+    /* A store others could change would let them choose whom we trust. */
+    if (store_check_permissions(path, getuid(), e) != 0 || store_open(path, STORE_READ_ONLY, &st, e) != 0)
+        return -1;
+    X509_STORE *anchors = NULL;
+    int count = 0;
+    int rc = store_app_trust_anchors(st, s->opt.appid, &anchors, &count, e);
+    store_close(st);
+    if (rc != 0)
+        return -1;
+    s->tls_ctx = tls_w_ctx_new(&s->opt.tls, anchors, e);
+    if (s->tls_ctx != NULL)
+        tls_w_ctx_set_refusal(s->tls_ctx, refusal, s);
+    return s->tls_ctx ? 0 : -1;
+}
+
+/* Explicit and implicit FTPS mixed up: an implicit handshake answered in
+ * clear text (an explicit server's greeting), or an explicit connection
+ * whose greeting never came (an implicit server waits for the client). */
+static void mode_hint(struct err *e, const char *host, unsigned port, enum ftp_seccnn sec)
+{
+    char where[300];
+    net_host_port(host, port, where, sizeof where);
+    char was[ERR_MSG_MAX];
+    memcpy(was, e->msg, sizeof was);
+    if (sec == SECCNN_IMPLICIT && e->detail == ERR_DETAIL_CLEAR_TEXT)
+        err_set(e, ERR_TLS, "%s; the server answered in clear text, as an explicit FTPS server "
+                "does: try ftpes://%s/ or --seccnn ssl", was, where);
+    else if (sec != SECCNN_IMPLICIT && e->detail == ERR_DETAIL_TIMEOUT)
+        err_set(e, ERR_CONNECT, "no greeting from %s: %s; a server that waits for the client to "
+                "speak first may expect implicit FTPS (TLS from the first byte): try ftps://%s/ "
+                "or --seccnn implicit (--greeting-timeout sets the wait)", where, was, where);
+}
+
+/* The control connection is under TLS and the server verified. */
+static void secured(struct ftp_session *s)
+{
+    s->agreed.control = CONTROL_TLS;
+    session_enter(s, SESSION_SECURED);
+}
+
+int session_open(struct ftp_session *s, const char *host, unsigned port, enum ftp_seccnn sec,
+                 struct err *e)
+{
+    if (s->state != SESSION_DISCONNECTED) {
+        struct err ignored;
+        (void)session_close(s, &ignored);
+    }
+    if (sec != SECCNN_NONE && tls_context(s, e) != 0)
+        return -1;
+    s->sec = sec;
+    snprintf(s->host, sizeof s->host, "%s", host);
+    s->port = port;
+    session_agreed_reset(&s->agreed);
+    /* An explicit or clear server greets at once; one that stays silent
+     * may be waiting for a TLS ClientHello (implicit FTPS). */
+    int greeting_ms = s->opt.greeting_timeout_ms;
+    if (sec == SECCNN_IMPLICIT || greeting_ms <= 0 || greeting_ms > s->opt.reply_timeout_ms)
+        greeting_ms = s->opt.reply_timeout_ms;
+    s->ctrl.timeout_ms = greeting_ms;
+    if (ctrl_connect(&s->ctrl, host, port, s->opt.connect_timeout_ms, e) != 0)
+        return -1;
+    session_enter(s, SESSION_CONNECTED);
+    if (sec == SECCNN_IMPLICIT) {
+        if (ctrl_start_tls(&s->ctrl, s->tls_ctx, e) != 0) {
+            mode_hint(e, host, port, SECCNN_IMPLICIT);
+            goto fail;
+        }
+        secured(s);
+    }
+    if (session_read_reply(s, e) != 0) {
+        mode_hint(e, host, port, sec);
+        goto fail;
+    }
+    /* The server spoke: from now on the usual reply time-out. */
+    s->ctrl.timeout_ms = s->opt.reply_timeout_ms;
+    if (greeting_ms != s->opt.reply_timeout_ms &&
+        net_set_timeouts(s->ctrl.fd, s->ctrl.timeout_ms) != 0) {
+        err_set(e, ERR_CONNECT, "cannot set time-outs on the connection to %s", host);
+        goto fail;
+    }
+    while (s->reply.code == 120) /* "service ready in nnn minutes" */
+        if (session_read_reply(s, e) != 0)
+            goto fail;
+    if (s->reply.code != 220) {
+        session_refused(s, ERR_CONNECT, "server not ready", e);
+        goto fail;
+    }
+    if (sec == SECCNN_SSL) {
+        if (session_command(s, e, "AUTH TLS") != 0)
+            goto fail;
+        /* Some servers know only the older name; still TLS. */
+        if (s->reply.code == 504 && session_command(s, e, "AUTH SSL") != 0)
+            goto fail;
+        /* 334 is wrong for TLS, but some old servers send it to mean "go". */
+        if (s->reply.code != 234 && s->reply.code != 334) {
+            session_refused(s, ERR_TLS, "the server refused AUTH TLS (not continuing in clear text)", e);
+            goto fail;
+        }
+        if (ctrl_start_tls(&s->ctrl, s->tls_ctx, e) != 0)
+            goto fail;
+        secured(s);
+    }
+    /* Implicit FTPS implies PROT P (the server acts as if it had been sent). */
+    if (sec == SECCNN_IMPLICIT)
+        s->agreed.prot = 'P';
+    if (s->agreed.control == CONTROL_TLS && s->verbose)
+        fprintf(s->msg, "%s, %s; server certificate for %s verified\n", tls_w_version(s->ctrl.tls),
+                tls_w_cipher(s->ctrl.tls), host);
+    return 0;
+fail:
+    session_enter(s, SESSION_DISCONNECTED);
+    return -1;
+}
+
+int session_ccc(struct ftp_session *s, struct err *e)
+{
+    if (session_require(s, 1, e) != 0)
+        return -1;
+    if (s->agreed.control != CONTROL_TLS)
+        return err_set(e, ERR_USAGE, "ccc: the control connection is not encrypted");
+    if (session_expect(s, 2, "ccc refused", e, "CCC") != 0)
+        return -1;
+    if (ctrl_end_tls(&s->ctrl, e) != 0) {
+        session_enter(s, SESSION_DISCONNECTED);
+        return -1;
+    }
+    s->agreed.control = CONTROL_CLEARED;
+    fprintf(s->msg, "ftpc: warning: the control connection is now in clear text; "
+                    "commands and file names can be read on the network\n");
+    return 0;
+}
+
+int session_close(struct ftp_session *s, struct err *e)
+{
+    session_forget_password(s);
+    int rc = 0;
+    if (s->state != SESSION_DISCONNECTED) {
+        rc = session_command(s, e, "QUIT");
+        ctrl_close(&s->ctrl, QUIT_CLOSE_WAIT_MS);
+    }
+    session_enter(s, SESSION_DISCONNECTED);
+    return rc;
+}

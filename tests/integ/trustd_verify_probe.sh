@@ -80,6 +80,23 @@ run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --impo
 hostile_stop
 expect_status 4
 expect_in "$T/out" "did not send its root CA"
+expect_in "$T/err" "nothing imported; it sent only a self-signed certificate, no CA: to pin this one server, save its certificate and run 'trustd import --allow-leaf FILE'"
+[ "$(store_dump "$T/fresh.db")" = "$empty" ] || fail "something was imported"
+# Only its own certificate: the advice is the CA from its publisher (not
+# --trust-issuer, which needs the CA sent), and a plain probe does not
+# suggest running itself again.
+hostile ok "$PKI/server.pem" "$PKI/server.key"
+run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT" --import-root < /dev/null
+expect_status 4
+expect_in "$T/err" "issued by CN=ftpc Test Root CA,O=ftpc tests): nothing imported; it sent only its own certificate: get the CA that issued it from its publisher and run 'trustd import FILE'"
+expect_not_in "$T/err" "--trust-issuer"
+hostile_stop
+hostile ok "$PKI/server.pem" "$PKI/server.key"
+run "$TRUSTD" "${S2[@]}" probe --app ftp-client "127.0.0.1:$HOSTILE_PORT"
+hostile_stop
+expect_status 4
+expect_in "$T/out" "trustd --store $T/fresh.db import FILE"
+expect_not_in "$T/out" "see what the server sends"
 [ "$(store_dump "$T/fresh.db")" = "$empty" ] || fail "something was imported"
 # Its root, but a certificate for another name: nothing imported either.
 cat "$PKI/wronghost.pem" "$PKI/ca.pem" > "$T/wrong-served.pem"

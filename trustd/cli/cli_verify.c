@@ -293,12 +293,21 @@ static int import_root(struct cli *c, const struct probe_req *p, STACK_OF(X509) 
         certinfo_name(X509_get_subject_name(top), subject, sizeof subject);
         certinfo_name(X509_get_issuer_name(top), issuer, sizeof issuer);
         printf("%s did not send its root CA: nothing imported\n", cli_vis(host));
+        /* What to do next depends on what was sent: --trust-issuer needs
+         * the issuing CA in the chain. */
+        const char *next =
+            sk_X509_num(chain) > 1
+                ? "get that CA from its publisher and run 'trustd import', or trust the CA that "
+                  "issued the server's certificate with --trust-issuer"
+            : X509_check_issued(top, top) == X509_V_OK
+                ? "it sent only a self-signed certificate, no CA: to pin this one server, save its "
+                  "certificate and run 'trustd import --allow-leaf FILE'"
+                : "it sent only its own certificate: get the CA that issued it from its publisher "
+                  "and run 'trustd import FILE'";
         return err_set(e, ERR_VERIFY,
                        "%s did not send a self-signed CA that completes its chain (the chain ends "
-                       "with %s, issued by %s): nothing imported; get that CA from its publisher "
-                       "and run 'trustd import', or trust the CA that issued the server's "
-                       "certificate with --trust-issuer",
-                       host, subject, issuer);
+                       "with %s, issued by %s): nothing imported; %s",
+                       host, subject, issuer, next);
     }
     show_cert("the server's root CA", root);
     if (confirm(p, root, "the root CA", "Import this CA into the trust store?", 0, e) != 0)
@@ -438,7 +447,8 @@ int cmd_probe(struct cli *c, struct err *e)
            implicit ? "implicit" : "explicit", info);
     for (int i = 0; i < sk_X509_num(chain); i++)
         print_cert_line(i, sk_X509_value(chain, i));
-    struct probe_req p = { .t = { .app_id = app, .host = host, .port = port, .implicit = implicit },
+    struct probe_req p = { .t = { .app_id = app, .host = host, .port = port, .implicit = implicit,
+                                  .probing = 1 },
                            .expect = expect, .want_root = want_root, .want_issuer = want_issuer };
     int rc = judge(c, &p.t, chain, e);
     if ((want_root || want_issuer) && rc == 0) {

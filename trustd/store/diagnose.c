@@ -312,9 +312,10 @@ static void issuer_cause(struct store *s, const struct diag_target *t, const str
                    "self-signed roots are anchors for %s\n",
                 vis_text(row.subject), vis_text(app_id));
     }
-    add(d, "  see what the server sends and which certificate to import:\n    trustd%s probe --app "
-           "%s %s\n",
-        so, vis_text(app_id), host_port(t));
+    if (!t->probing)
+        add(d, "  see what the server sends and which certificate to import:\n    trustd%s probe --app "
+               "%s %s\n",
+            so, vis_text(app_id), host_port(t));
     if (top_self && top != leaf) {
         char hex[CERTINFO_HEX_SHA256] = "?";
         (void)certinfo_sha256_hex(top, hex);

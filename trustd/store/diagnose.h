@@ -35,6 +35,7 @@ struct diag_target {
     const char *host;  /* the name checked; NULL: none */
     unsigned port;     /* for the suggested probe; 0: none known */
     int implicit;      /* the server speaks implicit FTPS (probe --implicit) */
+    int probing;       /* the diagnosis is trustd probe's own: it does not suggest a plain probe */
 };
 
 struct diagnosis {

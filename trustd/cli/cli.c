@@ -21,6 +21,7 @@
 #include "common/prompt.h"
 #include "common/visible.h"
 #include "trustd/cli/cli.h"
+#include "trustd/cli/cli_changes.h"
 #include "trustd/cli/cli_internal.h"
 
 static const char USAGE[] =
@@ -49,6 +50,9 @@ static const char USAGE[] =
     "The store: audit [--since T] [--json] | check | backup FILE\n"
     "Help: help [COMMAND] | COMMAND --help | --version\n"
     "The store is --store PATH, else $" STORE_ENV ", else " STORE_DEFAULT_PATH ".\n"
+    "After a change trustd runs the hooks in --hooks-dir DIR, else $" HOOKS_ENV ",\n"
+    "else (for " STORE_DEFAULT_PATH " only) " HOOKS_SYSTEM_DIR "; each for at most\n"
+    "--hooks-timeout SECS (else $" HOOKS_TIMEOUT_ENV ", else 30).\n"
     "Fingerprints are shown as AB:CD:... (JSON: abcd...); any case, with or without colons, is accepted.\n"
     "Exit status: 0 ok, 1 error, 2 usage, 3 not found, 4 not trusted.\n";
 
@@ -69,11 +73,48 @@ int cli_transaction(struct cli *c, int (*fn)(struct cli *, void *), void *arg, s
 {
     if (cli_open(c, e) != 0 || store_begin(c->s, e) != 0)
         return -1;
-    if (fn(c, arg) != 0) {
+    struct cli_changes before = c->changes;
+    if (fn(c, arg) != 0 || store_commit(c->s, e) != 0) {
         store_rollback(c->s);
+        /* What the transaction recorded was not kept. */
+        c->changes.n = before.n;
+        memcpy(c->changes.count, before.count, sizeof before.count);
         return -1;
     }
-    return store_commit(c->s, e);
+    c->changes.committed = 1;
+    return 0;
+}
+
+void cli_change(struct cli *c, enum cli_change_kind kind, const char *object, const char *fp,
+                const char *label, const char *app)
+{
+    struct cli_changes *ch = &c->changes;
+    ch->count[kind]++;
+    if (ch->n == ch->cap) {
+        size_t cap = ch->cap ? ch->cap * 2 : 16;
+        struct cli_change *items = realloc(ch->items, cap * sizeof *items);
+        if (items == NULL)
+            return; /* counted; the hooks see fewer details */
+        ch->items = items;
+        ch->cap = cap;
+    }
+    struct cli_change *it = &ch->items[ch->n++];
+    it->kind = kind;
+    it->object = object;
+    snprintf(it->fingerprint, sizeof it->fingerprint, "%s", fp ? fp : "");
+    snprintf(it->label, sizeof it->label, "%s", label ? label : "");
+    snprintf(it->app, sizeof it->app, "%s", app ? app : "");
+}
+
+int cli_seconds(const char *what, const char *text, long max, long *out, struct err *e)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || errno != 0 || v < 1 || v > max)
+        return err_set(e, ERR_USAGE, "%s takes seconds from 1 to %ld, not '%s'", what, max, text);
+    *out = v;
+    return 0;
 }
 
 void cli_warn(const char *fmt, ...)
@@ -261,10 +302,12 @@ int trustd_main(int argc, char **argv)
 {
     struct err e;
     err_clear(&e);
-    const char *store_opt = NULL;
+    const char *store_opt = NULL, *hooks_dir = NULL, *hooks_timeout = NULL;
     int help = 0, version = 0, i;
     const struct opt opts[] = {
         { "--store", OPT_VALUE, NULL, &store_opt },
+        { "--hooks-dir", OPT_VALUE, NULL, &hooks_dir },
+        { "--hooks-timeout", OPT_VALUE, NULL, &hooks_timeout },
         { "-h", OPT_STOP, &help, NULL },
         { "--help", OPT_STOP, &help, NULL },
         { "--version", OPT_STOP, &version, NULL },
@@ -304,6 +347,15 @@ int trustd_main(int argc, char **argv)
         return 0;
     }
     struct cli c = { .path = store_path_resolve(store_opt), .argc = argc - i, .argv = argv + i };
+    char action[32];
+    snprintf(action, sizeof action, "%s%s%s", cmd->word1, cmd->word2 ? " " : "",
+             cmd->word2 ? cmd->word2 : "");
+    c.action = action;
+    struct cli_hooks hooks;
+    if (cli_hooks_conf(hooks_dir, hooks_timeout, c.path, &hooks, &e) != 0) {
+        fprintf(stderr, "trustd: %s\n", cli_vis(e.msg));
+        return err_exit_code(ERR_PROGRAM_TRUSTD, ERR_USAGE);
+    }
     c.writes = cmd->mode == WRITES;
     /* probe writes only when asked to import; check creates a missing store
      * and upgrades one its owner can write. */
@@ -319,6 +371,9 @@ int trustd_main(int argc, char **argv)
     store_close(c.s);
     if (fflush(stdout) != 0 && rc == 0)
         rc = err_set(&e, ERR_LOCAL, "cannot write to standard output");
+    /* The change is committed and audited: what the hooks do never
+     * changes the exit status. */
+    cli_changes_done(&c, &hooks);
     if (rc != 0) {
         /* Messages quote file names, subjects, labels and server replies:
          * every control byte in them is shown as \xNN. */

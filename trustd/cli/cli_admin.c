@@ -67,6 +67,7 @@ static int run_crl_import(struct cli *c, void *arg)
         int added = 0;
         if (store_crl_add(c->s, sk_X509_CRL_value(ci->crls, i), &added, &row, ci->e) != 0)
             return err_prefix(ci->e, "%s: CRL %d", ci->name, i + 1);
+        cli_change(c, added ? CHANGE_ADDED : CHANGE_UNCHANGED, "crl", row.sha256, row.issuer, NULL);
         fprintf(ci->report, "%s  %s  from %s, %d revoked\n", added ? "imported" : "already present",
                 cli_fp(row.sha256), cli_vis(row.issuer), row.entries);
     }
@@ -178,6 +179,7 @@ static int run_crl_remove(struct cli *c, void *arg)
     struct store_crl crl;
     if (store_crl_find(c->s, r->spec, &crl, r->e) != 0 || store_crl_remove(c->s, crl.id, r->e) != 0)
         return -1;
+    cli_change(c, CHANGE_REMOVED, "crl", crl.sha256, crl.issuer, NULL);
     printf("removed  %s  %s\n", cli_fp(crl.sha256), cli_vis(crl.issuer));
     return 0;
 }

@@ -27,6 +27,7 @@ static int run_add(struct cli *c, void *arg)
     struct app_edit *a = arg;
     if (store_app_add(c->s, a->pos[0], a->description, a->type ? a->type : "client", a->e) != 0)
         return -1;
+    cli_change(c, CHANGE_ADDED, "application", NULL, NULL, a->pos[0]);
     printf("added application %s\n", cli_vis(a->pos[0]));
     return 0;
 }
@@ -50,6 +51,7 @@ static int run_remove(struct cli *c, void *arg)
     struct app_edit *a = arg;
     if (store_app_remove(c->s, a->pos[0], a->e) != 0)
         return -1;
+    cli_change(c, CHANGE_REMOVED, "application", NULL, NULL, a->pos[0]);
     printf("removed application %s\n", cli_vis(a->pos[0]));
     return 0;
 }
@@ -241,6 +243,8 @@ static int run_membership(struct cli *c, void *arg)
                         : store_app_untrust(c->s, app_id, sc.id, &changed, m->e);
         if (rc != 0)
             return -1;
+        cli_change(c, !changed ? CHANGE_UNCHANGED : m->add ? CHANGE_ADDED : CHANGE_REMOVED, "trust",
+                   sc.sha256, sc.label, app_id);
         fprintf(m->report, "%s  %s  %s\n",
                 m->add ? (changed ? "trusted" : "already trusted")
                        : (changed ? "untrusted" : "not on the list"),
@@ -284,6 +288,7 @@ static int run_trust_list(struct cli *c, void *arg)
     int defined = strcmp(a->pos[1], "defined") == 0;
     if (store_app_set_defined(c->s, a->pos[0], defined, a->e) != 0)
         return -1;
+    cli_change(c, CHANGE_UPDATED, "application", NULL, NULL, a->pos[0]);
     printf("%s: trust list %s\n", cli_vis(a->pos[0]),
            defined ? "defined (only CAs on it are trusted)" : "undefined (every enabled CA is trusted)");
     return 0;
@@ -305,6 +310,7 @@ static int run_set(struct cli *c, void *arg)
     struct app_edit *a = arg;
     if (store_app_set_crl_policy(c->s, a->pos[0], a->crl, a->e) != 0)
         return -1;
+    cli_change(c, CHANGE_UPDATED, "application", NULL, NULL, a->pos[0]);
     printf("%s: revocation policy %s\n", cli_vis(a->pos[0]), a->crl);
     return 0;
 }

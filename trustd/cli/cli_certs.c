@@ -91,6 +91,7 @@ int cli_import_certs(struct cli *c, STACK_OF(X509) *certs, const char *name,
                      cli_vis(subject), cli_vis(e->msg));
             return err_prefix(e, "%s: certificate %d", name, i + 1);
         }
+        cli_change(c, added ? CHANGE_ADDED : CHANGE_UNCHANGED, "certificate", row.sha256, row.label, NULL);
         if (!added) {
             report_line(r, "already present  %s  %s\n", cli_fp(row.sha256), cli_vis(row.subject));
             continue;
@@ -631,6 +632,7 @@ struct one_cert {
     int (*apply)(struct cli *c, struct one_cert *o, const struct store_cert *sc, struct err *e);
     struct err *e;
     const char *done;
+    enum cli_change_kind kind;  /* what it does to the certificate */
     FILE *report;   /* its line, printed only after the commit */
 };
 
@@ -645,11 +647,13 @@ static int one_cert_run(struct cli *c, void *arg)
     /* enable or disable of a certificate already so changes nothing and
      * writes no audit entry. */
     if (o->apply == apply_enable && sc.enabled == o->flag) {
+        cli_change(c, CHANGE_UNCHANGED, "certificate", sc.sha256, sc.label, NULL);
         fprintf(o->report, "already %s  %s  %s\n", o->done, cli_fp(sc.sha256), cli_vis(sc.subject));
         return 0;
     }
     if (o->apply(c, o, &sc, o->e) != 0)
         return -1;
+    cli_change(c, o->kind, "certificate", sc.sha256, o->text ? o->text : sc.label, NULL);
     fprintf(o->report, "%s  %s  %s\n", o->done, cli_fp(sc.sha256), cli_vis(sc.subject));
     return 0;
 }
@@ -692,25 +696,25 @@ static int one_cert_command(struct cli *c, struct err *e, const char *usage, int
 
 int cmd_enable(struct cli *c, struct err *e)
 {
-    struct one_cert o = { .flag = 1, .apply = apply_enable, .done = "enabled" };
+    struct one_cert o = { .flag = 1, .apply = apply_enable, .done = "enabled", .kind = CHANGE_UPDATED };
     return one_cert_command(c, e, "enable CERT", 1, NULL, &o);
 }
 
 int cmd_disable(struct cli *c, struct err *e)
 {
-    struct one_cert o = { .flag = 0, .apply = apply_enable, .done = "disabled" };
+    struct one_cert o = { .flag = 0, .apply = apply_enable, .done = "disabled", .kind = CHANGE_UPDATED };
     return one_cert_command(c, e, "disable CERT", 1, NULL, &o);
 }
 
 int cmd_label(struct cli *c, struct err *e)
 {
-    struct one_cert o = { .apply = apply_label, .done = "labelled" };
+    struct one_cert o = { .apply = apply_label, .done = "labelled", .kind = CHANGE_UPDATED };
     return one_cert_command(c, e, "label CERT NEW", 2, NULL, &o);
 }
 
 int cmd_remove(struct cli *c, struct err *e)
 {
-    struct one_cert o = { .apply = apply_remove, .done = "removed" };
+    struct one_cert o = { .apply = apply_remove, .done = "removed", .kind = CHANGE_REMOVED };
     const struct opt opts[] = {
         { "--force", OPT_FLAG, &o.flag, NULL },
         { NULL, OPT_FLAG, NULL, NULL },

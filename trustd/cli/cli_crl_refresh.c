@@ -118,6 +118,7 @@ static int run_replace(struct cli *c, void *arg)
             snprintf(r->line, sizeof r->line,
                      "the CRL at %s (this update %s%s) is not newer than the one in the store (%s, this update %s); left as it is",
                      cli_vis(r->url), t1, nums, cli_fp(old->sha256), t2);
+            cli_change(c, CHANGE_UNCHANGED, "crl", old->sha256, ca->subject, NULL);
             free(crls);
             return 0;
         }
@@ -128,6 +129,7 @@ static int run_replace(struct cli *c, void *arg)
         free(crls);
         return err_prefix(r->e, "%s", r->url);
     }
+    cli_change(c, added ? CHANGE_ADDED : CHANGE_UNCHANGED, "crl", row.sha256, row.issuer, NULL);
     /* The older CRLs of this CA go (each removal audited, as crl remove). */
     int removed = 0;
     char replaced[65] = "";
@@ -138,6 +140,7 @@ static int run_replace(struct cli *c, void *arg)
             free(crls);
             return -1;
         }
+        cli_change(c, CHANGE_REMOVED, "crl", crls[i].sha256, crls[i].issuer, NULL);
         if (removed++ == 0)
             snprintf(replaced, sizeof replaced, "%s", crls[i].sha256);
     }
@@ -241,14 +244,8 @@ int cmd_crl_refresh(struct cli *c, struct err *e)
         return err_set(e, ERR_USAGE, "usage: crl refresh [--app ID] [--timeout SECS] [--ca-file FILE]");
     struct crl_fetch_opts o = { .timeout = CRL_FETCH_TIMEOUT, .max_size = CRL_FETCH_MAX_SIZE,
                                 .ca_file = ca_file };
-    if (timeout != NULL) {
-        char *end = NULL;
-        errno = 0;
-        o.timeout = strtol(timeout, &end, 10);
-        if (end == timeout || *end != '\0' || errno != 0 || o.timeout < 1 || o.timeout > REFRESH_TIMEOUT_MAX)
-            return err_set(e, ERR_USAGE, "--timeout takes seconds from 1 to %ld, not '%s'",
-                           REFRESH_TIMEOUT_MAX, timeout);
-    }
+    if (timeout != NULL && cli_seconds("--timeout", timeout, REFRESH_TIMEOUT_MAX, &o.timeout, e) != 0)
+        return -1;
     if (ca_file != NULL && access(ca_file, R_OK) != 0)
         return err_set(e, ERR_LOCAL, "cannot read %s: %s", ca_file, strerror(errno));
 

@@ -8,6 +8,24 @@
 #include "common/options.h"
 #include "trustd/store/store.h"
 
+/* What one command run changed, recorded as it goes (a rolled-back
+ * transaction's records are dropped): the summary line and the hooks'
+ * JSON both come from it. */
+enum cli_change_kind { CHANGE_ADDED, CHANGE_REMOVED, CHANGE_UPDATED, CHANGE_UNCHANGED, CHANGE_KINDS };
+struct cli_change {
+    enum cli_change_kind kind;
+    const char *object;     /* "certificate", "crl", "application" */
+    char fingerprint[65];   /* lower-case hex, "" for an application */
+    char label[512];        /* a certificate's label, a CRL's issuer */
+    char app[128];          /* the application, "" when none */
+};
+struct cli_changes {
+    struct cli_change *items;
+    size_t n, cap;
+    long count[CHANGE_KINDS];
+    int committed;          /* a transaction of this run committed */
+};
+
 /* Everything a command needs. */
 struct cli {
     struct store *s;    /* NULL until cli_open */
@@ -15,7 +33,13 @@ struct cli {
     int writes;         /* cli_open opens it read-write */
     int argc;           /* the command's words after its name */
     char **argv;
+    const char *action; /* the command's name, for the hooks */
+    struct cli_changes changes;
 };
+
+/* Records one change (or a thing left unchanged) of the running transaction. */
+void cli_change(struct cli *c, enum cli_change_kind kind, const char *object, const char *fp,
+                const char *label, const char *app);
 
 /* Opens the store (once; read-write when c->writes). Every command calls
  * it, or cli_transaction, only after its whole command line was read, so
@@ -36,6 +60,9 @@ int cli_open(struct cli *c, struct err *e);
 /* Runs fn inside one transaction (opening the store first): all of it is
  * kept, or none. */
 int cli_transaction(struct cli *c, int (*fn)(struct cli *, void *), void *arg, struct err *e);
+
+/* text as seconds from 1 to max, for the option what. */
+int cli_seconds(const char *what, const char *text, long max, long *out, struct err *e);
 
 /* Output helpers. */
 /* Untrusted text (from a certificate, a file or a server) as it may be

@@ -264,8 +264,11 @@ static int run_import_ca(struct cli *c, void *arg)
         store_app_trust(c->s, ic->trust_app, row.id, &added, ic->e) != 0)
         return -1;
     ic->added = added; /* said after the commit, as the import's lines are */
+    cli_change(c, added ? CHANGE_ADDED : CHANGE_UNCHANGED, "trust", row.sha256, row.label, ic->trust_app);
     if (!row.enabled && store_cert_set_enabled(c->s, row.id, 1, ic->e) != 0)
         return -1;
+    if (!row.enabled)
+        cli_change(c, CHANGE_UPDATED, "certificate", row.sha256, row.label, NULL);
     ic->enabled = !row.enabled;
     return 0;
 }

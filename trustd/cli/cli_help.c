@@ -87,10 +87,11 @@ static const struct help HELP[] = {
       "defined: only the CAs on the list are trusted; undefined: every enabled CA\n"
       "(the list is dropped).\n" },
     { "app", "set",
-      "usage: trustd app set ID [--crl POLICY] [--tls-min V] [--tls-max V]\n"
-      "                       [--ciphers LIST] [--ciphersuites LIST] [--sni on|off]\n"
-      "                       [--unset SETTING]...\n"
-      "Changes the application's definition; several settings at once are one change.\n"
+      "usage: trustd app set ID --crl none|if-present|required\n"
+      "       trustd app set ID [--tls-min V] [--tls-max V] [--ciphers LIST]\n"
+      "                         [--ciphersuites LIST] [--sni on|off] [--unset SETTING]...\n"
+      "Changes the application's definition; the settings may be combined (--crl\n"
+      "too), and several at once are one change.\n"
       "  --crl POLICY       revocation: none, if-present (a CRL of the issuer is used\n"
       "                     when the store holds one), required (a CRL must be there)\n"
       "  --tls-min V        lowest TLS version its clients use: 1.2 or 1.3\n"

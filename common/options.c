@@ -23,7 +23,8 @@ static int apply_option(int argc, char **argv, int *i, const struct opt *opts, i
             break;
     if (o == NULL || o->name == NULL)
         return err_set(e, ERR_USAGE, "unknown option %s", a);
-    if (o->kind != OPT_VALUE && eq)
+    int takes_value = o->kind == OPT_VALUE || o->kind == OPT_REPEAT;
+    if (!takes_value && eq)
         return err_set(e, ERR_USAGE, "option %s takes no value", o->name);
     switch (o->kind) {
     case OPT_FLAG:
@@ -37,13 +38,24 @@ static int apply_option(int argc, char **argv, int *i, const struct opt *opts, i
         *stop = 1;
         break;
     case OPT_VALUE:
+    case OPT_REPEAT: {
+        const char *v = NULL;
         if (eq)
-            *o->value = eq + 1;
+            v = eq + 1;
         else if (*i + 1 < argc)
-            *o->value = argv[++*i];
+            v = argv[++*i];
         else
             return err_set(e, ERR_USAGE, "option %s needs a value", o->name);
+        if (o->kind == OPT_VALUE) {
+            *o->value = v;
+        } else if (*o->flag >= OPTIONS_MAX_REPEAT) {
+            return err_set(e, ERR_USAGE, "option %s given more than %d times", o->name,
+                           OPTIONS_MAX_REPEAT);
+        } else {
+            o->value[(*o->flag)++] = v;
+        }
         break;
+    }
     }
     return 0;
 }

@@ -17,13 +17,16 @@ enum opt_kind {
     OPT_UNSET,  /* sets *flag to 0 (--passive after --active) */
     OPT_VALUE,  /* sets *value to the option's value */
     OPT_STOP,   /* sets *flag to 1 and ends the options (--help, --version) */
+    OPT_REPEAT, /* appends the value to value[*flag] (at most OPTIONS_MAX_REPEAT) */
 };
+
+#define OPTIONS_MAX_REPEAT 16 /* values one OPT_REPEAT option keeps */
 
 struct opt {
     const char *name;   /* "--json" or "-s" */
     enum opt_kind kind;
-    int *flag;          /* OPT_FLAG, OPT_UNSET, OPT_STOP */
-    const char **value; /* OPT_VALUE */
+    int *flag;          /* OPT_FLAG, OPT_UNSET, OPT_STOP; OPT_REPEAT: the count */
+    const char **value; /* OPT_VALUE; OPT_REPEAT: an array of OPTIONS_MAX_REPEAT */
 };
 
 /* Splits argv into options, anywhere, and positional words (at most

@@ -28,6 +28,9 @@ struct tls_w_ctx {
     void *refusal_arg;
     X509_STORE_CTX_verify_cb store_verify_cb; /* the caller's policy, from its store */
     char client[32];          /* our name in messages ("which ftpc refuses") */
+    int no_sni;               /* the policy says: send no server name */
+    int min_version;          /* 12 or 13 */
+    char policy[512];         /* tls_w_config's policy, "" when none */
 };
 
 static const char *client_name(const struct tls_w_ctx *ctx)
@@ -319,6 +322,60 @@ int tls_w_cipher_list_ok(const char *list, int tls13, char *why, size_t whylen)
     return ok ? 1 : 0;
 }
 
+/* A context holding only list (TLS 1.2 ciphers or TLS 1.3 suites). */
+static SSL_CTX *list_ctx(const char *list, int tls13, char *why, size_t whylen)
+{
+    SSL_CTX *s = SSL_CTX_new(TLS_client_method());
+    if (s == NULL) {
+        snprintf(why, whylen, "cannot create a TLS context");
+        return NULL;
+    }
+    if (!(tls13 ? SSL_CTX_set_ciphersuites(s, list) : SSL_CTX_set_cipher_list(s, list))) {
+        openssl_reason(why, whylen);
+        SSL_CTX_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static int is_tls13_suite(const SSL_CIPHER *c)
+{
+    return strcmp(SSL_CIPHER_get_version(c), "TLSv1.3") == 0;
+}
+
+int tls_w_cipher_list_within(const char *narrow, const char *base, int tls13, char *why,
+                             size_t whylen)
+{
+    SSL_CTX *n = list_ctx(narrow, tls13, why, whylen);
+    SSL_CTX *b = n != NULL ? list_ctx(base, tls13, why, whylen) : NULL;
+    if (b == NULL) {
+        SSL_CTX_free(n);
+        return 0;
+    }
+    int ok = 1;
+    /* "@SECLEVEL=0" in a list lowers the level: that widens, it never narrows. */
+    if (!tls13 && SSL_CTX_get_security_level(n) < SSL_CTX_get_security_level(b)) {
+        snprintf(why, whylen, "it lowers the security level to %d", SSL_CTX_get_security_level(n));
+        ok = 0;
+    }
+    STACK_OF(SSL_CIPHER) *nc = SSL_CTX_get_ciphers(n), *bc = SSL_CTX_get_ciphers(b);
+    for (int i = 0; ok && i < sk_SSL_CIPHER_num(nc); i++) {
+        const SSL_CIPHER *c = sk_SSL_CIPHER_value(nc, i);
+        if (is_tls13_suite(c) != (tls13 != 0))
+            continue;
+        int found = 0;
+        for (int j = 0; !found && j < sk_SSL_CIPHER_num(bc); j++)
+            found = SSL_CIPHER_get_id(sk_SSL_CIPHER_value(bc, j)) == SSL_CIPHER_get_id(c);
+        if (!found) {
+            snprintf(why, whylen, "%s is not among them", SSL_CIPHER_get_name(c));
+            ok = 0;
+        }
+    }
+    SSL_CTX_free(n);
+    SSL_CTX_free(b);
+    return ok;
+}
+
 int tls_w_parse_version(const char *s)
 {
     if (strcmp(s, "1.2") == 0)
@@ -384,11 +441,15 @@ struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_stor
     ctx->store_verify_cb = X509_STORE_get_verify_cb(trust);
     if (cfg != NULL && cfg->client_name != NULL)
         snprintf(ctx->client, sizeof ctx->client, "%s", cfg->client_name);
+    ctx->no_sni = cfg != NULL && cfg->no_sni;
+    if (cfg != NULL && cfg->policy != NULL)
+        snprintf(ctx->policy, sizeof ctx->policy, "%s", cfg->policy);
     /* The store carries the application's revocation flags; make sure the
      * handshake's own parameters include them. */
     X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(s),
                                 X509_VERIFY_PARAM_get_flags(X509_STORE_get0_param(trust)));
     int minv = cfg && cfg->min_version ? cfg->min_version : 12;
+    ctx->min_version = minv;
     int maxv = cfg && cfg->max_version ? cfg->max_version : 0;
     if (!SSL_CTX_set_min_proto_version(s, proto_of(minv)) ||
         !SSL_CTX_set_max_proto_version(s, maxv ? proto_of(maxv) : 0)) {
@@ -500,8 +561,9 @@ struct tls_w_conn *tls_w_start(struct tls_w_ctx *ctx, int fd, const char *host,
         BIO_set_callback_arg(rbio, (char *)c);
         BIO_set_callback_ex(rbio, keep_raw);
     }
-    /* SNI carries DNS names only (RFC 6066 section 3). */
-    if (ok && !net_is_ip_literal(host))
+    /* SNI carries DNS names only (RFC 6066 section 3); a policy may keep
+     * it back. The name is checked either way (chain_set_host). */
+    if (ok && !ctx->no_sni && !net_is_ip_literal(host))
         ok = SSL_set_tlsext_host_name(c->ssl, host) == 1;
     if (ok && resume != NULL) {
         c->parent = resume;
@@ -538,12 +600,20 @@ int tls_w_handshake(struct tls_w_conn *c, int *want_write, struct err *e)
         int old = reason == SSL_R_UNSUPPORTED_PROTOCOL || reason == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION ||
                   reason == SSL_R_NO_PROTOCOLS_AVAILABLE || reason == SSL_R_VERSION_TOO_LOW;
         int clear = io_reason(c, why, sizeof why);
-        if (old)
+        const char *policy = c->ctx != NULL ? c->ctx->policy : "";
+        if (old && c->ctx != NULL && c->ctx->min_version > 12)
+            err_set(e, ERR_TLS,
+                    "TLS handshake with %s failed: %s\n  the server offers no TLS version "
+                    "%s allows (TLS 1.3 or newer)%s%s",
+                    c->host, why, client_name(c->ctx), policy[0] ? ": " : "", policy);
+        else if (old)
             err_set(e, ERR_TLS,
                     "TLS handshake with %s failed: %s\n  the server offers only a TLS version "
                     "older than 1.2 (old TLS), which %s refuses: ask its administrator to "
                     "enable TLS 1.2 or 1.3",
                     c->host, why, client_name(c->ctx));
+        else if (policy[0])
+            err_set(e, ERR_TLS, "TLS handshake with %s failed: %s\n  %s", c->host, why, policy);
         else
             err_set(e, ERR_TLS, "TLS handshake with %s failed: %s", c->host, why);
         if (clear)

@@ -2,7 +2,7 @@
  * tls: a small client-side TLS API over OpenSSL, in the manner of libtls.
  * A context is made once from a trust anchor store; connections made from it
  * always verify the chain and the host name (DNS name or IP literal), send
- * SNI for DNS names, and can resume the latest session of another connection
+ * SNI for DNS names (unless the config says no_sni), and can resume the latest session of another connection
  * (FTP data connections resume the control connection's session).
  * No OpenSSL type appears here but the opaque X509_STORE handed in.
  */
@@ -30,6 +30,9 @@ struct tls_w_config {
     const char *cert_file;    /* PEM, the chain may follow the certificate */
     const char *key_file;     /* PEM; the certificate file when NULL */
     const char *client_name;  /* in messages: "which NAME refuses" (NULL: this client) */
+    int no_sni;               /* 1: no server name in the ClientHello (the name is still checked) */
+    const char *policy;       /* where these settings come from, added to a failed
+                                 handshake's message (NULL: none) */
 };
 
 /* Makes a client context that trusts exactly the CAs in trust, of which it
@@ -53,6 +56,15 @@ void tls_w_ctx_set_refusal(struct tls_w_ctx *ctx, tls_w_refusal_fn fn, void *arg
 /* 1 when OpenSSL accepts list as TLS 1.2 ciphers (tls13 0) or TLS 1.3
  * cipher suites (1), else 0 with its reason in why. */
 int tls_w_cipher_list_ok(const char *list, int tls13, char *why, size_t whylen);
+
+/* 1 when every cipher OpenSSL takes from narrow is also one it takes from
+ * base (TLS 1.2 lists, tls13 0, with no lower security level; or TLS 1.3
+ * suites, 1), so a context made from narrow offers a subset of base's;
+ * else 0 with the first cipher outside base, or OpenSSL's reason, in why.
+ * OpenSSL cannot intersect two lists; this tells whether one lies within
+ * the other. */
+int tls_w_cipher_list_within(const char *narrow, const char *base, int tls13, char *why,
+                             size_t whylen);
 
 /* Parses "1.2"/"1.3" into 12/13; -1 when it is neither. */
 int tls_w_parse_version(const char *s);

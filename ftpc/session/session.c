@@ -269,6 +269,8 @@ void session_status(struct ftp_session *s, FILE *out)
     fprintf(out, "Type: %s; mode: %s\n", session_type_ascii(s) ? "ascii" : "binary",
             s->opt.passive ? "passive" : "active");
     fprintf(out, "Last data connection: %s\n", s->last_data[0] ? s->last_data : "none yet");
+    if (s->tls_policy[0])
+        fprintf(out, "TLS policy (application %s): %s\n", s->opt.appid, s->tls_policy);
     if (s->renewals > 0)
         fprintf(out, "TLS sessions renewed: %d\n", s->renewals);
 }

@@ -101,6 +101,10 @@ struct ftp_session {
     struct xfer_progress progress; /* a front end's progress bar; begin NULL: none */
     char cwd[1024];             /* for the prompt; "" when unknown */
     char last_data[96];         /* the latest data connection, for status */
+    /* The TLS policy in force and where each setting came from (""
+     * until the first secure connection); the note for failed handshakes. */
+    char tls_policy[1400];
+    char tls_policy_note[2400];
 };
 
 /* s->agreed.prot when private data was wanted and the server refused PBSZ

@@ -7,6 +7,7 @@
 #define FTPC_SESSION_SESSION_INTERNAL_H
 
 #include "ftpc/session/session.h"
+#include "trustd/store/store.h"
 
 /* Nothing agreed yet: clear data, binary, no refusals or features known. */
 void session_agreed_reset(struct session_agreed *a);
@@ -19,5 +20,13 @@ enum session_state session_base_state(const struct ftp_session *s);
 
 /* Wipes and frees the password kept for a renewal. */
 void session_forget_password(struct ftp_session *s);
+
+/* The TLS settings of this run in *cfg: the application's policy app,
+ * narrowed by the command line (s->opt.tls), as session_policy.c says;
+ * fills s->tls_policy (what came from where). An option outside the
+ * application's policy is an ERR_USAGE error naming both. cfg's lists
+ * point into app and s->opt. */
+int session_tls_config(struct ftp_session *s, const struct store_tls_policy *app,
+                       struct tls_w_config *cfg, struct err *e) MUST_CHECK;
 
 #endif

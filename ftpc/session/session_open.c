@@ -23,7 +23,7 @@ static int refusal(void *arg, const char *host, STACK_OF(X509) *chain, struct er
     return diagnose_refusal(store_path_resolve(s->opt.store), &t, chain, e);
 }
 
-/* The application's trust list, made into a TLS context, once. */
+/* The application's trust list and TLS policy, made into a TLS context, once. */
 static int tls_context(struct ftp_session *s, struct err *e)
 {
     if (s->tls_ctx != NULL)
@@ -33,13 +33,25 @@ static int tls_context(struct ftp_session *s, struct err *e)
     /* A store others could change would let them choose whom we trust. */
     if (store_check_permissions(path, getuid(), e) != 0 || store_open(path, STORE_READ_ONLY, &st, e) != 0)
         return -1;
+    /* The definition and its trust list from the one open: the policy
+     * is the application's, the command line may only narrow it. */
+    struct store_app app;
     X509_STORE *anchors = NULL;
     int count = 0;
-    int rc = store_app_trust_anchors(st, s->opt.appid, &anchors, &count, e);
+    int rc = store_app_get(st, s->opt.appid, &app, e);
+    if (rc == 0)
+        rc = store_app_trust_anchors(st, s->opt.appid, &anchors, &count, e);
     store_close(st);
+    struct tls_w_config cfg;
+    if (rc == 0 && session_tls_config(s, &app.tls, &cfg, e) != 0) {
+        X509_STORE_free(anchors);
+        rc = -1;
+    }
     if (rc != 0)
         return -1;
-    s->tls_ctx = tls_w_ctx_new(&s->opt.tls, anchors, e);
+    if (s->ctrl.trace != NULL)
+        fprintf(s->ctrl.trace, "---- TLS policy of application %s: %s\n", s->opt.appid, s->tls_policy);
+    s->tls_ctx = tls_w_ctx_new(&cfg, anchors, e);
     if (s->tls_ctx != NULL)
         tls_w_ctx_set_refusal(s->tls_ctx, refusal, s);
     return s->tls_ctx ? 0 : -1;

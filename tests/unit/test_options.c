@@ -91,9 +91,38 @@ static void in_front(void)
     EXPECT_EQ_STR(e.msg, "unknown option --bogus");
 }
 
+/* A repeatable option keeps every value in order, up to its limit. */
+static void repeated(void)
+{
+    const char *vals[OPTIONS_MAX_REPEAT];
+    int n = 0;
+    const struct opt opts[] = {
+        { "--unset", OPT_REPEAT, &n, vals },
+        { NULL, OPT_FLAG, NULL, NULL },
+    };
+    char *argv[] = { "id", "--unset", "sni", "--unset=ciphers", NULL };
+    char *pos[OPTIONS_MAX_POS];
+    int npos = 0;
+    struct err e;
+    EXPECT_EQ_INT(options_parse(4, argv, opts, pos, &npos, &e), 0);
+    EXPECT_EQ_INT(n, 2);
+    EXPECT_EQ_STR(vals[0], "sni");
+    EXPECT_EQ_STR(vals[1], "ciphers");
+    EXPECT_EQ_INT(npos, 1);
+    char *many[2 * OPTIONS_MAX_REPEAT + 2];
+    for (int i = 0; i <= OPTIONS_MAX_REPEAT; i++) {
+        many[2 * i] = "--unset";
+        many[2 * i + 1] = "sni";
+    }
+    n = 0;
+    EXPECT_EQ_INT(options_parse(2 * OPTIONS_MAX_REPEAT + 2, many, opts, pos, &npos, &e), -1);
+    EXPECT_CONTAINS(e.msg, "--unset given more than");
+}
+
 int main(void)
 {
     anywhere();
+    repeated();
     errors();
     in_front();
     return expect_done("options");

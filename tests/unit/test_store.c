@@ -12,6 +12,7 @@
 #include "common/certinfo.h"
 #include "tests/unit/expect.h"
 #include "trustd/store/anchor_lookup.h"
+#include "trustd/store/schema.h"
 #include "trustd/store/import.h"
 #include "trustd/store/store.h"
 
@@ -124,6 +125,42 @@ static void migrations(void)
     EXPECT_CONTAINS(e.msg, "newer");
     EXPECT_EQ_INT(store_open(path, STORE_READ_ONLY, &s, &e), -1);
     EXPECT_CONTAINS(e.msg, "newer");
+}
+
+/* A store made by a program that knew only migrations 0001 and 0002 (an
+ * application with a trust list and a revocation policy) is upgraded in
+ * place: its data kept, the TLS policy at its default. */
+static void upgrade_keeps_data(void)
+{
+    char path[256];
+    struct err e;
+    struct store *s = NULL;
+    snprintf(path, sizeof path, "%s/old.db", dir);
+    EXPECT(store_schema_latest() >= 3);
+    sql(path, schema_migrations[0].sql);
+    sql(path, schema_migrations[1].sql);
+    sql(path, "PRAGMA user_version = 2");
+    sql(path, "INSERT INTO applications (id, description, type, trust_list_defined, crl_policy) "
+              "VALUES ('backup', 'nightly', 'client', 1, 'required')");
+    /* A store that needs migrating is refused read-only... */
+    EXPECT_EQ_INT(store_open(path, STORE_READ_ONLY, &s, &e), -1);
+    EXPECT_CONTAINS(e.msg, "needs upgrading");
+    /* ...and upgraded read-write, keeping what it held. */
+    EXPECT_EQ_INT(store_open(path, STORE_READ_WRITE, &s, &e), 0);
+    EXPECT_EQ_INT(store_schema_version(s), store_schema_latest());
+    struct store_app app;
+    EXPECT_EQ_INT(store_app_get(s, "backup", &app, &e), 0);
+    EXPECT_EQ_STR(app.description, "nightly");
+    EXPECT_EQ_INT(app.trust_list_defined, 1);
+    EXPECT_EQ_STR(app.crl_policy, "required");
+    EXPECT_EQ_STR(app.tls.tls_min, "");
+    EXPECT_EQ_STR(app.tls.tls_max, "");
+    EXPECT_EQ_STR(app.tls.ciphers, "");
+    EXPECT_EQ_STR(app.tls.ciphersuites, "");
+    EXPECT_EQ_INT(app.tls.sni, 1);
+    EXPECT_EQ_INT(store_app_get(s, STORE_FTP_CLIENT_APP, &app, &e), 0);
+    EXPECT_EQ_INT(app.tls.sni, 1);
+    store_close(s);
 }
 
 static struct store *fresh_store(const char *name, char *path, size_t pathlen)
@@ -762,6 +799,64 @@ static void audit_log(void)
     X509_free(b);
 }
 
+/* The TLS policy: validated as a whole, stored, audited per setting. */
+static void tls_policy(void)
+{
+    char path[256];
+    struct err e;
+    struct store *s = fresh_store("tls", path, sizeof path);
+    struct store_tls_policy p = { .sni = 1 };
+    snprintf(p.tls_min, sizeof p.tls_min, "1.3");
+    snprintf(p.tls_max, sizeof p.tls_max, "1.2");
+    EXPECT_EQ_INT(store_app_set_tls_policy(s, STORE_FTP_CLIENT_APP, &p, &e), -1);
+    EXPECT_EQ_STR(e.msg, "--tls-min 1.3 is above --tls-max 1.2");
+    snprintf(p.tls_max, sizeof p.tls_max, "1.4");
+    EXPECT_EQ_INT(store_tls_policy_check(&p, &e), -1);
+    EXPECT_EQ_STR(e.msg, "--tls-max takes 1.2 or 1.3, not '1.4'");
+    p.tls_max[0] = '\0';
+    snprintf(p.ciphers, sizeof p.ciphers, "NO-SUCH-CIPHER");
+    EXPECT_EQ_INT(store_tls_policy_check(&p, &e), -1);
+    EXPECT_CONTAINS(e.msg, "--ciphers 'NO-SUCH-CIPHER'");
+    snprintf(p.ciphers, sizeof p.ciphers, "ECDHE+AESGCM\n");
+    EXPECT_EQ_INT(store_tls_policy_check(&p, &e), -1);
+    EXPECT_CONTAINS(e.msg, "printable");
+    snprintf(p.ciphers, sizeof p.ciphers, "ECDHE+AESGCM");
+    snprintf(p.ciphersuites, sizeof p.ciphersuites, "TLS_NO_SUCH");
+    EXPECT_EQ_INT(store_tls_policy_check(&p, &e), -1);
+    EXPECT_CONTAINS(e.msg, "--ciphersuites");
+    snprintf(p.ciphersuites, sizeof p.ciphersuites, "TLS_AES_256_GCM_SHA384");
+    p.sni = 0;
+    EXPECT_EQ_INT(store_app_set_tls_policy(s, STORE_FTP_CLIENT_APP, &p, &e), 0);
+    struct store_app app;
+    EXPECT_EQ_INT(store_app_get(s, STORE_FTP_CLIENT_APP, &app, &e), 0);
+    EXPECT_EQ_STR(app.tls.tls_min, "1.3");
+    EXPECT_EQ_STR(app.tls.tls_max, "");
+    EXPECT_EQ_STR(app.tls.ciphers, "ECDHE+AESGCM");
+    EXPECT_EQ_STR(app.tls.ciphersuites, "TLS_AES_256_GCM_SHA384");
+    EXPECT_EQ_INT(app.tls.sni, 0);
+    /* Back to the default: stored as NULL, one entry per changed setting. */
+    struct store_tls_policy def = { .sni = 1 };
+    snprintf(def.tls_min, sizeof def.tls_min, "1.3");
+    EXPECT_EQ_INT(store_app_set_tls_policy(s, STORE_FTP_CLIENT_APP, &def, &e), 0);
+    char text[64];
+    sql_text(path, "SELECT count(*) FROM applications WHERE ciphers IS NULL AND ciphersuites IS NULL "
+                   "AND tls_max IS NULL AND tls_min = '1.3' AND sni = 1", text, sizeof text);
+    EXPECT_EQ_STR(text, "1");
+    struct audit_rows r;
+    memset(&r, 0, sizeof r);
+    EXPECT_EQ_INT(store_audit_list(s, 0, keep_audit, &r, &e), 0);
+    EXPECT_EQ_INT(r.n, 7);
+    EXPECT_EQ_STR(r.action[0], "app set");
+    EXPECT_EQ_STR(r.subject[0], "ftp-client tls-min 1.3");
+    EXPECT_EQ_STR(r.subject[1], "ftp-client ciphers ECDHE+AESGCM");
+    EXPECT_EQ_STR(r.subject[3], "ftp-client sni off");
+    EXPECT_EQ_STR(r.subject[4], "ftp-client ciphers default");
+    EXPECT_EQ_STR(r.subject[6], "ftp-client sni on");
+    EXPECT_EQ_INT(store_app_set_tls_policy(s, "nobody", &def, &e), -1);
+    EXPECT_EQ_INT(e.code, ERR_NOTFOUND);
+    store_close(s);
+}
+
 /* The callback convention of every walk: negative is an error the walk
  * returns with the callback's message, positive stops it early. */
 static void callback_results(void)
@@ -837,6 +932,7 @@ int main(void)
     if (mkdtemp(dir) == NULL)
         return 1;
     migrations();
+    upgrade_keeps_data();
     import_and_find();
     trust_lists();
     lazy_anchors();
@@ -847,6 +943,7 @@ int main(void)
     crls();
     audit_log();
     callback_results();
+    tls_policy();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)

@@ -3,6 +3,7 @@
 
 #include "common/certinfo.h"
 #include "common/json.h"
+#include "common/tls.h"
 #include "trustd/cli/cli_internal.h"
 
 static int positional(struct cli *c, const struct opt *opts, char **pos, int *npos, int min,
@@ -87,6 +88,18 @@ static void app_json_fields(struct jw *j, const struct store_app *a)
     jw_kv_string(j, "type", a->type);
     jw_kv_bool(j, "trust_list_defined", a->trust_list_defined);
     jw_kv_string(j, "crl_policy", a->crl_policy);
+    const struct store_tls_policy *p = &a->tls;
+    const char *texts[][2] = { { "tls_min", p->tls_min }, { "tls_max", p->tls_max },
+                               { "ciphers", p->ciphers }, { "ciphersuites", p->ciphersuites } };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        if (texts[i][1][0] != '\0')
+            jw_kv_string(j, texts[i][0], texts[i][1]);
+        else {
+            jw_key(j, texts[i][0]);
+            jw_null(j);
+        }
+    }
+    jw_kv_bool(j, "sni", p->sni);
 }
 
 static int print_app_row(const struct store_app *a, void *arg, struct err *e)
@@ -202,6 +215,12 @@ int cmd_app_show(struct cli *c, struct err *e)
     printf("Description:  %s\n", cli_vis(app.description));
     printf("Type:         %s\n", app.type);
     printf("Revocation:   %s\n", app.crl_policy);
+    const struct store_tls_policy *p = &app.tls;
+    printf("TLS minimum:  %s\n", p->tls_min[0] ? p->tls_min : "default (1.2)");
+    printf("TLS maximum:  %s\n", p->tls_max[0] ? p->tls_max : "default (the newest)");
+    printf("TLS ciphers:  %s (TLS 1.2)\n", p->ciphers[0] ? cli_vis(p->ciphers) : "default");
+    printf("TLS suites:   %s (TLS 1.3)\n", p->ciphersuites[0] ? cli_vis(p->ciphersuites) : "default");
+    printf("SNI:          %s\n", p->sni ? "on" : "off");
     if (app.trust_list_defined)
         printf("Trust list:   defined\n");
     else
@@ -305,27 +324,144 @@ int cmd_app_trust_list(struct cli *c, struct err *e)
     return cli_transaction(c, run_trust_list, &a, e);
 }
 
-static int run_set(struct cli *c, void *arg)
+/* What app set was asked: the revocation policy and the TLS settings, each
+ * given a value, returned to its default (--unset) or left alone (NULL). */
+struct app_settings {
+    char **pos;
+    int npos;
+    const char *crl, *tls_min, *tls_max, *ciphers, *ciphersuites, *sni;
+    const char *unset[OPTIONS_MAX_REPEAT];
+    int nunset;
+    struct err *e;
+};
+
+/* The TLS settings by their option names, the text each is given, and
+ * where it goes in the policy. */
+struct tls_setting {
+    const char *name;
+    const char **value;
+    char *field;
+    size_t fieldlen;
+};
+
+static int tls_settings(struct app_settings *a, struct store_tls_policy *p, struct tls_setting *out)
 {
-    struct app_edit *a = arg;
-    if (store_app_set_crl_policy(c->s, a->pos[0], a->crl, a->e) != 0)
-        return -1;
-    cli_change(c, CHANGE_UPDATED, "application", NULL, NULL, a->pos[0]);
-    printf("%s: revocation policy %s\n", cli_vis(a->pos[0]), a->crl);
+    const struct tls_setting t[] = {
+        { "tls-min", &a->tls_min, p->tls_min, sizeof p->tls_min },
+        { "tls-max", &a->tls_max, p->tls_max, sizeof p->tls_max },
+        { "ciphers", &a->ciphers, p->ciphers, sizeof p->ciphers },
+        { "ciphersuites", &a->ciphersuites, p->ciphersuites, sizeof p->ciphersuites },
+        { "sni", &a->sni, NULL, 0 },
+    };
+    memcpy(out, t, sizeof t);
+    return (int)(sizeof t / sizeof t[0]);
+}
+
+/* Applies the options to p. --unset of a setting also given a value is a
+ * contradiction, refused. */
+static int apply_tls(struct app_settings *a, struct store_tls_policy *p, int *changed, struct err *e)
+{
+    struct tls_setting t[5];
+    int n = tls_settings(a, p, t);
+    *changed = 0;
+    for (int u = 0; u < a->nunset; u++) {
+        int i = 0;
+        while (i < n && strcmp(a->unset[u], t[i].name) != 0)
+            i++;
+        if (i == n)
+            return err_set(e, ERR_USAGE, "--unset takes tls-min, tls-max, ciphers, ciphersuites "
+                           "or sni, not '%s'", cli_vis(a->unset[u]));
+        if (*t[i].value != NULL)
+            return err_set(e, ERR_USAGE, "--%s and --unset %s contradict each other: give one",
+                           t[i].name, t[i].name);
+        if (t[i].field != NULL)
+            t[i].field[0] = '\0';
+        else
+            p->sni = 1;
+        *changed = 1;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *v = *t[i].value;
+        if (v == NULL)
+            continue;
+        *changed = 1;
+        if (t[i].field == NULL) {
+            if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+                return err_set(e, ERR_USAGE, "--sni takes on or off, not '%s'", cli_vis(v));
+            p->sni = strcmp(v, "on") == 0;
+        } else if (t[i].fieldlen == sizeof p->tls_min && tls_w_parse_version(v) < 0) {
+            return err_set(e, ERR_USAGE, "--%s takes 1.2 or 1.3, not '%s'", t[i].name, cli_vis(v));
+        } else if (v[0] == '\0') {
+            return err_set(e, ERR_USAGE, "--%s needs a value (--unset %s returns to the default)",
+                           t[i].name, t[i].name);
+        } else if (strlen(v) >= t[i].fieldlen) {
+            return err_set(e, ERR_USAGE, "--%s: at most %zu characters", t[i].name, t[i].fieldlen - 1);
+        } else {
+            snprintf(t[i].field, t[i].fieldlen, "%s", v);
+        }
+    }
     return 0;
 }
+
+static void print_tls(const char *app_id, const struct store_tls_policy *p)
+{
+    printf("%s: TLS %s to %s, TLS 1.2 ciphers %s, TLS 1.3 cipher suites %s, SNI %s\n",
+           cli_vis(app_id), p->tls_min[0] ? p->tls_min : "1.2",
+           p->tls_max[0] ? p->tls_max : "the newest", p->ciphers[0] ? p->ciphers : "default",
+           p->ciphersuites[0] ? p->ciphersuites : "default", p->sni ? "on" : "off");
+}
+
+static int run_set(struct cli *c, void *arg)
+{
+    struct app_settings *a = arg;
+    const char *app_id = a->pos[0];
+    struct store_app app;
+    if (store_app_get(c->s, app_id, &app, a->e) != 0)
+        return -1;
+    int tls_changed = 0;
+    if (apply_tls(a, &app.tls, &tls_changed, a->e) != 0)
+        return -1;
+    if (a->crl != NULL && store_app_set_crl_policy(c->s, app_id, a->crl, a->e) != 0)
+        return -1;
+    if (tls_changed && store_app_set_tls_policy(c->s, app_id, &app.tls, a->e) != 0)
+        return -1;
+    cli_change(c, CHANGE_UPDATED, "application", NULL, NULL, app_id);
+    if (a->crl != NULL)
+        printf("%s: revocation policy %s\n", cli_vis(app_id), a->crl);
+    if (tls_changed)
+        print_tls(app_id, &app.tls);
+    return 0;
+}
+
+#define APP_SET_USAGE                                                                       \
+    "app set ID [--crl none|if-present|required] [--tls-min 1.2|1.3] [--tls-max 1.2|1.3] " \
+    "[--ciphers LIST] [--ciphersuites LIST] [--sni on|off] [--unset SETTING]..."
 
 int cmd_app_set(struct cli *c, struct err *e)
 {
     char *pos[OPTIONS_MAX_POS];
-    struct app_edit a = { .pos = pos, .e = e };
+    struct app_settings a = { .pos = pos, .e = e };
     const struct opt opts[] = {
         { "--crl", OPT_VALUE, NULL, &a.crl },
+        { "--tls-min", OPT_VALUE, NULL, &a.tls_min },
+        { "--tls-max", OPT_VALUE, NULL, &a.tls_max },
+        { "--ciphers", OPT_VALUE, NULL, &a.ciphers },
+        { "--ciphersuites", OPT_VALUE, NULL, &a.ciphersuites },
+        { "--sni", OPT_VALUE, NULL, &a.sni },
+        { "--unset", OPT_REPEAT, &a.nunset, a.unset },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (positional(c, opts, pos, &a.npos, 1, 1, "app set ID --crl none|if-present|required", e) != 0)
+    if (positional(c, opts, pos, &a.npos, 1, 1, APP_SET_USAGE, e) != 0)
         return -1;
-    if (a.crl == NULL)
-        return err_set(e, ERR_USAGE, "app set: name what to set (--crl none|if-present|required)");
+    if (a.crl == NULL && a.tls_min == NULL && a.tls_max == NULL && a.ciphers == NULL &&
+        a.ciphersuites == NULL && a.sni == NULL && a.nunset == 0)
+        return err_set(e, ERR_USAGE, "app set: name what to set (--crl, --tls-min, --tls-max, "
+                       "--ciphers, --ciphersuites, --sni or --unset SETTING)");
+    /* Bad values are refused before the store is opened (and again, with
+     * the whole policy, by the store). */
+    struct store_tls_policy check = { .sni = 1 };
+    int changed = 0;
+    if (apply_tls(&a, &check, &changed, e) != 0 || store_tls_policy_check(&check, e) != 0)
+        return -1;
     return cli_transaction(c, run_set, &a, e);
 }

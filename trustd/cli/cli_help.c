@@ -88,8 +88,20 @@ static const struct help HELP[] = {
       "(the list is dropped).\n" },
     { "app", "set",
       "usage: trustd app set ID --crl none|if-present|required\n"
+      "       trustd app set ID [--tls-min V] [--tls-max V] [--ciphers LIST]\n"
+      "                         [--ciphersuites LIST] [--sni on|off] [--unset SETTING]...\n"
+      "Changes the application's definition; the settings may be combined (--crl\n"
+      "too), and several at once are one change.\n"
       "  --crl POLICY       revocation: none, if-present (a CRL of the issuer is used\n"
-      "                     when the store holds one), required (a CRL must be there)\n" },
+      "                     when the store holds one), required (a CRL must be there)\n"
+      "  --tls-min V        lowest TLS version its clients use: 1.2 or 1.3\n"
+      "  --tls-max V        highest TLS version: 1.2 or 1.3\n"
+      "  --ciphers LIST     TLS 1.2 ciphers, OpenSSL syntax (e.g. ECDHE+AESGCM)\n"
+      "  --ciphersuites LIST  TLS 1.3 cipher suites (e.g. TLS_AES_256_GCM_SHA384)\n"
+      "  --sni on|off       send the server's name in the handshake (default on)\n"
+      "  --unset SETTING    back to the default: tls-min, tls-max, ciphers,\n"
+      "                     ciphersuites or sni (may be repeated)\n"
+      "Clients may narrow this policy for one run, never widen it.\n" },
     { "verify", NULL,
       "usage: trustd verify --app ID [--host NAME] CHAIN.pem\n"
       "Judges a chain (leaf first) as application ID would; exit 4 when not trusted.\n"

@@ -49,12 +49,24 @@ struct store_cert {
     int enabled;
 };
 
+/* An application's TLS policy; "" (and sni 1) is the default: TLS 1.2 to
+ * the newest, OpenSSL's cipher lists, SNI sent. */
+#define STORE_CIPHERS_MAX 512
+struct store_tls_policy {
+    char tls_min[4];                         /* "1.2", "1.3" or "" */
+    char tls_max[4];                         /* "1.2", "1.3" or "" */
+    char ciphers[STORE_CIPHERS_MAX];         /* TLS 1.2, OpenSSL syntax, or "" */
+    char ciphersuites[STORE_CIPHERS_MAX];    /* TLS 1.3, or "" */
+    int sni;                                 /* 1: send the host name (SNI) */
+};
+
 struct store_app {
     char id[128];
     char description[256];
     char type[16];
     int trust_list_defined;
     char crl_policy[16]; /* none, if-present, required */
+    struct store_tls_policy tls;
 };
 
 struct store_crl {
@@ -174,6 +186,14 @@ int store_app_set_defined(struct store *s, const char *app_id, int defined, stru
 /* policy: "none", "if-present" or "required". */
 int store_app_set_crl_policy(struct store *s, const char *app_id, const char *policy, struct err *e)
     STORE_MUST_CHECK;
+/* 0 when p is a valid TLS policy: versions "1.2"/"1.3" or "", the minimum
+ * not above the maximum, cipher lists OpenSSL accepts (printable, not
+ * empty unless default). The message names the option (--tls-min ...). */
+int store_tls_policy_check(const struct store_tls_policy *p, struct err *e) STORE_MUST_CHECK;
+/* Replaces app_id's TLS policy after store_tls_policy_check; one audit
+ * entry ("app set", "ID SETTING VALUE") per setting that changed. */
+int store_app_set_tls_policy(struct store *s, const char *app_id, const struct store_tls_policy *p,
+                             struct err *e) STORE_MUST_CHECK;
 /* The certificates app_id trusts now: the enabled members of its list, or
  * every enabled CA when it has none. */
 int store_app_effective(struct store *s, const char *app_id, store_cert_cb cb, void *arg,

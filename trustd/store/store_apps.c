@@ -7,7 +7,9 @@
 #include "trustd/store/store_internal.h"
 #include "trustd/store/trustpolicy.h"
 
-#define APP_COLUMNS "id, description, type, trust_list_defined, crl_policy"
+#define APP_COLUMNS \
+    "id, description, type, trust_list_defined, crl_policy, tls_min, tls_max, ciphers, " \
+    "ciphersuites, sni"
 
 static void row_to_app(sqlite3_stmt *st, struct store_app *a)
 {
@@ -16,6 +18,11 @@ static void row_to_app(sqlite3_stmt *st, struct store_app *a)
     store_column_text(st, 2, a->type, sizeof a->type);
     a->trust_list_defined = sqlite3_column_int(st, 3);
     store_column_text(st, 4, a->crl_policy, sizeof a->crl_policy);
+    store_column_text(st, 5, a->tls.tls_min, sizeof a->tls.tls_min);
+    store_column_text(st, 6, a->tls.tls_max, sizeof a->tls.tls_max);
+    store_column_text(st, 7, a->tls.ciphers, sizeof a->tls.ciphers);
+    store_column_text(st, 8, a->tls.ciphersuites, sizeof a->tls.ciphersuites);
+    a->tls.sni = sqlite3_column_int(st, 9);
 }
 
 struct app_rows {

@@ -308,20 +308,6 @@ static int cert_verify(X509_STORE_CTX *xctx, void *arg)
     return ok;
 }
 
-int tls_w_cipher_list_ok(const char *list, int tls13, char *why, size_t whylen)
-{
-    SSL_CTX *s = SSL_CTX_new(TLS_client_method());
-    if (s == NULL) {
-        snprintf(why, whylen, "cannot create a TLS context");
-        return 0;
-    }
-    int ok = tls13 ? SSL_CTX_set_ciphersuites(s, list) : SSL_CTX_set_cipher_list(s, list);
-    if (!ok)
-        openssl_reason(why, whylen);
-    SSL_CTX_free(s);
-    return ok ? 1 : 0;
-}
-
 /* A context holding only list (TLS 1.2 ciphers or TLS 1.3 suites). */
 static SSL_CTX *list_ctx(const char *list, int tls13, char *why, size_t whylen)
 {
@@ -336,6 +322,14 @@ static SSL_CTX *list_ctx(const char *list, int tls13, char *why, size_t whylen)
         return NULL;
     }
     return s;
+}
+
+int tls_w_cipher_list_ok(const char *list, int tls13, char *why, size_t whylen)
+{
+    SSL_CTX *s = list_ctx(list, tls13, why, whylen);
+    int ok = s != NULL;
+    SSL_CTX_free(s);
+    return ok;
 }
 
 static int is_tls13_suite(const SSL_CIPHER *c)

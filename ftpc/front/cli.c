@@ -572,11 +572,14 @@ static int output_open(struct output *o, const char *path, struct err *e)
     }
     /* Our own standard streams by name: the symbolic links in /dev lead
      * back to descriptors this process already has. */
-    if (strcmp(path, "/dev/stdout") == 0 || strcmp(path, "/dev/fd/1") == 0 ||
-        strcmp(path, "/dev/stderr") == 0 || strcmp(path, "/dev/fd/2") == 0) {
-        int err = strstr(path, "err") != NULL || path[strlen(path) - 1] == '2';
-        o->name = err ? "standard error" : "standard output";
-        o->raw = err ? stderr : stdout;
+    static const struct { const char *path; int fd; } OWN[] = {
+        { "/dev/stdout", 1 }, { "/dev/fd/1", 1 }, { "/dev/stderr", 2 }, { "/dev/fd/2", 2 },
+    };
+    for (size_t i = 0; i < sizeof OWN / sizeof OWN[0]; i++) {
+        if (strcmp(path, OWN[i].path) != 0)
+            continue;
+        o->name = OWN[i].fd == 2 ? "standard error" : "standard output";
+        o->raw = OWN[i].fd == 2 ? stderr : stdout;
         o->out = visible_or_raw(o->raw);
         o->msg = visible_or_raw(o->raw);
         return 0;

@@ -15,6 +15,7 @@
 #include "common/tls.h"
 #include "ftpc/parse/tls_narrow.h"
 #include "ftpc/session/session_internal.h"
+#include "trustd/store/store.h"
 
 static int version_of(const char *text)
 {
@@ -51,11 +52,11 @@ int session_tls_config(struct ftp_session *s, const struct store_tls_policy *app
                        struct tls_w_config *cfg, struct err *e)
 {
     const char *id = s->opt.appid;
-    char show[600];
+    /* The command to see the definition, with --store when one was named. */
+    char so[480] = "", show[600];
     if (s->opt.store != NULL)
-        snprintf(show, sizeof show, "trustd --store %s app show %s", s->opt.store, id);
-    else
-        snprintf(show, sizeof show, "trustd app show %s", id);
+        store_command_option(s->opt.store, so, sizeof so);
+    snprintf(show, sizeof show, "trustd%s app show %s", so, id);
     *cfg = s->opt.tls;
     struct tls_versions appv = { version_of(app->tls_min), version_of(app->tls_max) };
     struct tls_versions cliv = { s->opt.tls.min_version, s->opt.tls.max_version }, v;

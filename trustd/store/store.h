@@ -98,6 +98,11 @@ struct store_cert_opts {
  * STORE_DEFAULT_PATH. */
 const char *store_path_resolve(const char *option);
 
+/* " --store PATH" (quoted for a shell, escaped for a terminal) when path
+ * is not the default store, else "": for the trustd commands messages
+ * suggest, so they work as pasted. */
+void store_command_option(const char *path, char *out, size_t outlen);
+
 /* Opens the store at path. Read-write creates it (and its parent folder) when
  * missing and applies pending migrations in one transaction; read-only
  * refuses a missing store or one that needs migrating. A store written by a

@@ -29,11 +29,6 @@ struct store {
     struct label_next *labels[LABEL_BUCKETS];
 };
 
-/* " --store PATH" (quoted for a shell, escaped for a terminal) when path
- * is not the default store, else "": for the trustd commands messages
- * suggest, so they work as pasted. */
-void store_command_option(const char *path, char *out, size_t outlen);
-
 /* Forgets the label suffixes (at every transaction's start and end). */
 void store_labels_forget(struct store *s);
 

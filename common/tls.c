@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -31,6 +32,8 @@ struct tls_w_ctx {
     int no_sni;               /* the policy says: send no server name */
     int min_version;          /* 12 or 13 */
     char policy[512];         /* tls_w_config's policy, "" when none */
+    struct tls_w_identity ids[TLS_W_IDENTITIES_MAX]; /* client certificates */
+    int nids;
 };
 
 static const char *client_name(const struct tls_w_ctx *ctx)
@@ -75,6 +78,8 @@ struct tls_w_conn {
     size_t nraw;
     int hello_requests; /* renegotiations the server asked for (refused) */
     BIO *held_sock;     /* tls_w_hold_writes: the socket BIO while held */
+    int cert_asked;     /* the server asked for a client certificate */
+    int presented;      /* which (1: ids[0]) was presented, 0 none */
 };
 
 static int conn_index = -1;
@@ -384,7 +389,7 @@ static int proto_of(int v)
     return v == 13 ? TLS1_3_VERSION : TLS1_2_VERSION;
 }
 
-/* Cipher lists and the client certificate, each with an error that names it. */
+/* Cipher lists, each with an error that names it. */
 static int configure(SSL_CTX *s, const struct tls_w_config *cfg, struct err *e)
 {
     char why[256];
@@ -396,25 +401,155 @@ static int configure(SSL_CTX *s, const struct tls_w_config *cfg, struct err *e)
         openssl_reason(why, sizeof why);
         return err_set(e, ERR_USAGE, "TLS 1.3 cipher suites '%s': %s", cfg->ciphersuites, why);
     }
-    if (cfg->cert_file == NULL)
-        return 0;
-    const char *key = cfg->key_file ? cfg->key_file : cfg->cert_file;
-    if (SSL_CTX_use_certificate_chain_file(s, cfg->cert_file) != 1) {
+    return 0;
+}
+
+void tls_w_identity_clear(struct tls_w_identity *id)
+{
+    X509_free(id->cert);
+    EVP_PKEY_free(id->key);
+    sk_X509_pop_free(id->chain, X509_free);
+    memset(id, 0, sizeof *id);
+}
+
+int tls_w_identity_from_files(const char *cert_file, const char *key_file,
+                              struct tls_w_identity *id, struct err *e)
+{
+    memset(id, 0, sizeof *id);
+    char why[256];
+    BIO *b = BIO_new_file(cert_file, "r");
+    id->cert = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+    id->chain = sk_X509_new_null();
+    X509 *x;
+    while (id->cert != NULL && id->chain != NULL && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
+        if (!sk_X509_push(id->chain, x))
+            X509_free(x);
+    BIO_free(b);
+    if (id->cert == NULL) {
         openssl_reason(why, sizeof why);
-        return err_set(e, ERR_LOCAL, "cannot use client certificate %s: %s", cfg->cert_file, why);
+        tls_w_identity_clear(id);
+        return err_set(e, ERR_LOCAL, "cannot use client certificate %s: %s", cert_file, why);
     }
-    if (SSL_CTX_use_PrivateKey_file(s, key, SSL_FILETYPE_PEM) != 1) {
-        if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
-            ERR_clear_error();
-            return err_set(e, ERR_LOCAL, "client key %s does not match certificate %s", key,
-                           cfg->cert_file);
-        }
+    ERR_clear_error(); /* the end of the chain */
+    const char *key = key_file ? key_file : cert_file;
+    b = BIO_new_file(key, "r");
+    id->key = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+    BIO_free(b);
+    if (id->key == NULL) {
         openssl_reason(why, sizeof why);
+        tls_w_identity_clear(id);
         return err_set(e, ERR_LOCAL, "cannot use client key %s: %s", key, why);
     }
-    if (SSL_CTX_check_private_key(s) != 1)
-        return err_set(e, ERR_LOCAL, "client key %s does not match certificate %s", key, cfg->cert_file);
+    if (X509_check_private_key(id->cert, id->key) != 1) {
+        ERR_clear_error();
+        tls_w_identity_clear(id);
+        return err_set(e, ERR_LOCAL, "client key %s does not match certificate %s", key, cert_file);
+    }
+    snprintf(id->name, sizeof id->name, "%s", cert_file);
     return 0;
+}
+
+int tls_w_ctx_add_identity(struct tls_w_ctx *ctx, const struct tls_w_identity *id, struct err *e)
+{
+    if (ctx->nids == TLS_W_IDENTITIES_MAX)
+        return err_set(e, ERR_USAGE, "at most %d client certificates", TLS_W_IDENTITIES_MAX);
+    struct tls_w_identity *mine = &ctx->ids[ctx->nids];
+    mine->chain = id->chain ? X509_chain_up_ref(id->chain) : sk_X509_new_null();
+    if (mine->chain == NULL || !X509_up_ref(id->cert)) {
+        sk_X509_pop_free(mine->chain, X509_free);
+        mine->chain = NULL;
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    }
+    mine->cert = id->cert;
+    if (!EVP_PKEY_up_ref(id->key)) {
+        tls_w_identity_clear(mine);
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    }
+    mine->key = id->key;
+    snprintf(mine->name, sizeof mine->name, "%s", id->name);
+    ctx->nids++;
+    return 0;
+}
+
+static int within_validity(X509 *x)
+{
+    return X509_cmp_current_time(X509_get0_notBefore(x)) < 0 &&
+           X509_cmp_current_time(X509_get0_notAfter(x)) > 0;
+}
+
+/* 1 when names (the CAs a server says it accepts) is empty or holds the
+ * issuer of the certificate or of a certificate of its chain: the chain
+ * leads to one of them. */
+static int named_by_server(const STACK_OF(X509_NAME) *names, X509 *cert, STACK_OF(X509) *chain)
+{
+    if (names == NULL || sk_X509_NAME_num(names) == 0)
+        return 1;
+    for (int i = -1; i < sk_X509_num(chain); i++) {
+        X509 *x = i < 0 ? cert : sk_X509_value(chain, i);
+        for (int k = 0; k < sk_X509_NAME_num(names); k++)
+            if (X509_NAME_cmp(sk_X509_NAME_value(names, k), X509_get_issuer_name(x)) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* 1 when a TLS 1.2 server's certificate types (none: any) take key's. */
+static int type_accepted(SSL *ssl, EVP_PKEY *key)
+{
+    const unsigned char *types = NULL;
+    long n = SSL_get0_certificate_types(ssl, &types);
+    if (n <= 0 || SSL_version(ssl) >= TLS1_3_VERSION)
+        return 1;
+    int id = EVP_PKEY_get_base_id(key);
+    unsigned char want = id == EVP_PKEY_EC || id == EVP_PKEY_ED25519 || id == EVP_PKEY_ED448
+                             ? TLS_CT_ECDSA_SIGN
+                             : TLS_CT_RSA_SIGN;
+    for (long i = 0; i < n; i++)
+        if (types[i] == want)
+            return 1;
+    return 0;
+}
+
+/* The server asked for a certificate: pick one (tls_w_ctx_add_identity).
+ * OpenSSL's own CA name and type checks (SSL_check_chain) apply only in
+ * its strict mode, which would also judge our own chain's signatures: the
+ * names and types are compared here. */
+static int choose_identity(SSL *ssl, void *arg)
+{
+    (void)arg;
+    struct tls_w_conn *c = SSL_get_ex_data(ssl, conn_index);
+    if (c == NULL || c->ctx->nids == 0)
+        return 1;
+    c->cert_asked = 1;
+    const STACK_OF(X509_NAME) *names = SSL_get0_peer_CA_list(ssl);
+    int pick = -1;
+    for (int i = 0; i < c->ctx->nids; i++) {
+        struct tls_w_identity *id = &c->ctx->ids[i];
+        int flags = SSL_check_chain(ssl, id->cert, id->key, id->chain);
+        if (!(flags & CERT_PKEY_VALID) || !within_validity(id->cert) || !type_accepted(ssl, id->key))
+            continue;
+        if (named_by_server(names, id->cert, id->chain)) {
+            pick = i;
+            break;
+        }
+        if (pick < 0)
+            pick = i;
+    }
+    ERR_clear_error();
+    if (pick < 0)
+        return 1; /* none suits: the server decides */
+    struct tls_w_identity *id = &c->ctx->ids[pick];
+    if (SSL_use_cert_and_key(ssl, id->cert, id->key, id->chain, 1) != 1)
+        return 0;
+    c->presented = pick + 1;
+    return 1;
+}
+
+const char *tls_w_presented(const struct tls_w_conn *c)
+{
+    if (c->presented > 0)
+        return c->ctx->ids[c->presented - 1].name;
+    return c->cert_asked ? NULL : "";
 }
 
 struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_store_st *trust,
@@ -458,6 +593,7 @@ struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_stor
         return NULL;
     }
     SSL_CTX_set_verify(s, SSL_VERIFY_PEER, verify_cb);
+    SSL_CTX_set_cert_cb(s, choose_identity, NULL);
     SSL_CTX_set_cert_verify_callback(s, cert_verify, NULL);
     /* A TLS 1.2 renegotiation asked for by the server is refused: OpenSSL 3
      * servers (ProFTPD's TLSRenegotiate) refuse to complete the handshakes
@@ -477,6 +613,8 @@ void tls_w_ctx_free(struct tls_w_ctx *ctx)
 {
     if (ctx == NULL)
         return;
+    for (int i = 0; i < ctx->nids; i++)
+        tls_w_identity_clear(&ctx->ids[i]);
     SSL_CTX_free(ctx->ssl_ctx);
     free(ctx);
 }

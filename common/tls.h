@@ -19,16 +19,13 @@ struct x509_store_st; /* OpenSSL's X509_STORE */
 struct tls_w_ctx;
 struct tls_w_conn;
 
-/* Protocol bounds (0: minimum TLS 1.2, maximum the newest), cipher lists
- * (NULL: OpenSSL's defaults) and a client certificate for servers that ask
- * for one (NULL: none). */
+/* Protocol bounds (0: minimum TLS 1.2, maximum the newest) and cipher
+ * lists (NULL: OpenSSL's defaults). */
 struct tls_w_config {
     int min_version;          /* 12 or 13 */
     int max_version;          /* 12 or 13 */
     const char *ciphers;      /* TLS 1.2, OpenSSL cipher list syntax */
     const char *ciphersuites; /* TLS 1.3 */
-    const char *cert_file;    /* PEM, the chain may follow the certificate */
-    const char *key_file;     /* PEM; the certificate file when NULL */
     const char *client_name;  /* in messages: "which NAME refuses" (NULL: this client) */
     int no_sni;               /* 1: no server name in the ClientHello (the name is still checked) */
     const char *policy;       /* where these settings come from, added to a failed
@@ -44,11 +41,46 @@ struct tls_w_ctx *tls_w_ctx_new(const struct tls_w_config *cfg, struct x509_stor
                                 struct err *e) MUST_CHECK;
 void tls_w_ctx_free(struct tls_w_ctx *ctx);
 
+/* A client certificate a context may present to servers that ask for
+ * one: the certificate, its private key and the chain sent after it (NULL:
+ * none); name says which in messages and traces. */
+struct x509_st;
+struct evp_pkey_st;
+struct stack_st_X509;
+#define TLS_W_IDENTITIES_MAX 4
+struct tls_w_identity {
+    struct x509_st *cert;
+    struct evp_pkey_st *key;
+    struct stack_st_X509 *chain;
+    char name[300];
+};
+
+/* Adds id to the certificates ctx may present (up to
+ * TLS_W_IDENTITIES_MAX; the context takes references of its own). When a
+ * server asks for a certificate, the first that suits the handshake and
+ * is issued by a CA the server names (OpenSSL's SSL_check_chain) is
+ * presented, else the first that suits it and is within its validity,
+ * else none. */
+int tls_w_ctx_add_identity(struct tls_w_ctx *ctx, const struct tls_w_identity *id,
+                           struct err *e) MUST_CHECK;
+
+/* A certificate file (PEM; the chain may follow the certificate) and its
+ * key file (PEM; NULL: in the certificate file), read into id; the key is
+ * checked against the certificate. Errors name the file. */
+int tls_w_identity_from_files(const char *cert_file, const char *key_file,
+                              struct tls_w_identity *id, struct err *e) MUST_CHECK;
+/* Frees what id holds. */
+void tls_w_identity_clear(struct tls_w_identity *id);
+
+/* The client certificate c's handshake presented: its name, "" when the
+ * server asked for none or the session was resumed (then the one of the
+ * first handshake stands), NULL when the server asked and none suited. */
+const char *tls_w_presented(const struct tls_w_conn *c);
+
 /* Words for a refused server chain: when a handshake's verification fails,
  * fn gets the host and the chain the server sent (its certificate first;
  * OpenSSL's STACK_OF(X509)) and may set e (then returns 0); when it returns
  * -1 the message names the certificate and OpenSSL's reason. */
-struct stack_st_X509;
 typedef int (*tls_w_refusal_fn)(void *arg, const char *host, struct stack_st_X509 *chain,
                                 struct err *e);
 void tls_w_ctx_set_refusal(struct tls_w_ctx *ctx, tls_w_refusal_fn fn, void *arg);

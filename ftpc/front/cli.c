@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+
+#include <openssl/crypto.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -212,8 +214,8 @@ static int read_options(int argc, char **argv, struct cli_args *a, int *next, st
         { "--tls-max", OPT_VALUE, NULL, &t.tls_max },
         { "--ciphers", OPT_VALUE, NULL, &a->opt.tls.ciphers },
         { "--ciphersuites", OPT_VALUE, NULL, &a->opt.tls.ciphersuites },
-        { "--cert", OPT_VALUE, NULL, &a->opt.tls.cert_file },
-        { "--key", OPT_VALUE, NULL, &a->opt.tls.key_file },
+        { "--cert", OPT_VALUE, NULL, &a->opt.cert_file },
+        { "--key", OPT_VALUE, NULL, &a->opt.key_file },
         { "--connect-timeout", OPT_VALUE, NULL, &t.connect_timeout },
         { "--timeout", OPT_VALUE, NULL, &t.reply_timeout },
         { "--greeting-timeout", OPT_VALUE, NULL, &t.greeting_timeout },
@@ -286,7 +288,7 @@ static int check_tls_settings(const struct cli_args *a, struct err *e)
     if (a->opt.tls.min_version && a->opt.tls.max_version &&
         a->opt.tls.min_version > a->opt.tls.max_version)
         return err_set(e, ERR_USAGE, "--tls-min is above --tls-max");
-    if (a->opt.tls.key_file && !a->opt.tls.cert_file)
+    if (a->opt.key_file && !a->opt.cert_file)
         return err_set(e, ERR_USAGE, "--key needs --cert");
     char why[256];
     if (a->opt.tls.ciphers && !tls_w_cipher_list_ok(a->opt.tls.ciphers, 0, why, sizeof why))
@@ -503,12 +505,16 @@ static int url_transfer(struct ftp_session *s, const struct cli_args *a, FILE *o
 
 /* ftpc may hold a password (kept for TLS ticket renewal) and a private
  * key: no core dump may carry them, and no other process of the user may
- * read its memory (PR_SET_DUMPABLE also closes ptrace and /proc/PID/mem). */
+ * read its memory (PR_SET_DUMPABLE also closes ptrace and /proc/PID/mem).
+ * OpenSSL's secure heap keeps a key's private numbers in locked pages left
+ * out of any dump and wiped when freed; where the kernel will not lock
+ * them (RLIMIT_MEMLOCK) the key lives on the ordinary heap, still wiped. */
 static void protect_secrets(void)
 {
     struct rlimit none = { 0, 0 };
     (void)setrlimit(RLIMIT_CORE, &none);
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    (void)CRYPTO_secure_malloc_init(64 * 1024, 32);
 }
 
 /* Other users see the command line in ps: a URL's password is overwritten

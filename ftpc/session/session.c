@@ -271,6 +271,10 @@ void session_status(struct ftp_session *s, FILE *out)
     fprintf(out, "Last data connection: %s\n", s->last_data[0] ? s->last_data : "none yet");
     if (s->tls_policy[0])
         fprintf(out, "TLS policy (application %s): %s\n", s->opt.appid, s->tls_policy);
+    if (s->tls_ctx != NULL)
+        fprintf(out, "Client certificates: %s\n", s->client_certs[0] ? s->client_certs : "none");
+    if (s->presented[0])
+        fprintf(out, "Client certificate presented: %s\n", s->presented);
     if (s->renewals > 0)
         fprintf(out, "TLS sessions renewed: %d\n", s->renewals);
 }

@@ -36,6 +36,8 @@ struct ftp_options {
     const char *store;
     const char *appid;
     struct tls_w_config tls;
+    const char *cert_file;    /* --cert: presented instead of the application's */
+    const char *key_file;     /* --key (NULL: in the --cert file) */
     enum ftp_seccnn seccnn;   /* for open without a mode */
     char prot;                /* wanted data protection: 'P' or 'C' */
     int passive;              /* 1: EPSV/PASV, 0: EPRT/PORT */
@@ -105,6 +107,10 @@ struct ftp_session {
      * until the first secure connection); the note for failed handshakes. */
     char tls_policy[1400];
     char tls_policy_note[2400];
+    /* The client certificates this run may present, and where from; the
+     * one the control connection presented. */
+    char client_certs[1400];
+    char presented[1500];
 };
 
 /* s->agreed.prot when private data was wanted and the server refused PBSZ

@@ -29,4 +29,16 @@ void session_forget_password(struct ftp_session *s);
 int session_tls_config(struct ftp_session *s, const struct store_tls_policy *app,
                        struct tls_w_config *cfg, struct err *e) MUST_CHECK;
 
+/* The client certificates of this run into ids (session_identity.c):
+ * --cert/--key's, else the application's from st with their keys; fills
+ * s->client_certs. An unreadable key is an ERR_LOCAL error naming the file
+ * and its permissions. The caller clears the n identities. */
+int session_identities(struct ftp_session *s, struct store *st,
+                       struct tls_w_identity ids[TLS_W_IDENTITIES_MAX], int *n,
+                       struct err *e) MUST_CHECK;
+
+/* After the control connection's handshake: which client certificate it
+ * presented, in s->presented and the trace. */
+void session_note_presented(struct ftp_session *s);
+
 #endif

@@ -37,21 +37,35 @@ static int tls_context(struct ftp_session *s, struct err *e)
      * is the application's, the command line may only narrow it. */
     struct store_app app;
     X509_STORE *anchors = NULL;
-    int count = 0;
+    int count = 0, nids = 0;
+    struct tls_w_identity ids[TLS_W_IDENTITIES_MAX];
+    memset(ids, 0, sizeof ids);
     int rc = store_app_get(st, s->opt.appid, &app, e);
     if (rc == 0)
         rc = store_app_trust_anchors(st, s->opt.appid, &anchors, &count, e);
+    if (rc == 0)
+        rc = session_identities(s, st, ids, &nids, e);
     store_close(st);
     struct tls_w_config cfg;
-    if (rc == 0 && session_tls_config(s, &app.tls, &cfg, e) != 0) {
-        X509_STORE_free(anchors);
-        rc = -1;
-    }
-    if (rc != 0)
-        return -1;
-    if (s->ctrl.trace != NULL)
+    if (rc == 0)
+        rc = session_tls_config(s, &app.tls, &cfg, e);
+    if (rc == 0 && s->ctrl.trace != NULL) {
         fprintf(s->ctrl.trace, "---- TLS policy of application %s: %s\n", s->opt.appid, s->tls_policy);
-    s->tls_ctx = tls_w_ctx_new(&cfg, anchors, e);
+        fprintf(s->ctrl.trace, "---- client certificates: %s\n",
+                s->client_certs[0] ? s->client_certs : "none");
+    }
+    if (rc == 0)
+        s->tls_ctx = tls_w_ctx_new(&cfg, anchors, e);
+    else
+        X509_STORE_free(anchors);
+    for (int i = 0; s->tls_ctx != NULL && i < nids; i++)
+        if (tls_w_ctx_add_identity(s->tls_ctx, &ids[i], e) != 0) {
+            tls_w_ctx_free(s->tls_ctx);
+            s->tls_ctx = NULL;
+        }
+    /* The context holds the keys now; these copies go at once. */
+    for (int i = 0; i < nids; i++)
+        tls_w_identity_clear(&ids[i]);
     if (s->tls_ctx != NULL)
         tls_w_ctx_set_refusal(s->tls_ctx, refusal, s);
     return s->tls_ctx ? 0 : -1;
@@ -79,6 +93,7 @@ static void mode_hint(struct err *e, const char *host, unsigned port, enum ftp_s
 static void secured(struct ftp_session *s)
 {
     s->agreed.control = CONTROL_TLS;
+    session_note_presented(s);
     session_enter(s, SESSION_SECURED);
 }
 

@@ -40,6 +40,8 @@ static const char USAGE[] =
     "  app trust ID CERT... | app untrust ID CERT...\n"
     "  app trust-list ID defined|undefined\n"
     "  app set ID --crl none|if-present|required\n"
+    "  app cert assign ID FILE [--label L] [--group G] | app cert list ID [--json]\n"
+    "  app cert remove ID CERT | app cert export ID CERT [--with-key] | app cert group ID G\n"
     "Verification:\n"
     "  verify --app ID [--host NAME] CHAIN.pem\n"
     "  probe [--app ID] HOST[:PORT] [--implicit] [--import-root | --trust-issuer]\n"
@@ -179,6 +181,12 @@ void cli_print_time(FILE *f, int64_t t)
 
 int cli_write_file(const char *path, const void *data, size_t len, int force, struct err *e)
 {
+    return cli_write_file_mode(path, data, len, 0644, force, e);
+}
+
+int cli_write_file_mode(const char *path, const void *data, size_t len, mode_t mode, int force,
+                        struct err *e)
+{
     if (strcmp(path, "-") == 0) {
         if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
             return err_set(e, ERR_LOCAL, "cannot write to standard output");
@@ -188,7 +196,7 @@ int cli_write_file(const char *path, const void *data, size_t len, int force, st
     struct stat sb;
     if (!force && lstat(path, &sb) == 0)
         return err_set(e, ERR_USAGE, "%s exists (use --force to replace it)", path);
-    return file_write_whole(path, data, len, 0644, force, "trustd-export", e);
+    return file_write_whole(path, data, len, mode, force, "trustd-export", e);
 }
 
 int cli_password(const char *pass_file, const char *pass_env, const char *name, char *out,
@@ -242,6 +250,7 @@ static const struct command COMMANDS[] = {
     { "app", "untrust", WRITES, cmd_app_untrust },
     { "app", "trust-list", WRITES, cmd_app_trust_list },
     { "app", "set", WRITES, cmd_app_set },
+    { "app", "cert", WRITES, cmd_app_cert },
     { "verify", NULL, READS, cmd_verify },
     { "probe", NULL, READS, cmd_probe },
     { "crl", "import", WRITES, cmd_crl_import },

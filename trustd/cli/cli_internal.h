@@ -3,6 +3,7 @@
 #define TRUSTD_CLI_CLI_INTERNAL_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "common/err.h"
 #include "common/options.h"
@@ -85,6 +86,9 @@ void cli_print_time(FILE *f, int64_t t);
 /* Writes data to path through a temporary file renamed into place; an
  * existing path is replaced only with force. path "-" is standard output. */
 int cli_write_file(const char *path, const void *data, size_t len, int force, struct err *e);
+/* The same with the file's mode (0600 for one that holds a key). */
+int cli_write_file_mode(const char *path, const void *data, size_t len, mode_t mode, int force,
+                        struct err *e);
 
 /* Reads a password for name: from --pass-file, --pass-env, or the terminal. */
 int cli_password(const char *pass_file, const char *pass_env, const char *name, char *out,
@@ -107,6 +111,7 @@ int cmd_app_trust(struct cli *c, struct err *e);
 int cmd_app_untrust(struct cli *c, struct err *e);
 int cmd_app_trust_list(struct cli *c, struct err *e);
 int cmd_app_set(struct cli *c, struct err *e);
+int cmd_app_cert(struct cli *c, struct err *e);
 int cmd_verify(struct cli *c, struct err *e);
 int cmd_probe(struct cli *c, struct err *e);
 int cmd_crl_import(struct cli *c, struct err *e);

@@ -115,10 +115,7 @@ static int check_iter(const ASN1_INTEGER *ai, const char *name, const char *what
     return 0;
 }
 
-/* The key derivation of a password-based encryption (PBES2 with PBKDF2,
- * or a PKCS#12/PKCS#5 v1 PBE): its iteration count is checked, any other
- * derivation is refused. */
-static int check_pbe(const X509_ALGOR *alg, const char *name, const char *what, struct err *e)
+int import_check_pbe(const X509_ALGOR *alg, const char *name, const char *what, struct err *e)
 {
     const ASN1_OBJECT *oid = NULL;
     int ptype = 0;
@@ -161,8 +158,9 @@ static int check_pbe(const X509_ALGOR *alg, const char *name, const char *what, 
 }
 
 /* Every iteration count of the file, read from its ASN.1 before any work:
- * the MAC's, and the key derivation of each encrypted part. Key bags are
- * never decrypted (trustd keeps no key), so their counts cost nothing. */
+ * the MAC's, and the key derivation of each encrypted part. A shrouded
+ * key bag's own count is checked before it is decrypted (identity.c);
+ * certificate imports never decrypt one. */
 static int check_p12_costs(PKCS12 *p12, STACK_OF(PKCS7) *safes, const char *name, struct err *e)
 {
     const ASN1_INTEGER *iter = NULL;
@@ -179,7 +177,7 @@ static int check_p12_costs(PKCS12 *p12, STACK_OF(PKCS7) *safes, const char *name
             return err_set(e, ERR_LOCAL, "%s: a damaged encrypted part in the PKCS#12 file", name);
         char what[64];
         snprintf(what, sizeof what, "encrypted part %d", i + 1);
-        if (check_pbe(p7->d.encrypted->enc_data->algorithm, name, what, e) != 0)
+        if (import_check_pbe(p7->d.encrypted->enc_data->algorithm, name, what, e) != 0)
             return -1;
     }
     return 0;
@@ -207,11 +205,8 @@ static int take_bags(const STACK_OF(PKCS12_SAFEBAG) *bags, int depth, STACK_OF(X
     return 0;
 }
 
-/* PKCS#12: the certificates only; key bags are skipped unread. Every
- * iteration count is checked first, then the MAC, so a wrong password is
- * told apart from a damaged file. */
-static int parse_p12(PKCS12 *p12, const char *name, const char *password, STACK_OF(X509) *certs,
-                     struct err *e)
+int import_p12_password(PKCS12 *p12, const char *name, const char *password, const char **pass,
+                        struct err *e)
 {
     STACK_OF(PKCS7) *safes = PKCS12_unpack_authsafes(p12);
     if (safes == NULL) {
@@ -219,14 +214,32 @@ static int parse_p12(PKCS12 *p12, const char *name, const char *password, STACK_
         return err_set(e, ERR_LOCAL, "%s: cannot read the PKCS#12 file (damaged?)", name);
     }
     int rc = check_p12_costs(p12, safes, name, e);
-    const char *pass = password;
-    if (rc == 0 && pass == NULL) {
+    sk_PKCS7_pop_free(safes, PKCS7_free);
+    *pass = password;
+    if (rc == 0 && password == NULL) {
         if (PKCS12_verify_mac(p12, "", 0))
-            pass = "";
+            *pass = "";
         else if (!PKCS12_verify_mac(p12, NULL, 0))
             rc = IMPORT_NEED_PASSWORD;
-    } else if (rc == 0 && !PKCS12_verify_mac(p12, pass, -1)) {
+    } else if (rc == 0 && !PKCS12_verify_mac(p12, password, -1)) {
         rc = err_set(e, ERR_LOCAL, "%s: wrong PKCS#12 password", name);
+    }
+    ERR_clear_error();
+    return rc;
+}
+
+/* PKCS#12: the certificates only; key bags are skipped unread. */
+static int parse_p12(PKCS12 *p12, const char *name, const char *password, STACK_OF(X509) *certs,
+                     struct err *e)
+{
+    const char *pass = NULL;
+    int rc = import_p12_password(p12, name, password, &pass, e);
+    if (rc != 0)
+        return rc;
+    STACK_OF(PKCS7) *safes = PKCS12_unpack_authsafes(p12);
+    if (safes == NULL) {
+        ERR_clear_error();
+        return err_set(e, ERR_LOCAL, "%s: cannot read the PKCS#12 file (damaged?)", name);
     }
     for (int i = 0; rc == 0 && i < sk_PKCS7_num(safes); i++) {
         PKCS7 *p7 = sk_PKCS7_value(safes, i);

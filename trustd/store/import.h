@@ -31,6 +31,21 @@
  * empty one and none was given: ask for it and call again. */
 #define IMPORT_NEED_PASSWORD (-2)
 
+/* A PKCS#12 file's password, checked before anything is decrypted: every
+ * iteration count first (the MAC's and each encrypted part's), then the
+ * MAC, so a wrong password is told apart from a damaged file. password
+ * NULL tries none and the empty one. 0 with *pass the password that opens
+ * it, IMPORT_NEED_PASSWORD, or -1 with e set. */
+struct PKCS12_st;
+int import_p12_password(struct PKCS12_st *p12, const char *name, const char *password,
+                        const char **pass, struct err *e);
+
+/* The key derivation of a password-based encryption (PBES2 with PBKDF2,
+ * or a PKCS#12/PKCS#5 v1 PBE) of the part what of file name: its
+ * iteration count within IMPORT_P12_ITER_MAX, any other derivation
+ * refused. */
+int import_check_pbe(const X509_ALGOR *alg, const char *name, const char *what, struct err *e);
+
 /* Parses data (from the file called name, for messages) into a new stack of
  * certificates, at least one. password is for PKCS#12 (NULL: try none). */
 int import_parse(const unsigned char *data, size_t len, const char *name, const char *password,

@@ -242,6 +242,64 @@ typedef int (*store_audit_cb)(const struct store_audit_entry *a, void *arg, stru
 int store_audit_list(struct store *s, int64_t since, store_audit_cb cb, void *arg, struct err *e)
     STORE_MUST_CHECK;
 
+/* Client certificates: what an application presents to servers that ask
+ * for one, up to STORE_CLIENT_CERTS_MAX, in an order of preference. The
+ * database holds the certificates; their private keys are in the
+ * application's key file beside the store (trustd/store/keyfile.h). */
+#define STORE_CLIENT_CERTS_MAX 4
+struct store_client_cert {
+    int64_t id;
+    int position;          /* 1 first */
+    char sha256[65];       /* of the certificate, lower-case hex */
+    char label[256];
+    char subject[512];
+    char issuer[512];
+    int64_t not_before;
+    int64_t not_after;
+    char key_type[32];     /* "RSA 2048", "EC P-256", ... */
+    char key_sha256[65];   /* of its public key: names the key in the key file */
+    int chain;             /* certificates sent after it */
+    int64_t assigned_at;
+};
+typedef int (*store_client_cert_cb)(const struct store_client_cert *c, void *arg, struct err *e);
+
+/* Assigns cert (with chain, may be NULL, and key, whose public half is
+ * recorded) to app_id, last in its order; label NULL: the subject CN, made
+ * unique within the application. The certificate must be one a client may
+ * present now (trustd/store/identity.h identity_check). *added 0: it was
+ * already assigned (row is that one). The caller writes the key file. */
+int store_client_cert_add(struct store *s, const char *app_id, X509 *cert, STACK_OF(X509) *chain,
+                          EVP_PKEY *key, const char *label, int *added,
+                          struct store_client_cert *row, struct err *e) STORE_MUST_CHECK;
+int store_client_cert_list(struct store *s, const char *app_id, store_client_cert_cb cb, void *arg,
+                           struct err *e) STORE_MUST_CHECK;
+/* By fingerprint (8+ hex digit prefix) or label, within app_id. */
+int store_client_cert_find(struct store *s, const char *app_id, const char *spec,
+                           struct store_client_cert *out, struct err *e) STORE_MUST_CHECK;
+int store_client_cert_remove(struct store *s, const char *app_id, const struct store_client_cert *c,
+                             struct err *e) STORE_MUST_CHECK;
+/* The certificate of a row and the chain sent after it (a new stack). */
+int store_client_cert_load(struct store *s, int64_t id, X509 **cert, STACK_OF(X509) **chain,
+                           struct err *e) STORE_MUST_CHECK;
+
+/* An application's client certificates with their keys, in its order, for
+ * a program that presents them: the rows, then the key file (which the
+ * caller must be allowed to read: a clear error says which file and which
+ * permission when not). n 0 and no file read when it has none. */
+struct store_identity {
+    X509 *cert;
+    EVP_PKEY *key;
+    STACK_OF(X509) *chain;
+    struct store_client_cert row;
+};
+int store_app_identities(struct store *s, const char *app_id,
+                         struct store_identity out[STORE_CLIENT_CERTS_MAX], int *n,
+                         struct err *e) STORE_MUST_CHECK;
+void store_identities_free(struct store_identity *ids, int n);
+
+/* The store's path as it was opened (key files live beside it). */
+const char *store_path(const struct store *s);
+
 /* Normalises a fingerprint or prefix to lower-case hex without colons.
  * Returns the number of hex digits, or -1 when spec is not of that form. */
 int store_normalize_fingerprint(const char *spec, char out[65]);

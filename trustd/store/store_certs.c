@@ -117,9 +117,7 @@ int store_cert_find(struct store *s, const char *spec, struct store_cert *out, s
                    s->path, spec);
 }
 
-/* A label an administrator gives: printable text only, so that what
- * list and show print is what was typed. */
-static int label_valid(const char *label, struct err *e)
+int store_label_valid(const char *label, struct err *e)
 {
     if (label[0] == '\0')
         return err_set(e, ERR_USAGE, "a label cannot be empty");
@@ -260,7 +258,7 @@ int store_cert_add(struct store *s, X509 *cert, const struct store_cert_opts *op
     c.enabled = !(opts && opts->disabled);
     if (opts && opts->label) {
         int taken = 0;
-        if (label_valid(opts->label, e) != 0)
+        if (store_label_valid(opts->label, e) != 0)
             return -1;
         if (label_taken(s, opts->label, &taken, e) != 0)
             return -1;
@@ -404,7 +402,7 @@ int store_cert_set_enabled(struct store *s, int64_t id, int enabled, struct err 
 
 int store_cert_set_label(struct store *s, int64_t id, const char *label, struct err *e)
 {
-    if (label_valid(label, e) != 0)
+    if (store_label_valid(label, e) != 0)
         return -1;
     int taken = 0;
     if (label_taken(s, label, &taken, e) != 0)

@@ -88,6 +88,10 @@ int store_anchor_revoked(struct store *s, const char *app_id, int64_t cert_id);
 /* Adds every CRL of the store to xs. */
 int store_crls_load(struct store *s, X509_STORE *xs, struct err *e) STORE_MUST_CHECK;
 
+/* A label an administrator gives: printable text only, so that what
+ * list and show print is what was typed; -1 with e saying why not. */
+int store_label_valid(const char *label, struct err *e) STORE_MUST_CHECK;
+
 int store_sql_error(struct store *s, struct err *e, const char *what);
 int store_exec(struct store *s, const char *sql, struct err *e) STORE_MUST_CHECK;
 

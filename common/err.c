@@ -18,6 +18,18 @@ int err_set(struct err *e, enum err_code code, const char *fmt, ...)
     return -1;
 }
 
+int err_suffix(struct err *e, const char *fmt, ...)
+{
+    if (e == NULL)
+        return -1;
+    size_t ol = strnlen(e->msg, sizeof e->msg - 1);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg + ol, sizeof e->msg - ol, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
 int err_prefix(struct err *e, const char *fmt, ...)
 {
     if (e == NULL)

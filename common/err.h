@@ -52,6 +52,9 @@ int err_set(struct err *e, enum err_code code, const char *fmt, ...)
 /* Puts "context: " in front of an existing message (keeps its code). Returns -1. */
 int err_prefix(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Adds text after an existing message (keeps its code), cut to fit. Returns -1. */
+int err_suffix(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 void err_clear(struct err *e);
 
 /* The programs, each with its column of exit codes. */

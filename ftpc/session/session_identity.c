@@ -13,11 +13,10 @@
 /* What the store said, and the two ways on. */
 static int key_refused(const char *app_id, struct err *e)
 {
-    char was[ERR_MSG_MAX];
-    memcpy(was, e->msg, sizeof was);
-    return err_set(e, ERR_LOCAL, "%s; ask the trust store's administrator about application %s's "
-                   "client certificates (trustd app cert list %s), or present your own with "
-                   "--cert and --key", was, app_id, app_id);
+    e->code = ERR_LOCAL;
+    return err_suffix(e, "; ask the trust store's administrator about application %s's client "
+                      "certificates (trustd app cert list %s), or present your own with --cert "
+                      "and --key", app_id, app_id);
 }
 
 int session_identities(struct ftp_session *s, struct store *st,

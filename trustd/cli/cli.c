@@ -49,7 +49,7 @@ static const char USAGE[] =
     "Revocation: crl import FILE | crl list [--json] | crl remove CRL\n"
     "  crl refresh [--app ID] [--timeout SECS] [--ca-file FILE]\n"
     "Monitoring: validate [--app ID] [--days N] [--json] [--quiet]\n"
-    "The store: audit [--since T] [--json] | check | backup FILE\n"
+    "The store: audit [--since T] [--json] | check | backup FILE | restore FILE --force\n"
     "Help: help [COMMAND] | COMMAND --help | --version\n"
     "The store is --store PATH, else $" STORE_ENV ", else " STORE_DEFAULT_PATH ".\n"
     "After a change trustd runs the hooks in --hooks-dir DIR, else $" HOOKS_ENV ",\n"
@@ -261,6 +261,7 @@ static const struct command COMMANDS[] = {
     { "audit", NULL, READS, cmd_audit },
     { "check", NULL, READS, cmd_check },
     { "backup", NULL, READS, cmd_backup },
+    { "restore", NULL, WRITES, cmd_restore },
 };
 
 static int has_word(int argc, char **argv, const char *word)

@@ -14,6 +14,7 @@
 #include "common/certinfo.h"
 #include "common/json.h"
 #include "trustd/cli/cli_internal.h"
+#include "trustd/store/keyfile.h"
 #include "trustd/store/import.h"
 #include "trustd/store/since.h"
 
@@ -316,6 +317,44 @@ int cmd_check(struct cli *c, struct err *e)
     return 0;
 }
 
+/* The ids of the store's applications, for their key files. */
+struct app_ids {
+    char (*ids)[128];
+    size_t n, cap;
+};
+
+static int add_id(const struct store_app *a, void *arg, struct err *e)
+{
+    struct app_ids *l = arg;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char(*p)[128] = realloc(l->ids, cap * sizeof *p);
+        if (p == NULL)
+            return err_set(e, ERR_INTERNAL, "out of memory");
+        l->ids = p;
+        l->cap = cap;
+    }
+    snprintf(l->ids[l->n++], 128, "%s", a->id);
+    return 0;
+}
+
+/* Every application's key file from one store's folder to another's. */
+static int copy_key_files(struct store *s, const char *from, const char *to, int *copied,
+                          struct err *e)
+{
+    struct app_ids l = { NULL, 0, 0 };
+    int rc = store_app_list(s, add_id, &l, e);
+    *copied = 0;
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+        struct keyfile_info ki;
+        keyfile_info(from, l.ids[i], &ki);
+        rc = keyfile_copy(from, to, l.ids[i], e);
+        *copied += rc == 0 && ki.exists;
+    }
+    free(l.ids);
+    return rc;
+}
+
 int cmd_backup(struct cli *c, struct err *e)
 {
     char *pos[OPTIONS_MAX_POS];
@@ -332,6 +371,62 @@ int cmd_backup(struct cli *c, struct err *e)
         return -1;
     if (store_backup(c->s, pos[0], force, e) != 0)
         return -1;
-    printf("backed up %s to %s\n", cli_vis(c->path), cli_vis(pos[0]));
+    /* The client certificates' keys go beside the copy, as beside the
+     * store, with their modes and groups: a restored store presents the
+     * same certificates. */
+    int keys = 0;
+    if (copy_key_files(c->s, c->path, pos[0], &keys, e) != 0) {
+        (void)unlink(pos[0]);
+        return err_suffix(e, ": no backup was made");
+    }
+    printf("backed up %s to %s", cli_vis(c->path), cli_vis(pos[0]));
+    if (keys > 0) {
+        char folder[4200];
+        if (keyfile_folder(pos[0], folder, sizeof folder) == 0)
+            printf(" and its %d key file%s to %s", keys, keys == 1 ? "" : "s", cli_vis(folder));
+    }
+    printf("\n");
+    return 0;
+}
+
+int cmd_restore(struct cli *c, struct err *e)
+{
+    char *pos[OPTIONS_MAX_POS];
+    int npos = 0, force = 0;
+    const struct opt opts[] = {
+        { "--force", OPT_FLAG, &force, NULL },
+        { NULL, OPT_FLAG, NULL, NULL },
+    };
+    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
+        return -1;
+    if (npos != 1)
+        return err_set(e, ERR_USAGE, "usage: restore FILE [--force]");
+    struct stat sb;
+    if (!force && stat(c->path, &sb) == 0)
+        return err_set(e, ERR_USAGE, "restore replaces everything trust store %s holds: add --force "
+                       "(trustd backup makes a copy of it first)", c->path);
+    if (cli_open(c, e) != 0)
+        return -1;
+    if (store_restore(c->s, pos[0], e) != 0)
+        return err_suffix(e, ": the store was not changed");
+    int keys = 0;
+    struct err kerr;
+    err_clear(&kerr);
+    int keys_ok = copy_key_files(c->s, pos[0], c->path, &keys, &kerr) == 0;
+    char subject[600];
+    snprintf(subject, sizeof subject, "from %s", pos[0]);
+    /* Audited in the restored store, as every change is. */
+    if (store_begin(c->s, e) != 0 || store_audit(c->s, "restore", subject, e) != 0 ||
+        store_commit(c->s, e) != 0) {
+        store_rollback(c->s);
+        cli_warn("the restore was not audited: %s", e->msg);
+        err_clear(e);
+    }
+    cli_change(c, CHANGE_UPDATED, "store", NULL, pos[0], NULL);
+    c->changes.committed = 1;
+    printf("restored %s from %s with %d key file%s\n", cli_vis(c->path), cli_vis(pos[0]), keys,
+           keys == 1 ? "" : "s");
+    if (!keys_ok)
+        return err_set(e, kerr.code, "the store was restored, but not its keys: %s", kerr.msg);
     return 0;
 }

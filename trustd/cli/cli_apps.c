@@ -5,6 +5,7 @@
 #include "common/json.h"
 #include "common/tls.h"
 #include "trustd/cli/cli_internal.h"
+#include "trustd/store/keyfile.h"
 
 static int positional(struct cli *c, const struct opt *opts, char **pos, int *npos, int min,
                       int max, const char *usage, struct err *e)
@@ -63,7 +64,14 @@ int cmd_app_remove(struct cli *c, struct err *e)
     struct app_edit a = { .pos = pos, .e = e };
     if (positional(c, NULL, pos, &a.npos, 1, 1, "app remove ID", e) != 0)
         return -1;
-    return cli_transaction(c, run_remove, &a, e);
+    if (cli_transaction(c, run_remove, &a, e) != 0)
+        return -1;
+    /* Its client certificates went with it: their keys go now. */
+    struct err kerr;
+    err_clear(&kerr);
+    if (keyfile_write(c->path, pos[0], NULL, 0, KEYFILE_KEEP, &kerr) != 0)
+        cli_warn("%s: the removed application's keys are still there", kerr.msg);
+    return 0;
 }
 
 struct app_print {

@@ -190,8 +190,16 @@ static const struct help HELP[] = {
       "when its owner runs it.\n" },
     { "backup", NULL,
       "usage: trustd backup FILE [--force]\n"
-      "Writes a consistent copy of the store to FILE.\n"
+      "Writes a consistent copy of the store to FILE, and the applications' key files\n"
+      "(their client certificates' private keys) to FILE.keys with their modes and groups.\n"
       "  --force            replace an existing FILE\n" },
+    { "restore", NULL,
+      "usage: trustd restore FILE --force\n"
+      "Replaces everything the store holds with the backup FILE (checked, and upgraded\n"
+      "to this version's schema, before the store is touched), and the key files with\n"
+      "those of FILE.keys. The store's file stays the same: programs reading it see the\n"
+      "old store or the restored one.\n"
+      "  --force            required: the store's present contents are replaced\n" },
 };
 
 void cli_help(FILE *f, const char *word1, const char *word2)

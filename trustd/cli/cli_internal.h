@@ -120,6 +120,7 @@ int cmd_crl_remove(struct cli *c, struct err *e);
 int cmd_audit(struct cli *c, struct err *e);
 int cmd_check(struct cli *c, struct err *e);
 int cmd_backup(struct cli *c, struct err *e);
+int cmd_restore(struct cli *c, struct err *e);
 int cmd_validate(struct cli *c, struct err *e);
 int cmd_crl_refresh(struct cli *c, struct err *e);
 

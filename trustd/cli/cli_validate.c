@@ -10,11 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/certinfo.h"
 #include "common/json.h"
 #include "trustd/cli/cli_internal.h"
 #include "trustd/cli/cli_validate.h"
+#include "trustd/store/identity.h"
+#include "trustd/store/keyfile.h"
 #include "trustd/store/trustpolicy.h"
 
 #define VALIDATE_DAYS_DEFAULT 30
@@ -138,6 +141,7 @@ struct problem {
     char app[128];
     const char *code;
     int has_ca;
+    int has_client;  /* label and sha256 are a client certificate's */
     char label[256];
     char sha256[65];
     char message[640];
@@ -155,12 +159,13 @@ struct validate {
     int oom;
 };
 
-static void problem(struct validate *v, const struct store_app *a, const struct store_cert *ca,
-                    const char *code, const char *action, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+/* What a problem is about: the application alone, one of its CAs or one
+ * of its client certificates. */
+enum problem_about { ABOUT_APP, ABOUT_CA, ABOUT_CLIENT };
 
-static void problem(struct validate *v, const struct store_app *a, const struct store_cert *ca,
-                    const char *code, const char *action, const char *fmt, ...)
+static void problem_record(struct validate *v, const struct store_app *a, enum problem_about about,
+                           const char *label, const char *sha256, const char *code,
+                           const char *action, const char *message)
 {
     struct problem *p = grow_add(&v->problems);
     if (p == NULL) {
@@ -170,29 +175,131 @@ static void problem(struct validate *v, const struct store_app *a, const struct 
     memset(p, 0, sizeof *p);
     snprintf(p->app, sizeof p->app, "%s", a->id);
     p->code = code;
-    if (ca != NULL) {
-        p->has_ca = 1;
-        snprintf(p->label, sizeof p->label, "%s", ca->label);
-        snprintf(p->sha256, sizeof p->sha256, "%s", ca->sha256);
+    p->has_ca = about == ABOUT_CA;
+    p->has_client = about == ABOUT_CLIENT;
+    if (about != ABOUT_APP) {
+        snprintf(p->label, sizeof p->label, "%s", label);
+        snprintf(p->sha256, sizeof p->sha256, "%s", sha256);
     }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
-    va_end(ap);
+    snprintf(p->message, sizeof p->message, "%s", message);
     snprintf(p->action, sizeof p->action, "%s", action);
     if (v->json)
         return;
     /* APP: CODE: CA "LABEL" (SHA-256): what is wrong; next: what to do */
     printf("%s: %s: ", cli_vis(p->app), p->code);
-    if (p->has_ca)
-        printf("CA \"%s\" (%s): ", cli_vis(p->label), cli_fp(p->sha256));
+    if (about != ABOUT_APP)
+        printf("%s \"%s\" (%s): ", p->has_ca ? "CA" : "client certificate", cli_vis(p->label),
+               cli_fp(p->sha256));
     printf("%s; next: %s\n", cli_vis(p->message), cli_vis(p->action));
+}
+
+static void problem(struct validate *v, const struct store_app *a, const struct store_cert *ca,
+                    const char *code, const char *action, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void problem(struct validate *v, const struct store_app *a, const struct store_cert *ca,
+                    const char *code, const char *action, const char *fmt, ...)
+{
+    char message[640];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    problem_record(v, a, ca ? ABOUT_CA : ABOUT_APP, ca ? ca->label : "", ca ? ca->sha256 : "", code,
+                   action, message);
 }
 
 static const char *when(int64_t t, char *buf, size_t len)
 {
     certinfo_format_time(t, buf, len);
     return buf;
+}
+
+/* The application's client certificates, and their keys where this user
+ * may read the key file (one closed to the user is not the store's
+ * problem: it is what the file's permissions are for). */
+struct client_check {
+    struct validate *v;
+    const struct store_app *a;
+    struct keyfile kf;
+    int keys_read;      /* kf holds the file's keys */
+};
+
+static void client_problem(struct client_check *k, const struct store_client_cert *cc,
+                           const char *code, const char *action, const char *message)
+{
+    problem_record(k->v, k->a, ABOUT_CLIENT, cc->label, cc->sha256, code, action, message);
+}
+
+static int check_client(const struct store_client_cert *cc, void *arg, struct err *e)
+{
+    struct client_check *k = arg;
+    struct validate *v = k->v;
+    char t[64], act[640], msg[640];
+    snprintf(act, sizeof act, "assign a renewed certificate (trustd app cert assign %s FILE) and "
+             "remove this one (trustd app cert remove %s %s)", k->a->id, k->a->id, cc->sha256);
+    if (cc->not_after < v->now) {
+        snprintf(msg, sizeof msg, "expired on %s", when(cc->not_after, t, sizeof t));
+        client_problem(k, cc, "client-cert-expired", act, msg);
+    } else if (cc->not_after < v->horizon) {
+        snprintf(msg, sizeof msg, "expires on %s, within %ld days", when(cc->not_after, t, sizeof t),
+                 v->days);
+        client_problem(k, cc, "client-cert-expiring", act, msg);
+    }
+    if (!k->keys_read)
+        return 0;
+    EVP_PKEY *key = NULL;
+    for (int i = 0; i < k->kf.n && key == NULL; i++) {
+        char hex[65];
+        if (identity_key_sha256(k->kf.keys[i], hex) == 0 && strcmp(hex, cc->key_sha256) == 0)
+            key = k->kf.keys[i];
+    }
+    if (key == NULL) {
+        snprintf(act, sizeof act, "assign it again with its key (trustd app cert assign %s FILE)",
+                 k->a->id);
+        client_problem(k, cc, "client-key-missing", act,
+                       "its private key is not in the application's key file");
+        return 0;
+    }
+    X509 *cert = NULL;
+    STACK_OF(X509) *chain = NULL;
+    if (store_client_cert_load(v->s, cc->id, &cert, &chain, e) != 0)
+        return -1;
+    struct err why;
+    err_clear(&why);
+    /* Dates were judged above, with the horizon. */
+    int64_t at = cc->not_after < v->now ? cc->not_after : v->now;
+    if (cc->not_before <= at && identity_check(cert, key, "the certificate", at, &why) != 0)
+        client_problem(k, cc, "client-cert-unusable", act, why.msg);
+    X509_free(cert);
+    sk_X509_pop_free(chain, X509_free);
+    return 0;
+}
+
+static int validate_client_certs(struct validate *v, const struct store_app *a, struct err *e)
+{
+    struct client_check k = { .v = v, .a = a };
+    struct err kerr;
+    err_clear(&kerr);
+    struct keyfile_info ki;
+    keyfile_info(store_path(v->s), a->id, &ki);
+    if (ki.exists) {
+        if (keyfile_read(store_path(v->s), a->id, &k.kf, &kerr) == 0)
+            k.keys_read = 1;
+        else if (access(ki.path, R_OK) == 0)
+            problem(v, a, NULL, "client-key-file", "assign the application's certificates again, "
+                    "or restore the store's backup", "%s", kerr.msg);
+        if (ki.mode & 0007) {
+            char act[640];
+            snprintf(act, sizeof act, "trustd app cert group %s GROUP (or none)", a->id);
+            problem(v, a, NULL, "client-key-exposed", act,
+                    "its key file %s is mode %04o: every user may read its private keys", ki.path,
+                    ki.mode);
+        }
+    }
+    int rc = store_client_cert_list(v->s, a->id, check_client, &k, e);
+    keyfile_clear(&k.kf);
+    return rc;
 }
 
 /* Checks one application; returns its number of problems, -1 on error. */
@@ -272,6 +379,8 @@ static int validate_app(struct validate *v, const struct store_app *a, int *ntru
     }
     free(eff);
     free(members);
+    if (validate_client_certs(v, a, e) != 0)
+        return -1;
     if (v->oom)
         return err_set(e, ERR_INTERNAL, "out of memory");
     return (int)(v->problems.n - before);
@@ -290,6 +399,13 @@ static void json_problem(struct jw *j, const struct problem *p)
         jw_end_object(j);
     } else {
         jw_null(j);
+    }
+    if (p->has_client) {
+        jw_key(j, "client_certificate");
+        jw_begin_object(j);
+        jw_kv_string(j, "label", p->label);
+        jw_kv_string(j, "sha256", p->sha256);
+        jw_end_object(j);
     }
     jw_kv_string(j, "message", p->message);
     jw_kv_string(j, "action", p->action);

@@ -108,6 +108,7 @@ void keyfile_info(const char *store_path, const char *app_id, struct keyfile_inf
         return;
     out->exists = 1;
     out->mode = (unsigned)(sb.st_mode & 07777);
+    out->gid = (long)sb.st_gid;
     owner_name(sb.st_uid, out->owner, sizeof out->owner);
     group_name(sb.st_gid, out->group, sizeof out->group);
 }
@@ -286,6 +287,11 @@ int keyfile_write(const char *store_path, const char *app_id, EVP_PKEY *const *k
                   long gid, struct err *e)
 {
     char folder[4096 + 8], path[4096 + 600], tmp[4096 + 620];
+    struct stat fb;
+    /* Nothing to keep and no folder: nothing to do (and no folder made). */
+    if (n == 0 && keyfile_folder(store_path, folder, sizeof folder) == 0 && lstat(folder, &fb) != 0 &&
+        errno == ENOENT)
+        return 0;
     if (key_folder(store_path, folder, sizeof folder, e) != 0)
         return -1;
     if (keyfile_path(store_path, app_id, path, sizeof path) != 0)
@@ -342,4 +348,17 @@ int keyfile_write(const char *store_path, const char *app_id, EVP_PKEY *const *k
         close(dfd);
     }
     return 0;
+}
+
+int keyfile_copy(const char *from_store, const char *to_store, const char *app_id, struct err *e)
+{
+    struct keyfile_info from;
+    keyfile_info(from_store, app_id, &from);
+    struct keyfile kf = { .n = 0 };
+    if (from.exists && keyfile_read(from_store, app_id, &kf, e) != 0)
+        return -1;
+    int rc = keyfile_write(to_store, app_id, kf.keys, kf.n,
+                           (from.mode & 0040) ? from.gid : KEYFILE_PRIVATE, e);
+    keyfile_clear(&kf);
+    return rc;
 }

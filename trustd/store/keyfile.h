@@ -51,10 +51,17 @@ struct keyfile_info {
     char path[4096 + 600];
     int exists;
     unsigned mode;
+    long gid;
     char owner[64];
     char group[64];
 };
 void keyfile_info(const char *store_path, const char *app_id, struct keyfile_info *out);
+
+/* Copies app's key file from one store's folder to another's, its mode
+ * (0600 or 0640) and group with it; where from has none, the one of to is
+ * removed. For backup and restore. */
+int keyfile_copy(const char *from_store, const char *to_store, const char *app_id,
+                 struct err *e);
 
 void keyfile_clear(struct keyfile *kf);
 

@@ -130,6 +130,14 @@ int store_check(struct store *s, char *report, size_t reportlen, struct err *e) 
  * replace is an ERR_USAGE error. */
 int store_backup(struct store *s, const char *dest, int replace, struct err *e) STORE_MUST_CHECK;
 
+/* Replaces everything s (open read-write, outside a transaction) holds
+ * with the backup's contents in one step: the backup is read into memory,
+ * checked and upgraded to this schema there, then copied page by page
+ * (SQLite's backup API) into the store, whose file stays the same, so
+ * readers see the old store or the restored one. The key files are the
+ * caller's. */
+int store_restore(struct store *s, const char *backup, struct err *e) STORE_MUST_CHECK;
+
 /* Schema version of an open store and the newest this program knows. */
 int store_schema_version(struct store *s);
 int store_schema_latest(void);

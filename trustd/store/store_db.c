@@ -420,6 +420,86 @@ int store_backup(struct store *s, const char *dest, int replace, struct err *e)
     return rc;
 }
 
+/* Largest backup restore reads (a store of 100,000 CAs is under 200 MiB). */
+#define RESTORE_BYTES_MAX (512LL * 1024 * 1024)
+
+/* The backup's bytes in memory SQLite owns. */
+static int read_backup(const char *path, unsigned char **out, sqlite3_int64 *len, struct err *e)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        int why = errno;
+        if (fd >= 0)
+            close(fd);
+        return err_set(e, ERR_LOCAL, "cannot read backup %s: %s", path, strerror(why));
+    }
+    if (!S_ISREG(sb.st_mode) || sb.st_size < 100 || sb.st_size > RESTORE_BYTES_MAX) {
+        close(fd);
+        return err_set(e, ERR_LOCAL, "%s is not a trust store backup (%s)", path,
+                       !S_ISREG(sb.st_mode) ? "not a regular file" : "its size is wrong");
+    }
+    unsigned char *buf = sqlite3_malloc64((sqlite3_uint64)sb.st_size);
+    size_t n = 0, want = (size_t)sb.st_size;
+    while (buf != NULL && n < want) {
+        ssize_t r = read(fd, buf + n, want - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (buf == NULL || n != want) {
+        sqlite3_free(buf);
+        return err_set(e, ERR_LOCAL, "cannot read backup %s", path);
+    }
+    *out = buf;
+    *len = (sqlite3_int64)want;
+    return 0;
+}
+
+int store_restore(struct store *s, const char *backup, struct err *e)
+{
+    unsigned char *image = NULL;
+    sqlite3_int64 size = 0;
+    if (read_backup(backup, &image, &size, e) != 0)
+        return -1;
+    /* The backup is judged, and upgraded, in memory: nothing is written
+     * near it, and the store is touched only by the one copy below. */
+    struct store *b = calloc(1, sizeof *b);
+    if (b == NULL) {
+        sqlite3_free(image);
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    }
+    snprintf(b->path, sizeof b->path, "%s", backup);
+    int rc = sqlite3_open(":memory:", &b->db) == SQLITE_OK ? 0 : -1;
+    if (rc == 0 && sqlite3_deserialize(b->db, "main", image, size, size,
+                                       SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) !=
+                       SQLITE_OK)
+        rc = -1;
+    else
+        image = NULL; /* SQLite's now */
+    sqlite3_free(image);
+    if (rc != 0) {
+        err_set(e, ERR_LOCAL, "%s is not a trust store backup", backup);
+    } else if (validate(b, e) != 0 || quick_check(b, e) != 0 ||
+               (b->version < schema_migration_count && migrate(b, e) != 0)) {
+        rc = -1;
+    } else {
+        sqlite3_backup *copy = sqlite3_backup_init(s->db, "main", b->db, "main");
+        int step = copy ? sqlite3_backup_step(copy, -1) : SQLITE_ERROR;
+        int fin = copy ? sqlite3_backup_finish(copy) : SQLITE_ERROR;
+        if (step != SQLITE_DONE || fin != SQLITE_OK)
+            rc = store_sql_error(s, e, "cannot restore the backup into it");
+        else
+            s->version = b->version;
+    }
+    sqlite3_close(b->db);
+    free(b);
+    return rc;
+}
+
 void store_close(struct store *s)
 {
     if (s == NULL)

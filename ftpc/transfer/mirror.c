@@ -176,6 +176,11 @@ static int walk_folder(struct walk *w, const struct place *p, int depth, struct 
         }
         return 0;
     }
+    /* The top folder is made only once the server's side could be listed. */
+    if (depth == 0 && !w->o->dry_run && tree_local_mkdir(p->local, e) != 0) {
+        tree_listing_free(&remote);
+        return -1;
+    }
     if (tree_list_local(p->local, &local, &why) != 0) {
         failure(w, p->rel, &why);
         tree_listing_free(&remote);
@@ -230,8 +235,6 @@ int mirror_download(struct ftp_session *s, const char *remote, const char *local
     if (stat(local, &sb) == 0 && !S_ISDIR(sb.st_mode))
         rc = err_set(e, ERR_LOCAL, "%s is not a folder; name a folder to mirror into",
                      visible_str(shown, sizeof shown, local));
-    else if (!o->dry_run && tree_local_mkdir(local, e) != 0)
-        rc = -1;
     /* The top folder may be a link the user named; below it none is followed. */
     else if (lstat(local, &sb) == 0 && S_ISLNK(sb.st_mode) && realpath(local, top->local) == NULL)
         rc = err_set(e, ERR_LOCAL, "cannot resolve %s: %s", visible_str(shown, sizeof shown, local),

@@ -177,8 +177,10 @@ int tree_list_local(const char *path, struct tree_listing *l, struct err *e)
         if (fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
             if (errno == ENOENT)
                 continue; /* gone meanwhile */
+            int saved = errno;
+            char name[512];
             rc = err_set(e, ERR_LOCAL, "cannot read %s/%s: %s", visible_str(shown, sizeof shown, path),
-                         de->d_name, strerror(errno));
+                         visible_str(name, sizeof name, de->d_name), strerror(saved));
             break;
         }
         struct tree_entry t = { .kind = kind_of(sb.st_mode), .has_size = 1, .size = (uint64_t)sb.st_size,

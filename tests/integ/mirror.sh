@@ -177,6 +177,9 @@ expect_status 6
 expect_in "$T/err" "cannot list the server's folder"
 snapshot "$T/dl" > "$T/after"
 cmp -s "$T/before" "$T/after" || fail "a failed listing changed the tree"
+batch "mirror $d/none $T/nothere"
+expect_status 6
+[ ! -e "$T/nothere" ] || fail "a mirror whose listing failed made its folder"
 
 rm -rf "$src"
 echo "ok: mirror from $name"

@@ -52,7 +52,7 @@ int commands_carry_secret(int argc, char **argv, int first_line);
  * or site, nothing that did not parse). */
 int commands_history_ok(int argc, char **argv);
 
-/* Handlers, by group (cmd_conn.c, cmd_files.c, cmd_misc.c). */
+/* Handlers, by group (cmd_conn.c, cmd_files.c, cmd_misc.c, cmd_mirror.c). */
 typedef int (*cmd_fn)(struct cmd_ctx *cx, int argc, char **argv, struct err *e);
 int cmd_open(struct cmd_ctx *, int, char **, struct err *);
 int cmd_secopen(struct cmd_ctx *, int, char **, struct err *);
@@ -65,6 +65,8 @@ int cmd_rein(struct cmd_ctx *, int, char **, struct err *);
 int cmd_ccc(struct cmd_ctx *, int, char **, struct err *);
 int cmd_secdata(struct cmd_ctx *, int, char **, struct err *);
 int cmd_get(struct cmd_ctx *, int, char **, struct err *);
+int cmd_get_any(struct cmd_ctx *, int, char **, struct err *); /* get, or get -r (cmd_mirror.c) */
+int cmd_mirror(struct cmd_ctx *, int, char **, struct err *);
 int cmd_reget(struct cmd_ctx *, int, char **, struct err *);
 int cmd_put(struct cmd_ctx *, int, char **, struct err *);
 int cmd_append(struct cmd_ctx *, int, char **, struct err *);

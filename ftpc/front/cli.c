@@ -44,6 +44,7 @@ static const char USAGE[] =
     "       ftpc [options] [--force] get URL [LOCAL]\n"
     "       ftpc [options] put LOCAL URL\n"
     "       ftpc [options] ls URL\n"
+    "       ftpc [options] mirror [MIRROR-OPTIONS] URL [LOCAL]   (see help mirror)\n"
     "URL: ftpes://[USER@]HOST[:PORT]/PATH (explicit FTPS), ftps:// (implicit),\n"
     "ftp:// (clear text, needs --seccnn none); PATH is relative to the login folder.\n"
     "  --store PATH             trust store (default $" STORE_ENV " or " STORE_DEFAULT_PATH ")\n"
@@ -92,7 +93,9 @@ struct cli_args {
     struct ftp_options opt;
     int help;           /* --help or --version: print, run nothing */
     int version;
-    const char *verb;   /* URL mode: get, put or ls */
+    const char *verb;   /* URL mode: get, put, ls or mirror */
+    char **words;       /* mirror: its words after "mirror", the URL among them */
+    int n_words;
     const char *url;
     const char *local;
     struct ftp_url u;
@@ -255,10 +258,27 @@ static int url_options(struct cli_args *a, struct err *e)
     return 0;
 }
 
+/* One-shot mirror [MIRROR-OPTIONS] URL [LOCAL]: the words go to the
+ * mirror subcommand, the URL (the first ftp URL among them) replaced by
+ * its path. */
+static int mirror_mode(int argc, char **argv, int i, struct cli_args *a, struct err *e)
+{
+    a->words = argv + i;
+    a->n_words = argc - i;
+    for (int k = i; k < argc && a->url == NULL; k++)
+        if (url_is_ftp(argv[k]))
+            a->url = argv[k];
+    if (a->url == NULL)
+        return err_set(e, ERR_USAGE, "usage: ftpc mirror [MIRROR-OPTIONS] URL [LOCAL]");
+    return url_options(a, e);
+}
+
 /* One-shot URL mode: get URL [LOCAL] | put LOCAL URL | ls URL, from argv[i]. */
 static int url_mode(int argc, char **argv, int i, struct cli_args *a, struct err *e)
 {
     a->verb = argv[i++];
+    if (strcmp(a->verb, "mirror") == 0)
+        return mirror_mode(argc, argv, i, a, e);
     /* ftpc get --force URL is as good as ftpc --force get URL. */
     while (a->verb[0] == 'g' && i < argc &&
            (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0)) {
@@ -334,7 +354,7 @@ static int parse_args(int argc, char **argv, struct cli_args *a, struct err *e)
     if (a->help || a->version)
         return 0;
     if (i < argc && (strcmp(argv[i], "get") == 0 || strcmp(argv[i], "put") == 0 ||
-                     strcmp(argv[i], "ls") == 0))
+                     strcmp(argv[i], "ls") == 0 || strcmp(argv[i], "mirror") == 0))
         return url_mode(argc, argv, i, a, e) != 0 ? -1 : check_tls_settings(a, e);
     if (i < argc)
         a->host = argv[i++];
@@ -474,12 +494,29 @@ static int auto_login(struct ftp_session *s, const struct cli_args *a, struct er
     return rc;
 }
 
-/* One-shot URL mode, after connecting and logging in. */
-static int url_transfer(struct ftp_session *s, const struct cli_args *a, FILE *out, struct err *e)
+/* The one-shot mirror: the mirror subcommand, the URL replaced by its path. */
+static int url_mirror(struct cmd_ctx *cx, const struct cli_args *a, struct err *e)
 {
+    char *argv[OPTIONS_MAX_POS + 2];
+    int argc = 0;
+    argv[argc++] = "mirror";
+    char path[URL_PATH_MAX];
+    snprintf(path, sizeof path, "%s", a->u.path[0] ? a->u.path : ".");
+    for (int k = 0; k < a->n_words && argc < OPTIONS_MAX_POS + 1; k++)
+        argv[argc++] = a->words[k] == a->url ? path : a->words[k];
+    argv[argc] = NULL;
+    return commands_run(cx, argc, argv, e);
+}
+
+/* One-shot URL mode, after connecting and logging in. */
+static int url_transfer(struct ftp_session *s, const struct cli_args *a, struct cmd_ctx *cx, struct err *e)
+{
+    FILE *out = cx->out;
     if (s->state != SESSION_LOGGED_IN)
         return err_set(e, ERR_LOGIN, "no user name: give one in the URL, with --user or in ~/.netrc");
     const char *path = a->u.path;
+    if (strcmp(a->verb, "mirror") == 0)
+        return url_mirror(cx, a, e);
     if (strcmp(a->verb, "ls") == 0)
         return xfer_list(s, "NLST", path[0] ? path : NULL, out, e);
     if (strcmp(a->verb, "get") == 0) {
@@ -673,7 +710,7 @@ static int run(const struct cli_args *a, FILE *in, struct output *o, struct err 
             }
         }
         if (opened && a->verb != NULL) {
-            if (url_transfer(&s, a, cx.out, e) == 0)
+            if (url_transfer(&s, a, &cx, e) == 0)
                 (void)session_close(&s, e);
             else
                 (void)session_close(&s, &(struct err){ 0 });

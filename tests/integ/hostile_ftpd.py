@@ -57,6 +57,11 @@ Numbers and names outside the reply grammar (RFC 959, RFC 3659)
                 "213 +5" for plus), MDTM with month 13, PWD without the
                 closing quote, an MLST reply with size=-1, and RETR's 150
                 announcing "(-1 bytes)" before the whole payload
+Tree listings
+  tree          FEAT offers MLST; MLSD of any folder lists a good file
+                (ok.txt, RETR gives the payload) beside names that must
+                never become local paths: ../x, .., a/b, /etc/passwd, a
+                name with an escape sequence, and sub/../y as a folder
 Clear text inside TLS
   oops          PASS answered with "500 OOPS: ..." in clear text on the TLS
                 control connection (as vsftpd does when login set-up fails)
@@ -216,6 +221,16 @@ def serve(c, ctx, data_ctx):
             c.send("230 logged in")
         elif SCENARIO == "badnumbers" and cmd in BAD_NUMBERS:
             c.send(BAD_NUMBERS[cmd](arg))
+        elif SCENARIO == "tree" and cmd == "FEAT":
+            c.send("211-Features:\r\n MLST type*;size*;modify*;\r\n211 End")
+        elif SCENARIO == "tree" and cmd == "MLSD":
+            c.send("150 listing follows")
+            data_listener.settimeout(30)
+            dconn, _ = data_listener.accept()
+            data = data_ctx.wrap_socket(dconn, server_side=True)
+            data.sendall(TREE_LISTING.encode())
+            data.unwrap().close()
+            c.send("226 done")
         elif cmd == "PWD" and SCENARIO == "escapes":
             c.send('257 "/\x1b[31mred\x9b2J" is the current directory')
         elif cmd == "PBSZ" and SCENARIO == "pbszrefused":
@@ -333,6 +348,18 @@ BAD_NUMBERS = {
     "FEAT": lambda arg: "211-Features:\r\n MLST type*;size*;\r\n211 End",
     "MLST": lambda arg: "250-Listing %s\r\n type=file;size=-1; %s\r\n250 End" % (arg, arg),
 }
+
+
+TREE_LISTING = "".join("%s\r\n" % line for line in [
+    "type=cdir; .",
+    "type=file;size=%d;modify=20240506070809; ok.txt" % len(PAYLOAD),
+    "type=file;size=1;modify=20240506070809; ../x",
+    "type=file;size=1; ..",
+    "type=file;size=1; a/b",
+    "type=file;size=1; /etc/passwd",
+    "type=file;size=1; esc\x1b]0;owned\x07name",
+    "type=dir; sub/../y",
+])
 
 
 def retr(c, data_ctx, data_listener, prot):

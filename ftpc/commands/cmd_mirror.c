@@ -1,0 +1,95 @@
+/* cmd_mirror: mirror and get -r, a remote folder downloaded with all it holds. */
+#include <limits.h>
+#include <string.h>
+
+#include "common/options.h"
+#include "common/visible.h"
+#include "ftpc/commands/commands.h"
+#include "ftpc/parse/cmdline.h"
+#include "ftpc/parse/mirror_plan.h"
+#include "ftpc/transfer/mirror.h"
+
+#define MIRROR_USAGE "mirror [--dry-run] [--delete] [--only-newer|--ignore-time|--only-missing] " \
+                     "[--exclude GLOB]... [--include GLOB]... [-v] REMOTE [LOCAL]"
+
+/* LOCAL when none is given: the remote folder's last part, here. */
+static int default_local(const char *remote, char *out, size_t len, struct err *e)
+{
+    cmd_base_name(remote, out, len);
+    if (out[0] == '\0' || strcmp(out, ".") == 0 || strcmp(out, "..") == 0 || strcmp(out, "/") == 0)
+        return err_set(e, ERR_USAGE, "mirror %s: name the local folder (mirror REMOTE LOCAL)", remote);
+    return 0;
+}
+
+/* Runs the mirror and reports: the summary always, and a failure of any
+ * file as the subcommand's failure. */
+static int run_mirror(struct cmd_ctx *cx, const char *remote, const char *local_arg,
+                      struct mirror_options *o, struct err *e)
+{
+    if (session_require(cx->s, 1, e) != 0)
+        return -1;
+    char local[PATH_MAX];
+    if (local_arg != NULL)
+        snprintf(local, sizeof local, "%s", local_arg);
+    else if (default_local(remote, local, sizeof local, e) != 0)
+        return -1;
+    o->out = cx->out;
+    o->err = cx->err;
+    struct mirror_summary sum;
+    int rc = mirror_download(cx->s, remote, local, o, &sum, e);
+    mirror_print_summary(cx->out, &sum, o->dry_run);
+    if (rc != 0)
+        return -1;
+    if (sum.failed > 0)
+        return err_set(e, sum.first.code != ERR_NONE ? sum.first.code : ERR_SERVER,
+                       "mirror %s: %llu failed (each is named above)", remote,
+                       (unsigned long long)sum.failed);
+    return 0;
+}
+
+int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
+{
+    int dry = 0, del = 0, newer = 0, ignore_time = 0, missing = 0, verbose = 0, reverse = 0;
+    int n_ex = 0, n_in = 0;
+    const char *ex[OPTIONS_MAX_REPEAT], *in[OPTIONS_MAX_REPEAT];
+    const struct opt opts[] = {
+        { "--dry-run", OPT_FLAG, &dry, NULL },
+        { "--delete", OPT_FLAG, &del, NULL },
+        { "--only-newer", OPT_FLAG, &newer, NULL },
+        { "--ignore-time", OPT_FLAG, &ignore_time, NULL },
+        { "--only-missing", OPT_FLAG, &missing, NULL },
+        { "--exclude", OPT_REPEAT, &n_ex, ex },
+        { "--include", OPT_REPEAT, &n_in, in },
+        { "-v", OPT_FLAG, &verbose, NULL },
+        { "--verbose", OPT_FLAG, &verbose, NULL },
+        { "-R", OPT_FLAG, &reverse, NULL },
+        { "--reverse", OPT_FLAG, &reverse, NULL },
+        { NULL, OPT_FLAG, NULL, NULL },
+    };
+    char *pos[OPTIONS_MAX_POS];
+    int npos;
+    if (options_parse(argc - 1, argv + 1, opts, pos, &npos, e) != 0)
+        return err_prefix(e, "mirror");
+    if (reverse)
+        return err_set(e, ERR_USAGE, "mirror -R (upload) is not there yet; use mput or put");
+    if (npos < 1 || npos > 2)
+        return err_set(e, ERR_USAGE, "usage: %s", MIRROR_USAGE);
+    if (newer + ignore_time + missing > 1)
+        return err_set(e, ERR_USAGE, "mirror: --only-newer, --ignore-time and --only-missing exclude each other");
+    struct mirror_options o = {
+        .plan_flags = (newer ? PLAN_OPT_ONLY_NEWER : 0) | (ignore_time ? PLAN_OPT_IGNORE_TIME : 0) |
+                      (missing ? PLAN_OPT_ONLY_MISSING : 0) | (del ? PLAN_OPT_DELETE : 0),
+        .filter = { ex, (size_t)n_ex, in, (size_t)n_in },
+        .dry_run = dry,
+        .verbose = verbose,
+    };
+    return run_mirror(cx, pos[0], npos == 2 ? pos[1] : NULL, &o, e);
+}
+
+int cmd_get_any(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
+{
+    if (!(cx->opts & CMDLINE_OPT('r')))
+        return cmd_get(cx, argc, argv, e);
+    struct mirror_options o = { 0 };
+    return run_mirror(cx, argv[1], argc >= 3 ? argv[2] : NULL, &o, e);
+}

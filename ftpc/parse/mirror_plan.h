@@ -1,0 +1,78 @@
+/*
+ * mirror_plan: what a mirror does in one folder, decided from the two
+ * listings alone (no I/O, so every rule is unit tested): for each entry
+ * an action and the reason, as --dry-run prints them.
+ *
+ * From the server's side (the source):
+ * - a name tree_name_check refuses, or one listed twice, is skipped and
+ *   is a failure, and then nothing is deleted in this folder;
+ * - what the filter (tree_glob.h) does not take is skipped, and its
+ *   local namesake left alone; so are links (never followed) and
+ *   entries that are neither file nor folder;
+ * - a folder is descended (made here when missing); a file is
+ *   transferred when missing here, else compared: by modification time
+ *   and size (either differing: replaced); --ignore-time: size only;
+ *   --only-newer: replaced only when the server's copy is newer;
+ *   --only-missing: never replaced. Without times, the size decides.
+ * - a file or folder facing the other kind (or a link, or a special
+ *   file) here is a failure, never replaced.
+ * - NAME.part here is the partial download of file NAME: it is
+ *   continued when shorter than the server's file and not older than
+ *   it, else the download starts again; a server's "NAME.part" beside
+ *   its "NAME" would clash with that, and is a failure.
+ * From the local side (the target): an entry the server does not have
+ *   is deleted only with --delete (a folder with all it holds), never
+ *   when the server's listing had failures; else it is kept.
+ */
+#ifndef FTPC_PARSE_MIRROR_PLAN_H
+#define FTPC_PARSE_MIRROR_PLAN_H
+
+#include <stddef.h>
+
+#include "ftpc/parse/tree_entry.h"
+#include "ftpc/parse/tree_glob.h"
+
+/* plan_options flags */
+#define PLAN_OPT_ONLY_NEWER   1u
+#define PLAN_OPT_IGNORE_TIME  2u
+#define PLAN_OPT_ONLY_MISSING 4u
+#define PLAN_OPT_DELETE       8u
+
+struct plan_options {
+    unsigned flags;
+    struct tree_filter filter;
+    const char *folder;      /* this folder's path from the top of the tree; "" at the top */
+};
+
+enum plan_act {
+    PLAN_TRANSFER,   /* new here (or continued from NAME.part) */
+    PLAN_REPLACE,    /* here, but different: downloaded again */
+    PLAN_DELETE,     /* here only, and --delete */
+    PLAN_SKIP,       /* nothing to do (a failure when failed is set) */
+    PLAN_DESCEND,    /* a folder: made when missing, then planned itself */
+    PLAN_KEEP,       /* here only, left alone */
+};
+
+#define PLAN_REASON_MAX 200
+
+struct plan_action {
+    enum plan_act act;
+    const struct tree_entry *remote; /* NULL for an entry here only */
+    const struct tree_entry *local;  /* NULL when there is none here */
+    const struct tree_entry *part;   /* TRANSFER, REPLACE: NAME.part to continue, else NULL */
+    int failed;                      /* a SKIP that is a failure */
+    char reason[PLAN_REASON_MAX];
+};
+
+/* The plan of one folder. remote and local are sorted by name here (in
+ * place); out has room for n_remote + n_local actions, in name order. The
+ * number of actions is returned; *delete_blocked is set when failures
+ * in the listing stopped --delete. */
+size_t mirror_plan(struct tree_entry *remote, size_t n_remote, struct tree_entry *local,
+                   size_t n_local, const struct plan_options *o, struct plan_action *out,
+                   int *delete_blocked);
+
+/* "transfer", "replace", "delete", "skip", "folder", "keep". */
+const char *plan_act_name(enum plan_act a);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * mirror: a remote folder downloaded into a local one, recursively over
+ * MLSD, folder by folder as mirror_plan.h decides. Each file goes through
+ * xfer_get (NAME.part, renamed into place; a partial one continued) and
+ * then gets the server's modification time; folders are made 0777 &
+ * ~umask. A failed file or folder is counted and the run goes on; Ctrl-C
+ * or a lost connection ends it. A folder whose listing failed is left as
+ * it is (nothing deleted in it). With dry_run nothing is changed: the
+ * plan is printed, every folder of the server listed.
+ */
+#ifndef FTPC_TRANSFER_MIRROR_H
+#define FTPC_TRANSFER_MIRROR_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/err.h"
+#include "ftpc/parse/tree_glob.h"
+#include "ftpc/session/session.h"
+
+struct mirror_options {
+    unsigned plan_flags;        /* PLAN_OPT_* (mirror_plan.h) */
+    struct tree_filter filter;
+    int dry_run;
+    int verbose;                /* a line per action, and each transfer's summary */
+    FILE *out;                  /* the plan (dry run, verbose) and the summary */
+    FILE *err;                  /* each failure */
+};
+
+struct mirror_summary {
+    uint64_t transferred, skipped, deleted, failed, folders_made;
+    uint64_t bytes;             /* of the files transferred (what was sent of them) */
+    double seconds;
+    struct err first;           /* the first failure (code ERR_NONE when none) */
+};
+
+/* remote (a folder on the server) into local (made when missing). 0 when
+ * the run went through the tree (sum->failed counts what failed in it),
+ * -1 when it was stopped (e says why). */
+int mirror_download(struct ftp_session *s, const char *remote, const char *local,
+                    const struct mirror_options *o, struct mirror_summary *sum,
+                    struct err *e) MUST_CHECK;
+
+/* The summary line: "mirror: 3 transferred, ... in 0.52 s". */
+void mirror_print_summary(FILE *out, const struct mirror_summary *sum, int dry_run);
+
+#endif

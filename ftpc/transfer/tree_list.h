@@ -1,0 +1,36 @@
+/*
+ * tree_list: the two listings a tree transfer plans a folder from: the
+ * server's (MLSD, its lines parsed as they arrive, bounded in bytes and
+ * entries) and the local folder's (never following a symbolic link).
+ */
+#ifndef FTPC_TRANSFER_TREE_LIST_H
+#define FTPC_TRANSFER_TREE_LIST_H
+
+#include <stddef.h>
+
+#include "common/err.h"
+#include "ftpc/parse/tree_entry.h"
+#include "ftpc/session/session.h"
+
+struct tree_listing {
+    struct tree_entry *v;   /* each name a copy of its own, NUL-terminated */
+    size_t n, cap;
+};
+
+void tree_listing_init(struct tree_listing *l);
+void tree_listing_free(struct tree_listing *l);
+
+/* 0 when the server can list a tree: FEAT offers MLST (and so MLSD). */
+int tree_remote_ready(struct ftp_session *s, struct err *e) MUST_CHECK;
+
+/* MLSD of path on the server (FEAT must offer MLST). A malformed line,
+ * too large a listing or too many entries fail the whole listing: a
+ * mirror never acts on half of one. Names are kept as sent (the plan
+ * checks them). */
+int tree_list_remote(struct ftp_session *s, const char *path, struct tree_listing *l,
+                     struct err *e) MUST_CHECK;
+
+/* The local folder path; a folder that does not exist is empty. */
+int tree_list_local(const char *path, struct tree_listing *l, struct err *e) MUST_CHECK;
+
+#endif

@@ -1,0 +1,128 @@
+/* Fuzz target: what tree transfers read from the server. The first byte
+ * picks a parser (its value modulo their number), the rest is its input:
+ * an MLSD line as a tree entry, the name check, FEAT's HASH value, and
+ * the replies to HASH, XSHA256 and XCRC. A last case plans a folder from
+ * a listing of the input's lines. Each result is checked for what the
+ * parser promises. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ftpc/parse/hash_reply.h"
+#include "ftpc/parse/mirror_plan.h"
+#include "ftpc/parse/tree_entry.h"
+#include "ftpc/parse/tree_name.h"
+
+static void check_hex(const struct ftp_hash_value *h)
+{
+    size_t n = strlen(h->hex);
+    if (n != ftp_hash_hex_len(h->algo) || strspn(h->hex, "0123456789abcdef") != n)
+        abort();
+}
+
+#define MAX_ENTRIES 64
+
+/* Plans the entries the input's lines give against an empty local side
+ * and against a copy of itself: every action has a reason, and an unsafe
+ * name is always a failure. */
+static void plan_lines(const char *p, size_t n)
+{
+    static struct tree_entry remote[MAX_ENTRIES], local[MAX_ENTRIES];
+    static struct plan_action out[2 * MAX_ENTRIES];
+    size_t k = 0;
+    const char *end = p + n;
+    while (p < end && k < MAX_ENTRIES) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        const char *name;
+        size_t name_len;
+        if (tree_parse_mlsd_line(p, len, &remote[k], &name, &name_len) == 0) {
+            remote[k].name = name;
+            remote[k].name_len = name_len;
+            k++;
+        }
+        p += len + 1;
+    }
+    memcpy(local, remote, k * sizeof *remote);
+    struct plan_options o = { .flags = PLAN_OPT_DELETE, .folder = "" };
+    int blocked;
+    size_t m = mirror_plan(remote, k, local, k, &o, out, &blocked);
+    if (m > 2 * k)
+        abort();
+    for (size_t i = 0; i < m; i++) {
+        const char *why;
+        if (out[i].reason[0] == '\0' || (out[i].remote == NULL && out[i].local == NULL))
+            abort();
+        if (out[i].remote && tree_name_check(out[i].remote->name, out[i].remote->name_len, &why) != 0 &&
+            (!out[i].failed || !blocked))
+            abort();
+        if (out[i].act == PLAN_DELETE && blocked)
+            abort();
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size == 0)
+        return 0;
+    const char *text = (const char *)data + 1;
+    size_t len = size - 1;
+    switch (data[0] % 7) {
+    case 0: {
+        struct tree_entry e;
+        const char *name;
+        size_t n;
+        if (tree_parse_mlsd_line(text, len, &e, &name, &n) == 0 &&
+            (n == 0 || name < text || name + n != text + len || e.kind > TREE_OTHER))
+            abort();
+        break;
+    }
+    case 1: {
+        const char *why = NULL;
+        if (tree_name_check(text, len, &why) == 0) {
+            if (len == 0 || memchr(text, '/', len) || memchr(text, '\0', len) ||
+                (len <= 2 && strspn(text, ".") == len))
+                abort();
+            for (size_t i = 0; i < len; i++)
+                if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+                    abort();
+        } else if (why == NULL) {
+            abort();
+        }
+        break;
+    }
+    case 2: {
+        unsigned algos;
+        int sel;
+        if (ftp_parse_hash_feat(text, len, &algos, &sel) == 0 && sel >= 0 &&
+            !(algos & FTP_HASH_BIT(sel)))
+            abort();
+        break;
+    }
+    case 3: {
+        struct ftp_hash_value h;
+        if (ftp_parse_hash_reply(text, len, &h) == 0) {
+            check_hex(&h);
+            if (h.start > h.end)
+                abort();
+        }
+        break;
+    }
+    case 4: {
+        struct ftp_hash_value h;
+        if (ftp_parse_x_digest(text, len, HASH_SHA256, &h) == 0)
+            check_hex(&h);
+        break;
+    }
+    case 5: {
+        uint32_t crc;
+        (void)ftp_parse_xcrc(text, len, &crc);
+        break;
+    }
+    default:
+        plan_lines(text, len);
+        break;
+    }
+    return 0;
+}

@@ -1,0 +1,206 @@
+/* Unit tests of the pure parts of tree transfers: remote name safety,
+ * --exclude/--include globs, MLSD lines as tree entries, UTC times, and
+ * the hash replies of HASH, XSHA*, XMD5 and XCRC. */
+#include "ftpc/parse/hash_reply.h"
+#include "ftpc/parse/tree_entry.h"
+#include "ftpc/parse/tree_glob.h"
+#include "ftpc/parse/tree_name.h"
+#include "tests/unit/expect.h"
+
+static int name_ok(const char *s) { const char *why; return tree_name_check(s, strlen(s), &why) == 0; }
+
+static const char *name_why(const char *s, size_t n)
+{
+    const char *why = NULL;
+    return tree_name_check(s, n, &why) == 0 ? "(safe)" : why;
+}
+
+static void test_names(void)
+{
+    EXPECT(name_ok("report.csv"));
+    EXPECT(name_ok(".hidden"));
+    EXPECT(name_ok("..."));              /* not a way out: an ordinary name */
+    EXPECT(name_ok("..x"));
+    EXPECT(name_ok("with space"));
+    EXPECT(name_ok("caf\xc3\xa9"));      /* UTF-8 */
+    EXPECT(name_ok("-rf"));
+    EXPECT_EQ_STR(name_why("", 0), "is empty");
+    EXPECT_CONTAINS(name_why(".", 1), "is . or ..");
+    EXPECT_CONTAINS(name_why("..", 2), "is . or ..");
+    EXPECT_CONTAINS(name_why("../x", 4), "'/'");
+    EXPECT_CONTAINS(name_why("a/b", 3), "'/'");
+    EXPECT_CONTAINS(name_why("/etc", 4), "absolute");
+    EXPECT_CONTAINS(name_why("a\\..\\b", 6), "'\\'");
+    EXPECT_CONTAINS(name_why("a\0b", 3), "NUL");
+    EXPECT_CONTAINS(name_why("a\nb", 3), "control");
+    EXPECT_CONTAINS(name_why("a\rb", 3), "control");
+    EXPECT_CONTAINS(name_why("\x1b[31m", 5), "control");
+    EXPECT_CONTAINS(name_why("a\x7f", 2), "control");
+    EXPECT_CONTAINS(name_why("tab\there", 8), "control");
+}
+
+static void test_globs(void)
+{
+    EXPECT(tree_glob_match("*.tmp", "a/b/c.tmp", "c.tmp"));   /* no '/': the name, at any depth */
+    EXPECT(!tree_glob_match("*.tmp", "a/c.tmp.gz", "c.tmp.gz"));
+    EXPECT(tree_glob_match("*", ".dot", ".dot"));              /* dot files too */
+    EXPECT(tree_glob_match("logs/*.gz", "logs/x.gz", "x.gz"));  /* with '/': the path */
+    EXPECT(!tree_glob_match("logs/*.gz", "logs/old/x.gz", "x.gz")); /* '*' never crosses '/' */
+    EXPECT(!tree_glob_match("logs/*.gz", "x.gz", "x.gz"));
+    EXPECT(tree_glob_match("file?.[ch]", "file1.c", "file1.c"));
+    EXPECT(!tree_glob_match("file?.[ch]", "file10.c", "file10.c"));
+    EXPECT(tree_glob_match("\\*", "*", "*"));                 /* quoted */
+    EXPECT(!tree_glob_match("\\*", "x", "x"));
+
+    const char *ex[] = { "*.tmp", "cache" };
+    const char *in[] = { "*.csv" };
+    char why[64];
+    struct tree_filter none = { 0 };
+    EXPECT(tree_filter_takes(&none, "a", "a", 0, why, sizeof why));
+    struct tree_filter f = { ex, 2, NULL, 0 };
+    EXPECT(!tree_filter_takes(&f, "x/y.tmp", "y.tmp", 0, why, sizeof why));
+    EXPECT_EQ_STR(why, "excluded by *.tmp");
+    EXPECT(!tree_filter_takes(&f, "x/cache", "cache", 1, why, sizeof why)); /* a folder too */
+    EXPECT_EQ_STR(why, "excluded by cache");
+    EXPECT(tree_filter_takes(&f, "x/y.csv", "y.csv", 0, why, sizeof why));
+    struct tree_filter g = { ex, 2, in, 1 };
+    EXPECT(tree_filter_takes(&g, "r/a.csv", "a.csv", 0, why, sizeof why));
+    EXPECT(!tree_filter_takes(&g, "r/a.txt", "a.txt", 0, why, sizeof why));
+    EXPECT_EQ_STR(why, "not included");
+    EXPECT(tree_filter_takes(&g, "r", "r", 1, why, sizeof why));       /* folders are descended */
+    EXPECT(!tree_filter_takes(&g, "a.csv.tmp", "a.csv.tmp", 0, why, sizeof why)); /* exclude wins */
+}
+
+static int mlsd(const char *line, struct tree_entry *e, char *name, size_t cap)
+{
+    const char *p;
+    size_t n;
+    int r = tree_parse_mlsd_line(line, strlen(line), e, &p, &n);
+    if (r == 0 && n < cap) {
+        memcpy(name, p, n);
+        name[n] = '\0';
+    }
+    return r;
+}
+
+static void test_entries(void)
+{
+    struct ftp_time t = { 1970, 1, 1, 0, 0, 0 };
+    EXPECT_EQ_INT(ftp_time_epoch(&t), 0);
+    t = (struct ftp_time){ 2000, 3, 1, 0, 0, 0 };   /* after a leap day of a century year */
+    EXPECT_EQ_INT(ftp_time_epoch(&t), 951868800);
+    t = (struct ftp_time){ 2026, 11, 28, 0, 32, 26 };
+    EXPECT_EQ_INT(ftp_time_epoch(&t), 1795825946);
+    t = (struct ftp_time){ 1969, 12, 31, 23, 59, 59 };
+    EXPECT_EQ_INT(ftp_time_epoch(&t), -1);
+    t = (struct ftp_time){ 2100, 1, 1, 0, 0, 0 };
+    EXPECT_EQ_INT(ftp_time_epoch(&t), 4102444800);
+
+    struct tree_entry e;
+    char name[64];
+    EXPECT_EQ_INT(mlsd("type=file;size=12;modify=20261128003226; a b.txt", &e, name, sizeof name), 0);
+    EXPECT_EQ_INT(e.kind, TREE_FILE);
+    EXPECT_EQ_INT(e.has_size, 1);
+    EXPECT_EQ_INT(e.size, 12);
+    EXPECT_EQ_INT(e.has_mtime, 1);
+    EXPECT_EQ_INT(e.mtime, 1795825946);
+    EXPECT_EQ_STR(name, "a b.txt");
+    EXPECT_EQ_INT(mlsd("type=dir;modify=20261128003226; sub", &e, name, sizeof name), 0);
+    EXPECT_EQ_INT(e.kind, TREE_FOLDER);
+    EXPECT_EQ_INT(e.has_size, 0);
+    EXPECT_EQ_INT(mlsd("type=OS.unix=slink:/etc; link", &e, name, sizeof name), 0);
+    EXPECT_EQ_INT(e.kind, TREE_LINK);
+    EXPECT_EQ_INT(mlsd("type=OS.unix=chr-1/3; null", &e, name, sizeof name), 0);
+    EXPECT_EQ_INT(e.kind, TREE_OTHER);
+    /* The name comes back as sent, for tree_name_check to judge. */
+    EXPECT_EQ_INT(mlsd("type=file;size=1; ../x", &e, name, sizeof name), 0);
+    EXPECT_EQ_STR(name, "../x");
+    EXPECT_EQ_INT(mlsd("type=cdir; .", &e, name, sizeof name), 1);
+    EXPECT_EQ_INT(mlsd("type=pdir; ..", &e, name, sizeof name), 1);
+    EXPECT_EQ_INT(mlsd("size=1; notype", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(mlsd("type=file;modify=20261328003226; badmonth", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(mlsd("type=file;", &e, name, sizeof name), -1);
+}
+
+static void test_hashes(void)
+{
+    EXPECT_EQ_INT(ftp_hash_algo_of("sha-256", 7), HASH_SHA256);
+    EXPECT_EQ_INT(ftp_hash_algo_of("SHA-3", 5), -1);
+    EXPECT_EQ_INT(ftp_hash_hex_len(HASH_SHA1), 40);
+    EXPECT_EQ_STR(ftp_hash_name(HASH_MD5), "MD5");
+
+    unsigned algos;
+    int sel;
+    const char *feat = "SHA-1;SHA-256*;SHA-512;MD5;CRC32";
+    EXPECT_EQ_INT(ftp_parse_hash_feat(feat, strlen(feat), &algos, &sel), 0);
+    EXPECT_EQ_INT(algos, 0x1f);
+    EXPECT_EQ_INT(sel, HASH_SHA256);
+    EXPECT_EQ_INT(ftp_parse_hash_feat("SHA-1*;BLAKE3", 13, &algos, &sel), 0); /* unknown skipped */
+    EXPECT_EQ_INT(algos, FTP_HASH_BIT(HASH_SHA1));
+    EXPECT_EQ_INT(sel, HASH_SHA1);
+    EXPECT_EQ_INT(ftp_parse_hash_feat("MD5", 3, &algos, &sel), 0);
+    EXPECT_EQ_INT(sel, -1);
+    EXPECT_EQ_INT(ftp_parse_hash_feat("MD5*;SHA-1*", 11, &algos, &sel), -1);
+    EXPECT_EQ_INT(ftp_parse_hash_feat("MD5;;SHA-1", 10, &algos, &sel), -1);
+    EXPECT_EQ_INT(ftp_parse_hash_feat("MD5; SHA-1", 10, &algos, &sel), -1);
+
+    struct ftp_hash_value h;
+    const char *sha = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855";
+    char reply[300];
+    snprintf(reply, sizeof reply, "SHA-256 0-0 %s empty file", sha);
+    EXPECT_EQ_INT(ftp_parse_hash_reply(reply, strlen(reply), &h), 0);
+    EXPECT_EQ_INT(h.algo, HASH_SHA256);
+    EXPECT_EQ_INT(h.start, 0);
+    EXPECT_EQ_INT(h.end, 0);
+    EXPECT_EQ_STR(h.hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ_INT(ftp_parse_hash_reply("CRC32 0-10 aae4aae f", 20, &h), 0);
+    EXPECT_EQ_STR(h.hex, "0aae4aae");
+    snprintf(reply, sizeof reply, "SHA-256 0-49 %s", sha);         /* no path */
+    EXPECT_EQ_INT(ftp_parse_hash_reply(reply, strlen(reply), &h), -1);
+    snprintf(reply, sizeof reply, "SHA-256 49-0 %s f", sha);       /* backwards range */
+    EXPECT_EQ_INT(ftp_parse_hash_reply(reply, strlen(reply), &h), -1);
+    snprintf(reply, sizeof reply, "SHA-256 0-49 %.63s f", sha);    /* one digit short */
+    EXPECT_EQ_INT(ftp_parse_hash_reply(reply, strlen(reply), &h), -1);
+    snprintf(reply, sizeof reply, "SHA-1 0-49 %s f", sha);         /* SHA-256's length */
+    EXPECT_EQ_INT(ftp_parse_hash_reply(reply, strlen(reply), &h), -1);
+    snprintf(reply, sizeof reply, "SHA-256 0-x %s f", sha);
+    EXPECT_EQ_INT(ftp_parse_hash_reply(reply, strlen(reply), &h), -1);
+    snprintf(reply, sizeof reply, "SHA-256 0-49 %.63sg f", sha);   /* not hex */
+    EXPECT_EQ_INT(ftp_parse_hash_reply(reply, strlen(reply), &h), -1);
+    EXPECT_EQ_INT(ftp_parse_hash_reply("", 0, &h), -1);
+
+    EXPECT_EQ_INT(ftp_parse_x_digest(sha, strlen(sha), HASH_SHA256, &h), 0);
+    EXPECT_EQ_STR(h.hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    snprintf(reply, sizeof reply, "%s file.bin", sha);             /* text after a blank */
+    EXPECT_EQ_INT(ftp_parse_x_digest(reply, strlen(reply), HASH_SHA256, &h), 0);
+    EXPECT_EQ_INT(ftp_parse_x_digest(sha, strlen(sha), HASH_MD5, &h), -1);
+    EXPECT_EQ_INT(ftp_parse_x_digest("d41d8cd98f00b204e9800998ecf8427e", 32, HASH_MD5, &h), 0);
+    EXPECT_EQ_INT(ftp_parse_x_digest("d41d8cd98f00b204e9800998ecf8427", 31, HASH_MD5, &h), -1);
+    EXPECT_EQ_INT(ftp_parse_x_digest("d41d8cd98f00b204e9800998ecf8427e:", 33, HASH_MD5, &h), -1);
+
+    uint32_t crc = 0;
+    EXPECT_EQ_INT(ftp_parse_xcrc("aae4aae", 7, &crc), 0);           /* leading zero dropped */
+    EXPECT_EQ_INT(crc, 0x0aae4aae);
+    EXPECT_EQ_INT(ftp_parse_xcrc("0AAE4AAE", 8, &crc), 0);
+    EXPECT_EQ_INT(crc, 0x0aae4aae);
+    EXPECT_EQ_INT(ftp_parse_xcrc("0", 1, &crc), 0);
+    EXPECT_EQ_INT(crc, 0);
+    EXPECT_EQ_INT(ftp_parse_xcrc("FFFFFFFF name", 13, &crc), 0);
+    EXPECT_EQ_INT(crc, 0xffffffffu);
+    EXPECT_EQ_INT(ftp_parse_xcrc("1FFFFFFFF", 9, &crc), -1);       /* more than 32 bits */
+    EXPECT_EQ_INT(ftp_parse_xcrc("", 0, &crc), -1);
+    EXPECT_EQ_INT(ftp_parse_xcrc("xyz", 3, &crc), -1);
+    EXPECT_EQ_INT(ftp_parse_xcrc(" 12", 3, &crc), -1);
+    EXPECT(ftp_hash_reply_code_ok(250));
+    EXPECT(ftp_hash_reply_code_ok(213));
+    EXPECT(!ftp_hash_reply_code_ok(200));
+}
+
+int main(void)
+{
+    test_names();
+    test_globs();
+    test_entries();
+    test_hashes();
+    return expect_done("test_tree");
+}

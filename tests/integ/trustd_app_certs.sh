@@ -32,6 +32,14 @@ td app cert assign ftp-client "$T/client.pem"
 expect_status 0
 expect_in "$T/out" "client certificate 'ftpc test client' is already assigned to application ftp-client"
 
+# --json: the result object, and the error object.
+td app cert assign ftp-client "$T/client.pem" --json
+expect_status 0
+json_check "$T/out" "d['ok'] and d['command'] == 'app cert assign' and d['changes']['unchanged'] == 1 and d['items'][0]['result'] == 'already_assigned' and d['items'][0]['sha256'] == '$(fingerprint "$PKI/client.pem")'"
+td app cert assign ftp-client "$T/client-expired.pem" --json
+expect_status 1
+json_check "$T/out" "not d['ok'] and d['error']['code'] == 'error' and 'expired on' in d['error']['message']"
+
 # PKCS#12 with its chain: the password from a file, a variable, the terminal.
 cat "$PKI/client-inter.pem" "$PKI/inter.pem" > "$T/inter-chain.pem"
 openssl pkcs12 -export -in "$T/inter-chain.pem" -inkey "$PKI/client-inter.key" -passout pass:s3cret \

@@ -23,6 +23,7 @@
 #include "trustd/cli/cli.h"
 #include "trustd/cli/cli_changes.h"
 #include "trustd/cli/cli_internal.h"
+#include "trustd/cli/cli_json.h"
 
 static const char USAGE[] =
     "usage: trustd [--store PATH] COMMAND ...\n"
@@ -56,6 +57,8 @@ static const char USAGE[] =
     "else (for " STORE_DEFAULT_PATH " only) " HOOKS_SYSTEM_DIR "; each for at most\n"
     "--hooks-timeout SECS (else $" HOOKS_TIMEOUT_ENV ", else 30).\n"
     "Fingerprints are shown as AB:CD:... (JSON: abcd...); any case, with or without colons, is accepted.\n"
+    "--json, with any command: one JSON document on standard output, the result\n"
+    "or the error (trustd(8), JSON OUTPUT).\n"
     "Exit status: 0 ok, 1 error, 2 usage, 3 not found, 4 not trusted.\n";
 
 int cli_open(struct cli *c, struct err *e)
@@ -76,11 +79,13 @@ int cli_transaction(struct cli *c, int (*fn)(struct cli *, void *), void *arg, s
     if (cli_open(c, e) != 0 || store_begin(c->s, e) != 0)
         return -1;
     struct cli_changes before = c->changes;
+    size_t items_before = c->items.n;
     if (fn(c, arg) != 0 || store_commit(c->s, e) != 0) {
         store_rollback(c->s);
         /* What the transaction recorded was not kept. */
         c->changes.n = before.n;
         memcpy(c->changes.count, before.count, sizeof before.count);
+        cli_items_rollback(c, items_before);
         return -1;
     }
     c->changes.committed = 1;
@@ -284,16 +289,35 @@ static const struct command *find_command(int argc, char **argv)
     return NULL;
 }
 
-static int unknown_command(int argc, char **argv)
+/* The end of a run that failed: the message on standard error (control
+ * bytes made visible; with the usage when asked), under --json the error
+ * object on standard output; the exit status. */
+static int failed(int json, const char *command, const struct err *e, int with_usage)
+{
+    /* Messages quote file names, subjects, labels and server replies:
+     * every control byte in them is shown as \xNN. */
+    fputs("trustd: ", stderr);
+    visible_fwrite(stderr, e->msg, strlen(e->msg), 0);
+    fputc('\n', stderr);
+    if (with_usage)
+        fputs(USAGE, stderr);
+    if (json) {
+        cli_json_error(command, e);
+        fflush(stdout);
+    }
+    return err_exit_code(ERR_PROGRAM_TRUSTD, e->code == ERR_NONE ? ERR_INTERNAL : e->code);
+}
+
+static int unknown_command(int json, int argc, char **argv)
 {
     int two = argc >= 2 && (strcmp(argv[0], "app") == 0 || strcmp(argv[0], "crl") == 0);
-    fprintf(stderr, "trustd: unknown command '%s%s%s'\n%s", cli_vis(argv[0]), two ? " " : "",
-            two ? cli_vis(argv[1]) : "", USAGE);
-    return err_exit_code(ERR_PROGRAM_TRUSTD, ERR_USAGE);
+    struct err e;
+    err_set(&e, ERR_USAGE, "unknown command '%s%s%s'", argv[0], two ? " " : "", two ? argv[1] : "");
+    return failed(json, NULL, &e, 1);
 }
 
 /* trustd help [COMMAND [WORD]]. */
-static int help_command(int argc, char **argv)
+static int help_command(int json, int argc, char **argv)
 {
     if (argc == 0) {
         fputs(USAGE, stdout);
@@ -303,9 +327,61 @@ static int help_command(int argc, char **argv)
     if (cmd == NULL && argc == 1 && cli_help_group(stdout, argv[0]) > 0)
         return 0;
     if (cmd == NULL)
-        return unknown_command(argc, argv);
+        return unknown_command(json, argc, argv);
     cli_help(stdout, cmd->word1, cmd->word2);
     return 0;
+}
+
+/* Takes every --json before "--" out of argv: the dispatcher reads it for
+ * all commands, as it reads --help. 1 when there was one. */
+static int take_json(int *argc, char **argv)
+{
+    int found = 0, k = 1, i = 1;
+    for (; i < *argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            found = 1;
+        else
+            argv[k++] = argv[i];
+    }
+    for (; i < *argc; i++)
+        argv[k++] = argv[i];
+    argv[k] = NULL;
+    *argc = k;
+    return found;
+}
+
+/* Runs the command, its standard output held back under --json. */
+static int run_command(struct cli *c, const struct command *cmd, struct cli_hooks *hooks,
+                       struct err *e)
+{
+    struct cli_capture cap = { 0 };
+    if (c->json && cli_capture_begin(&cap, e) != 0)
+        return failed(c->json, c->action, e, 0);
+    /* The command reads its command line first and opens the store only
+     * then (cli_open, cli_transaction): a usage error never creates or
+     * upgrades a store. */
+    int rc = cmd->fn(c, e);
+    store_close(c->s);
+    if (c->json && cli_capture_end(&cap) != 0) {
+        c->json_document = 0;
+        if (rc == 0)
+            rc = err_set(e, ERR_INTERNAL, "out of memory: the output was lost");
+    }
+    if (!c->json && fflush(stdout) != 0 && rc == 0)
+        rc = err_set(e, ERR_LOCAL, "cannot write to standard output");
+    /* The change is committed and audited: what the hooks do never
+     * changes the exit status. */
+    cli_changes_done(c, hooks);
+    if (c->json) {
+        cli_json_output(c, &cap, rc, e);
+        free(cap.text);
+        if (fflush(stdout) != 0 && rc == 0)
+            rc = err_set(e, ERR_LOCAL, "cannot write to standard output");
+    }
+    if (rc == 0)
+        return 0;
+    /* The JSON document is out: the message goes to standard error only. */
+    return failed(0, c->action, e, 0);
 }
 
 int trustd_main(int argc, char **argv)
@@ -314,6 +390,7 @@ int trustd_main(int argc, char **argv)
     err_clear(&e);
     const char *store_opt = NULL, *hooks_dir = NULL, *hooks_timeout = NULL;
     int help = 0, version = 0, i;
+    int json = take_json(&argc, argv);
     const struct opt opts[] = {
         { "--store", OPT_VALUE, NULL, &store_opt },
         { "--hooks-dir", OPT_VALUE, NULL, &hooks_dir },
@@ -323,10 +400,8 @@ int trustd_main(int argc, char **argv)
         { "--version", OPT_STOP, &version, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (options_front(argc - 1, argv + 1, opts, &i, &e) != 0) {
-        fprintf(stderr, "trustd: %s\n%s", cli_vis(e.msg), USAGE);
-        return err_exit_code(ERR_PROGRAM_TRUSTD, ERR_USAGE);
-    }
+    if (options_front(argc - 1, argv + 1, opts, &i, &e) != 0)
+        return failed(json, NULL, &e, 1);
     i += 1;
     if (help) {
         fputs(USAGE, stdout);
@@ -338,10 +413,14 @@ int trustd_main(int argc, char **argv)
     }
     if (i == argc) {
         fputs(USAGE, stderr);
+        if (json) {
+            err_set(&e, ERR_USAGE, "name a command (trustd help lists them)");
+            cli_json_error(NULL, &e);
+        }
         return err_exit_code(ERR_PROGRAM_TRUSTD, ERR_USAGE);
     }
     if (strcmp(argv[i], "help") == 0)
-        return help_command(argc - i - 1, argv + i + 1);
+        return help_command(json, argc - i - 1, argv + i + 1);
     const struct command *cmd = find_command(argc - i, argv + i);
     /* "trustd app --help": the help of every app command. */
     if (cmd == NULL && i + 1 < argc &&
@@ -349,23 +428,22 @@ int trustd_main(int argc, char **argv)
         cli_help_group(stdout, argv[i]) > 0)
         return 0;
     if (cmd == NULL)
-        return unknown_command(argc - i, argv + i);
+        return unknown_command(json, argc - i, argv + i);
     i += cmd->word2 ? 2 : 1;
     /* COMMAND --help (or -h) anywhere before "--": its usage and options. */
     if (has_word(argc - i, argv + i, "--help") || has_word(argc - i, argv + i, "-h")) {
         cli_help(stdout, cmd->word1, cmd->word2);
         return 0;
     }
-    struct cli c = { .path = store_path_resolve(store_opt), .argc = argc - i, .argv = argv + i };
+    struct cli c = { .path = store_path_resolve(store_opt), .argc = argc - i, .argv = argv + i,
+                     .json = json };
     char action[32];
     snprintf(action, sizeof action, "%s%s%s", cmd->word1, cmd->word2 ? " " : "",
              cmd->word2 ? cmd->word2 : "");
     c.action = action;
     struct cli_hooks hooks;
-    if (cli_hooks_conf(hooks_dir, hooks_timeout, c.path, &hooks, &e) != 0) {
-        fprintf(stderr, "trustd: %s\n", cli_vis(e.msg));
-        return err_exit_code(ERR_PROGRAM_TRUSTD, ERR_USAGE);
-    }
+    if (cli_hooks_conf(hooks_dir, hooks_timeout, c.path, &hooks, &e) != 0)
+        return failed(json, c.action, &e, 0);
     c.writes = cmd->mode == WRITES;
     /* probe writes only when asked to import; check creates a missing store
      * and upgrades one its owner can write. */
@@ -374,23 +452,5 @@ int trustd_main(int argc, char **argv)
         c.writes = 1;
     if (cmd->fn == cmd_check && (access(c.path, W_OK) == 0 || errno == ENOENT))
         c.writes = 1;
-    /* The command reads its command line first and opens the store only
-     * then (cli_open, cli_transaction): a usage error never creates or
-     * upgrades a store. */
-    int rc = cmd->fn(&c, &e);
-    store_close(c.s);
-    if (fflush(stdout) != 0 && rc == 0)
-        rc = err_set(&e, ERR_LOCAL, "cannot write to standard output");
-    /* The change is committed and audited: what the hooks do never
-     * changes the exit status. */
-    cli_changes_done(&c, &hooks);
-    if (rc != 0) {
-        /* Messages quote file names, subjects, labels and server replies:
-         * every control byte in them is shown as \xNN. */
-        fputs("trustd: ", stderr);
-        visible_fwrite(stderr, e.msg, strlen(e.msg), 0);
-        fputc('\n', stderr);
-        return err_exit_code(ERR_PROGRAM_TRUSTD, e.code == ERR_NONE ? ERR_INTERNAL : e.code);
-    }
-    return 0;
+    return run_command(&c, cmd, &hooks, &e);
 }

@@ -71,6 +71,10 @@ static int run_crl_import(struct cli *c, void *arg)
         cli_change(c, added ? CHANGE_ADDED : CHANGE_UNCHANGED, "crl", row.sha256, row.issuer, NULL);
         fprintf(ci->report, "%s  %s  from %s, %d revoked\n", added ? "imported" : "already present",
                 cli_fp(row.sha256), cli_vis(row.issuer), row.entries);
+        cli_item(c, &(struct cli_item){ .object = "crl",
+                                        .result = added ? "imported" : "already_present",
+                                        .sha256 = row.sha256, .issuer = row.issuer,
+                                        .revoked = &row.entries, .file = ci->name });
     }
     return 0;
 }
@@ -145,12 +149,8 @@ int cmd_crl_list(struct cli *c, struct err *e)
 {
     char *pos[OPTIONS_MAX_POS];
     int npos = 0;
-    struct crl_print p = { 0 };
-    const struct opt opts[] = {
-        { "--json", OPT_FLAG, &p.json, NULL },
-        { NULL, OPT_FLAG, NULL, NULL },
-    };
-    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    struct crl_print p = { .json = c->json };
+    if (options_parse(c->argc, c->argv, NULL, pos, &npos, e) != 0)
         return -1;
     if (npos != 0)
         return err_set(e, ERR_USAGE, "usage: crl list [--json]");
@@ -164,7 +164,7 @@ int cmd_crl_list(struct cli *c, struct err *e)
         return -1;
     if (p.json) {
         jw_end_array(&p.jw);
-        jw_finish(&p.jw);
+        cli_json_finish(c, &p.jw);
     }
     return 0;
 }
@@ -182,6 +182,8 @@ static int run_crl_remove(struct cli *c, void *arg)
         return -1;
     cli_change(c, CHANGE_REMOVED, "crl", crl.sha256, crl.issuer, NULL);
     printf("removed  %s  %s\n", cli_fp(crl.sha256), cli_vis(crl.issuer));
+    cli_item(c, &(struct cli_item){ .object = "crl", .result = "removed", .sha256 = crl.sha256,
+                                    .issuer = crl.issuer, .revoked = &crl.entries });
     return 0;
 }
 
@@ -267,10 +269,9 @@ int cmd_audit(struct cli *c, struct err *e)
     char *pos[OPTIONS_MAX_POS];
     int npos = 0;
     const char *since = NULL;
-    struct audit_print p = { 0 };
+    struct audit_print p = { .json = c->json };
     const struct opt opts[] = {
         { "--since", OPT_VALUE, NULL, &since },
-        { "--json", OPT_FLAG, &p.json, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
     if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
@@ -294,7 +295,7 @@ int cmd_audit(struct cli *c, struct err *e)
         return -1;
     if (p.json) {
         jw_end_array(&p.jw);
-        jw_finish(&p.jw);
+        cli_json_finish(c, &p.jw);
     }
     return 0;
 }
@@ -314,6 +315,7 @@ int cmd_check(struct cli *c, struct err *e)
         return -1;
     printf("%s: ok (schema version %d of %d)\n", cli_vis(c->path), store_schema_version(c->s),
            store_schema_latest());
+    cli_item(c, &(struct cli_item){ .object = "store", .result = "ok", .file = c->path });
     return 0;
 }
 
@@ -386,6 +388,7 @@ int cmd_backup(struct cli *c, struct err *e)
             printf(" and its %d key file%s to %s", keys, keys == 1 ? "" : "s", cli_vis(folder));
     }
     printf("\n");
+    cli_item(c, &(struct cli_item){ .object = "store", .result = "backed_up", .file = pos[0] });
     return 0;
 }
 
@@ -426,6 +429,7 @@ int cmd_restore(struct cli *c, struct err *e)
     c->changes.committed = 1;
     printf("restored %s from %s with %d key file%s\n", cli_vis(c->path), cli_vis(pos[0]), keys,
            keys == 1 ? "" : "s");
+    cli_item(c, &(struct cli_item){ .object = "store", .result = "restored", .file = pos[0] });
     if (!keys_ok)
         return err_set(e, kerr.code, "the store was restored, but not its keys: %s", kerr.msg);
     return 0;

@@ -129,6 +129,11 @@ static int run_assign(struct cli *c, void *arg)
     }
     cli_change(c, a->added ? CHANGE_ADDED : CHANGE_UNCHANGED, "client certificate", a->row.sha256,
                a->row.label, a->app);
+    cli_item(c, &(struct cli_item){ .object = "client certificate",
+                                    .result = a->added ? "assigned" : "already_assigned",
+                                    .application = a->app, .sha256 = a->row.sha256,
+                                    .label = a->row.label, .subject = a->row.subject,
+                                    .issuer = a->row.issuer, .file = a->file });
     return 0;
 }
 
@@ -255,12 +260,8 @@ static int cert_list(struct cli *c, struct err *e)
 {
     char *pos[OPTIONS_MAX_POS];
     int npos = 0;
-    struct listing l = { .json = 0 };
-    const struct opt opts[] = {
-        { "--json", OPT_FLAG, &l.json, NULL },
-        { NULL, OPT_FLAG, NULL, NULL },
-    };
-    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    struct listing l = { .json = c->json };
+    if (options_parse(c->argc, c->argv, NULL, pos, &npos, e) != 0)
         return -1;
     if (npos != 1)
         return err_set(e, ERR_USAGE, "usage: app cert list ID [--json]");
@@ -292,7 +293,7 @@ static int cert_list(struct cli *c, struct err *e)
     if (l.json) {
         jw_end_array(&l.jw);
         jw_end_object(&l.jw);
-        jw_finish(&l.jw);
+        cli_json_finish(c, &l.jw);
         return 0;
     }
     if (l.count == 0)
@@ -319,6 +320,9 @@ static int run_remove(struct cli *c, void *arg)
         store_client_cert_remove(c->s, o->app, &o->row, o->e) != 0)
         return -1;
     cli_change(c, CHANGE_REMOVED, "client certificate", o->row.sha256, o->row.label, o->app);
+    cli_item(c, &(struct cli_item){ .object = "client certificate", .result = "removed",
+                                    .application = o->app, .sha256 = o->row.sha256,
+                                    .label = o->row.label, .subject = o->row.subject });
     return 0;
 }
 
@@ -355,6 +359,8 @@ static int run_group(struct cli *c, void *arg)
     if (store_audit(c->s, "app cert group", subject, o->e) != 0)
         return -1;
     cli_change(c, CHANGE_UPDATED, "key file", NULL, o->spec, o->app);
+    cli_item(c, &(struct cli_item){ .object = "key file", .result = "updated", .application = o->app,
+                                    .detail = o->spec });
     return 0;
 }
 
@@ -454,6 +460,8 @@ static int cert_export(struct cli *c, struct err *e)
                        "PKCS#12 file");
     if (x.with_key && strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
         return err_set(e, ERR_USAGE, "--with-key writes a PKCS#12 file: give --out FILE");
+    if (c->json && strcmp(out, "-") == 0)
+        return err_set(e, ERR_USAGE, "with --json, export writes to a file: give --out FILE");
     x.app = pos[0];
     x.spec = pos[1];
     char pass[1024] = "";
@@ -486,6 +494,11 @@ static int cert_export(struct cli *c, struct err *e)
     BIO_free(mem);
     OPENSSL_cleanse(pass, sizeof pass);
     identity_free(&x.id);
+    if (rc == 0)
+        cli_item(c, &(struct cli_item){ .object = "client certificate", .result = "exported",
+                                        .application = x.app, .sha256 = x.row.sha256,
+                                        .label = x.row.label, .file = out,
+                                        .detail = x.with_key ? "with its private key" : NULL });
     if (rc == 0 && x.with_key && strcmp(out, "-") != 0)
         fprintf(stderr, "trustd: wrote client certificate '%s' with its private key to %s (mode "
                 "0600)\n", cli_vis(x.row.label), cli_vis(out));

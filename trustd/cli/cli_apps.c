@@ -31,7 +31,7 @@ static int run_add(struct cli *c, void *arg)
         return -1;
     cli_change(c, CHANGE_ADDED, "application", NULL, NULL, a->pos[0]);
     printf("added application %s\n", cli_vis(a->pos[0]));
-    return 0;
+    return cli_item_app(c, "added", a->pos[0], a->e);
 }
 
 int cmd_app_add(struct cli *c, struct err *e)
@@ -55,6 +55,8 @@ static int run_remove(struct cli *c, void *arg)
         return -1;
     cli_change(c, CHANGE_REMOVED, "application", NULL, NULL, a->pos[0]);
     printf("removed application %s\n", cli_vis(a->pos[0]));
+    cli_item(c, &(struct cli_item){ .object = "application", .result = "removed",
+                                    .application = a->pos[0] });
     return 0;
 }
 
@@ -89,7 +91,7 @@ static int count_cert(const struct store_cert *sc, void *arg, struct err *e)
     return 0;
 }
 
-static void app_json_fields(struct jw *j, const struct store_app *a)
+void cli_app_json_fields(struct jw *j, const struct store_app *a)
 {
     jw_kv_string(j, "id", a->id);
     jw_kv_string(j, "description", a->description);
@@ -118,7 +120,7 @@ static int print_app_row(const struct store_app *a, void *arg, struct err *e)
         return -1;
     if (p->json) {
         jw_begin_object(&p->jw);
-        app_json_fields(&p->jw, a);
+        cli_app_json_fields(&p->jw, a);
         jw_kv_int(&p->jw, "trusted_count", trusted);
         jw_end_object(&p->jw);
         return 0;
@@ -133,12 +135,8 @@ int cmd_app_list(struct cli *c, struct err *e)
 {
     char *pos[OPTIONS_MAX_POS];
     int npos = 0;
-    struct app_print p = { .c = c, .e = e };
-    const struct opt opts[] = {
-        { "--json", OPT_FLAG, &p.json, NULL },
-        { NULL, OPT_FLAG, NULL, NULL },
-    };
-    if (positional(c, opts, pos, &npos, 0, 0, "app list [--json]", e) != 0 || cli_open(c, e) != 0)
+    struct app_print p = { .json = c->json, .c = c, .e = e };
+    if (positional(c, NULL, pos, &npos, 0, 0, "app list [--json]", e) != 0 || cli_open(c, e) != 0)
         return -1;
     if (p.json) {
         jw_init(&p.jw, stdout);
@@ -148,7 +146,7 @@ int cmd_app_list(struct cli *c, struct err *e)
         return -1;
     if (p.json) {
         jw_end_array(&p.jw);
-        jw_finish(&p.jw);
+        cli_json_finish(c, &p.jw);
     }
     return 0;
 }
@@ -185,12 +183,8 @@ static int print_member(const struct store_cert *sc, void *arg, struct err *e)
 int cmd_app_show(struct cli *c, struct err *e)
 {
     char *pos[OPTIONS_MAX_POS];
-    int npos = 0, json = 0;
-    const struct opt opts[] = {
-        { "--json", OPT_FLAG, &json, NULL },
-        { NULL, OPT_FLAG, NULL, NULL },
-    };
-    if (positional(c, opts, pos, &npos, 1, 1, "app show ID [--json]", e) != 0 || cli_open(c, e) != 0)
+    int npos = 0, json = c->json;
+    if (positional(c, NULL, pos, &npos, 1, 1, "app show ID [--json]", e) != 0 || cli_open(c, e) != 0)
         return -1;
     struct store_app app;
     if (store_app_get(c->s, pos[0], &app, e) != 0)
@@ -204,7 +198,7 @@ int cmd_app_show(struct cli *c, struct err *e)
     if (json) {
         jw_init(&j, stdout);
         jw_begin_object(&j);
-        app_json_fields(&j, &app);
+        cli_app_json_fields(&j, &app);
         jw_key(&j, "certificates");
         jw_begin_array(&j);
         if (members(c->s, app.id, print_member, &m, e) != 0)
@@ -216,7 +210,7 @@ int cmd_app_show(struct cli *c, struct err *e)
         jw_kv_int(&j, "trusted_count", trusted);
         jw_kv_bool(&j, "trusts_nothing", trusted == 0);
         jw_end_object(&j);
-        jw_finish(&j);
+        cli_json_finish(c, &j);
         return 0;
     }
     printf("Application:  %s\n", cli_vis(app.id));
@@ -276,6 +270,11 @@ static int run_membership(struct cli *c, void *arg)
                 m->add ? (changed ? "trusted" : "already trusted")
                        : (changed ? "untrusted" : "not on the list"),
                 cli_fp(sc.sha256), cli_vis(sc.subject));
+        cli_item(c, &(struct cli_item){
+            .object = "trust", .application = app_id, .sha256 = sc.sha256, .label = sc.label,
+            .subject = sc.subject,
+            .result = m->add ? (changed ? "trusted" : "already_trusted")
+                             : (changed ? "untrusted" : "not_on_list") });
     }
     return 0;
 }
@@ -318,7 +317,7 @@ static int run_trust_list(struct cli *c, void *arg)
     cli_change(c, CHANGE_UPDATED, "application", NULL, NULL, a->pos[0]);
     printf("%s: trust list %s\n", cli_vis(a->pos[0]),
            defined ? "defined (only CAs on it are trusted)" : "undefined (every enabled CA is trusted)");
-    return 0;
+    return cli_item_app(c, "updated", a->pos[0], a->e);
 }
 
 int cmd_app_trust_list(struct cli *c, struct err *e)
@@ -438,7 +437,7 @@ static int run_set(struct cli *c, void *arg)
         printf("%s: revocation policy %s\n", cli_vis(app_id), a->crl);
     if (tls_changed)
         print_tls(app_id, &app.tls);
-    return 0;
+    return cli_item_app(c, "updated", app_id, a->e);
 }
 
 #define APP_SET_USAGE                                                                       \

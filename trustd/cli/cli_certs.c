@@ -72,10 +72,16 @@ int cli_import_certs(struct cli *c, STACK_OF(X509) *certs, const char *name,
             if (r->ca_only) {
                 report_line(r, "skipped  %s  %s  (not a CA certificate: --ca-only)\n", cli_fp(hex),
                             cli_vis(subject));
+                cli_item(c, &(struct cli_item){ .object = "certificate", .result = "skipped",
+                                                .sha256 = hex, .subject = subject, .file = name,
+                                                .detail = "not a CA certificate: --ca-only" });
                 continue;
             }
             snprintf(r->refused, sizeof r->refused, "refused  %s  %s  (not a CA certificate)\n",
                      cli_fp(hex), cli_vis(subject));
+            cli_item(c, &(struct cli_item){ .object = "certificate", .result = "refused",
+                                            .sha256 = hex, .subject = subject, .file = name,
+                                            .detail = "not a CA certificate", .refusal = 1 });
             return err_set(e, ERR_LOCAL,
                            "%s: certificate %d (%s, SHA-256 %s) is not a CA certificate; %s",
                            name, i + 1, subject, cli_fp(hex),
@@ -89,9 +95,17 @@ int cli_import_certs(struct cli *c, STACK_OF(X509) *certs, const char *name,
         if (store_cert_add(c->s, x, &o, &added, &row, e) != 0) {
             snprintf(r->refused, sizeof r->refused, "refused  %s  %s  (%s)\n", cli_fp(hex),
                      cli_vis(subject), cli_vis(e->msg));
+            cli_item(c, &(struct cli_item){ .object = "certificate", .result = "refused",
+                                            .sha256 = hex, .subject = subject, .file = name,
+                                            .detail = e->msg, .refusal = 1 });
             return err_prefix(e, "%s: certificate %d", name, i + 1);
         }
         cli_change(c, added ? CHANGE_ADDED : CHANGE_UNCHANGED, "certificate", row.sha256, row.label, NULL);
+        cli_item(c, &(struct cli_item){ .object = "certificate",
+                                        .result = added ? "imported" : "already_present",
+                                        .sha256 = row.sha256, .label = row.label,
+                                        .subject = row.subject, .enabled = &row.enabled,
+                                        .file = name });
         if (!added) {
             report_line(r, "already present  %s  %s\n", cli_fp(row.sha256), cli_vis(row.subject));
             continue;
@@ -306,9 +320,9 @@ int cmd_list(struct cli *c, struct err *e)
     const struct opt opts[] = {
         { "--app", OPT_VALUE, NULL, &app },
         { "--expiring", OPT_VALUE, NULL, &days },
-        { "--json", OPT_FLAG, &st.json, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
+    st.json = c->json;
     if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
     if (npos != 0)
@@ -330,7 +344,7 @@ int cmd_list(struct cli *c, struct err *e)
                  : store_cert_list(c->s, list_row, &st, e);
     if (rc == 0 && st.json) {
         jw_end_array(&st.jw);
-        jw_finish(&st.jw);
+        cli_json_finish(c, &st.jw);
     } else if (rc == 0) {
         list_print(&st);
     }
@@ -491,7 +505,8 @@ static int show_json(struct cli *c, const struct store_cert *sc, X509 *x,
         jw_kv_string(&j, "pem", pem_form);
     free(pem_form);
     jw_end_object(&j);
-    jw_finish(&j);
+    if (rc == 0)
+        cli_json_finish(c, &j);
     return rc;
 }
 
@@ -524,10 +539,9 @@ static int show_text(struct cli *c, const struct store_cert *sc, X509 *x,
 
 int cmd_show(struct cli *c, struct err *e)
 {
-    int json = 0, pem = 0, npos = 0;
+    int json = c->json, pem = 0, npos = 0;
     char *pos[OPTIONS_MAX_POS];
     const struct opt opts[] = {
-        { "--json", OPT_FLAG, &json, NULL },
         { "--pem", OPT_FLAG, &pem, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
@@ -552,16 +566,23 @@ int cmd_show(struct cli *c, struct err *e)
 
 struct bundle {
     BIO *out;
-    struct store *s;
+    struct cli *c;
+    const char *file;
     int count;
 };
+
+static void exported(struct cli *c, const struct store_cert *sc, const char *file)
+{
+    cli_item(c, &(struct cli_item){ .object = "certificate", .result = "exported", .sha256 = sc->sha256,
+                                    .label = sc->label, .subject = sc->subject, .file = file });
+}
 
 /* One certificate of the bundle. A certificate that cannot be read fails
  * the export: a bundle without it would trust less than the application. */
 static int add_to_bundle(const struct store_cert *c, void *arg, struct err *e)
 {
     struct bundle *b = arg;
-    X509 *x = store_cert_x509(b->s, c->id, e);
+    X509 *x = store_cert_x509(b->c->s, c->id, e);
     if (x == NULL)
         return -1;
     /* A comment line per certificate, as in system bundles; openssl and curl skip it. */
@@ -571,6 +592,7 @@ static int add_to_bundle(const struct store_cert *c, void *arg, struct err *e)
     X509_free(x);
     if (!ok)
         return err_set(e, ERR_INTERNAL, "cannot encode certificate %s", cli_fp(c->sha256));
+    exported(b->c, c, b->file);
     b->count++;
     return 0;
 }
@@ -593,14 +615,18 @@ int cmd_export(struct cli *c, struct err *e)
         return err_set(e, ERR_USAGE, "usage: export CERT [--der] [--out FILE] | export --app ID [--out FILE]");
     if (app != NULL && der)
         return err_set(e, ERR_USAGE, "--der exports one certificate; a trust list is a PEM bundle");
+    if (c->json && strcmp(out, "-") == 0)
+        return err_set(e, ERR_USAGE, "export --json: name the file with --out FILE (standard output "
+                                     "holds the JSON)");
     if (cli_open(c, e) != 0)
         return -1;
     BIO *mem = BIO_new(BIO_s_mem());
     if (mem == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");
+    size_t items_before = c->items.n;
     int rc = 0;
     if (app != NULL) {
-        struct bundle b = { .out = mem, .s = c->s };
+        struct bundle b = { .out = mem, .c = c, .file = out };
         rc = store_app_effective(c->s, app, add_to_bundle, &b, e);
         if (rc == 0 && b.count == 0)
             rc = err_set(e, ERR_NOTFOUND, "application '%s' trusts no certificate: nothing to export", app);
@@ -612,6 +638,8 @@ int cmd_export(struct cli *c, struct err *e)
             rc = -1;
         if (rc == 0 && (der ? i2d_X509_bio(mem, x) : PEM_write_bio_X509(mem, x)) != 1)
             rc = err_set(e, ERR_INTERNAL, "cannot encode the certificate");
+        if (rc == 0)
+            exported(c, &sc, out);
         X509_free(x);
     }
     if (rc == 0) {
@@ -620,6 +648,8 @@ int cmd_export(struct cli *c, struct err *e)
         rc = cli_write_file(out, data, (size_t)len, force, e);
     }
     BIO_free(mem);
+    if (rc != 0)
+        cli_items_rollback(c, items_before); /* nothing was written */
     return rc;
 }
 
@@ -649,12 +679,19 @@ static int one_cert_run(struct cli *c, void *arg)
     if (o->apply == apply_enable && sc.enabled == o->flag) {
         cli_change(c, CHANGE_UNCHANGED, "certificate", sc.sha256, sc.label, NULL);
         fprintf(o->report, "already %s  %s  %s\n", o->done, cli_fp(sc.sha256), cli_vis(sc.subject));
+        char already[32];
+        snprintf(already, sizeof already, "already_%s", o->done);
+        cli_item(c, &(struct cli_item){ .object = "certificate", .result = already,
+                                        .sha256 = sc.sha256, .label = sc.label, .subject = sc.subject });
         return 0;
     }
     if (o->apply(c, o, &sc, o->e) != 0)
         return -1;
-    cli_change(c, o->kind, "certificate", sc.sha256, o->text ? o->text : sc.label, NULL);
+    const char *label = o->text ? o->text : sc.label;
+    cli_change(c, o->kind, "certificate", sc.sha256, label, NULL);
     fprintf(o->report, "%s  %s  %s\n", o->done, cli_fp(sc.sha256), cli_vis(sc.subject));
+    cli_item(c, &(struct cli_item){ .object = "certificate", .result = o->done, .sha256 = sc.sha256,
+                                    .label = label, .subject = sc.subject });
     return 0;
 }
 

@@ -43,6 +43,15 @@ int cli_hooks_conf(const char *dir_opt, const char *timeout_opt, const char *sto
     return 0;
 }
 
+void cli_changes_counts_json(struct jw *j, const struct cli_changes *ch)
+{
+    jw_key(j, "changes");
+    jw_begin_object(j);
+    for (int k = 0; k < CHANGE_KINDS; k++)
+        jw_kv_int(j, KIND_NAMES[k], ch->count[k]);
+    jw_end_object(j);
+}
+
 static void summary_line(const struct cli_changes *ch)
 {
     fprintf(stderr, "trustd: changed: %ld added, %ld removed, %ld updated, %ld unchanged\n",
@@ -98,11 +107,7 @@ static void change_json(struct jw *j, const struct cli *c, const struct cli_hook
     jw_kv_string(j, "user", user);
     jw_kv_int(j, "uid", (long long)getuid());
     jw_kv_string(j, "store", h->store);
-    jw_key(j, "changes");
-    jw_begin_object(j);
-    for (int k = 0; k < CHANGE_KINDS; k++)
-        jw_kv_int(j, KIND_NAMES[k], ch->count[k]);
-    jw_end_object(j);
+    cli_changes_counts_json(j, ch);
     jw_key(j, "items");
     jw_begin_array(j);
     for (size_t i = 0; i < ch->n; i++) {

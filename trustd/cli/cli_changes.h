@@ -18,6 +18,10 @@ struct cli_hooks {
 int cli_hooks_conf(const char *dir_opt, const char *timeout_opt, const char *store_path,
                    struct cli_hooks *h, struct err *e);
 
+/* "changes": {"added": N, "removed": N, "updated": N, "unchanged": N}, as
+ * the hooks and the JSON output (cli_json.c) give it. */
+void cli_changes_counts_json(struct jw *j, const struct cli_changes *ch);
+
 /* After the command: when one of its transactions committed, the line
  * "trustd: changed: N added, N removed, N updated, N unchanged" on stderr
  * (standard output keeps the command's own lines), then, when something

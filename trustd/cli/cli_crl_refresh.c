@@ -161,9 +161,13 @@ static int run_replace(struct cli *c, void *arg)
     return 0;
 }
 
-static void say(const char *what, const struct target *t, const char *text)
+/* One CA's line; its item names the CA, the line's text is its detail. */
+static void say(struct cli *c, const char *what, const struct target *t, const char *text)
 {
-    printf("%-9s %s  %s: %s\n", what, cli_fp(t->ca.sha256), cli_vis(t->ca.label), text);
+    printf("%-9s %s  %s: %s\n", what, cli_fp(t->ca.sha256), cli_vis(t->ca.label), cli_vis(text));
+    cli_item(c, &(struct cli_item){ .object = "certificate", .result = what, .sha256 = t->ca.sha256,
+                                    .label = t->ca.label, .subject = t->ca.subject,
+                                    .application = t->app, .detail = text });
 }
 
 /* Returns 0 when the CA's CRL is current in the store (updated or unchanged), -1 when not. */
@@ -173,7 +177,7 @@ static int refresh_one(struct cli *c, const struct target *t, const struct crl_f
     err_clear(&e);
     X509 *ca = store_cert_x509(c->s, t->ca.id, &e);
     if (ca == NULL) {
-        say("failed", t, cli_vis(e.msg));
+        say(c, "failed", t, e.msg);
         return -1;
     }
     char *uris[CRL_FETCH_MAX_URIS];
@@ -184,7 +188,7 @@ static int refresh_one(struct cli *c, const struct target *t, const struct crl_f
         snprintf(text, sizeof text,
                  "no http or https CRL distribution point in the CA (needed by %s): import its CRL with trustd crl import FILE",
                  cli_vis(t->app));
-        say("skipped", t, text);
+        say(c, "skipped", t, text);
         return 0;
     }
     /* The distribution points in order; the first that gives this CA's CRL counts. */
@@ -204,7 +208,7 @@ static int refresh_one(struct cli *c, const struct target *t, const struct crl_f
     if (crl == NULL) {
         char text[sizeof why + 64];
         snprintf(text, sizeof text, "%s; the store is left as it was", why);
-        say("failed", t, cli_vis(text));
+        say(c, "failed", t, text);
         rc = -1;
     } else {
         struct replace r = { .t = t, .crl = crl, .url = uris[k - 1], .e = &e };
@@ -212,13 +216,13 @@ static int refresh_one(struct cli *c, const struct target *t, const struct crl_f
         if (cli_transaction(c, run_replace, &r, &e) != 0) {
             char text[ERR_MSG_MAX + 64];
             snprintf(text, sizeof text, "%s; the store is left as it was", e.msg);
-            say("failed", t, cli_vis(text));
+            say(c, "failed", t, text);
             rc = -1;
         } else if (strncmp(r.line, "CRL ", 4) == 0) {
-            say("updated", t, r.line);
+            say(c, "updated", t, r.line);
             rc = r.stale ? -1 : 0;
         } else {
-            say("unchanged", t, r.line);
+            say(c, "unchanged", t, r.line);
         }
         X509_CRL_free(crl);
     }

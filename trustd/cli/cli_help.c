@@ -10,12 +10,15 @@ struct help {
 };
 
 #define CERT_WORD "CERT is a SHA-256 fingerprint (any case, colons optional), 8+ hex digits of it, or a label.\n"
+/* Every command takes --json (trustd(8), JSON OUTPUT); an error is then a
+ * JSON object too. */
+#define JSON_RESULT "  --json             the result as one JSON object: what changed, one item per line\n"
 
 static const struct help HELP[] = {
     { "import", NULL,
       "usage: trustd import [--label L] [--disabled] [--ca-only | --allow-leaf]\n"
-      "                     [--pass-file F | --pass-env VAR] FILE...\n"
-      "       trustd import --system [--enabled]\n"
+      "                     [--pass-file F | --pass-env VAR] [--json] FILE...\n"
+      "       trustd import --system [--enabled] [--json]\n"
       "Imports CA certificates from PEM, DER, PKCS#7 or PKCS#12 files (- is standard input),\n"
       "all in one transaction: one refused certificate imports nothing.\n"
       "Each certificate gets one line: imported, already present, skipped (why).\n"
@@ -28,7 +31,7 @@ static const struct help HELP[] = {
       "  --pass-env VAR     the PKCS#12 password, from the variable VAR\n"
       "  --system           the operating system's CAs (" "/etc/ssl/certs/ca-certificates.crt" "),\n"
       "                     imported disabled\n"
-      "  --enabled          with --system: imported enabled\n" },
+      "  --enabled          with --system: imported enabled\n" JSON_RESULT },
     { "list", NULL,
       "usage: trustd list [--app ID] [--expiring DAYS] [--json]\n"
       "Lists the certificates with a header: SHA-256, label, subject, not after, state.\n"
@@ -42,32 +45,36 @@ static const struct help HELP[] = {
       "  --json             a JSON object\n"
       "  --pem              the certificate in PEM too\n" },
     { "export", NULL,
-      "usage: trustd export CERT [--der] [--out FILE] [--force]\n"
-      "       trustd export --app ID [--out FILE] [--force]\n"
+      "usage: trustd export CERT [--der] [--out FILE] [--force] [--json]\n"
+      "       trustd export --app ID [--out FILE] [--force] [--json]\n"
       "Writes a certificate, or every CA an application trusts as a PEM bundle.\n" CERT_WORD
       "  --app ID           the CAs application ID trusts now\n"
       "  --der              DER instead of PEM (one certificate only)\n"
       "  --out FILE         write FILE (default: standard output)\n"
-      "  --force            replace an existing FILE\n" },
+      "  --force            replace an existing FILE\n"
+      "  --json             one item per certificate written (needs --out FILE)\n" },
     { "enable", NULL,
-      "usage: trustd enable CERT\n"
-      "Lets applications trust the certificate again; one already enabled is left as it is.\n" CERT_WORD },
+      "usage: trustd enable CERT [--json]\n"
+      "Lets applications trust the certificate again; one already enabled is left as it is.\n" CERT_WORD
+      JSON_RESULT },
     { "disable", NULL,
-      "usage: trustd disable CERT\n"
-      "Keeps the certificate but no application trusts it; one already disabled is left as it is.\n" CERT_WORD },
+      "usage: trustd disable CERT [--json]\n"
+      "Keeps the certificate but no application trusts it; one already disabled is left as it is.\n" CERT_WORD
+      JSON_RESULT },
     { "label", NULL,
-      "usage: trustd label CERT NEW\n"
-      "Gives the certificate the label NEW (unique, printable).\n" CERT_WORD },
+      "usage: trustd label CERT NEW [--json]\n"
+      "Gives the certificate the label NEW (unique, printable).\n" CERT_WORD JSON_RESULT },
     { "remove", NULL,
-      "usage: trustd remove [--force] CERT\n"
+      "usage: trustd remove [--force] [--json] CERT\n"
       "Removes the certificate and the CRLs it issued.\n" CERT_WORD
-      "  --force            also when trust lists hold it (it is taken off them)\n" },
+      "  --force            also when trust lists hold it (it is taken off them)\n" JSON_RESULT },
     { "app", "add",
-      "usage: trustd app add ID [--description T] [--type client|server]\n"
+      "usage: trustd app add ID [--description T] [--type client|server] [--json]\n"
       "Defines an application (with no trust list: it trusts every enabled CA).\n"
       "  --description T    what it is\n"
-      "  --type T           client (default) or server\n" },
-    { "app", "remove", "usage: trustd app remove ID\nRemoves an application (not ftp-client).\n" },
+      "  --type T           client (default) or server\n" JSON_RESULT },
+    { "app", "remove",
+      "usage: trustd app remove ID [--json]\nRemoves an application (not ftp-client).\n" JSON_RESULT },
     { "app", "list",
       "usage: trustd app list [--json]\n"
       "Lists the applications and how many CAs each trusts.\n"
@@ -77,19 +84,20 @@ static const struct help HELP[] = {
       "Shows an application, its revocation policy and the CAs it trusts.\n"
       "  --json             a JSON object\n" },
     { "app", "trust",
-      "usage: trustd app trust ID CERT...\n"
-      "Puts certificates on the application's trust list (defining the list).\n" CERT_WORD },
+      "usage: trustd app trust ID CERT... [--json]\n"
+      "Puts certificates on the application's trust list (defining the list).\n" CERT_WORD JSON_RESULT },
     { "app", "untrust",
-      "usage: trustd app untrust ID CERT...\n"
-      "Takes certificates off the application's trust list.\n" CERT_WORD },
+      "usage: trustd app untrust ID CERT... [--json]\n"
+      "Takes certificates off the application's trust list.\n" CERT_WORD JSON_RESULT },
     { "app", "trust-list",
-      "usage: trustd app trust-list ID defined|undefined\n"
+      "usage: trustd app trust-list ID defined|undefined [--json]\n"
       "defined: only the CAs on the list are trusted; undefined: every enabled CA\n"
-      "(the list is dropped).\n" },
+      "(the list is dropped).\n" JSON_RESULT },
     { "app", "set",
-      "usage: trustd app set ID --crl none|if-present|required\n"
+      "usage: trustd app set ID --crl none|if-present|required [--json]\n"
       "       trustd app set ID [--tls-min V] [--tls-max V] [--ciphers LIST]\n"
       "                         [--ciphersuites LIST] [--sni on|off] [--unset SETTING]...\n"
+      "                         [--json]\n"
       "Changes the application's definition; the settings may be combined (--crl\n"
       "too), and several at once are one change.\n"
       "  --crl POLICY       revocation: none, if-present (a CRL of the issuer is used\n"
@@ -101,9 +109,10 @@ static const struct help HELP[] = {
       "  --sni on|off       send the server's name in the handshake (default on)\n"
       "  --unset SETTING    back to the default: tls-min, tls-max, ciphers,\n"
       "                     ciphersuites or sni (may be repeated)\n"
+      JSON_RESULT
       "Clients may narrow this policy for one run, never widen it.\n" },
     { "app", "cert",
-      "usage: trustd app cert assign ID FILE [--label L] [--group G]\n"
+      "usage: trustd app cert assign ID FILE [--label L] [--group G] [--json]\n"
       "                              [--pass-file F | --pass-env VAR]\n"
       "       trustd app cert list ID [--json]\n"
       "       trustd app cert remove ID CERT\n"
@@ -127,15 +136,17 @@ static const struct help HELP[] = {
       "  export CERT        the certificate and its chain as PEM; no private key unless\n"
       "  --with-key         a PKCS#12 file (mode 0600) with the key, under a new password\n"
       "                     (--pass-file, --pass-env, or asked twice)\n"
-      "  group G|none       the key file's group (mode 0640), or none (mode 0600)\n" },
+      "  group G|none       the key file's group (mode 0640), or none (mode 0600)\n"
+      "  --json             list: a JSON object; the others: the result as one JSON object\n" },
     { "verify", NULL,
-      "usage: trustd verify --app ID [--host NAME] CHAIN.pem\n"
+      "usage: trustd verify --app ID [--host NAME] [--json] CHAIN.pem\n"
       "Judges a chain (leaf first) as application ID would; exit 4 when not trusted.\n"
       "  --app ID           the application whose trust list and policy decide\n"
-      "  --host NAME        check the leaf's name too\n" },
+      "  --host NAME        check the leaf's name too\n"
+      "  --json             the path as JSON items; not trusted: the error object\n" },
     { "probe", NULL,
       "usage: trustd probe [--app ID] HOST[:PORT] [--implicit]\n"
-      "                    [--import-root | --trust-issuer] [--expect-sha256 FP]\n"
+      "                    [--import-root | --trust-issuer] [--expect-sha256 FP] [--json]\n"
       "Connects to an FTPS server, shows the chain it presents and judges it as\n"
       "application ID would (default ftp-client): the verdict, the cause and the\n"
       "commands that fix it; exit 4 when not trusted.\n"
@@ -147,26 +158,31 @@ static const struct help HELP[] = {
       "                     it on the application's trust list (defining the list if\n"
       "                     needed), asked first at a terminal, then judge again\n"
       "  --expect-sha256 FP the SHA-256 the imported CA must have (from its publisher;\n"
-      "                     needed without a terminal); any case, colons optional\n" },
+      "                     needed without a terminal); any case, colons optional\n"
+      "  --json             the chain, what was imported and the path as JSON items;\n"
+      "                     never asks (--import-root imports, --trust-issuer needs\n"
+      "                     --expect-sha256), as without a terminal\n" },
     { "crl", "import",
-      "usage: trustd crl import FILE\n"
-      "Imports CRLs (PEM, or one DER) after checking each against its issuer in the store.\n" },
+      "usage: trustd crl import FILE [--json]\n"
+      "Imports CRLs (PEM, or one DER) after checking each against its issuer in the store.\n"
+      JSON_RESULT },
     { "crl", "list",
       "usage: trustd crl list [--json]\n"
       "Lists the CRLs: SHA-256, issuer, revoked count, next update.\n"
       "  --json             a JSON array\n" },
     { "crl", "remove",
-      "usage: trustd crl remove CRL\n"
-      "Removes a CRL, named by its SHA-256 fingerprint or 8+ hex digits of it.\n" },
+      "usage: trustd crl remove CRL [--json]\n"
+      "Removes a CRL, named by its SHA-256 fingerprint or 8+ hex digits of it.\n" JSON_RESULT },
     { "crl", "refresh",
-      "usage: trustd crl refresh [--app ID] [--timeout SECS] [--ca-file FILE]\n"
+      "usage: trustd crl refresh [--app ID] [--timeout SECS] [--ca-file FILE] [--json]\n"
       "Fetches, for every CA that the revocation policies in force need a CRL for, the\n"
       "CRL from the CA's http:// and https:// distribution points, checks it as crl\n"
       "import does and replaces older ones of that CA. One line per CA; exit 1 when a\n"
       "fetch failed (after trying the others).\n"
       "  --app ID           only the CAs that application needs CRLs for\n"
       "  --timeout SECS     the whole of one fetch (default 30; connecting 10 at most)\n"
-      "  --ca-file FILE     the CAs that verify https:// servers (default: the system's)\n" },
+      "  --ca-file FILE     the CAs that verify https:// servers (default: the system's)\n"
+      JSON_RESULT },
     { "validate", NULL,
       "usage: trustd validate [--app ID] [--days N] [--json] [--quiet]\n"
       "Checks, read-only, each application's trust list (or the enabled CAs it falls\n"
@@ -185,21 +201,21 @@ static const struct help HELP[] = {
       "                     Unix seconds\n"
       "  --json             a JSON array\n" },
     { "check", NULL,
-      "usage: trustd check\n"
+      "usage: trustd check [--json]\n"
       "Checks the store's integrity; creates a missing store and upgrades an old one\n"
-      "when its owner runs it.\n" },
+      "when its owner runs it.\n" JSON_RESULT },
     { "backup", NULL,
-      "usage: trustd backup FILE [--force]\n"
+      "usage: trustd backup FILE [--force] [--json]\n"
       "Writes a consistent copy of the store to FILE, and the applications' key files\n"
       "(their client certificates' private keys) to FILE.keys with their modes and groups.\n"
-      "  --force            replace an existing FILE\n" },
+      "  --force            replace an existing FILE\n" JSON_RESULT },
     { "restore", NULL,
-      "usage: trustd restore FILE --force\n"
+      "usage: trustd restore FILE --force [--json]\n"
       "Replaces everything the store holds with the backup FILE (checked, and upgraded\n"
       "to this version's schema, before the store is touched), and the key files with\n"
       "those of FILE.keys. The store's file stays the same: programs reading it see the\n"
       "old store or the restored one.\n"
-      "  --force            required: the store's present contents are replaced\n" },
+      "  --force            required: the store's present contents are replaced\n" JSON_RESULT },
 };
 
 void cli_help(FILE *f, const char *word1, const char *word2)

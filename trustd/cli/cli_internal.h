@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "common/err.h"
+#include "common/json.h"
 #include "common/options.h"
 #include "trustd/store/store.h"
 
@@ -27,20 +28,77 @@ struct cli_changes {
     int committed;          /* a transaction of this run committed */
 };
 
+/* The per-item results of a run under --json, each one JSON object
+ * (cli_item); a rolled-back transaction's are dropped, but for those that
+ * say why it failed. */
+struct cli_items {
+    struct cli_item_text {
+        char *json;
+        int refusal;
+    } *v;
+    size_t n, cap;
+};
+
 /* Everything a command needs. */
 struct cli {
     struct store *s;    /* NULL until cli_open */
     const char *path;   /* the store's path */
     int writes;         /* cli_open opens it read-write */
-    int argc;           /* the command's words after its name */
+    int argc;           /* the command's words after its name, --json taken out */
     char **argv;
     const char *action; /* the command's name, for the hooks */
     struct cli_changes changes;
+    /* --json, which the dispatcher takes out of every command's words:
+     * standard output is one JSON document (trustd(8), JSON OUTPUT).
+     * While the command runs, what it prints goes to a buffer that is
+     * dropped; what it did reaches the JSON through cli_change (the
+     * "changes") and cli_item (the "items", one per text line). A command
+     * with a document of its own (list, show, ...) writes it when c->json
+     * and ends it with cli_json_finish. Under --json nothing asks a
+     * question, and no data goes to standard output (export needs --out). */
+    int json;
+    int json_document;  /* the command wrote its own document whole (cli_json_finish) */
+    struct cli_items items;
 };
 
 /* Records one change (or a thing left unchanged) of the running transaction. */
 void cli_change(struct cli *c, enum cli_change_kind kind, const char *object, const char *fp,
                 const char *label, const char *app);
+
+/* One result of a command under --json, what one of its text lines says:
+ * an object of the "items" array (trustd(8), JSON OUTPUT). object and
+ * result are always given; a NULL field is left out. A command makes one
+ * for each line it prints (inside its transaction, so that a rollback
+ * drops it); nothing happens without --json. */
+struct cli_item {
+    const char *object;       /* "certificate", "crl", "application", "trust", "store" */
+    const char *result;       /* what happened: "imported", "already_present", ... */
+    const char *application;
+    const char *sha256;       /* lower-case hex: the certificate's, or the CRL's */
+    const char *label;
+    const char *subject;
+    const char *issuer;
+    const int *depth;         /* its place in a chain, 0 the server's own */
+    const int *enabled;
+    const int *revoked;       /* a CRL's count of revoked certificates */
+    const char *file;         /* the file (or URL) it was read from or written to */
+    const char *detail;       /* the rest of the line in words: why refused, skipped, failed */
+    const struct store_app *definition; /* the application as app show --json gives it */
+    int refusal;              /* it says why its transaction failed: kept after the rollback */
+};
+void cli_item(struct cli *c, const struct cli_item *it);
+/* Drops the items made since the first before (c->items.n then), but for
+ * refusals: cli_transaction's rollback, and a command's own undoing. */
+void cli_items_rollback(struct cli *c, size_t before);
+/* Under --json, the item of application app_id with its definition as it is
+ * now (read in the caller's transaction). */
+int cli_item_app(struct cli *c, const char *result, const char *app_id, struct err *e);
+/* Ends a command's own JSON document (list, show, validate...): printed
+ * under --json in place of the result object, even when the command then
+ * fails (validate's problems). */
+void cli_json_finish(struct cli *c, struct jw *j);
+/* An application's fields as app list and app show give them. */
+void cli_app_json_fields(struct jw *j, const struct store_app *a);
 
 /* Opens the store (once; read-write when c->writes). Every command calls
  * it, or cli_transaction, only after its whole command line was read, so

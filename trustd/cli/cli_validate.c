@@ -421,7 +421,6 @@ int cmd_validate(struct cli *c, struct err *e)
     const struct opt opts[] = {
         { "--app", OPT_VALUE, NULL, &app_id },
         { "--days", OPT_VALUE, NULL, &days },
-        { "--json", OPT_FLAG, &v.json, NULL },
         { "--quiet", OPT_FLAG, &v.quiet, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
@@ -429,6 +428,7 @@ int cmd_validate(struct cli *c, struct err *e)
         return -1;
     if (npos != 0)
         return err_set(e, ERR_USAGE, "usage: validate [--app ID] [--days N] [--json] [--quiet]");
+    v.json = c->json;
     v.days = VALIDATE_DAYS_DEFAULT;
     if (days != NULL) {
         char *end = NULL;
@@ -495,7 +495,7 @@ int cmd_validate(struct cli *c, struct err *e)
             json_problem(&j, (struct problem *)v.problems.items + i);
         jw_end_array(&j);
         jw_end_object(&j);
-        jw_finish(&j);
+        cli_json_finish(c, &j);
     }
     size_t nproblems = v.problems.n;
     free(counts);

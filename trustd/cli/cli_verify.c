@@ -14,7 +14,9 @@
 #include "trustd/store/diagnose.h"
 #include "trustd/store/import.h"
 
-static void print_cert_line(int depth, X509 *x)
+/* One certificate of a chain: what the server presented, or the path
+ * that verified (result "presented" or "path"). */
+static void print_cert_line(struct cli *c, const char *result, int depth, X509 *x)
 {
     char subject[512], issuer[512], hex[CERTINFO_HEX_SHA256] = "?";
     certinfo_name(X509_get_subject_name(x), subject, sizeof subject);
@@ -22,6 +24,8 @@ static void print_cert_line(int depth, X509 *x)
     (void)certinfo_sha256_hex(x, hex);
     printf("  %d  %s\n     issuer %s\n     SHA-256 %s\n", depth, cli_vis(subject), cli_vis(issuer),
            cli_fp(hex));
+    cli_item(c, &(struct cli_item){ .object = "certificate", .result = result, .depth = &depth,
+                                    .sha256 = hex, .subject = subject, .issuer = issuer });
 }
 
 /* Verifies chain[0] with chain[1..] as intermediates for the target's
@@ -42,7 +46,7 @@ static int judge(struct cli *c, const struct diag_target *t, STACK_OF(X509) *cha
         printf("TRUSTED by %s%s%s; path:\n", cli_vis(t->app_id), t->host ? " for " : "",
                t->host ? cli_vis(t->host) : "");
         for (int i = 0; i < sk_X509_num(d->path); i++)
-            print_cert_line(i, sk_X509_value(d->path, i));
+            print_cert_line(c, "path", i, sk_X509_value(d->path, i));
     } else {
         /* The diagnosis made its text visible already. */
         printf("NOT TRUSTED by %s: %s\n%s", cli_vis(t->app_id), d->summary, d->detail);
@@ -179,6 +183,7 @@ struct probe_req {
     struct diag_target t;
     const char *expect;  /* --expect-sha256, NULL when not given */
     int want_root, want_issuer;
+    int ask;             /* at a terminal, and not --json (whose output is for a program) */
 };
 
 /* --expect-sha256: 0 when x is that certificate (any case, colons
@@ -209,7 +214,7 @@ static int confirm(const struct probe_req *p, X509 *x, const char *what, const c
 {
     if (p->expect != NULL)
         return check_expected(p, x, what, e);
-    if (isatty(STDIN_FILENO)) {
+    if (p->ask) {
         if (ask_yes(question))
             return 0;
         printf("nothing imported\n");
@@ -265,10 +270,16 @@ static int run_import_ca(struct cli *c, void *arg)
         return -1;
     ic->added = added; /* said after the commit, as the import's lines are */
     cli_change(c, added ? CHANGE_ADDED : CHANGE_UNCHANGED, "trust", row.sha256, row.label, ic->trust_app);
+    cli_item(c, &(struct cli_item){ .object = "trust", .result = added ? "trusted" : "already_trusted",
+                                    .application = ic->trust_app, .sha256 = row.sha256,
+                                    .label = row.label, .subject = row.subject });
     if (!row.enabled && store_cert_set_enabled(c->s, row.id, 1, ic->e) != 0)
         return -1;
-    if (!row.enabled)
+    if (!row.enabled) {
         cli_change(c, CHANGE_UPDATED, "certificate", row.sha256, row.label, NULL);
+        cli_item(c, &(struct cli_item){ .object = "certificate", .result = "enabled",
+                                        .sha256 = row.sha256, .label = row.label, .subject = row.subject });
+    }
     ic->enabled = !row.enabled;
     return 0;
 }
@@ -449,10 +460,11 @@ int cmd_probe(struct cli *c, struct err *e)
     printf("%s port %u (%s FTPS), %s; the server presented:\n", cli_vis(host), port,
            implicit ? "implicit" : "explicit", info);
     for (int i = 0; i < sk_X509_num(chain); i++)
-        print_cert_line(i, sk_X509_value(chain, i));
+        print_cert_line(c, "presented", i, sk_X509_value(chain, i));
     struct probe_req p = { .t = { .app_id = app, .host = host, .port = port, .implicit = implicit,
                                   .probing = 1 },
-                           .expect = expect, .want_root = want_root, .want_issuer = want_issuer };
+                           .expect = expect, .want_root = want_root, .want_issuer = want_issuer,
+                           .ask = !c->json && isatty(STDIN_FILENO) };
     int rc = judge(c, &p.t, chain, e);
     if ((want_root || want_issuer) && rc == 0) {
         printf("already trusted: nothing imported\n");

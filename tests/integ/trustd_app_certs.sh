@@ -27,6 +27,11 @@ expect_in "$T/err" "trustd: changed: 1 added, 0 removed, 0 updated, 0 unchanged"
 store_dump "$S" | grep -q "PRIVATE" && fail "a private key in the database"
 openssl pkey -in "$keyfile" -pubout | cmp - <(openssl pkey -in "$PKI/client.key" -pubout) ||
     fail "the key file does not hold the client's key"
+td app show ftp-client
+expect_in "$T/out" "Client certificates:"
+expect_in "$T/out" "  1. ftpc test client (RSA 2048, expires"
+td app show ftp-client --json
+json_check "$T/out" "d['client_certificates'][0]['label'] == 'ftpc test client'"
 # Again: unchanged.
 td app cert assign ftp-client "$T/client.pem"
 expect_status 0

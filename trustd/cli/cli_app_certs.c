@@ -304,6 +304,53 @@ static int cert_list(struct cli *c, struct err *e)
     return 0;
 }
 
+/* app show's part: the labels in text, the rows in JSON. */
+struct show_rows {
+    struct jw *j;
+    int count;
+};
+
+static int show_row(const struct store_client_cert *cc, void *arg, struct err *e)
+{
+    (void)e;
+    struct show_rows *r = arg;
+    r->count++;
+    if (r->j == NULL) {
+        char na[64];
+        certinfo_format_time(cc->not_after, na, sizeof na);
+        printf("  %d. %s (%s, expires %s)\n", cc->position, cli_vis(cc->label), cc->key_type, na);
+        return 0;
+    }
+    char na[64];
+    certinfo_format_iso(cc->not_after, na, sizeof na);
+    jw_begin_object(r->j);
+    jw_kv_int(r->j, "position", cc->position);
+    jw_kv_string(r->j, "label", cc->label);
+    jw_kv_string(r->j, "sha256", cc->sha256);
+    jw_kv_string(r->j, "key_type", cc->key_type);
+    jw_kv_string(r->j, "not_after", na);
+    jw_end_object(r->j);
+    return 0;
+}
+
+int cli_show_client_certs(struct cli *c, const char *app_id, struct jw *j, struct err *e)
+{
+    struct show_rows r = { j, 0 };
+    if (j != NULL) {
+        jw_key(j, "client_certificates");
+        jw_begin_array(j);
+    } else {
+        printf("Client certificates:\n");
+    }
+    if (store_client_cert_list(c->s, app_id, show_row, &r, e) != 0)
+        return -1;
+    if (j != NULL)
+        jw_end_array(j);
+    else if (r.count == 0)
+        printf("  (none)\n");
+    return 0;
+}
+
 /* ---- remove, group ---- */
 
 struct one_client {

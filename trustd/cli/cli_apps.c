@@ -209,6 +209,8 @@ int cmd_app_show(struct cli *c, struct err *e)
             return -1;
         jw_kv_int(&j, "trusted_count", trusted);
         jw_kv_bool(&j, "trusts_nothing", trusted == 0);
+        if (cli_show_client_certs(c, app.id, &j, e) != 0)
+            return -1;
         jw_end_object(&j);
         cli_json_finish(c, &j);
         return 0;
@@ -239,7 +241,7 @@ int cmd_app_show(struct cli *c, struct err *e)
         printf("  (none: the store holds no enabled CA)\n");
     else if (trusted == 0)
         printf("  (every certificate on the list is disabled: this application trusts nothing)\n");
-    return 0;
+    return cli_show_client_certs(c, app.id, NULL, e);
 }
 
 struct membership {

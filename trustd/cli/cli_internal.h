@@ -170,6 +170,9 @@ int cmd_app_untrust(struct cli *c, struct err *e);
 int cmd_app_trust_list(struct cli *c, struct err *e);
 int cmd_app_set(struct cli *c, struct err *e);
 int cmd_app_cert(struct cli *c, struct err *e);
+/* app show's list of the application's client certificates: text, or
+ * a "client_certificates" member of j's object. */
+int cli_show_client_certs(struct cli *c, const char *app_id, struct jw *j, struct err *e);
 int cmd_verify(struct cli *c, struct err *e);
 int cmd_probe(struct cli *c, struct err *e);
 int cmd_crl_import(struct cli *c, struct err *e);

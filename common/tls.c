@@ -511,9 +511,11 @@ static int type_accepted(SSL *ssl, EVP_PKEY *key)
 }
 
 /* The server asked for a certificate: pick one (tls_w_ctx_add_identity).
- * OpenSSL's own CA name and type checks (SSL_check_chain) apply only in
- * its strict mode, which would also judge our own chain's signatures: the
- * names and types are compared here. */
+ * SSL_check_chain says whether a chain suits the handshake's signature
+ * algorithms; the server's CA names and TLS 1.2 certificate types are
+ * compared here, since with OpenSSL 3.0 its CERT_PKEY_ISSUER_NAME flag
+ * was set for a certificate of another CA than the one a vsftpd server
+ * named (app_client_certs.sh). */
 static int choose_identity(SSL *ssl, void *arg)
 {
     (void)arg;

@@ -57,10 +57,10 @@ struct tls_w_identity {
 
 /* Adds id to the certificates ctx may present (up to
  * TLS_W_IDENTITIES_MAX; the context takes references of its own). When a
- * server asks for a certificate, the first that suits the handshake and
- * is issued by a CA the server names (OpenSSL's SSL_check_chain) is
- * presented, else the first that suits it and is within its validity,
- * else none. */
+ * server asks for a certificate, the first within its validity that suits
+ * the handshake (signature algorithms, TLS 1.2 certificate types) and
+ * whose chain leads to a CA the server names is presented, else the first
+ * that suits it, else none. */
 int tls_w_ctx_add_identity(struct tls_w_ctx *ctx, const struct tls_w_identity *id,
                            struct err *e) MUST_CHECK;
 

@@ -70,6 +70,7 @@ server clientcert
 ftpc --appid jobs --cert "$T/client-other.pem" -d -s "$shared/cmds" 127.0.0.1 "$PORT"
 [ "$status" = 4 ] || [ "$status" = 3 ] || { cat "$T/err"; fail "--cert did not override: status $status"; }
 expect_in "$T/err" "---- client certificates: $T/client-other.pem (command line)"
+expect_in "$T/err" "---- client certificate presented: $T/client-other.pem"
 # An EC certificate from the root serves as well.
 "$TRUSTD" --store "$S" app cert remove jobs 'ftpc test client' > /dev/null
 "$TRUSTD" --store "$S" app cert assign jobs "$T/client-ec.pem" > /dev/null

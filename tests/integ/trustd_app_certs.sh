@@ -23,8 +23,13 @@ expect_in "$T/out" "assigned client certificate 'ftpc test client' (RSA 2048, SH
 expect_in "$T/out" "key file $keyfile (mode 0600, root:root)"
 expect_in "$T/err" "trustd: changed: 1 added, 0 removed, 0 updated, 0 unchanged"
 [ "$(stat -c %a "$keyfile")" = 600 ] || fail "key file not 0600"
-# The store holds no private key; the key file holds it.
-store_dump "$S" | grep -q "PRIVATE" && fail "a private key in the database"
+# The store holds no private key (its DER appears nowhere in the dump,
+# whose blobs are hex); the key file holds it.
+keyhex=$(openssl pkey -in "$PKI/client.key" -outform DER | od -An -v -tx1 | tr -d ' \n' | cut -c1-400)
+[ ${#keyhex} = 400 ] || fail "cannot read the key's DER"
+store_dump "$S" | tr -d '\n' | grep -qi "$keyhex" && fail "a private key in the database"
+store_dump "$S" | grep -qi "$(openssl x509 -in "$PKI/client.pem" -outform DER | od -An -v -tx1 | tr -d ' \n' | cut -c1-400)" ||
+    fail "the dump does not show blobs as hex: the key check above proves nothing"
 openssl pkey -in "$keyfile" -pubout | cmp - <(openssl pkey -in "$PKI/client.key" -pubout) ||
     fail "the key file does not hold the client's key"
 td app show ftp-client
@@ -65,6 +70,21 @@ openssl pkcs12 -export -in "$PKI/client-ec.pem" -inkey "$PKI/client-ec.key" -pas
 run env P=ecpass "$TRUSTD" --store "$S" app cert assign ftp-client "$T/ec.p12" --pass-env P
 expect_status 0
 expect_in "$T/out" "(EC P-256"
+
+# A key protected by an absurd number of iterations is refused before
+# any derivation (PEM PKCS#8 and a PKCS#12 key bag alike).
+openssl pkcs8 -topk8 -in "$PKI/client-other.key" -v2 aes-256-cbc -iter 3000000 -passout pass:x \
+    -out "$T/costly.key" 2> /dev/null
+cat "$PKI/client-other.pem" "$T/costly.key" > "$T/costly.pem"
+printf 'x\n' > "$T/x"
+td app cert assign ftp-client "$T/costly.pem" --pass-file "$T/x"
+expect_status 1
+expect_in "$T/err" "$T/costly.pem: the PKCS#12 private key asks for 3000000 iterations, more than the 2000000 trustd accepts"
+openssl pkcs12 -export -in "$PKI/client-other.pem" -inkey "$PKI/client-other.key" -certpbe NONE \
+    -iter 3000000 -nomaciter -passout pass:x -out "$T/costly.p12" 2> /dev/null
+td app cert assign ftp-client "$T/costly.p12" --pass-file "$T/x"
+expect_status 1
+expect_in "$T/err" "asks for 3000000 iterations"
 
 # What is refused, and nothing changes when it is.
 before=$(store_dump "$S")
@@ -139,6 +159,38 @@ td app cert remove ftp-client nothing-like-it
 expect_status 3
 expect_in "$T/err" "application ftp-client has no client certificate labelled or fingerprinted 'nothing-like-it'"
 
+# ftpc refuses a key file every user may read, or a link in its place,
+# before it contacts anything (port 1 is never reached).
+chmod 644 "$keyfile"
+run "$FTPC" --store "$S" 127.0.0.1 1
+expect_status 7
+expect_in "$T/err" "key file $keyfile is mode 0644: every user may read application ftp-client's private keys, so they are not used"
+chmod 600 "$keyfile"
+mv "$keyfile" "$T/moved.key"
+ln -s "$T/moved.key" "$keyfile"
+run "$FTPC" --store "$S" 127.0.0.1 1
+expect_status 7
+expect_in "$T/err" "key file $keyfile is a symbolic link"
+td validate
+expect_in "$T/out" "client-key-file: its key file $keyfile is not a plain file"
+# A lost key file: validate says so for each certificate; assigning the
+# certificate again brings its key back.
+rm "$keyfile"
+td validate
+expect_status 4
+expect_in "$T/out" "ftp-client: client-key-missing: client certificate \"ftpc test client\" ($(fp "$PKI/client.pem")): its key file $keyfile is missing"
+run "$FTPC" --store "$S" 127.0.0.1 1
+expect_status 7
+expect_in "$T/err" "the key file of application ftp-client, $keyfile, is missing"
+td app cert assign ftp-client "$T/client.pem"
+expect_status 0
+expect_in "$T/out" "client certificate 'ftpc test client' of application ftp-client has its key again"
+expect_in "$T/err" "trustd: changed: 0 added, 0 removed, 1 updated, 0 unchanged"
+td app cert assign ftp-client "$T/client-other.pem"
+expect_status 0
+td validate
+expect_not_in "$T/out" "client-key"
+
 # --group: 0640 with the group; none: 0600 again.
 group=trustd-keys-$$
 groupadd "$group"
@@ -179,8 +231,12 @@ expect_in "$T/out" "and its 1 key file to $T/backup.db.keys"
 td restore "$T/backup.db"
 expect_status 2
 expect_in "$T/err" "restore replaces everything trust store $S holds: add --force"
+"$TRUSTD" --store "$S" app add later > /dev/null
+"$TRUSTD" --store "$S" app cert assign later "$T/client.pem" > /dev/null 2>&1
+[ -f "$S.keys/later.key" ] || fail "no key file for later"
 td restore "$T/backup.db" --force
 expect_status 0
+[ -e "$S.keys/later.key" ] && fail "restore left the key file of an application the backup does not have"
 expect_in "$T/out" "restored $S from $T/backup.db with 1 key file"
 td app cert list ftp-client --json
 json_check "$T/out" "[c['label'] for c in d['certificates']] == ['ftpc test client', 'ftpc test client of the other CA']"

@@ -11,9 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <openssl/crypto.h>
 
 #include "common/certinfo.h"
 #include "common/fdio.h"
@@ -384,10 +388,22 @@ static int run_command(struct cli *c, const struct command *cmd, struct cli_hook
     return failed(0, c->action, e, 0);
 }
 
+/* trustd reads private keys (app cert assign, export, backup): like ftpc,
+ * no core dump carries them, and their numbers live in OpenSSL's secure
+ * heap where the kernel allows locked memory. */
+static void protect_secrets(void)
+{
+    struct rlimit none = { 0, 0 };
+    (void)setrlimit(RLIMIT_CORE, &none);
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    (void)CRYPTO_secure_malloc_init(64 * 1024, 32);
+}
+
 int trustd_main(int argc, char **argv)
 {
     struct err e;
     err_clear(&e);
+    protect_secrets();
     const char *store_opt = NULL, *hooks_dir = NULL, *hooks_timeout = NULL;
     int help = 0, version = 0, i;
     int json = take_json(&argc, argv);

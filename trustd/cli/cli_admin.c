@@ -340,7 +340,9 @@ static int add_id(const struct store_app *a, void *arg, struct err *e)
     return 0;
 }
 
-/* Every application's key file from one store's folder to another's. */
+/* Every application's key file from one store's folder to another's;
+ * the files of the destination's folder that belong to no application of
+ * the store go. */
 static int copy_key_files(struct store *s, const char *from, const char *to, int *copied,
                           struct err *e)
 {
@@ -353,6 +355,8 @@ static int copy_key_files(struct store *s, const char *from, const char *to, int
         rc = keyfile_copy(from, to, l.ids[i], e);
         *copied += rc == 0 && ki.exists;
     }
+    if (rc == 0)
+        rc = keyfile_prune(to, l.ids, l.n, e);
     free(l.ids);
     return rc;
 }
@@ -408,6 +412,10 @@ int cmd_restore(struct cli *c, struct err *e)
     if (!force && stat(c->path, &sb) == 0)
         return err_set(e, ERR_USAGE, "restore replaces everything trust store %s holds: add --force "
                        "(trustd backup makes a copy of it first)", c->path);
+    /* The backup's keys must be readable before anything is replaced. */
+    if (keyfile_check_all(pos[0], e) != 0)
+        return err_suffix(e, ": restore as a user who may read the backup's key files; the "
+                          "store was not changed");
     if (cli_open(c, e) != 0)
         return -1;
     if (store_restore(c->s, pos[0], e) != 0)
@@ -431,6 +439,7 @@ int cmd_restore(struct cli *c, struct err *e)
            keys == 1 ? "" : "s");
     cli_item(c, &(struct cli_item){ .object = "store", .result = "restored", .file = pos[0] });
     if (!keys_ok)
-        return err_set(e, kerr.code, "the store was restored, but not its keys: %s", kerr.msg);
+        return err_set(e, kerr.code, "the store was restored, but not its keys: %s; mend that "
+                       "and run the restore again", kerr.msg);
     return 0;
 }

@@ -114,6 +114,7 @@ struct assign {
     struct identity id;
     struct store_client_cert row;
     int added;
+    int key_back;   /* it was assigned, its key missing from the key file */
     struct err *e;
 };
 
@@ -123,14 +124,27 @@ static int run_assign(struct cli *c, void *arg)
     if (store_client_cert_add(c->s, a->app, a->id.cert, a->id.chain, a->id.key, a->label, &a->added,
                               &a->row, a->e) != 0)
         return -1;
-    if (a->added || a->gid != KEYFILE_KEEP) {
+    /* Already assigned: its key may have gone from the file (assigning
+     * it again is how it comes back). */
+    int key_back = 0;
+    if (!a->added) {
+        struct keyfile kf = { .n = 0 };
+        struct err ignored;
+        if (keyfile_read(c->path, a->app, &kf, &ignored) != 0 || kf.n == 0 ||
+            key_named(kf.keys, kf.n, NULL, a->row.key_sha256) == NULL)
+            key_back = 1;
+        keyfile_clear(&kf);
+    }
+    if (a->added || key_back || a->gid != KEYFILE_KEEP) {
         if (rewrite_keys(c, a->app, a->id.key, a->gid, a->e) != 0)
             return -1;
     }
-    cli_change(c, a->added ? CHANGE_ADDED : CHANGE_UNCHANGED, "client certificate", a->row.sha256,
-               a->row.label, a->app);
+    a->key_back = key_back;
+    cli_change(c, a->added ? CHANGE_ADDED : key_back ? CHANGE_UPDATED : CHANGE_UNCHANGED,
+               "client certificate", a->row.sha256, a->row.label, a->app);
     cli_item(c, &(struct cli_item){ .object = "client certificate",
-                                    .result = a->added ? "assigned" : "already_assigned",
+                                    .result = a->added ? "assigned" : key_back ? "key_restored"
+                                                                              : "already_assigned",
                                     .application = a->app, .sha256 = a->row.sha256,
                                     .label = a->row.label, .subject = a->row.subject,
                                     .issuer = a->row.issuer, .file = a->file });
@@ -202,7 +216,10 @@ static int cert_assign(struct cli *c, struct err *e)
     identity_free(&a.id);
     if (rc != 0)
         return -1;
-    if (!a.added)
+    if (a.key_back)
+        printf("client certificate '%s' of application %s has its key again\n",
+               cli_vis(a.row.label), cli_vis(a.app));
+    else if (!a.added)
         printf("client certificate '%s' is already assigned to application %s\n",
                cli_vis(a.row.label), cli_vis(a.app));
     else
@@ -373,6 +390,12 @@ static int run_remove(struct cli *c, void *arg)
     return 0;
 }
 
+static int run_drop_key(struct cli *c, void *arg)
+{
+    struct one_client *o = arg;
+    return rewrite_keys(c, o->app, NULL, KEYFILE_KEEP, o->e);
+}
+
 static int cert_remove(struct cli *c, struct err *e)
 {
     char *pos[OPTIONS_MAX_POS];
@@ -386,10 +409,13 @@ static int cert_remove(struct cli *c, struct err *e)
         return -1;
     printf("removed client certificate '%s' from application %s\n", cli_vis(o.row.label),
            cli_vis(o.app));
-    /* Committed: the key goes from the file too. */
+    /* Committed: the key goes from the file too, under the store's write
+     * lock (a transaction of its own), so that no assignment running
+     * meanwhile loses its key to this rewrite. */
     struct err kerr;
     err_clear(&kerr);
-    if (rewrite_keys(c, o.app, NULL, KEYFILE_KEEP, &kerr) != 0)
+    o.e = &kerr;
+    if (cli_transaction(c, run_drop_key, &o, &kerr) != 0)
         cli_warn("%s: its key is still in the key file", kerr.msg);
     return 0;
 }

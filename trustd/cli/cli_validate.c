@@ -223,6 +223,7 @@ struct client_check {
     const struct store_app *a;
     struct keyfile kf;
     int keys_read;      /* kf holds the file's keys */
+    const char *missing; /* the key file's path when it is missing */
 };
 
 static void client_problem(struct client_check *k, const struct store_client_cert *cc,
@@ -241,10 +242,21 @@ static int check_client(const struct store_client_cert *cc, void *arg, struct er
     if (cc->not_after < v->now) {
         snprintf(msg, sizeof msg, "expired on %s", when(cc->not_after, t, sizeof t));
         client_problem(k, cc, "client-cert-expired", act, msg);
+    } else if (cc->not_before > v->now) {
+        snprintf(msg, sizeof msg, "is not valid before %s; servers refuse it until then",
+                 when(cc->not_before, t, sizeof t));
+        client_problem(k, cc, "client-cert-not-yet-valid", "check the system clock, or wait", msg);
     } else if (cc->not_after < v->horizon) {
         snprintf(msg, sizeof msg, "expires on %s, within %ld days", when(cc->not_after, t, sizeof t),
                  v->days);
         client_problem(k, cc, "client-cert-expiring", act, msg);
+    }
+    if (k->missing != NULL) {
+        snprintf(act, sizeof act, "assign it again with its key (trustd app cert assign %s FILE), "
+                 "or restore the store's backup", k->a->id);
+        snprintf(msg, sizeof msg, "its key file %s is missing", k->missing);
+        client_problem(k, cc, "client-key-missing", act, msg);
+        return 0;
     }
     if (!k->keys_read)
         return 0;
@@ -269,7 +281,9 @@ static int check_client(const struct store_client_cert *cc, void *arg, struct er
     err_clear(&why);
     /* Dates were judged above, with the horizon. */
     int64_t at = cc->not_after < v->now ? cc->not_after : v->now;
-    if (cc->not_before <= at && identity_check(cert, key, "the certificate", at, &why) != 0)
+    if (at < cc->not_before)
+        at = cc->not_before;
+    if (identity_check(cert, key, "the certificate", at, &why) != 0)
         client_problem(k, cc, "client-cert-unusable", act, why.msg);
     X509_free(cert);
     sk_X509_pop_free(chain, X509_free);
@@ -283,7 +297,12 @@ static int validate_client_certs(struct validate *v, const struct store_app *a, 
     err_clear(&kerr);
     struct keyfile_info ki;
     keyfile_info(store_path(v->s), a->id, &ki);
-    if (ki.exists) {
+    if (!ki.exists) {
+        k.missing = ki.path;
+    } else if (!ki.regular) {
+        problem(v, a, NULL, "client-key-file", "move it away and assign the application's "
+                "certificates again", "its key file %s is not a plain file (a symbolic link?)", ki.path);
+    } else {
         if (keyfile_read(store_path(v->s), a->id, &k.kf, &kerr) == 0)
             k.keys_read = 1;
         else if (access(ki.path, R_OK) == 0)

@@ -49,11 +49,40 @@ static int is_key_block(const char *type)
     return n >= k && strcmp(type + n - k, "PRIVATE KEY") == 0;
 }
 
-/* One private key block, as it was (its headers say how a legacy
- * encrypted key is encrypted), decoded with the password. */
-static EVP_PKEY *pem_key(const char *type, const char *header, const unsigned char *body,
-                         long bodylen, struct pem_pass *pp)
+/* An encrypted PKCS#8 block: its key derivation's cost checked before
+ * the password is tried (as for PKCS#12), then decrypted. */
+static EVP_PKEY *pem_pkcs8_encrypted(const unsigned char *body, long bodylen, const char *name,
+                                     struct pem_pass *pp, struct err *e, int *refused)
 {
+    const unsigned char *p = body;
+    X509_SIG *sig = d2i_X509_SIG(NULL, &p, bodylen);
+    const X509_ALGOR *alg = NULL;
+    EVP_PKEY *k = NULL;
+    if (sig == NULL)
+        return NULL;
+    X509_SIG_get0(sig, &alg, NULL);
+    if (import_check_pbe(alg, name, "private key", e) != 0) {
+        *refused = 1;
+    } else if (pp->password == NULL) {
+        pp->needed = 1;
+    } else {
+        PKCS8_PRIV_KEY_INFO *p8 = PKCS8_decrypt(sig, pp->password, (int)strlen(pp->password));
+        k = p8 ? EVP_PKCS82PKEY(p8) : NULL;
+        PKCS8_PRIV_KEY_INFO_free(p8);
+    }
+    X509_SIG_free(sig);
+    return k;
+}
+
+/* One private key block, as it was (its headers say how a legacy
+ * encrypted key is encrypted: one MD5 round, nothing to bound), decoded
+ * with the password. */
+static EVP_PKEY *pem_key(const char *type, const char *header, const unsigned char *body,
+                         long bodylen, const char *name, struct pem_pass *pp, struct err *e,
+                         int *refused)
+{
+    if (strcmp(type, "ENCRYPTED PRIVATE KEY") == 0)
+        return pem_pkcs8_encrypted(body, bodylen, name, pp, e, refused);
     BIO *one = BIO_new(BIO_s_secmem());
     EVP_PKEY *k = NULL;
     if (one != NULL && PEM_write_bio(one, type, header, body, bodylen) > 0)
@@ -92,9 +121,12 @@ static int parse_pem(const unsigned char *data, size_t len, const char *name, co
                 rc = err_set(e, ERR_LOCAL, "%s: the certificate in PEM block %d is damaged", name, block);
             }
         } else if (is_key_block(type)) {
-            EVP_PKEY *k = pem_key(type, header, body, bodylen, &pp);
+            int refused = 0;
+            EVP_PKEY *k = pem_key(type, header, body, bodylen, name, &pp, e, &refused);
             ERR_clear_error();
-            if (k == NULL && pp.needed)
+            if (refused)
+                rc = -1;
+            else if (k == NULL && pp.needed)
                 rc = IMPORT_NEED_PASSWORD;
             else if (k == NULL)
                 rc = err_set(e, ERR_LOCAL, "%s: cannot read the private key in PEM block %d (%s)",

@@ -336,11 +336,16 @@ int import_read_file(const char *path, unsigned char **data, size_t *len, struct
                 rc = err_set(e, ERR_LOCAL, "%s: file is larger than %u bytes", path, IMPORT_FILE_MAX);
                 break;
             }
-            unsigned char *nb = realloc(buf, cap * 2);
+            /* Not realloc: the file may hold a private key, and no copy
+             * of it is left behind unwiped. */
+            unsigned char *nb = malloc(cap * 2);
             if (nb == NULL) {
                 rc = err_set(e, ERR_INTERNAL, "out of memory");
                 break;
             }
+            memcpy(nb, buf, n);
+            secret_wipe(buf, cap);
+            free(buf);
             buf = nb;
             cap *= 2;
         }
@@ -357,6 +362,8 @@ int import_read_file(const char *path, unsigned char **data, size_t *len, struct
     if (f != stdin)
         fclose(f);
     if (rc != 0) {
+        if (buf != NULL)
+            secret_wipe(buf, cap);
         free(buf);
         return -1;
     }

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* mkostemp */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -107,6 +108,7 @@ void keyfile_info(const char *store_path, const char *app_id, struct keyfile_inf
     if (keyfile_path(store_path, app_id, out->path, sizeof out->path) != 0 || lstat(out->path, &sb) != 0)
         return;
     out->exists = 1;
+    out->regular = S_ISREG(sb.st_mode);
     out->mode = (unsigned)(sb.st_mode & 07777);
     out->gid = (long)sb.st_gid;
     owner_name(sb.st_uid, out->owner, sizeof out->owner);
@@ -360,5 +362,74 @@ int keyfile_copy(const char *from_store, const char *to_store, const char *app_i
     int rc = keyfile_write(to_store, app_id, kf.keys, kf.n,
                            (from.mode & 0040) ? from.gid : KEYFILE_PRIVATE, e);
     keyfile_clear(&kf);
+    return rc;
+}
+
+static int is_key_name(const char *name)
+{
+    size_t n = strlen(name);
+    return name[0] != '.' && n > 4 && strcmp(name + n - 4, ".key") == 0;
+}
+
+int keyfile_prune(const char *store_path, char (*app_ids)[128], size_t n, struct err *e)
+{
+    char folder[4096 + 8];
+    if (keyfile_folder(store_path, folder, sizeof folder) != 0)
+        return err_set(e, ERR_LOCAL, "the key folder path of store %s is too long", store_path);
+    DIR *d = opendir(folder);
+    if (d == NULL)
+        return errno == ENOENT ? 0 : err_set(e, ERR_LOCAL, "cannot read key folder %s: %s", folder,
+                                             strerror(errno));
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        if (!is_key_name(de->d_name))
+            continue;
+        int kept = 0;
+        for (size_t i = 0; !kept && i < n; i++) {
+            char name[512];
+            kept = file_name(app_ids[i], name, sizeof name) == 0 && strcmp(name, de->d_name) == 0;
+        }
+        if (!kept && unlinkat(dirfd(d), de->d_name, 0) != 0)
+            rc = err_set(e, ERR_LOCAL, "cannot remove key file %s/%s: %s", folder, de->d_name,
+                         strerror(errno));
+    }
+    closedir(d);
+    return rc;
+}
+
+int keyfile_check_all(const char *store_path, struct err *e)
+{
+    char folder[4096 + 8];
+    if (keyfile_folder(store_path, folder, sizeof folder) != 0)
+        return err_set(e, ERR_LOCAL, "the key folder path of store %s is too long", store_path);
+    DIR *d = opendir(folder);
+    if (d == NULL)
+        return errno == ENOENT ? 0 : err_set(e, ERR_LOCAL, "cannot read key folder %s: %s", folder,
+                                             strerror(errno));
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        if (!is_key_name(de->d_name))
+            continue;
+        int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+        unsigned char *buf = NULL;
+        size_t len = 0;
+        char path[4096 + 600];
+        snprintf(path, sizeof path, "%s/%s", folder, de->d_name);
+        if (fd < 0) {
+            rc = err_set(e, ERR_LOCAL, "cannot read key file %s: %s", path, strerror(errno));
+            break;
+        }
+        rc = read_bytes(fd, path, &buf, &len, e);
+        close(fd);
+        struct keyfile kf = { .n = 0 };
+        if (rc == 0 && parse_keys(buf, len, &kf) != 0)
+            rc = err_set(e, ERR_LOCAL, "key file %s is damaged", path);
+        keyfile_clear(&kf);
+        if (buf != NULL)
+            OPENSSL_secure_clear_free(buf, len + 1);
+    }
+    closedir(d);
     return rc;
 }

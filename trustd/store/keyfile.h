@@ -50,6 +50,7 @@ int keyfile_write(const char *store_path, const char *app_id, EVP_PKEY *const *k
 struct keyfile_info {
     char path[4096 + 600];
     int exists;
+    int regular;       /* a plain file, not a link or anything else */
     unsigned mode;
     long gid;
     char owner[64];
@@ -62,6 +63,14 @@ void keyfile_info(const char *store_path, const char *app_id, struct keyfile_inf
  * removed. For backup and restore. */
 int keyfile_copy(const char *from_store, const char *to_store, const char *app_id,
                  struct err *e);
+
+/* Removes the key files of the store's folder that belong to none of
+ * app_ids[0..n) (after a restore: applications the backup does not have). */
+int keyfile_prune(const char *store_path, char (*app_ids)[128], size_t n, struct err *e);
+
+/* Every key file in a store's key folder (a backup's) can be read: none
+ * closed to the caller, a link or damaged. 0 when it has no folder. */
+int keyfile_check_all(const char *store_path, struct err *e);
 
 void keyfile_clear(struct keyfile *kf);
 

@@ -410,6 +410,14 @@ int store_app_identities(struct store *s, const char *app_id,
         return -1;
     if (r.n == 0)
         return 0;
+    /* Keys every user could read are no secret: not used (fail closed). */
+    struct keyfile_info ki;
+    keyfile_info(s->path, app_id, &ki);
+    if (ki.exists && ki.regular && (ki.mode & 0004))
+        return err_set(e, ERR_LOCAL, "key file %s is mode %04o: every user may read application "
+                       "%s's private keys, so they are not used until the store's administrator "
+                       "closes it (trustd app cert group %s none, or GROUP)", ki.path, ki.mode,
+                       app_id, app_id);
     struct keyfile kf = { .n = 0 };
     if (keyfile_read(s->path, app_id, &kf, e) != 0)
         return -1;

@@ -474,12 +474,14 @@ int store_restore(struct store *s, const char *backup, struct err *e)
     }
     snprintf(b->path, sizeof b->path, "%s", backup);
     int rc = sqlite3_open(":memory:", &b->db) == SQLITE_OK ? 0 : -1;
-    if (rc == 0 && sqlite3_deserialize(b->db, "main", image, size, size,
-                                       SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) !=
-                       SQLITE_OK)
-        rc = -1;
-    else
-        image = NULL; /* SQLite's now */
+    if (rc == 0) {
+        /* SQLite owns the image from here, and frees it even on failure. */
+        int d = sqlite3_deserialize(b->db, "main", image, size, size,
+                                    SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+        image = NULL;
+        if (d != SQLITE_OK)
+            rc = -1;
+    }
     sqlite3_free(image);
     if (rc != 0) {
         err_set(e, ERR_LOCAL, "%s is not a trust store backup", backup);

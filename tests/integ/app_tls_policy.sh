@@ -2,7 +2,8 @@
 # The application's TLS policy (trustd app set --tls-min ...) is ftpc's:
 # - an application limited to TLS 1.3 refuses a TLS 1.2-only server, and
 #   the message names the application's policy;
-# - its ciphers and suites are the ones negotiated, on control and data;
+# - its ciphers and suites are the ones negotiated, on control and data
+#   (ftpc's trace and the server's own log say so);
 # - the command line may narrow it (a higher minimum, a lower maximum, a
 #   cipher list within the application's), never widen it: that is a
 #   usage error (exit 2) naming the application, before anything is sent;
@@ -51,6 +52,20 @@ expect_status 0
 expect_in "$T/err" "---- TLS TLSv1.2, ECDHE-RSA-AES128-GCM-SHA256"
 expect_in "$T/err" "data TLS TLSv1.2, ECDHE-RSA-AES128-GCM-SHA256, session resumed"
 expect_in "$T/out" "TLS 1.2 ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305 (application)"
+# The server's own log names the same cipher (ProFTPD's TLS log).
+server proftpd
+mark=$(wc -l < "$TLSLOG")
+ftpc -s "$T/cmds" 127.0.0.1 "$PORT"
+expect_status 0
+tail -n +"$((mark + 1))" "$TLSLOG" > "$T/tlslog"
+# (ProFTPD prefers its own order: either of the application's two.)
+grep -E "TLSv1.2 connection accepted, using cipher (ECDHE-RSA-AES128-GCM-SHA256|ECDHE-RSA-CHACHA20-POLY1305) " "$T/tlslog" > /dev/null ||
+    { cat "$T/tlslog"; fail "ProFTPD did not log one of the application's ciphers"; }
+grep -E "TLSv1.2 data connection accepted, using cipher (ECDHE-RSA-AES128-GCM-SHA256|ECDHE-RSA-CHACHA20-POLY1305) " "$T/tlslog" > /dev/null ||
+    { cat "$T/tlslog"; fail "ProFTPD's data connection used another cipher"; }
+if grep "using cipher" "$T/tlslog" | grep -vqE "using cipher (ECDHE-RSA-AES128-GCM-SHA256|ECDHE-RSA-CHACHA20-POLY1305) "; then
+    cat "$T/tlslog"; fail "a cipher outside the application's list in ProFTPD's log"
+fi
 # A list within the application's narrows it: that cipher is used.
 ftpc --ciphers ECDHE-RSA-CHACHA20-POLY1305 -s "$T/cmds" 127.0.0.1 "$MAIN_PORT"
 expect_status 0

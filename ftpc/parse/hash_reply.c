@@ -66,23 +66,12 @@ int ftp_parse_hash_feat(const char *p, size_t n, unsigned *algos, int *selected)
     return 0;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The hex digits p starts with, up to a blank or the end: how many (0
  * when anything else comes first or after). */
 static size_t hex_word(const char *p, size_t n)
 {
     size_t i = 0;
-    while (i < n && hex_value(p[i]) >= 0)
+    while (i < n && parse_hex_digit(p[i]) >= 0)
         i++;
     return i < n && p[i] != ' ' ? 0 : i;
 }
@@ -94,7 +83,7 @@ static void put_hex(struct ftp_hash_value *h, const char *p, size_t digits, size
     size_t pad = want - digits;
     memset(h->hex, '0', pad);
     for (size_t i = 0; i < digits; i++)
-        h->hex[pad + i] = "0123456789abcdef"[hex_value(p[i])];
+        h->hex[pad + i] = "0123456789abcdef"[parse_hex_digit(p[i])];
     h->hex[want] = '\0';
 }
 
@@ -123,7 +112,7 @@ int ftp_parse_xcrc(const char *p, size_t n, uint32_t *crc)
         return -1;
     uint32_t v = 0;
     for (size_t i = 0; i < digits; i++)
-        v = (v << 4) | (uint32_t)hex_value(p[i]);
+        v = (v << 4) | (uint32_t)parse_hex_digit(p[i]);
     *crc = v;
     return 0;
 }

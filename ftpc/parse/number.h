@@ -19,6 +19,9 @@ int parse_in_range(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* The string s as a TCP port, 1..65535. */
 int parse_tcp_port(const char *s, unsigned *out);
 
+/* The value of one hex digit (either case), -1 for any other byte. */
+int parse_hex_digit(char c);
+
 /* How many ASCII digits p[0..n) starts with. */
 size_t count_digits(const char *p, size_t n);
 

@@ -23,17 +23,6 @@ int url_is_ftp(const char *s)
     return 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes n bytes of s into out (size outlen). */
 static int decode(const char *s, size_t n, char *out, size_t outlen, const char **why)
 {
@@ -41,8 +30,8 @@ static int decode(const char *s, size_t n, char *out, size_t outlen, const char 
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (c == '%') {
-            int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
-            int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
+            int hi = i + 2 < n ? parse_hex_digit(s[i + 1]) : -1;
+            int lo = hi >= 0 ? parse_hex_digit(s[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
                 *why = "bad percent-encoding";
                 return -1;

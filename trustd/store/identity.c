@@ -239,10 +239,8 @@ int identity_parse(const unsigned char *data, size_t len, const char *name, cons
                    struct identity *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
-    if (len == 0)
-        return err_set(e, ERR_LOCAL, "%s: file is empty", name);
-    if (len > IMPORT_FILE_MAX)
-        return err_set(e, ERR_LOCAL, "%s: file is larger than %u bytes", name, IMPORT_FILE_MAX);
+    if (import_check_size(len, name, e) != 0)
+        return -1;
     STACK_OF(X509) *certs = sk_X509_new_null();
     if (certs == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");

@@ -297,14 +297,21 @@ static int parse_der(const unsigned char *data, size_t len, const char *name, co
                    "%s: not a certificate file (PEM, DER, PKCS#7 or PKCS#12 expected)", name);
 }
 
-int import_parse(const unsigned char *data, size_t len, const char *name, const char *password,
-                 STACK_OF(X509) **out, struct err *e)
+int import_check_size(size_t len, const char *name, struct err *e)
 {
-    *out = NULL;
     if (len == 0)
         return err_set(e, ERR_LOCAL, "%s: file is empty", name);
     if (len > IMPORT_FILE_MAX)
         return err_set(e, ERR_LOCAL, "%s: file is larger than %u bytes", name, IMPORT_FILE_MAX);
+    return 0;
+}
+
+int import_parse(const unsigned char *data, size_t len, const char *name, const char *password,
+                 STACK_OF(X509) **out, struct err *e)
+{
+    *out = NULL;
+    if (import_check_size(len, name, e) != 0)
+        return -1;
     STACK_OF(X509) *certs = sk_X509_new_null();
     if (certs == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");

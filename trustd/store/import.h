@@ -51,6 +51,10 @@ int import_check_pbe(const X509_ALGOR *alg, const char *name, const char *what, 
 int import_parse(const unsigned char *data, size_t len, const char *name, const char *password,
                  STACK_OF(X509) **out, struct err *e);
 
+/* A file's length as an import takes it: not empty, at most
+ * IMPORT_FILE_MAX; -1 with e naming the file otherwise. */
+int import_check_size(size_t len, const char *name, struct err *e);
+
 /* 1 when the bytes hold a PEM "-----BEGIN " line. */
 int import_looks_like_pem(const unsigned char *data, size_t len);
 

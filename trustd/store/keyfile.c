@@ -371,7 +371,12 @@ static int is_key_name(const char *name)
     return name[0] != '.' && n > 4 && strcmp(name + n - 4, ".key") == 0;
 }
 
-int keyfile_prune(const char *store_path, char (*app_ids)[128], size_t n, struct err *e)
+/* Calls fn for each key file (NAME.key) of the store's key folder; none
+ * when it has no folder. fn returns 0 to go on, -1 with e set to stop. */
+typedef int (*key_file_fn)(int dirfd, const char *folder, const char *name, void *arg,
+                           struct err *e);
+
+static int each_key_file(const char *store_path, key_file_fn fn, void *arg, struct err *e)
 {
     char folder[4096 + 8];
     if (keyfile_folder(store_path, folder, sizeof folder) != 0)
@@ -382,54 +387,59 @@ int keyfile_prune(const char *store_path, char (*app_ids)[128], size_t n, struct
                                              strerror(errno));
     int rc = 0;
     struct dirent *de;
-    while (rc == 0 && (de = readdir(d)) != NULL) {
-        if (!is_key_name(de->d_name))
-            continue;
-        int kept = 0;
-        for (size_t i = 0; !kept && i < n; i++) {
-            char name[512];
-            kept = file_name(app_ids[i], name, sizeof name) == 0 && strcmp(name, de->d_name) == 0;
-        }
-        if (!kept && unlinkat(dirfd(d), de->d_name, 0) != 0)
-            rc = err_set(e, ERR_LOCAL, "cannot remove key file %s/%s: %s", folder, de->d_name,
-                         strerror(errno));
-    }
+    while (rc == 0 && (de = readdir(d)) != NULL)
+        if (is_key_name(de->d_name))
+            rc = fn(dirfd(d), folder, de->d_name, arg, e);
     closedir(d);
+    return rc;
+}
+
+struct prune {
+    char (*ids)[128];
+    size_t n;
+};
+
+static int prune_one(int dfd, const char *folder, const char *name, void *arg, struct err *e)
+{
+    const struct prune *p = arg;
+    for (size_t i = 0; i < p->n; i++) {
+        char mine[512];
+        if (file_name(p->ids[i], mine, sizeof mine) == 0 && strcmp(mine, name) == 0)
+            return 0;
+    }
+    if (unlinkat(dfd, name, 0) != 0)
+        return err_set(e, ERR_LOCAL, "cannot remove key file %s/%s: %s", folder, name, strerror(errno));
+    return 0;
+}
+
+int keyfile_prune(const char *store_path, char (*app_ids)[128], size_t n, struct err *e)
+{
+    struct prune p = { app_ids, n };
+    return each_key_file(store_path, prune_one, &p, e);
+}
+
+static int check_one(int dfd, const char *folder, const char *name, void *arg, struct err *e)
+{
+    (void)arg;
+    char path[4096 + 600];
+    snprintf(path, sizeof path, "%s/%s", folder, name);
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return err_set(e, ERR_LOCAL, "cannot read key file %s: %s", path, strerror(errno));
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    int rc = read_bytes(fd, path, &buf, &len, e);
+    close(fd);
+    struct keyfile kf = { .n = 0 };
+    if (rc == 0 && parse_keys(buf, len, &kf) != 0)
+        rc = err_set(e, ERR_LOCAL, "key file %s is damaged", path);
+    keyfile_clear(&kf);
+    if (buf != NULL)
+        OPENSSL_secure_clear_free(buf, len + 1);
     return rc;
 }
 
 int keyfile_check_all(const char *store_path, struct err *e)
 {
-    char folder[4096 + 8];
-    if (keyfile_folder(store_path, folder, sizeof folder) != 0)
-        return err_set(e, ERR_LOCAL, "the key folder path of store %s is too long", store_path);
-    DIR *d = opendir(folder);
-    if (d == NULL)
-        return errno == ENOENT ? 0 : err_set(e, ERR_LOCAL, "cannot read key folder %s: %s", folder,
-                                             strerror(errno));
-    int rc = 0;
-    struct dirent *de;
-    while (rc == 0 && (de = readdir(d)) != NULL) {
-        if (!is_key_name(de->d_name))
-            continue;
-        int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-        unsigned char *buf = NULL;
-        size_t len = 0;
-        char path[4096 + 600];
-        snprintf(path, sizeof path, "%s/%s", folder, de->d_name);
-        if (fd < 0) {
-            rc = err_set(e, ERR_LOCAL, "cannot read key file %s: %s", path, strerror(errno));
-            break;
-        }
-        rc = read_bytes(fd, path, &buf, &len, e);
-        close(fd);
-        struct keyfile kf = { .n = 0 };
-        if (rc == 0 && parse_keys(buf, len, &kf) != 0)
-            rc = err_set(e, ERR_LOCAL, "key file %s is damaged", path);
-        keyfile_clear(&kf);
-        if (buf != NULL)
-            OPENSSL_secure_clear_free(buf, len + 1);
-    }
-    closedir(d);
-    return rc;
+    return each_key_file(store_path, check_one, NULL, e);
 }

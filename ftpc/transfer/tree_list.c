@@ -153,9 +153,9 @@ static enum tree_kind kind_of(mode_t m)
     return S_ISREG(m) ? TREE_FILE : S_ISDIR(m) ? TREE_FOLDER : S_ISLNK(m) ? TREE_LINK : TREE_OTHER;
 }
 
-int tree_list_local(const char *path, struct tree_listing *l, struct err *e)
+int tree_list_local(const char *path, int follow_links, struct tree_listing *l, struct err *e)
 {
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_DIRECTORY | (follow_links ? 0 : O_NOFOLLOW) | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT)
         return 0;
     char shown[512];
@@ -183,6 +183,10 @@ int tree_list_local(const char *path, struct tree_listing *l, struct err *e)
                          visible_str(name, sizeof name, de->d_name), strerror(saved));
             break;
         }
+        struct stat led;
+        if (follow_links && S_ISLNK(sb.st_mode) && fstatat(fd, de->d_name, &led, 0) == 0 &&
+            (S_ISREG(led.st_mode) || S_ISDIR(led.st_mode)))
+            sb = led;
         struct tree_entry t = { .kind = kind_of(sb.st_mode), .has_size = 1, .size = (uint64_t)sb.st_size,
                                 .has_mtime = 1, .mtime = (int64_t)sb.st_mtim.tv_sec };
         rc = add_entry(l, &t, de->d_name, strlen(de->d_name), e);

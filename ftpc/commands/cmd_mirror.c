@@ -11,7 +11,7 @@
 #include "ftpc/transfer/mirror.h"
 
 #define MIRROR_USAGE "mirror [-R] [--dry-run] [--delete] [--only-newer|--ignore-time|--only-missing] " \
-                     "[--exclude GLOB]... [--include GLOB]... [--follow-links] [-v] REMOTE [LOCAL] " \
+                     "[--exclude GLOB]... [--include GLOB]... [--follow-links] [--verify] [-v] REMOTE [LOCAL] " \
                      "(-R: LOCAL [REMOTE])"
 
 /* The target when none is given: the source folder's last part, in the
@@ -54,7 +54,8 @@ static int run_mirror(struct cmd_ctx *cx, const char *source, const char *target
 
 int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
-    int dry = 0, del = 0, newer = 0, ignore_time = 0, missing = 0, verbose = 0, reverse = 0, follow = 0;
+    int dry = 0, del = 0, newer = 0, ignore_time = 0, missing = 0, verbose = 0, reverse = 0, follow = 0,
+        verify = 0;
     int n_ex = 0, n_in = 0;
     const char *ex[OPTIONS_MAX_REPEAT], *in[OPTIONS_MAX_REPEAT];
     const struct opt opts[] = {
@@ -70,6 +71,7 @@ int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         { "-R", OPT_FLAG, &reverse, NULL },
         { "--reverse", OPT_FLAG, &reverse, NULL },
         { "--follow-links", OPT_FLAG, &follow, NULL },
+        { "--verify", OPT_FLAG, &verify, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
     char *pos[OPTIONS_MAX_POS];
@@ -89,6 +91,7 @@ int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         .dry_run = dry,
         .verbose = verbose,
         .follow_links = follow,
+        .verify = verify,
     };
     return run_mirror(cx, pos[0], npos == 2 ? pos[1] : NULL, reverse, &o, e);
 }

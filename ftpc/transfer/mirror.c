@@ -1,11 +1,13 @@
 /* mirror: the walk of a mirror, folder by folder, either way. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/visible.h"
 #include "ftpc/conn/interrupt.h"
@@ -15,6 +17,7 @@
 #include "ftpc/transfer/tree_list.h"
 #include "ftpc/transfer/tree_local.h"
 #include "ftpc/transfer/tree_remote.h"
+#include "ftpc/transfer/tree_verify.h"
 
 /* Folders deeper than this are a failure, not descended (a server's
  * listing could nest without end). */
@@ -34,7 +37,8 @@ struct walk {
     const char *top;            /* the folder named as the source, for messages about the top */
     int upload;
     unsigned plan_flags;        /* o->plan_flags and what the direction and the server add */
-    struct ftp_features feat;   /* upload: what the server offers (MFMT) */
+    struct ftp_features feat;   /* upload or --verify: what the server offers (MFMT, hashes) */
+    struct tree_verify verify;  /* --verify: how */
     /* Upload: the local folders being copied, from the top down (device
      * and inode), so that a followed link back up is a loop, not a descent. */
     dev_t dev[MIRROR_DEPTH_MAX];
@@ -82,7 +86,20 @@ static void show_action(struct walk *w, const struct plan_action *a, const char 
             a->reason);
 }
 
-/* A file downloaded as the plan says, then given the server's time. */
+/* --verify of a download, before it takes its name. */
+struct fetch_check {
+    struct walk *w;
+    const char *remote;
+};
+
+static int check_fetched(void *arg, int fd, struct err *e)
+{
+    struct fetch_check *k = arg;
+    return tree_verify_file(&k->w->verify, k->w->s, k->remote, fd, e);
+}
+
+/* A file downloaded as the plan says (with --verify checked before it
+ * takes its name), then given the server's time. */
 static int fetch(struct walk *w, const struct plan_action *a, const struct place *c, struct err *e)
 {
     unsigned flags = a->act == PLAN_REPLACE ? GET_REPLACE : 0;
@@ -93,7 +110,10 @@ static int fetch(struct walk *w, const struct plan_action *a, const struct place
     snprintf(part, sizeof part, "%s.part", c->local);
     if (a->part != NULL && lstat(part, &sb) == 0 && S_ISREG(sb.st_mode))
         flags |= GET_RESUME;
-    if (xfer_get(w->s, c->remote, c->local, flags, "mirror (the file appeared during the run)", e) != 0)
+    struct fetch_check k = { w, c->remote };
+    struct get_check check = { check_fetched, &k };
+    if (xfer_get_checked(w->s, c->remote, c->local, flags, "mirror (the file appeared during the run)",
+                         w->o->verify ? &check : NULL, e) != 0)
         return -1;
     if (a->source->has_mtime && tree_local_set_mtime(c->local, a->source->mtime, e) != 0)
         return -1;
@@ -101,6 +121,26 @@ static int fetch(struct walk *w, const struct plan_action *a, const struct place
     uint64_t had = (flags & GET_RESUME) ? a->part->size : 0;
     w->sum->bytes += a->source->size > had ? a->source->size - had : 0;
     return 0;
+}
+
+/* --verify of an upload: on a mismatch the server's copy, which this
+ * run just wrote, is deleted. */
+static int verify_sent(struct walk *w, const struct place *c, struct err *e)
+{
+    int fd = open(c->local, O_RDONLY | O_CLOEXEC | O_NOCTTY | (w->o->follow_links ? 0 : O_NOFOLLOW));
+    if (fd < 0)
+        return err_set(e, ERR_LOCAL, "--verify: cannot read the file again: %s", strerror(errno));
+    int rc = tree_verify_file(&w->verify, w->s, c->remote, fd, e);
+    close(fd);
+    if (rc == 0 || stopped(w, e))
+        return rc;
+    struct err del;
+    err_clear(&del);
+    if (tree_remote_remove(w->s, c->remote, TREE_FILE, &del) == 0)
+        err_suffix(e, "; the server's copy was deleted");
+    else
+        err_suffix(e, "; deleting the server's copy failed too: %s", del.msg);
+    return -1;
 }
 
 /* A file uploaded as the plan says (STOR, as put does), then given its
@@ -112,7 +152,7 @@ static int send_file(struct walk *w, const struct plan_action *a, const struct p
      * a link that took its place since is not followed. */
     if (!w->o->follow_links && (lstat(c->local, &sb) != 0 || !S_ISREG(sb.st_mode)))
         return err_set(e, ERR_LOCAL, "no longer a regular file here; not sent");
-    if (xfer_put(w->s, c->local, c->remote, PUT_STORE, e) != 0)
+    if (xfer_put(w->s, c->local, c->remote, PUT_STORE, e) != 0 || (w->o->verify && verify_sent(w, c, e) != 0))
         return -1;
     if ((w->feat.names & FTP_FEAT_MFMT) && a->source->has_mtime &&
         tree_remote_set_mtime(w->s, c->remote, a->source->mtime, e) != 0)
@@ -359,11 +399,12 @@ static int run(struct ftp_session *s, const char *remote, const char *local, int
     *w = (struct walk){ .s = s, .o = o, .sum = sum, .top = upload ? local : remote, .upload = upload,
                         .plan_flags = o->plan_flags | (upload ? PLAN_OPT_UPLOAD : 0) };
     int rc = top_place(remote, local, upload, top, e);
-    if (rc == 0 && upload) {
+    if (rc == 0 && (upload || o->verify))
         rc = tree_remote_features(s, &w->feat, e);
-        if (!(w->feat.names & FTP_FEAT_MFMT))
-            w->plan_flags |= PLAN_OPT_NO_TIME_SET;
-    }
+    if (rc == 0 && upload && !(w->feat.names & FTP_FEAT_MFMT))
+        w->plan_flags |= PLAN_OPT_NO_TIME_SET;
+    if (rc == 0 && o->verify && !o->dry_run)
+        rc = tree_verify_start(&w->verify, s, &w->feat, o->err, e);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int saved_verbose = s->verbose, saved_quiet = s->quiet;

@@ -7,7 +7,10 @@
  * ~umask. A failed file or folder is counted and the run goes on; Ctrl-C
  * or a lost connection ends it. A folder whose listing failed is left as
  * it is (nothing deleted in it). With dry_run nothing is changed: the
- * plan is printed, every folder of the server listed.
+ * plan is printed, every folder of the server listed. With verify, each
+ * file is compared with the server's copy by hash (tree_verify.h): a
+ * download that differs stays NAME.part, an upload that differs is
+ * deleted from the server; either is a failed file.
  */
 #ifndef FTPC_TRANSFER_MIRROR_H
 #define FTPC_TRANSFER_MIRROR_H
@@ -25,6 +28,7 @@ struct mirror_options {
     int dry_run;
     int verbose;                /* a line per action, and each transfer's summary */
     int follow_links;           /* upload: local symbolic links followed (loops refused) */
+    int verify;                 /* each file's hash compared with the server's (tree_verify.h) */
     FILE *out;                  /* the plan (dry run, verbose) and the summary */
     FILE *err;                  /* each failure */
 };

@@ -1,6 +1,7 @@
 /* Unit tests of the pure parts of tree transfers: remote name safety,
  * --exclude/--include globs, MLSD lines as tree entries, UTC times, and
  * the hash replies of HASH, XSHA*, XMD5 and XCRC. */
+#include "ftpc/parse/crc32.h"
 #include "ftpc/parse/hash_reply.h"
 #include "ftpc/parse/tree_entry.h"
 #include "ftpc/parse/tree_glob.h"
@@ -196,11 +197,22 @@ static void test_hashes(void)
     EXPECT(!ftp_hash_reply_code_ok(200));
 }
 
+/* CRC-32 as XCRC gives it (zlib's): the standard check value, and the
+ * same value whatever the pieces. */
+static void test_crc32(void)
+{
+    EXPECT_EQ_INT(ftp_crc32_update(0, "", 0), 0);
+    EXPECT_EQ_INT(ftp_crc32_update(0, "123456789", 9), 0xCBF43926u);
+    EXPECT_EQ_INT(ftp_crc32_update(ftp_crc32_update(0, "1234", 4), "56789", 5), 0xCBF43926u);
+    EXPECT_EQ_INT(ftp_crc32_update(0, "hello\n", 6), 0x363A3020u); /* as ProFTPD's XCRC answered */
+}
+
 int main(void)
 {
     test_names();
     test_globs();
     test_entries();
     test_hashes();
+    test_crc32();
     return expect_done("test_tree");
 }

@@ -11,7 +11,7 @@
 #include "ftpc/transfer/mirror.h"
 
 #define MIRROR_USAGE "mirror [-R] [--dry-run] [--delete] [--only-newer|--ignore-time|--only-missing] " \
-                     "[--exclude GLOB]... [--include GLOB]... [--follow-links] [--verify] [-v] REMOTE [LOCAL] " \
+                     "[--exclude GLOB]... [--include GLOB]... [--follow-links] [--verify] [--json] [-v] REMOTE [LOCAL] " \
                      "(-R: LOCAL [REMOTE])"
 
 /* The target when none is given: the source folder's last part, in the
@@ -27,7 +27,7 @@ static int default_target(const char *source, int upload, char *out, size_t len,
 
 /* Runs the mirror (source to target, up when upload) and reports: the
  * summary always, and a failure of any file as the subcommand's failure. */
-static int run_mirror(struct cmd_ctx *cx, const char *source, const char *target_arg, int upload,
+static int run_mirror(struct cmd_ctx *cx, const char *source, const char *target_arg, int upload, int json,
                       struct mirror_options *o, struct err *e)
 {
     if (session_require(cx->s, 1, e) != 0)
@@ -37,12 +37,17 @@ static int run_mirror(struct cmd_ctx *cx, const char *source, const char *target
         snprintf(target, sizeof target, "%s", target_arg);
     else if (default_target(source, upload, target, sizeof target, e) != 0)
         return -1;
-    o->out = cx->out;
+    /* With --json, the output is the JSON summary alone; the plan's lines
+     * go with the messages. */
+    o->out = json ? cx->err : cx->out;
     o->err = cx->err;
     struct mirror_summary sum;
     int rc = upload ? mirror_upload(cx->s, source, target, o, &sum, e)
                     : mirror_download(cx->s, source, target, o, &sum, e);
-    mirror_print_summary(cx->out, &sum, o->dry_run);
+    if (json)
+        mirror_print_json(cx->out, &sum, upload, o->dry_run);
+    else
+        mirror_print_summary(cx->out, &sum, o->dry_run);
     if (rc != 0)
         return -1;
     if (sum.failed > 0)
@@ -55,7 +60,7 @@ static int run_mirror(struct cmd_ctx *cx, const char *source, const char *target
 int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
     int dry = 0, del = 0, newer = 0, ignore_time = 0, missing = 0, verbose = 0, reverse = 0, follow = 0,
-        verify = 0;
+        verify = 0, json = 0;
     int n_ex = 0, n_in = 0;
     const char *ex[OPTIONS_MAX_REPEAT], *in[OPTIONS_MAX_REPEAT];
     const struct opt opts[] = {
@@ -72,6 +77,7 @@ int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         { "--reverse", OPT_FLAG, &reverse, NULL },
         { "--follow-links", OPT_FLAG, &follow, NULL },
         { "--verify", OPT_FLAG, &verify, NULL },
+        { "--json", OPT_FLAG, &json, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
     char *pos[OPTIONS_MAX_POS];
@@ -93,7 +99,7 @@ int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         .follow_links = follow,
         .verify = verify,
     };
-    return run_mirror(cx, pos[0], npos == 2 ? pos[1] : NULL, reverse, &o, e);
+    return run_mirror(cx, pos[0], npos == 2 ? pos[1] : NULL, reverse, json, &o, e);
 }
 
 int cmd_get_any(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
@@ -101,7 +107,7 @@ int cmd_get_any(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     if (!(cx->opts & CMDLINE_OPT('r')))
         return cmd_get(cx, argc, argv, e);
     struct mirror_options o = { 0 };
-    return run_mirror(cx, argv[1], argc >= 3 ? argv[2] : NULL, 0, &o, e);
+    return run_mirror(cx, argv[1], argc >= 3 ? argv[2] : NULL, 0, 0, &o, e);
 }
 
 int cmd_put_any(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
@@ -109,5 +115,5 @@ int cmd_put_any(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     if (!(cx->opts & CMDLINE_OPT('r')))
         return cmd_put(cx, argc, argv, e);
     struct mirror_options o = { 0 };
-    return run_mirror(cx, argv[1], argc >= 3 ? argv[2] : NULL, 1, &o, e);
+    return run_mirror(cx, argv[1], argc >= 3 ? argv[2] : NULL, 1, 0, &o, e);
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/json.h"
 #include "common/visible.h"
 #include "ftpc/conn/interrupt.h"
 #include "ftpc/parse/mirror_plan.h"
@@ -440,4 +441,27 @@ void mirror_print_summary(FILE *out, const struct mirror_summary *sum, int dry_r
             " bytes in %.2f s\n", dry_run ? " (dry run, nothing changed)" : "", sum->transferred,
             dry_run ? "to transfer" : "transferred", sum->skipped, sum->deleted,
             dry_run ? "to delete" : "deleted", sum->failed, sum->bytes, sum->seconds);
+}
+
+void mirror_print_json(FILE *out, const struct mirror_summary *sum, int upload, int dry_run)
+{
+    struct jw j;
+    jw_init(&j, out);
+    jw_begin_object(&j);
+    jw_kv_string(&j, "direction", upload ? "upload" : "download");
+    jw_kv_bool(&j, "dry_run", dry_run);
+    jw_kv_int(&j, "transferred", (long long)sum->transferred);
+    jw_kv_int(&j, "skipped", (long long)sum->skipped);
+    jw_kv_int(&j, "deleted", (long long)sum->deleted);
+    jw_kv_int(&j, "failed", (long long)sum->failed);
+    jw_kv_int(&j, "folders_made", (long long)sum->folders_made);
+    jw_kv_int(&j, "bytes", (long long)sum->bytes);
+    jw_kv_int(&j, "milliseconds", (long long)(sum->seconds * 1000.0 + 0.5));
+    jw_key(&j, "first_failure");
+    if (sum->first.code != ERR_NONE)
+        jw_string(&j, sum->first.msg);
+    else
+        jw_null(&j);
+    jw_end_object(&j);
+    jw_finish(&j);
 }

@@ -63,4 +63,9 @@ int mirror_upload(struct ftp_session *s, const char *local, const char *remote,
 /* The summary line: "mirror: 3 transferred, ... in 0.52 s". */
 void mirror_print_summary(FILE *out, const struct mirror_summary *sum, int dry_run);
 
+/* The same summary as one JSON object (--json): direction, dry_run,
+ * transferred, skipped, deleted, failed, folders_made, bytes,
+ * milliseconds, and first_failure (the first failure's message, or null). */
+void mirror_print_json(FILE *out, const struct mirror_summary *sum, int upload, int dry_run);
+
 #endif

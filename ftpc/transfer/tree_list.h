@@ -21,13 +21,14 @@ struct tree_listing {
 void tree_listing_init(struct tree_listing *l);
 void tree_listing_free(struct tree_listing *l);
 
-/* 0 when the server can list a tree: FEAT offers MLST (and so MLSD). */
+/* FEAT asked (once per connection): whether MLSD is there. */
 int tree_remote_ready(struct ftp_session *s, struct err *e) MUST_CHECK;
 
-/* MLSD of path on the server (FEAT must offer MLST). A malformed line,
- * too large a listing or too many entries fail the whole listing: a
- * mirror never acts on half of one. Names are kept as sent (the plan
- * checks them). */
+/* MLSD of path on the server; where FEAT offers no MLST, LIST -a read
+ * as `ls -l` lines (tree_ls.h), path proved a folder with CWD first, and
+ * MDTM asked for each file's time. A malformed line, too large a listing
+ * or too many entries fail the whole listing: a mirror never acts on half
+ * of one. Names are kept as sent (the plan checks them). */
 int tree_list_remote(struct ftp_session *s, const char *path, struct tree_listing *l,
                      struct err *e) MUST_CHECK;
 

@@ -5,7 +5,9 @@
 # sent again; --dry-run changes nothing on the server; --delete removes
 # only what the local tree no longer has, inside the target; local
 # symbolic links are skipped, followed with --follow-links, and a link
-# back up is a loop that is refused; put -r and the one-shot form.
+# back up is a loop that is refused; put -r and the one-shot form; the
+# summary in JSON. Without MFMT (vsftpd) a second run still transfers
+# nothing: the server's copies are newer than the local files.
 . "$(dirname "$0")/lib.sh"
 name=$1
 make_store ca
@@ -58,10 +60,14 @@ if [ "$mfmt" = 1 ]; then
     [ "$(times_of "$src")" = "$(times_of "$dst")" ] || fail "MFMT is listed, but the times were not set"
 fi
 
-# 2. A second run transfers nothing.
+# 2. A second run transfers nothing; --json gives the same numbers.
 batch "mirror -R $src $d"
 expect_status 0
 expect_summary 0 6 0 0
+batch "mirror -R --json $src $d"
+expect_status 0
+json_check "$T/out" '(d["direction"] == "upload" and d["transferred"] == 0 and d["skipped"] == 6 and
+    d["failed"] == 0 and d["first_failure"] is None)'
 
 # 3. A grown file is sent again, and with MFMT a changed time too.
 echo "two and more" > "$src/a/b/two.txt"
@@ -87,6 +93,12 @@ chown -R "$FTP_USER" "$dst" "$ROOT/beside-$d.txt"
 snapshot "$dst" > "$T/before"
 batch "mirror -R --dry-run --delete $src $d"
 expect_status 0
+cp "$T/out" "$T/plan"
+batch "mirror -R --dry-run --delete --json $src $d"
+expect_status 0
+json_check "$T/out" 'd["dry_run"] and d["transferred"] == 1 and d["skipped"] == 5 and d["deleted"] == 3'
+expect_in "$T/err" "transfer a/new.txt (new)"   # the plan goes with the messages
+mv "$T/plan" "$T/out"
 snapshot "$dst" > "$T/after"
 cmp -s "$T/before" "$T/after" || { diff "$T/before" "$T/after" >&2; fail "--dry-run changed the server's tree"; }
 expect_in "$T/out" "transfer a/new.txt (new)"

@@ -1,4 +1,5 @@
-/* cmd_mirror: mirror and get -r, a remote folder downloaded with all it holds. */
+/* cmd_mirror: mirror, get -r and put -r: a folder moved with all it holds,
+ * down (a remote folder into a local one) or up (mirror -R, put -r). */
 #include <limits.h>
 #include <string.h>
 
@@ -9,47 +10,57 @@
 #include "ftpc/parse/mirror_plan.h"
 #include "ftpc/transfer/mirror.h"
 
-#define MIRROR_USAGE "mirror [--dry-run] [--delete] [--only-newer|--ignore-time|--only-missing] " \
-                     "[--exclude GLOB]... [--include GLOB]... [-v] REMOTE [LOCAL]"
+#define MIRROR_USAGE "mirror [-R] [--dry-run] [--delete] [--only-newer|--ignore-time|--only-missing] " \
+                     "[--exclude GLOB]... [--include GLOB]... [--follow-links] [--verify] [--json] [-v] REMOTE [LOCAL] " \
+                     "(-R: LOCAL [REMOTE])"
 
-/* LOCAL when none is given: the remote folder's last part, here. */
-static int default_local(const char *remote, char *out, size_t len, struct err *e)
+/* The target when none is given: the source folder's last part, in the
+ * current folder of the other side. */
+static int default_target(const char *source, int upload, char *out, size_t len, struct err *e)
 {
-    cmd_base_name(remote, out, len);
+    cmd_base_name(source, out, len);
     if (out[0] == '\0' || strcmp(out, ".") == 0 || strcmp(out, "..") == 0 || strcmp(out, "/") == 0)
-        return err_set(e, ERR_USAGE, "mirror %s: name the local folder (mirror REMOTE LOCAL)", remote);
+        return err_set(e, ERR_USAGE, "mirror %s%s: name the %s folder (mirror %s)", upload ? "-R " : "", source,
+                       upload ? "remote" : "local", upload ? "-R LOCAL REMOTE" : "REMOTE LOCAL");
     return 0;
 }
 
-/* Runs the mirror and reports: the summary always, and a failure of any
- * file as the subcommand's failure. */
-static int run_mirror(struct cmd_ctx *cx, const char *remote, const char *local_arg,
+/* Runs the mirror (source to target, up when upload) and reports: the
+ * summary always, and a failure of any file as the subcommand's failure. */
+static int run_mirror(struct cmd_ctx *cx, const char *source, const char *target_arg, int upload, int json,
                       struct mirror_options *o, struct err *e)
 {
     if (session_require(cx->s, 1, e) != 0)
         return -1;
-    char local[PATH_MAX];
-    if (local_arg != NULL)
-        snprintf(local, sizeof local, "%s", local_arg);
-    else if (default_local(remote, local, sizeof local, e) != 0)
+    char target[PATH_MAX];
+    if (target_arg != NULL)
+        snprintf(target, sizeof target, "%s", target_arg);
+    else if (default_target(source, upload, target, sizeof target, e) != 0)
         return -1;
-    o->out = cx->out;
+    /* With --json, the output is the JSON summary alone; the plan's lines
+     * go with the messages. */
+    o->out = json ? cx->err : cx->out;
     o->err = cx->err;
     struct mirror_summary sum;
-    int rc = mirror_download(cx->s, remote, local, o, &sum, e);
-    mirror_print_summary(cx->out, &sum, o->dry_run);
+    int rc = upload ? mirror_upload(cx->s, source, target, o, &sum, e)
+                    : mirror_download(cx->s, source, target, o, &sum, e);
+    if (json)
+        mirror_print_json(cx->out, &sum, upload, o->dry_run);
+    else
+        mirror_print_summary(cx->out, &sum, o->dry_run);
     if (rc != 0)
         return -1;
     if (sum.failed > 0)
         return err_set(e, sum.first.code != ERR_NONE ? sum.first.code : ERR_SERVER,
-                       "mirror %s: %llu failed (each is named above)", remote,
+                       "mirror %s%s: %llu failed (each is named above)", upload ? "-R " : "", source,
                        (unsigned long long)sum.failed);
     return 0;
 }
 
 int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
-    int dry = 0, del = 0, newer = 0, ignore_time = 0, missing = 0, verbose = 0, reverse = 0;
+    int dry = 0, del = 0, newer = 0, ignore_time = 0, missing = 0, verbose = 0, reverse = 0, follow = 0,
+        verify = 0, json = 0;
     int n_ex = 0, n_in = 0;
     const char *ex[OPTIONS_MAX_REPEAT], *in[OPTIONS_MAX_REPEAT];
     const struct opt opts[] = {
@@ -64,14 +75,17 @@ int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         { "--verbose", OPT_FLAG, &verbose, NULL },
         { "-R", OPT_FLAG, &reverse, NULL },
         { "--reverse", OPT_FLAG, &reverse, NULL },
+        { "--follow-links", OPT_FLAG, &follow, NULL },
+        { "--verify", OPT_FLAG, &verify, NULL },
+        { "--json", OPT_FLAG, &json, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
     char *pos[OPTIONS_MAX_POS];
     int npos;
     if (options_parse(argc - 1, argv + 1, opts, pos, &npos, e) != 0)
         return err_prefix(e, "mirror");
-    if (reverse)
-        return err_set(e, ERR_USAGE, "mirror -R (upload) is not there yet; use mput or put");
+    if (follow && !reverse)
+        return err_set(e, ERR_USAGE, "mirror: --follow-links is for uploads (-R); the server's links are never followed");
     if (npos < 1 || npos > 2)
         return err_set(e, ERR_USAGE, "usage: %s", MIRROR_USAGE);
     if (newer + ignore_time + missing > 1)
@@ -82,8 +96,10 @@ int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         .filter = { ex, (size_t)n_ex, in, (size_t)n_in },
         .dry_run = dry,
         .verbose = verbose,
+        .follow_links = follow,
+        .verify = verify,
     };
-    return run_mirror(cx, pos[0], npos == 2 ? pos[1] : NULL, &o, e);
+    return run_mirror(cx, pos[0], npos == 2 ? pos[1] : NULL, reverse, json, &o, e);
 }
 
 int cmd_get_any(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
@@ -91,5 +107,13 @@ int cmd_get_any(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     if (!(cx->opts & CMDLINE_OPT('r')))
         return cmd_get(cx, argc, argv, e);
     struct mirror_options o = { 0 };
-    return run_mirror(cx, argv[1], argc >= 3 ? argv[2] : NULL, &o, e);
+    return run_mirror(cx, argv[1], argc >= 3 ? argv[2] : NULL, 0, 0, &o, e);
+}
+
+int cmd_put_any(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
+{
+    if (!(cx->opts & CMDLINE_OPT('r')))
+        return cmd_put(cx, argc, argv, e);
+    struct mirror_options o = { 0 };
+    return run_mirror(cx, argv[1], argc >= 3 ? argv[2] : NULL, 1, 0, &o, e);
 }

@@ -67,6 +67,7 @@ int cmd_secdata(struct cmd_ctx *, int, char **, struct err *);
 int cmd_get(struct cmd_ctx *, int, char **, struct err *);
 int cmd_get_any(struct cmd_ctx *, int, char **, struct err *); /* get, or get -r (cmd_mirror.c) */
 int cmd_mirror(struct cmd_ctx *, int, char **, struct err *);
+int cmd_put_any(struct cmd_ctx *, int, char **, struct err *); /* put, or put -r (cmd_mirror.c) */
 int cmd_reget(struct cmd_ctx *, int, char **, struct err *);
 int cmd_put(struct cmd_ctx *, int, char **, struct err *);
 int cmd_append(struct cmd_ctx *, int, char **, struct err *);

@@ -45,6 +45,7 @@ static const char USAGE[] =
     "       ftpc [options] put LOCAL URL\n"
     "       ftpc [options] ls URL\n"
     "       ftpc [options] mirror [MIRROR-OPTIONS] URL [LOCAL]   (see help mirror)\n"
+    "       ftpc [options] mirror -R [MIRROR-OPTIONS] LOCAL URL   (upload)\n"
     "URL: ftpes://[USER@]HOST[:PORT]/PATH (explicit FTPS), ftps:// (implicit),\n"
     "ftp:// (clear text, needs --seccnn none); PATH is relative to the login folder.\n"
     "  --store PATH             trust store (default $" STORE_ENV " or " STORE_DEFAULT_PATH ")\n"
@@ -269,7 +270,7 @@ static int mirror_mode(int argc, char **argv, int i, struct cli_args *a, struct 
         if (url_is_ftp(argv[k]))
             a->url = argv[k];
     if (a->url == NULL)
-        return err_set(e, ERR_USAGE, "usage: ftpc mirror [MIRROR-OPTIONS] URL [LOCAL]");
+        return err_set(e, ERR_USAGE, "usage: ftpc mirror [MIRROR-OPTIONS] URL [LOCAL] | mirror -R [MIRROR-OPTIONS] LOCAL URL");
     return url_options(a, e);
 }
 

@@ -4,6 +4,7 @@
 
 #include "ftpc/parse/facts.h"
 #include "ftpc/parse/feat.h"
+#include "ftpc/parse/hash_reply.h"
 
 static const struct {
     const char *name;
@@ -12,7 +13,10 @@ static const struct {
 } FEATURES[] = {
     { "MLST", NULL, FTP_FEAT_MLST },       { "SIZE", NULL, FTP_FEAT_SIZE },
     { "MDTM", NULL, FTP_FEAT_MDTM },       { "REST", "STREAM", FTP_FEAT_REST_STREAM },
-    { "UTF8", NULL, FTP_FEAT_UTF8 },
+    { "UTF8", NULL, FTP_FEAT_UTF8 },       { "MFMT", NULL, FTP_FEAT_MFMT },
+    { "HASH", NULL, FTP_FEAT_HASH },       { "XSHA256", NULL, FTP_FEAT_XSHA256 },
+    { "XSHA512", NULL, FTP_FEAT_XSHA512 }, { "XSHA1", NULL, FTP_FEAT_XSHA1 },
+    { "XMD5", NULL, FTP_FEAT_XMD5 },       { "XCRC", NULL, FTP_FEAT_XCRC },
 };
 
 static int same(const char *p, size_t n, const char *word)
@@ -63,6 +67,12 @@ static int parse_feature(const char *p, size_t n, struct ftp_features *f)
             continue;
         if (FEATURES[i].params != NULL && !same(params, plen, FEATURES[i].params))
             continue;
+        if (FEATURES[i].bit == FTP_FEAT_HASH &&
+            ftp_parse_hash_feat(params, plen, &f->hash_algos, &f->hash_selected) != 0) {
+            f->hash_algos = 0;
+            f->hash_selected = -1;
+            continue;
+        }
         f->names |= FEATURES[i].bit;
         if (FEATURES[i].bit == FTP_FEAT_MLST && parse_fact_list(params, plen, f) != 0)
             return -1;
@@ -73,6 +83,7 @@ static int parse_feature(const char *p, size_t n, struct ftp_features *f)
 int ftp_parse_feat(const char *text, size_t len, struct ftp_features *f)
 {
     memset(f, 0, sizeof *f);
+    f->hash_selected = -1;
     const char *p = text, *end = text + len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -82,6 +93,7 @@ int ftp_parse_feat(const char *text, size_t len, struct ftp_features *f)
                 p++;
             if (parse_feature(p, (size_t)(line_end - p), f) != 0) {
                 memset(f, 0, sizeof *f);
+                f->hash_selected = -1;
                 return -1;
             }
         }

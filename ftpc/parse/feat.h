@@ -3,8 +3,9 @@
  * text, and between them one feature per line, each starting with a blank:
  * " NAME [parameters]". Names are case-insensitive. The MLST line lists
  * the facts the server can give, "*" marking those it gives by default
- * (RFC 3659 section 7.8): " MLST type*;size*;modify*;perm;". Pure, unit
- * tested and fuzzed.
+ * (RFC 3659 section 7.8): " MLST type*;size*;modify*;perm;". The HASH
+ * line lists algorithms (hash_reply.h); one that does not parse leaves
+ * HASH out rather than failing the list. Pure, unit tested and fuzzed.
  */
 #ifndef FTPC_PARSE_FEAT_H
 #define FTPC_PARSE_FEAT_H
@@ -16,11 +17,20 @@
 #define FTP_FEAT_MDTM        0x04u
 #define FTP_FEAT_REST_STREAM 0x08u
 #define FTP_FEAT_UTF8        0x10u
+#define FTP_FEAT_MFMT        0x20u  /* MFMT: a file's modification time set */
+#define FTP_FEAT_HASH        0x40u  /* HASH, its algorithms in hash_algos */
+#define FTP_FEAT_XSHA256     0x80u
+#define FTP_FEAT_XSHA512    0x100u
+#define FTP_FEAT_XSHA1      0x200u
+#define FTP_FEAT_XMD5       0x400u
+#define FTP_FEAT_XCRC       0x800u
 
 struct ftp_features {
     unsigned names;        /* FTP_FEAT_* the server lists */
     unsigned mlst_facts;   /* FTP_FACT_* its MLST line lists */
     unsigned mlst_default; /* of those, the ones marked "*" */
+    unsigned hash_algos;   /* HASH: FTP_HASH_BIT bits (hash_reply.h) */
+    int hash_selected;     /* HASH: the algorithm marked "*", -1 when none */
 };
 
 /* The reply text (lines joined by '\n', codes removed). Lines that do not

@@ -13,6 +13,19 @@
 #define PART_SUFFIX ".part"
 #define PART_LEN (sizeof PART_SUFFIX - 1)
 
+/* How the reasons name the two sides and the source's listing. */
+struct sides {
+    const char *src, *dst, *src_listing;
+};
+
+static const struct sides DOWNLOAD = { "on the server", "here", "the server's listing" };
+static const struct sides UPLOAD = { "here", "on the server", "the local listing" };
+
+static const struct sides *sides_of(unsigned flags)
+{
+    return (flags & PLAN_OPT_UPLOAD) ? &UPLOAD : &DOWNLOAD;
+}
+
 const char *plan_act_name(enum plan_act a)
 {
     static const char *const NAMES[] = { "transfer", "replace", "delete", "skip", "folder", "keep" };
@@ -45,7 +58,8 @@ static size_t part_stem(const struct tree_entry *e)
     return e->name_len - PART_LEN;
 }
 
-/* The server's file that a local "NAME.part" is the partial download of. */
+/* The server's file that a local "NAME.part" is the partial download of
+ * (on a download; NULL when l is none). */
 static const struct tree_entry *part_owner(const struct tree_entry *l, const struct tree_entry *remote,
                                            size_t n_remote)
 {
@@ -97,39 +111,45 @@ static const char *tree_path(const char *folder, const struct tree_entry *e, cha
     return path + (size_t)w - e->name_len;
 }
 
-/* A file on both sides: replaced, or skipped, and why. */
+/* A file on both sides: replaced, or skipped, and why (r the source's
+ * entry, l the target's). */
 static void compare_files(const struct tree_entry *r, const struct tree_entry *l, unsigned flags,
                           struct plan_action *a)
 {
+    const struct sides *w = sides_of(flags);
     if (flags & PLAN_OPT_ONLY_MISSING) {
-        set(a, PLAN_SKIP, 0, "exists here (--only-missing)");
+        set(a, PLAN_SKIP, 0, "exists %s (--only-missing)", w->dst);
         return;
     }
     int times = r->has_mtime && l->has_mtime && !(flags & PLAN_OPT_IGNORE_TIME);
-    int sizes_differ = r->has_size && r->size != l->size;
+    int sizes = r->has_size && l->has_size;
+    int sizes_differ = sizes && r->size != l->size;
     char rt[32], lt[32];
     if (times) {
         utc(r->mtime, rt, sizeof rt);
         utc(l->mtime, lt, sizeof lt);
     }
-    if (times && (flags & PLAN_OPT_ONLY_NEWER)) {
+    if (times && (flags & (PLAN_OPT_ONLY_NEWER | PLAN_OPT_NO_TIME_SET))) {
         if (r->mtime > l->mtime)
-            set(a, PLAN_REPLACE, 0, "newer on the server (%s UTC, here %s UTC)", rt, lt);
-        else if (r->mtime == l->mtime && !sizes_differ)
+            set(a, PLAN_REPLACE, 0, "newer %s (%s UTC, %s %s UTC)", w->src, rt, w->dst, lt);
+        else if (!sizes_differ && (r->mtime == l->mtime || (flags & PLAN_OPT_NO_TIME_SET)))
             set(a, PLAN_SKIP, 0, "up to date");
+        else if (flags & PLAN_OPT_ONLY_NEWER)
+            set(a, PLAN_SKIP, 0, "not newer %s (--only-newer)", w->src);
         else
-            set(a, PLAN_SKIP, 0, "not newer on the server (--only-newer)");
+            set(a, PLAN_REPLACE, 0, "size differs (%" PRIu64 " bytes %s, %s %" PRIu64 ")", r->size, w->src,
+                w->dst, l->size);
         return;
     }
     if (times && r->mtime != l->mtime)
-        set(a, PLAN_REPLACE, 0, "modified (%s UTC on the server, here %s UTC)", rt, lt);
+        set(a, PLAN_REPLACE, 0, "modified (%s UTC %s, %s %s UTC)", rt, w->src, w->dst, lt);
     else if (sizes_differ)
-        set(a, PLAN_REPLACE, 0, "size differs (%" PRIu64 " bytes on the server, here %" PRIu64 ")",
-            r->size, l->size);
-    else if (times || r->has_size)
+        set(a, PLAN_REPLACE, 0, "size differs (%" PRIu64 " bytes %s, %s %" PRIu64 ")", r->size, w->src,
+            w->dst, l->size);
+    else if (times || sizes)
         set(a, PLAN_SKIP, 0, "up to date");
     else
-        set(a, PLAN_SKIP, 0, "exists here; the server gives no size or time to compare");
+        set(a, PLAN_SKIP, 0, "exists %s; the server gives no size or time to compare", w->dst);
 }
 
 /* A transfer of r: continue NAME.part when it can be. */
@@ -147,14 +167,30 @@ static void consider_part(const struct tree_entry *r, const struct tree_entry *p
     }
 }
 
-/* An entry of the server's listing (l: its namesake here, or NULL). */
-static void plan_remote(const struct tree_entry *r, const struct tree_entry *l, int duplicate,
-                        const struct tree_entry *remote, size_t n_remote, const struct tree_entry *local,
-                        size_t n_local, const struct plan_options *o, struct plan_action *a)
+/* The target's NAME.part for the source's file r, on a download. */
+static const struct tree_entry *part_of(const struct tree_entry *r, const struct tree_entry *target,
+                                        size_t n_target)
+{
+    char part_name[PATH_MAX];
+    if (r->name_len + PART_LEN >= sizeof part_name)
+        return NULL;
+    memcpy(part_name, r->name, r->name_len);
+    memcpy(part_name + r->name_len, PART_SUFFIX, PART_LEN);
+    const struct tree_entry *part = find(target, n_target, part_name, r->name_len + PART_LEN);
+    /* Not a file: not ours to continue (the download will say why). */
+    return part != NULL && part->kind == TREE_FILE ? part : NULL;
+}
+
+/* An entry of the source's listing (l: its namesake in the target, or NULL). */
+static void plan_source(const struct tree_entry *r, const struct tree_entry *l, int duplicate,
+                        const struct tree_entry *source, size_t n_source, const struct tree_entry *target,
+                        size_t n_target, const struct plan_options *o, struct plan_action *a)
 {
     memset(a, 0, sizeof *a);
-    a->remote = r;
-    a->local = l;
+    a->source = r;
+    a->target = l;
+    const struct sides *w = sides_of(o->flags);
+    int upload = (o->flags & PLAN_OPT_UPLOAD) != 0;
     const char *why;
     if (tree_name_check(r->name, r->name_len, &why) != 0) {
         set(a, PLAN_SKIP, 1, "unsafe name: it %s", why);
@@ -176,10 +212,11 @@ static void plan_remote(const struct tree_entry *r, const struct tree_entry *l, 
     }
     switch (r->kind) {
     case TREE_LINK:
-        set(a, PLAN_SKIP, 0, "a symbolic link on the server (not followed)");
+        set(a, PLAN_SKIP, 0, "a symbolic link %s (not followed%s)", w->src,
+            upload ? "; --follow-links follows it" : "");
         return;
     case TREE_OTHER:
-        set(a, PLAN_SKIP, 0, "neither a file nor a folder on the server");
+        set(a, PLAN_SKIP, 0, "neither a file nor a folder %s", w->src);
         return;
     case TREE_FOLDER:
         if (l == NULL)
@@ -187,30 +224,22 @@ static void plan_remote(const struct tree_entry *r, const struct tree_entry *l, 
         else if (l->kind == TREE_FOLDER)
             set(a, PLAN_DESCEND, 0, "folder");
         else
-            set(a, PLAN_SKIP, 1, "a folder on the server, but here %s", kind_here(l->kind));
+            set(a, PLAN_SKIP, 1, "a folder %s, but %s %s", w->src, w->dst, kind_here(l->kind));
         return;
     case TREE_FILE:
         break;
     }
-    size_t stem = part_stem(r);
-    const struct tree_entry *owner = stem ? find(remote, n_remote, r->name, stem) : NULL;
+    size_t stem = upload ? 0 : part_stem(r);
+    const struct tree_entry *owner = stem ? find(source, n_source, r->name, stem) : NULL;
     if (owner != NULL && owner->kind == TREE_FILE) {
         set(a, PLAN_SKIP, 1, "clashes with the partial download of the file without .part");
         return;
     }
     if (l != NULL && l->kind != TREE_FILE) {
-        set(a, PLAN_SKIP, 1, "a file on the server, but here %s", kind_here(l->kind));
+        set(a, PLAN_SKIP, 1, "a file %s, but %s %s", w->src, w->dst, kind_here(l->kind));
         return;
     }
-    char part_name[PATH_MAX];
-    const struct tree_entry *part = NULL;
-    if (r->name_len + PART_LEN < sizeof part_name) {
-        memcpy(part_name, r->name, r->name_len);
-        memcpy(part_name + r->name_len, PART_SUFFIX, PART_LEN);
-        part = find(local, n_local, part_name, r->name_len + PART_LEN);
-        if (part != NULL && part->kind != TREE_FILE)
-            part = NULL; /* not ours to continue: the download will say why */
-    }
+    const struct tree_entry *part = upload ? NULL : part_of(r, target, n_target);
     if (l == NULL) {
         set(a, PLAN_TRANSFER, 0, "new");
         consider_part(r, part, a);
@@ -221,61 +250,71 @@ static void plan_remote(const struct tree_entry *r, const struct tree_entry *l, 
         consider_part(r, part, a);
 }
 
-static void plan_local(const struct tree_entry *l, const struct plan_options *o, int delete_blocked,
-                       struct plan_action *a)
+/* An entry of the target only. */
+static void plan_target(const struct tree_entry *l, const struct tree_entry *source, size_t n_source,
+                        const struct plan_options *o, int delete_blocked, struct plan_action *a)
 {
     memset(a, 0, sizeof *a);
-    a->local = l;
+    a->target = l;
+    const struct sides *w = sides_of(o->flags);
+    int del = (o->flags & PLAN_OPT_DELETE) != 0;
     char path[PATH_MAX];
     const char *name = tree_path(o->folder, l, path, sizeof path);
     char why[PLAN_REASON_MAX];
-    if (name == NULL)
-        set(a, PLAN_KEEP, 0, "not on the server; path too long");
+    const char *unsafe;
+    if (find(source, n_source, l->name, l->name_len) != NULL)
+        set(a, PLAN_SKIP, 1, "listed more than once %s; not deleted", w->dst);
+    else if ((o->flags & PLAN_OPT_UPLOAD) && tree_name_check(l->name, l->name_len, &unsafe) != 0)
+        set(a, del ? PLAN_SKIP : PLAN_KEEP, del, "unsafe name %s: it %s; not deleted", w->dst, unsafe);
+    else if (name == NULL)
+        set(a, PLAN_KEEP, 0, "not %s; path too long", w->src);
     else if (!tree_filter_takes(&o->filter, path, name, l->kind == TREE_FOLDER, why, sizeof why))
-        set(a, PLAN_KEEP, 0, "not on the server; %s", why);
-    else if (!(o->flags & PLAN_OPT_DELETE))
-        set(a, PLAN_KEEP, 0, "not on the server (--delete removes it)");
+        set(a, PLAN_KEEP, 0, "not %s; %s", w->src, why);
+    else if (!del)
+        set(a, PLAN_KEEP, 0, "not %s (--delete removes it)", w->src);
     else if (delete_blocked)
-        set(a, PLAN_KEEP, 0, "not on the server; not deleted: the server's listing had failures");
+        set(a, PLAN_KEEP, 0, "not %s; not deleted: %s had failures", w->src, w->src_listing);
+    else if (l->kind == TREE_FOLDER)
+        set(a, PLAN_DELETE, 0, "folder not %s, with all it holds", w->src);
     else
-        set(a, PLAN_DELETE, 0, l->kind == TREE_FOLDER ? "folder not on the server, with all it holds"
-                                                      : "not on the server");
+        set(a, PLAN_DELETE, 0, "not %s", w->src);
 }
 
-/* Whether any name of the server's listing is refused or listed twice. */
-static int listing_has_failures(const struct tree_entry *remote, size_t n)
+/* Whether any name of the source's listing is refused or listed twice. */
+static int listing_has_failures(const struct tree_entry *source, size_t n)
 {
     const char *why;
     for (size_t i = 0; i < n; i++)
-        if (tree_name_check(remote[i].name, remote[i].name_len, &why) != 0 ||
-            (i > 0 && entry_cmp(&remote[i - 1], &remote[i]) == 0))
+        if (tree_name_check(source[i].name, source[i].name_len, &why) != 0 ||
+            (i > 0 && entry_cmp(&source[i - 1], &source[i]) == 0))
             return 1;
     return 0;
 }
 
-size_t mirror_plan(struct tree_entry *remote, size_t n_remote, struct tree_entry *local,
-                   size_t n_local, const struct plan_options *o, struct plan_action *out,
+size_t mirror_plan(struct tree_entry *source, size_t n_source, struct tree_entry *target,
+                   size_t n_target, const struct plan_options *o, struct plan_action *out,
                    int *delete_blocked)
 {
-    if (n_remote > 1)
-        qsort(remote, n_remote, sizeof *remote, entry_cmp);
-    if (n_local > 1)
-        qsort(local, n_local, sizeof *local, entry_cmp);
-    *delete_blocked = listing_has_failures(remote, n_remote);
+    if (n_source > 1)
+        qsort(source, n_source, sizeof *source, entry_cmp);
+    if (n_target > 1)
+        qsort(target, n_target, sizeof *target, entry_cmp);
+    *delete_blocked = listing_has_failures(source, n_source);
+    int upload = (o->flags & PLAN_OPT_UPLOAD) != 0;
     size_t i = 0, j = 0, n = 0;
-    while (i < n_remote || j < n_local) {
-        int c = i >= n_remote ? 1 : j >= n_local ? -1 : entry_cmp(&remote[i], &local[j]);
+    while (i < n_source || j < n_target) {
+        int c = i >= n_source ? 1 : j >= n_target ? -1 : entry_cmp(&source[i], &target[j]);
         if (c <= 0) {
-            int duplicate = (i > 0 && entry_cmp(&remote[i - 1], &remote[i]) == 0) ||
-                            (i + 1 < n_remote && entry_cmp(&remote[i], &remote[i + 1]) == 0);
-            const struct tree_entry *l = c == 0 ? &local[j] : NULL;
-            plan_remote(&remote[i], l, duplicate, remote, n_remote, local, n_local, o, &out[n++]);
+            int duplicate = (i > 0 && entry_cmp(&source[i - 1], &source[i]) == 0) ||
+                            (i + 1 < n_source && entry_cmp(&source[i], &source[i + 1]) == 0);
+            const struct tree_entry *l = c == 0 ? &target[j] : NULL;
+            plan_source(&source[i], l, duplicate, source, n_source, target, n_target, o, &out[n++]);
             i++;
-            if (l != NULL && (i >= n_remote || entry_cmp(&remote[i], l) != 0))
+            if (l != NULL && (i >= n_source || entry_cmp(&source[i], l) != 0))
                 j++;
         } else {
-            if (part_owner(&local[j], remote, n_remote) == NULL)
-                plan_local(&local[j], o, *delete_blocked, &out[n++]);
+            if (upload || part_owner(&target[j], source, n_source) == NULL)
+                plan_target(&target[j], source, n_source, o, *delete_blocked, &out[n++]);
             j++;
         }
     }

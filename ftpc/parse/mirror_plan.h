@@ -22,7 +22,19 @@
  *   its "NAME" would clash with that, and is a failure.
  * From the local side (the target): an entry the server does not have
  *   is deleted only with --delete (a folder with all it holds), never
- *   when the server's listing had failures; else it is kept.
+ *   when the server's listing had failures; else it is kept. A target
+ *   entry named like a source entry it was not paired with (a target
+ *   listing that names it twice) is never deleted, and is a failure.
+ *
+ * An upload (PLAN_OPT_UPLOAD) is the same plan with the sides swapped:
+ * the local folder is the source, the server's the target, and the
+ * reasons say so ("here", "on the server"). There is no NAME.part on
+ * the server's side; a target name tree_name_check refuses is never
+ * deleted (with --delete it is a failure), as the server sent it. With
+ * PLAN_OPT_NO_TIME_SET (the server cannot be given a file's time, so
+ * its copy carries the time of the upload), a target newer than the
+ * source is not taken as modified: the size decides, and a source newer
+ * than the target is replaced.
  */
 #ifndef FTPC_PARSE_MIRROR_PLAN_H
 #define FTPC_PARSE_MIRROR_PLAN_H
@@ -37,6 +49,8 @@
 #define PLAN_OPT_IGNORE_TIME  2u
 #define PLAN_OPT_ONLY_MISSING 4u
 #define PLAN_OPT_DELETE       8u
+#define PLAN_OPT_UPLOAD      16u  /* the source is the local folder, the target the server's */
+#define PLAN_OPT_NO_TIME_SET 32u  /* upload: the target's times are those of the uploads */
 
 struct plan_options {
     unsigned flags;
@@ -57,19 +71,20 @@ enum plan_act {
 
 struct plan_action {
     enum plan_act act;
-    const struct tree_entry *remote; /* NULL for an entry here only */
-    const struct tree_entry *local;  /* NULL when there is none here */
+    const struct tree_entry *source; /* NULL for an entry of the target only */
+    const struct tree_entry *target; /* NULL when the target has none */
     const struct tree_entry *part;   /* TRANSFER, REPLACE: NAME.part to continue, else NULL */
     int failed;                      /* a SKIP that is a failure */
     char reason[PLAN_REASON_MAX];
 };
 
-/* The plan of one folder. remote and local are sorted by name here (in
- * place); out has room for n_remote + n_local actions, in name order. The
- * number of actions is returned; *delete_blocked is set when failures
- * in the listing stopped --delete. */
-size_t mirror_plan(struct tree_entry *remote, size_t n_remote, struct tree_entry *local,
-                   size_t n_local, const struct plan_options *o, struct plan_action *out,
+/* The plan of one folder. source and target (on a download the server's
+ * listing and the local one) are sorted by name here (in place); out has
+ * room for n_source + n_target actions, in name order. The number of
+ * actions is returned; *delete_blocked is set when failures in the
+ * source's listing stopped --delete. */
+size_t mirror_plan(struct tree_entry *source, size_t n_source, struct tree_entry *target,
+                   size_t n_target, const struct plan_options *o, struct plan_action *out,
                    int *delete_blocked);
 
 /* "transfer", "replace", "delete", "skip", "folder", "keep". */

@@ -1,12 +1,15 @@
-/* mirror: the walk of a download mirror, folder by folder. */
+/* mirror: the walk of a mirror, folder by folder, either way. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "common/json.h"
 #include "common/visible.h"
 #include "ftpc/conn/interrupt.h"
 #include "ftpc/parse/mirror_plan.h"
@@ -14,6 +17,8 @@
 #include "ftpc/transfer/transfer.h"
 #include "ftpc/transfer/tree_list.h"
 #include "ftpc/transfer/tree_local.h"
+#include "ftpc/transfer/tree_remote.h"
+#include "ftpc/transfer/tree_verify.h"
 
 /* Folders deeper than this are a failure, not descended (a server's
  * listing could nest without end). */
@@ -30,7 +35,15 @@ struct walk {
     struct ftp_session *s;
     const struct mirror_options *o;
     struct mirror_summary *sum;
-    const char *top;            /* the remote folder named, for messages about the top */
+    const char *top;            /* the folder named as the source, for messages about the top */
+    int upload;
+    unsigned plan_flags;        /* o->plan_flags and what the direction and the server add */
+    struct ftp_features feat;   /* upload or --verify: what the server offers (MFMT, hashes) */
+    struct tree_verify verify;  /* --verify: how */
+    /* Upload: the local folders being copied, from the top down (device
+     * and inode), so that a followed link back up is a loop, not a descent. */
+    dev_t dev[MIRROR_DEPTH_MAX];
+    ino_t ino[MIRROR_DEPTH_MAX];
 };
 
 /* The run cannot go on: Ctrl-C, or no logged-in connection left. */
@@ -41,10 +54,10 @@ static int stopped(const struct walk *w, const struct err *e)
 
 static void failure(struct walk *w, const char *rel, const struct err *e)
 {
-    char shown[PATH_MAX + 64];
+    char shown[PATH_MAX + 64], msg[ERR_MSG_MAX + 64];
     w->sum->failed++;
     fprintf(w->o->err, "ftpc: mirror: %s: %s\n", visible_str(shown, sizeof shown, rel[0] ? rel : w->top),
-            e->msg);
+            visible_str(msg, sizeof msg, e->msg));
     if (w->sum->first.code == ERR_NONE)
         w->sum->first = *e;
 }
@@ -74,7 +87,20 @@ static void show_action(struct walk *w, const struct plan_action *a, const char 
             a->reason);
 }
 
-/* A file downloaded as the plan says, then given the server's time. */
+/* --verify of a download, before it takes its name. */
+struct fetch_check {
+    struct walk *w;
+    const char *remote;
+};
+
+static int check_fetched(void *arg, int fd, struct err *e)
+{
+    struct fetch_check *k = arg;
+    return tree_verify_file(&k->w->verify, k->w->s, k->remote, fd, e);
+}
+
+/* A file downloaded as the plan says (with --verify checked before it
+ * takes its name), then given the server's time. */
 static int fetch(struct walk *w, const struct plan_action *a, const struct place *c, struct err *e)
 {
     unsigned flags = a->act == PLAN_REPLACE ? GET_REPLACE : 0;
@@ -85,22 +111,86 @@ static int fetch(struct walk *w, const struct plan_action *a, const struct place
     snprintf(part, sizeof part, "%s.part", c->local);
     if (a->part != NULL && lstat(part, &sb) == 0 && S_ISREG(sb.st_mode))
         flags |= GET_RESUME;
-    if (xfer_get(w->s, c->remote, c->local, flags, "mirror (the file appeared during the run)", e) != 0)
+    struct fetch_check k = { w, c->remote };
+    struct get_check check = { check_fetched, &k };
+    if (xfer_get_checked(w->s, c->remote, c->local, flags, "mirror (the file appeared during the run)",
+                         w->o->verify ? &check : NULL, e) != 0)
         return -1;
-    if (a->remote->has_mtime && tree_local_set_mtime(c->local, a->remote->mtime, e) != 0)
+    if (a->source->has_mtime && tree_local_set_mtime(c->local, a->source->mtime, e) != 0)
         return -1;
     w->sum->transferred++;
     uint64_t had = (flags & GET_RESUME) ? a->part->size : 0;
-    w->sum->bytes += a->remote->size > had ? a->remote->size - had : 0;
+    w->sum->bytes += a->source->size > had ? a->source->size - had : 0;
     return 0;
 }
 
-static int walk_folder(struct walk *w, const struct place *p, int depth, struct err *e);
+/* --verify of an upload: on a mismatch the server's copy, which this
+ * run just wrote, is deleted. */
+static int verify_sent(struct walk *w, const struct place *c, struct err *e)
+{
+    int fd = open(c->local, O_RDONLY | O_CLOEXEC | O_NOCTTY | (w->o->follow_links ? 0 : O_NOFOLLOW));
+    if (fd < 0)
+        return err_set(e, ERR_LOCAL, "--verify: cannot read the file again: %s", strerror(errno));
+    int rc = tree_verify_file(&w->verify, w->s, c->remote, fd, e);
+    close(fd);
+    if (rc == 0 || stopped(w, e))
+        return rc;
+    struct err del;
+    err_clear(&del);
+    if (tree_remote_remove(w->s, c->remote, TREE_FILE, &del) == 0)
+        err_suffix(e, "; the server's copy was deleted");
+    else
+        err_suffix(e, "; deleting the server's copy failed too: %s", del.msg);
+    return -1;
+}
+
+/* A file uploaded as the plan says (STOR, as put does), then given its
+ * local time where the server can take it. */
+static int send_file(struct walk *w, const struct plan_action *a, const struct place *c, struct err *e)
+{
+    struct stat sb;
+    /* The plan saw a file (or, with --follow-links, what a link led to):
+     * a link that took its place since is not followed. */
+    if (!w->o->follow_links && (lstat(c->local, &sb) != 0 || !S_ISREG(sb.st_mode)))
+        return err_set(e, ERR_LOCAL, "no longer a regular file here; not sent");
+    if (xfer_put(w->s, c->local, c->remote, PUT_STORE, e) != 0 || (w->o->verify && verify_sent(w, c, e) != 0))
+        return -1;
+    if ((w->feat.names & FTP_FEAT_MFMT) && a->source->has_mtime &&
+        tree_remote_set_mtime(w->s, c->remote, a->source->mtime, e) != 0)
+        return -1;
+    w->sum->transferred++;
+    w->sum->bytes += a->source->size;
+    return 0;
+}
+
+static int walk_folder(struct walk *w, const struct place *p, int depth, int target_new, struct err *e);
+
+/* A folder of the source: made in the target when missing, then walked. */
+static int descend(struct walk *w, const struct plan_action *a, const struct place *c, int depth,
+                   struct err *why, struct err *e)
+{
+    if (depth + 1 >= MIRROR_DEPTH_MAX) {
+        err_set(why, ERR_SERVER, "folders nested deeper than %d; not descended", MIRROR_DEPTH_MAX);
+        failure(w, c->rel, why);
+        return 0;
+    }
+    int made = 0;
+    if (a->target == NULL && !w->o->dry_run) {
+        made = w->upload ? tree_remote_mkdir(w->s, c->remote, why) : tree_local_mkdir(c->local, why);
+        if (made != 0) {
+            failure(w, c->rel, why);
+            return 0;
+        }
+    }
+    if (a->target == NULL)
+        w->sum->folders_made++;
+    return walk_folder(w, c, depth + 1, a->target == NULL, e);
+}
 
 /* One action of a folder's plan. -1 only when the run must stop. */
 static int act(struct walk *w, const struct place *p, const struct plan_action *a, int depth, struct err *e)
 {
-    const struct tree_entry *ent = a->remote ? a->remote : a->local;
+    const struct tree_entry *ent = a->source ? a->source : a->target;
     struct place *c = malloc(sizeof *c);
     if (c == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");
@@ -117,15 +207,16 @@ static int act(struct walk *w, const struct place *p, const struct plan_action *
     switch (a->act) {
     case PLAN_TRANSFER:
     case PLAN_REPLACE:
-        if (!w->o->dry_run && fetch(w, a, c, &why) != 0)
+        if (!w->o->dry_run && (w->upload ? send_file(w, a, c, &why) : fetch(w, a, c, &why)) != 0)
             failure(w, c->rel, &why);
         else if (w->o->dry_run) {
             w->sum->transferred++;
-            w->sum->bytes += a->remote->size - (a->part ? a->part->size : 0);
+            w->sum->bytes += a->source->size - (a->part ? a->part->size : 0);
         }
         break;
     case PLAN_DELETE:
-        if (!w->o->dry_run && tree_local_remove(c->local, &why) != 0)
+        if (!w->o->dry_run && (w->upload ? tree_remote_remove(w->s, c->remote, a->target->kind, &why)
+                                         : tree_local_remove(c->local, &why)) != 0)
             failure(w, c->rel, &why);
         else
             w->sum->deleted++;
@@ -140,16 +231,7 @@ static int act(struct walk *w, const struct place *p, const struct plan_action *
     case PLAN_KEEP:
         break;
     case PLAN_DESCEND:
-        if (depth + 1 >= MIRROR_DEPTH_MAX) {
-            err_set(&why, ERR_SERVER, "folders nested deeper than %d; not descended", MIRROR_DEPTH_MAX);
-            failure(w, c->rel, &why);
-        } else if (a->local == NULL && !w->o->dry_run && tree_local_mkdir(c->local, &why) != 0) {
-            failure(w, c->rel, &why);
-        } else {
-            if (a->local == NULL)
-                w->sum->folders_made++;
-            rc = walk_folder(w, c, depth + 1, e);
-        }
+        rc = descend(w, a, c, depth, &why, e);
         break;
     }
     if (rc == 0 && why.code != ERR_NONE && stopped(w, &why)) {
@@ -160,15 +242,76 @@ static int act(struct walk *w, const struct place *p, const struct plan_action *
     return rc;
 }
 
-static int walk_folder(struct walk *w, const struct place *p, int depth, struct err *e)
+/* Upload: 0 when the local folder p is not one already being copied
+ * above it (a followed link back up), and it is noted at depth. */
+static int no_loop(struct walk *w, const struct place *p, int depth, struct err *e)
 {
-    struct tree_listing remote, local;
-    tree_listing_init(&remote);
-    tree_listing_init(&local);
+    struct stat sb;
+    if (stat(p->local, &sb) != 0)
+        return err_set(e, ERR_LOCAL, "cannot read the folder: %s", strerror(errno));
+    for (int i = 0; i < depth; i++)
+        if (w->dev[i] == sb.st_dev && w->ino[i] == sb.st_ino)
+            return err_set(e, ERR_LOCAL, "a symbolic link loop: this folder is already being copied above it; "
+                           "not descended");
+    w->dev[depth] = sb.st_dev;
+    w->ino[depth] = sb.st_ino;
+    return 0;
+}
+
+/* The source's listing of p; a failure is reported (and nothing in p
+ * changes). */
+static int list_source(struct walk *w, const struct place *p, struct tree_listing *l, struct err *why)
+{
+    int rc = w->upload ? tree_list_local(p->local, w->o->follow_links, l, why)
+                       : tree_list_remote(w->s, p->remote, l, why);
+    if (rc != 0)
+        err_prefix(why, w->upload ? "cannot read the local folder (nothing in it changed on the server)"
+                                  : "cannot list the server's folder (nothing in it changed)");
+    return rc;
+}
+
+/* The top of an upload's target: listed, or made when the server could
+ * not list it (a folder that is not there yet). */
+static int list_upload_top(struct walk *w, const struct place *p, struct tree_listing *l, struct err *why)
+{
+    if (tree_list_remote(w->s, p->remote, l, why) == 0)
+        return 0;
+    if (ftp_reply_class(w->s->reply.code) != 5 || stopped(w, why))
+        return err_prefix(why, "cannot list the server's folder (nothing in it changed)");
+    if (w->o->dry_run) {
+        err_clear(why);
+        w->sum->folders_made++;
+        return 0;
+    }
+    struct err listing = *why;
+    err_clear(why);
+    if (tree_remote_mkdir(w->s, p->remote, why) != 0)
+        return err_prefix(why, "cannot list the server's folder (%s), nor make it", listing.msg);
+    w->sum->folders_made++;
+    return 0;
+}
+
+/* The target's listing of p (empty when the walk made it). */
+static int list_target(struct walk *w, const struct place *p, int depth, int target_new,
+                       struct tree_listing *l, struct err *why)
+{
+    if (target_new)
+        return 0;
+    if (w->upload)
+        return depth == 0 ? list_upload_top(w, p, l, why)
+                          : tree_list_remote(w->s, p->remote, l, why) == 0
+                              ? 0 : err_prefix(why, "cannot list the server's folder (nothing in it changed)");
+    return tree_list_local(p->local, 0, l, why);
+}
+
+static int walk_folder(struct walk *w, const struct place *p, int depth, int target_new, struct err *e)
+{
+    struct tree_listing source, target;
+    tree_listing_init(&source);
+    tree_listing_init(&target);
     struct err why;
     err_clear(&why);
-    if (tree_list_remote(w->s, p->remote, &remote, &why) != 0) {
-        err_prefix(&why, "cannot list the server's folder (nothing in it changed)");
+    if ((w->upload && no_loop(w, p, depth, &why) != 0) || list_source(w, p, &source, &why) != 0) {
         failure(w, p->rel, &why);
         if (stopped(w, &why)) {
             *e = why;
@@ -176,25 +319,29 @@ static int walk_folder(struct walk *w, const struct place *p, int depth, struct 
         }
         return 0;
     }
-    /* The top folder is made only once the server's side could be listed. */
-    if (depth == 0 && !w->o->dry_run && tree_local_mkdir(p->local, e) != 0) {
-        tree_listing_free(&remote);
+    /* A download's top folder is made only once the server's side could be listed. */
+    if (!w->upload && depth == 0 && !w->o->dry_run && tree_local_mkdir(p->local, e) != 0) {
+        tree_listing_free(&source);
         return -1;
     }
-    if (tree_list_local(p->local, &local, &why) != 0) {
+    if (list_target(w, p, depth, target_new, &target, &why) != 0) {
         failure(w, p->rel, &why);
-        tree_listing_free(&remote);
+        tree_listing_free(&source);
+        if (stopped(w, &why)) {
+            *e = why;
+            return -1;
+        }
         return 0;
     }
-    struct plan_action *plan = calloc(remote.n + local.n + 1, sizeof *plan);
+    struct plan_action *plan = calloc(source.n + target.n + 1, sizeof *plan);
     if (plan == NULL) {
-        tree_listing_free(&remote);
-        tree_listing_free(&local);
+        tree_listing_free(&source);
+        tree_listing_free(&target);
         return err_set(e, ERR_INTERNAL, "out of memory");
     }
-    struct plan_options po = { .flags = w->o->plan_flags, .filter = w->o->filter, .folder = p->rel };
+    struct plan_options po = { .flags = w->plan_flags, .filter = w->o->filter, .folder = p->rel };
     int blocked;
-    size_t n = mirror_plan(remote.v, remote.n, local.v, local.n, &po, plan, &blocked);
+    size_t n = mirror_plan(source.v, source.n, target.v, target.n, &po, plan, &blocked);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (ftpc_interrupted)
@@ -203,8 +350,8 @@ static int walk_folder(struct walk *w, const struct place *p, int depth, struct 
             rc = act(w, p, &plan[i], depth, e);
     }
     free(plan);
-    tree_listing_free(&remote);
-    tree_listing_free(&local);
+    tree_listing_free(&source);
+    tree_listing_free(&target);
     return rc;
 }
 
@@ -215,30 +362,50 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-int mirror_download(struct ftp_session *s, const char *remote, const char *local,
-                    const struct mirror_options *o, struct mirror_summary *sum, struct err *e)
+/* The top folder's two paths, checked: the local one must be a folder
+ * when it exists (for an upload, it must exist), and may be a link the
+ * user named (below it none is followed without --follow-links). */
+static int top_place(const char *remote, const char *local, int upload, struct place *top, struct err *e)
+{
+    char shown[PATH_MAX + 64];
+    if (snprintf(top->remote, sizeof top->remote, "%s", remote) >= (int)sizeof top->remote ||
+        snprintf(top->local, sizeof top->local, "%s", local) >= (int)sizeof top->local)
+        return err_set(e, ERR_USAGE, "mirror: path too long");
+    struct stat sb;
+    if (stat(local, &sb) == 0 && !S_ISDIR(sb.st_mode))
+        return err_set(e, ERR_LOCAL, "%s is not a folder; name a folder to mirror %s",
+                       visible_str(shown, sizeof shown, local), upload ? "from" : "into");
+    if (upload && stat(local, &sb) != 0)
+        return err_set(e, ERR_LOCAL, "cannot read the folder %s: %s", visible_str(shown, sizeof shown, local),
+                       strerror(errno));
+    if (lstat(local, &sb) == 0 && S_ISLNK(sb.st_mode) && realpath(local, top->local) == NULL)
+        return err_set(e, ERR_LOCAL, "cannot resolve %s: %s", visible_str(shown, sizeof shown, local),
+                       strerror(errno));
+    return 0;
+}
+
+static int run(struct ftp_session *s, const char *remote, const char *local, int upload,
+               const struct mirror_options *o, struct mirror_summary *sum, struct err *e)
 {
     memset(sum, 0, sizeof *sum);
     if (session_require_data(s, e) != 0 || tree_remote_ready(s, e) != 0)
         return -1;
+    struct walk *w = calloc(1, sizeof *w);
     struct place *top = calloc(1, sizeof *top);
-    if (top == NULL)
-        return err_set(e, ERR_INTERNAL, "out of memory");
-    char shown[PATH_MAX + 64];
-    if (snprintf(top->remote, sizeof top->remote, "%s", remote) >= (int)sizeof top->remote ||
-        snprintf(top->local, sizeof top->local, "%s", local) >= (int)sizeof top->local) {
+    if (w == NULL || top == NULL) {
+        free(w);
         free(top);
-        return err_set(e, ERR_USAGE, "mirror: path too long");
+        return err_set(e, ERR_INTERNAL, "out of memory");
     }
-    struct stat sb;
-    int rc = 0;
-    if (stat(local, &sb) == 0 && !S_ISDIR(sb.st_mode))
-        rc = err_set(e, ERR_LOCAL, "%s is not a folder; name a folder to mirror into",
-                     visible_str(shown, sizeof shown, local));
-    /* The top folder may be a link the user named; below it none is followed. */
-    else if (lstat(local, &sb) == 0 && S_ISLNK(sb.st_mode) && realpath(local, top->local) == NULL)
-        rc = err_set(e, ERR_LOCAL, "cannot resolve %s: %s", visible_str(shown, sizeof shown, local),
-                     strerror(errno));
+    *w = (struct walk){ .s = s, .o = o, .sum = sum, .top = upload ? local : remote, .upload = upload,
+                        .plan_flags = o->plan_flags | (upload ? PLAN_OPT_UPLOAD : 0) };
+    int rc = top_place(remote, local, upload, top, e);
+    if (rc == 0 && (upload || o->verify))
+        rc = tree_remote_features(s, &w->feat, e);
+    if (rc == 0 && upload && !(w->feat.names & FTP_FEAT_MFMT))
+        w->plan_flags |= PLAN_OPT_NO_TIME_SET;
+    if (rc == 0 && o->verify && !o->dry_run)
+        rc = tree_verify_start(&w->verify, s, &w->feat, o->err, e);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int saved_verbose = s->verbose, saved_quiet = s->quiet;
@@ -246,14 +413,26 @@ int mirror_download(struct ftp_session *s, const char *remote, const char *local
         s->verbose = 0;
         s->quiet = 1;
     }
-    struct walk w = { .s = s, .o = o, .sum = sum, .top = remote };
     if (rc == 0)
-        rc = walk_folder(&w, top, 0, e);
+        rc = walk_folder(w, top, 0, 0, e);
     s->verbose = saved_verbose;
     s->quiet = saved_quiet;
     sum->seconds = seconds_since(&t0);
     free(top);
+    free(w);
     return rc;
+}
+
+int mirror_download(struct ftp_session *s, const char *remote, const char *local,
+                    const struct mirror_options *o, struct mirror_summary *sum, struct err *e)
+{
+    return run(s, remote, local, 0, o, sum, e);
+}
+
+int mirror_upload(struct ftp_session *s, const char *local, const char *remote,
+                  const struct mirror_options *o, struct mirror_summary *sum, struct err *e)
+{
+    return run(s, remote, local, 1, o, sum, e);
 }
 
 void mirror_print_summary(FILE *out, const struct mirror_summary *sum, int dry_run)
@@ -262,4 +441,27 @@ void mirror_print_summary(FILE *out, const struct mirror_summary *sum, int dry_r
             " bytes in %.2f s\n", dry_run ? " (dry run, nothing changed)" : "", sum->transferred,
             dry_run ? "to transfer" : "transferred", sum->skipped, sum->deleted,
             dry_run ? "to delete" : "deleted", sum->failed, sum->bytes, sum->seconds);
+}
+
+void mirror_print_json(FILE *out, const struct mirror_summary *sum, int upload, int dry_run)
+{
+    struct jw j;
+    jw_init(&j, out);
+    jw_begin_object(&j);
+    jw_kv_string(&j, "direction", upload ? "upload" : "download");
+    jw_kv_bool(&j, "dry_run", dry_run);
+    jw_kv_int(&j, "transferred", (long long)sum->transferred);
+    jw_kv_int(&j, "skipped", (long long)sum->skipped);
+    jw_kv_int(&j, "deleted", (long long)sum->deleted);
+    jw_kv_int(&j, "failed", (long long)sum->failed);
+    jw_kv_int(&j, "folders_made", (long long)sum->folders_made);
+    jw_kv_int(&j, "bytes", (long long)sum->bytes);
+    jw_kv_int(&j, "milliseconds", (long long)(sum->seconds * 1000.0 + 0.5));
+    jw_key(&j, "first_failure");
+    if (sum->first.code != ERR_NONE)
+        jw_string(&j, sum->first.msg);
+    else
+        jw_null(&j);
+    jw_end_object(&j);
+    jw_finish(&j);
 }

@@ -1,12 +1,16 @@
 /*
- * mirror: a remote folder downloaded into a local one, recursively over
+ * mirror: a remote folder downloaded into a local one (or, mirror_upload,
+ * a local one uploaded), recursively over
  * MLSD, folder by folder as mirror_plan.h decides. Each file goes through
  * xfer_get (NAME.part, renamed into place; a partial one continued) and
  * then gets the server's modification time; folders are made 0777 &
  * ~umask. A failed file or folder is counted and the run goes on; Ctrl-C
  * or a lost connection ends it. A folder whose listing failed is left as
  * it is (nothing deleted in it). With dry_run nothing is changed: the
- * plan is printed, every folder of the server listed.
+ * plan is printed, every folder of the server listed. With verify, each
+ * file is compared with the server's copy by hash (tree_verify.h): a
+ * download that differs stays NAME.part, an upload that differs is
+ * deleted from the server; either is a failed file.
  */
 #ifndef FTPC_TRANSFER_MIRROR_H
 #define FTPC_TRANSFER_MIRROR_H
@@ -23,6 +27,8 @@ struct mirror_options {
     struct tree_filter filter;
     int dry_run;
     int verbose;                /* a line per action, and each transfer's summary */
+    int follow_links;           /* upload: local symbolic links followed (loops refused) */
+    int verify;                 /* each file's hash compared with the server's (tree_verify.h) */
     FILE *out;                  /* the plan (dry run, verbose) and the summary */
     FILE *err;                  /* each failure */
 };
@@ -41,7 +47,25 @@ int mirror_download(struct ftp_session *s, const char *remote, const char *local
                     const struct mirror_options *o, struct mirror_summary *sum,
                     struct err *e) MUST_CHECK;
 
+/* local (a folder here) onto remote (made when the server cannot list
+ * it): the same walk with the sides swapped. Files go up as put sends
+ * them (STOR), then get their local time with MFMT where FEAT lists it
+ * (where not, the plan compares by size, and a local file newer than
+ * the server's copy is sent again); folders are made with MKD; --delete
+ * removes what the local folder lacks, on the server, inside remote
+ * only. Local symbolic links are skipped unless o->follow_links (then a
+ * link back to a folder being copied is a loop: a failure, not
+ * followed). */
+int mirror_upload(struct ftp_session *s, const char *local, const char *remote,
+                  const struct mirror_options *o, struct mirror_summary *sum,
+                  struct err *e) MUST_CHECK;
+
 /* The summary line: "mirror: 3 transferred, ... in 0.52 s". */
 void mirror_print_summary(FILE *out, const struct mirror_summary *sum, int dry_run);
+
+/* The same summary as one JSON object (--json): direction, dry_run,
+ * transferred, skipped, deleted, failed, folders_made, bytes,
+ * milliseconds, and first_failure (the first failure's message, or null). */
+void mirror_print_json(FILE *out, const struct mirror_summary *sum, int upload, int dry_run);
 
 #endif

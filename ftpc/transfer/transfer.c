@@ -183,6 +183,33 @@ int xfer_remote_size(struct ftp_session *s, const char *remote, uint64_t *size, 
 int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
              const char *hint, struct err *e)
 {
+    return xfer_get_checked(s, remote, local, flags, hint, NULL, e);
+}
+
+/* The caller's check of a finished download, when there is one: on the
+ * file just written, opened again for reading (the target is write-only)
+ * and checked to be the same file. */
+static int check_download(const struct get_check *check, const struct local_target *t, struct err *e)
+{
+    if (check == NULL)
+        return 0;
+    const char *path = t->direct ? t->path : t->part;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    struct stat written, read_back;
+    if (fd < 0 || fstat(t->fd, &written) != 0 || fstat(fd, &read_back) != 0 || !S_ISREG(read_back.st_mode) ||
+        written.st_dev != read_back.st_dev || written.st_ino != read_back.st_ino) {
+        if (fd >= 0)
+            close(fd);
+        return err_set(e, ERR_LOCAL, "cannot read %s back to check it", path);
+    }
+    int rc = check->fn(check->arg, fd, e);
+    close(fd);
+    return rc;
+}
+
+int xfer_get_checked(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
+                     const char *hint, const struct get_check *check, struct err *e)
+{
     int resume = (flags & GET_RESUME) != 0;
     unsigned lflags = (resume ? LOCAL_RESUME : 0) |
                       ((flags & GET_REPLACE) || s->opt.clobber ? LOCAL_REPLACE : 0);
@@ -207,6 +234,10 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsig
                        local, t.offset, remote, expected);
     }
     if (know_size && t.offset == expected) {
+        if (check_download(check, &t, e) != 0) {
+            local_target_abort(&t);
+            return err_prefix(e, "get %s", remote);
+        }
         if (local_target_commit(&t, e) != 0)
             return -1;
         if (s->verbose)
@@ -243,7 +274,7 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsig
     if (rc == 0 && know_size && t.offset + bytes != expected)
         rc = err_set(e, ERR_SERVER, "short transfer: %" PRIu64 " of %" PRIu64 " bytes", t.offset + bytes,
                      expected);
-    if (rc != 0 || local_target_commit(&t, e) != 0) {
+    if (rc != 0 || check_download(check, &t, e) != 0 || local_target_commit(&t, e) != 0) {
         local_target_abort(&t);
         return err_prefix(e, "get %s", remote);
     }

@@ -27,6 +27,15 @@ enum put_how { PUT_STORE, PUT_APPEND, PUT_RESUME };
  * exists (NULL: "get -f (or set clobber on)"). */
 int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
              const char *hint, struct err *e) MUST_CHECK;
+/* xfer_get with a check of the finished download before it takes its
+ * name: fn gets the file's descriptor (readable, all of it from offset
+ * 0); when it fails, so does the download, and NAME.part stays. */
+struct get_check {
+    int (*fn)(void *arg, int fd, struct err *e);
+    void *arg;
+};
+int xfer_get_checked(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
+                     const char *hint, const struct get_check *check, struct err *e) MUST_CHECK;
 int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum put_how how,
              struct err *e) MUST_CHECK;
 /* verb: NLST, LIST or MLSD; path may be NULL. Line ends become LF. */

@@ -1,7 +1,8 @@
 /*
  * tree_list: the two listings a tree transfer plans a folder from: the
  * server's (MLSD, its lines parsed as they arrive, bounded in bytes and
- * entries) and the local folder's (never following a symbolic link).
+ * entries) and the local folder's (following a symbolic link only when
+ * asked).
  */
 #ifndef FTPC_TRANSFER_TREE_LIST_H
 #define FTPC_TRANSFER_TREE_LIST_H
@@ -20,17 +21,22 @@ struct tree_listing {
 void tree_listing_init(struct tree_listing *l);
 void tree_listing_free(struct tree_listing *l);
 
-/* 0 when the server can list a tree: FEAT offers MLST (and so MLSD). */
+/* FEAT asked (once per connection): whether MLSD is there. */
 int tree_remote_ready(struct ftp_session *s, struct err *e) MUST_CHECK;
 
-/* MLSD of path on the server (FEAT must offer MLST). A malformed line,
- * too large a listing or too many entries fail the whole listing: a
- * mirror never acts on half of one. Names are kept as sent (the plan
- * checks them). */
+/* MLSD of path on the server; where FEAT offers no MLST, LIST -a read
+ * as `ls -l` lines (tree_ls.h), path proved a folder with CWD first, and
+ * MDTM asked for each file's time. A malformed line, too large a listing
+ * or too many entries fail the whole listing: a mirror never acts on half
+ * of one. Names are kept as sent (the plan checks them). */
 int tree_list_remote(struct ftp_session *s, const char *path, struct tree_listing *l,
                      struct err *e) MUST_CHECK;
 
-/* The local folder path; a folder that does not exist is empty. */
-int tree_list_local(const char *path, struct tree_listing *l, struct err *e) MUST_CHECK;
+/* The local folder path; a folder that does not exist is empty. A
+ * symbolic link is listed as a link (TREE_LINK), unless follow_links:
+ * then as what it leads to (a link that leads nowhere stays a link), and
+ * path itself may be one. */
+int tree_list_local(const char *path, int follow_links, struct tree_listing *l,
+                    struct err *e) MUST_CHECK;
 
 #endif

@@ -1,7 +1,7 @@
 /* Fuzz target: what tree transfers read from the server. The first byte
  * picks a parser (its value modulo their number), the rest is its input:
  * an MLSD line as a tree entry, the name check, FEAT's HASH value, and
- * the replies to HASH, XSHA256 and XCRC. A last case plans a folder from
+ * the replies to HASH, XSHA256 and XCRC, a LIST line. A last case plans a folder from
  * a listing of the input's lines. Each result is checked for what the
  * parser promises. */
 #include <stddef.h>
@@ -12,6 +12,7 @@
 #include "ftpc/parse/hash_reply.h"
 #include "ftpc/parse/mirror_plan.h"
 #include "ftpc/parse/tree_entry.h"
+#include "ftpc/parse/tree_ls.h"
 #include "ftpc/parse/tree_name.h"
 
 static void check_hex(const struct ftp_hash_value *h)
@@ -52,9 +53,9 @@ static void plan_lines(const char *p, size_t n)
         abort();
     for (size_t i = 0; i < m; i++) {
         const char *why;
-        if (out[i].reason[0] == '\0' || (out[i].remote == NULL && out[i].local == NULL))
+        if (out[i].reason[0] == '\0' || (out[i].source == NULL && out[i].target == NULL))
             abort();
-        if (out[i].remote && tree_name_check(out[i].remote->name, out[i].remote->name_len, &why) != 0 &&
+        if (out[i].source && tree_name_check(out[i].source->name, out[i].source->name_len, &why) != 0 &&
             (!out[i].failed || !blocked))
             abort();
         if (out[i].act == PLAN_DELETE && blocked)
@@ -68,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     const char *text = (const char *)data + 1;
     size_t len = size - 1;
-    switch (data[0] % 7) {
+    switch (data[0] % 8) {
     case 0: {
         struct tree_entry e;
         const char *name;
@@ -118,6 +119,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 5: {
         uint32_t crc;
         (void)ftp_parse_xcrc(text, len, &crc);
+        break;
+    }
+    case 6: {
+        struct tree_entry e;
+        const char *name;
+        size_t n;
+        if (tree_parse_ls_line(text, len, &e, &name, &n) == 0 &&
+            (n == 0 || name <= text || name + n > text + len || name[0] == ' ' || e.kind > TREE_OTHER ||
+             e.has_mtime || (e.has_size && e.kind != TREE_FILE)))
+            abort();
         break;
     }
     default:

@@ -62,6 +62,10 @@ Tree listings
                 (ok.txt, RETR gives the payload) beside names that must
                 never become local paths: ../x, .., a/b, /etc/passwd, a
                 name with an escape sequence, and sub/../y as a folder
+  badhash       FEAT offers MLST, HASH SHA-256 and MFMT; MLSD of a folder
+                ending in "up" lists nothing, of any other the good file
+                ok.txt; STOR takes the data; HASH always answers a wrong
+                SHA-256; each DELE is accepted and logged as "deleted NAME"
 Clear text inside TLS
   oops          PASS answered with "500 OOPS: ..." in clear text on the TLS
                 control connection (as vsftpd does when login set-up fails)
@@ -221,6 +225,8 @@ def serve(c, ctx, data_ctx):
             c.send("230 logged in")
         elif SCENARIO == "badnumbers" and cmd in BAD_NUMBERS:
             c.send(BAD_NUMBERS[cmd](arg))
+        elif SCENARIO == "badhash" and cmd in BAD_HASH:
+            BAD_HASH[cmd](c, arg, data_listener, data_ctx)
         elif SCENARIO == "tree" and cmd == "FEAT":
             c.send("211-Features:\r\n MLST type*;size*;modify*;\r\n211 End")
         elif SCENARIO == "tree" and cmd == "MLSD":
@@ -347,6 +353,55 @@ BAD_NUMBERS = {
     "PWD": lambda arg: '257 "/unclosed is the current directory',
     "FEAT": lambda arg: "211-Features:\r\n MLST type*;size*;\r\n211 End",
     "MLST": lambda arg: "250-Listing %s\r\n type=file;size=-1; %s\r\n250 End" % (arg, arg),
+}
+
+
+def bad_hash_mlsd(c, arg, data_listener, data_ctx):
+    c.send("150 listing follows")
+    data_listener.settimeout(30)
+    dconn, _ = data_listener.accept()
+    data = data_ctx.wrap_socket(dconn, server_side=True)
+    listing = "type=cdir; .\r\n"
+    if not arg.endswith("up"):
+        listing += "type=file;size=%d;modify=20240506070809; ok.txt\r\n" % len(PAYLOAD)
+    data.sendall(listing.encode())
+    data.unwrap().close()
+    c.send("226 done")
+
+
+def bad_hash_stor(c, arg, data_listener, data_ctx):
+    c.send("150 send it")
+    data_listener.settimeout(30)
+    dconn, _ = data_listener.accept()
+    data = data_ctx.wrap_socket(dconn, server_side=True)
+    got = 0
+    while True:
+        chunk = data.recv(65536)
+        if not chunk:
+            break
+        got += len(chunk)
+    try:
+        data.unwrap().close()
+    except (OSError, ssl.SSLError):
+        data.close()
+    log("stored %s %d bytes" % (arg, got))
+    c.send("226 stored")
+
+
+def bad_hash_dele(c, arg, data_listener, data_ctx):
+    log("deleted %s" % arg)
+    c.send("250 deleted")
+
+
+BAD_HASH = {
+    "FEAT": lambda c, arg, dl, dc: c.send("211-Features:\r\n MLST type*;size*;modify*;\r\n HASH SHA-256*\r\n"
+                                         " MFMT\r\n211 End"),
+    "MLSD": bad_hash_mlsd,
+    "STOR": bad_hash_stor,
+    "DELE": bad_hash_dele,
+    "MKD": lambda c, arg, dl, dc: c.send('257 "%s" made' % arg),
+    "MFMT": lambda c, arg, dl, dc: c.send("213 Modify=%s" % arg),
+    "HASH": lambda c, arg, dl, dc: c.send("213 SHA-256 0-%d %s %s" % (len(PAYLOAD), "0" * 64, arg)),
 }
 
 

@@ -23,9 +23,10 @@
 #   prorenegctl ProFTPD mod_tls, TLS 1.2 only, asks for a renegotiation of the
 #               control connection every second
 #   slow        vsftpd, explicit, 2 MB/s per transfer (for interrupting one)
+#   prodigest   ProFTPD mod_tls and mod_digest (HASH, XSHA256, XCRC... for --verify)
 set -euo pipefail
 : "${WORK:?}" "${SCRIPTS:?}"
-SERVERS_LIST="main wronghost implicit relaxed clientcert clientcertother clientcertinter pure2 pure3 proftpd proimplicit proccc proclientcert proreneg prorenegctl slow"
+SERVERS_LIST="main wronghost implicit relaxed clientcert clientcertother clientcertinter pure2 pure3 proftpd proimplicit proccc proclientcert proreneg prorenegctl slow prodigest"
 for n in $SERVERS_LIST; do "$SCRIPTS/local-ftpd" stop "$WORK" "$n" 2>/dev/null || true; done
 "$SCRIPTS/local-ftpd" forget "$WORK" 2>/dev/null || true
 rm -rf "$WORK"
@@ -50,4 +51,5 @@ P=$WORK/pki
 "$SCRIPTS/local-ftpd" start "$WORK" proreneg proftpd "$P/server.pem" "$P/server.key" renegotiate=4096
 "$SCRIPTS/local-ftpd" start "$WORK" prorenegctl proftpd "$P/server.pem" "$P/server.key" renegotiate-ctrl=1
 "$SCRIPTS/local-ftpd" start "$WORK" slow vsftpd "$P/server.pem" "$P/server.key" rate=2000000
+"$SCRIPTS/local-ftpd" start "$WORK" prodigest proftpd "$P/server.pem" "$P/server.key" digest
 echo "$SERVERS_LIST" > "$WORK/servers"

@@ -38,7 +38,7 @@ static void plan(struct tree_entry *r, size_t nr, struct tree_entry *l, size_t n
 static const struct plan_action *act(const struct result *res, const char *name)
 {
     for (size_t i = 0; i < res->n; i++) {
-        const struct tree_entry *e = res->a[i].remote ? res->a[i].remote : res->a[i].local;
+        const struct tree_entry *e = res->a[i].source ? res->a[i].source : res->a[i].target;
         if (e->name_len == strlen(name) && memcmp(e->name, name, e->name_len) == 0)
             return &res->a[i];
     }
@@ -76,8 +76,8 @@ static void test_basic(void)
     EXPECT_EQ_INT(res.blocked, 0);
     /* In name order. */
     for (size_t i = 1; i < res.n; i++) {
-        const struct tree_entry *a = res.a[i - 1].remote ? res.a[i - 1].remote : res.a[i - 1].local;
-        const struct tree_entry *b = res.a[i].remote ? res.a[i].remote : res.a[i].local;
+        const struct tree_entry *a = res.a[i - 1].source ? res.a[i - 1].source : res.a[i - 1].target;
+        const struct tree_entry *b = res.a[i].source ? res.a[i].source : res.a[i].target;
         EXPECT(strcmp(a->name, b->name) < 0);
     }
 }
@@ -235,6 +235,54 @@ static void test_empty(void)
     EXPECT_EQ_INT(res.blocked, 0);
 }
 
+/* An upload: the local listing is the source, the server's the target. */
+static void test_upload(void)
+{
+    struct tree_entry r[] = { file("new.txt", 5, T0), file("bigger", 9, T0), file("touched", 3, T0 + 60),
+                              of_kind("link", TREE_LINK), file("x", 1, T0) };
+    struct tree_entry l[] = { file("bigger", 4, T0), file("touched", 3, T0), file("gone", 1, T0),
+                              file("x.part", 1, T0), file("x", 1, T0) };
+    struct result res;
+    plan(r, 5, l, 5, PLAN_OPT_UPLOAD | PLAN_OPT_DELETE, &res);
+    EXPECT_ACT(&res, "new.txt", "transfer", 0, "new");
+    EXPECT_ACT(&res, "bigger", "replace", 0, "size differs (9 bytes here, on the server 4)");
+    EXPECT_ACT(&res, "touched", "replace", 0, "modified (2026-11-28 00:33:26 UTC here, on the server");
+    EXPECT_ACT(&res, "link", "skip", 0, "a symbolic link here (not followed; --follow-links follows it)");
+    EXPECT_ACT(&res, "gone", "delete", 0, "not here");
+    /* No partial downloads on the server's side: x.part is a file like any. */
+    EXPECT_ACT(&res, "x.part", "delete", 0, "not here");
+    EXPECT_ACT(&res, "x", "skip", 0, "up to date");
+
+    /* Without MFMT the server's copy carries the upload's time: a newer
+     * target is up to date, a newer source is sent, sizes still decide. */
+    struct tree_entry r2[] = { file("same", 3, T0), file("newer-here", 3, T0 + 100), file("grown", 5, T0) };
+    struct tree_entry l2[] = { file("same", 3, T0 + 50), file("newer-here", 3, T0), file("grown", 4, T0 + 50) };
+    plan(r2, 3, l2, 3, PLAN_OPT_UPLOAD | PLAN_OPT_NO_TIME_SET, &res);
+    EXPECT_ACT(&res, "same", "skip", 0, "up to date");
+    EXPECT_ACT(&res, "newer-here", "replace", 0, "newer here");
+    EXPECT_ACT(&res, "grown", "replace", 0, "size differs (5 bytes here, on the server 4)");
+
+    /* A server's name that is no safe name is never deleted; twice listed
+     * by the server, a name is never deleted either. */
+    struct tree_entry r3[] = { file("kept", 1, T0) };
+    struct tree_entry l3[] = { file("../up", 1, T0), file("kept", 1, T0), file("kept", 1, T0),
+                               file("esc\x1b", 1, T0) };
+    plan(r3, 1, l3, 4, PLAN_OPT_UPLOAD | PLAN_OPT_DELETE, &res);
+    EXPECT_EQ_INT(res.n, 4);
+    EXPECT_ACT(&res, "../up", "skip", 1, "unsafe name on the server: it holds '/'");
+    EXPECT_ACT(&res, "esc\x1b", "skip", 1, "unsafe name on the server: it holds a control character");
+    EXPECT_EQ_INT(res.a[3].act, PLAN_SKIP);
+    EXPECT_EQ_INT(res.a[3].failed, 1);
+    EXPECT_CONTAINS(res.a[3].reason, "listed more than once on the server; not deleted");
+    plan(r3, 1, l3, 4, PLAN_OPT_UPLOAD, &res);
+    EXPECT_ACT(&res, "../up", "keep", 0, "unsafe name on the server");
+    /* A download keeps its words. */
+    struct tree_entry r4[] = { file("a", 2, T0) };
+    struct tree_entry l4[] = { file("a", 1, T0) };
+    plan(r4, 1, l4, 1, 0, &res);
+    EXPECT_ACT(&res, "a", "replace", 0, "size differs (2 bytes on the server, here 1)");
+}
+
 int main(void)
 {
     test_basic();
@@ -245,5 +293,6 @@ int main(void)
     test_parts();
     test_filters();
     test_empty();
+    test_upload();
     return expect_done("test_mirror_plan");
 }

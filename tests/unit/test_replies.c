@@ -2,6 +2,7 @@
  * FEAT in server replies. */
 #include "ftpc/parse/facts.h"
 #include "ftpc/parse/feat.h"
+#include "ftpc/parse/hash_reply.h"
 #include "ftpc/parse/number.h"
 #include "ftpc/parse/quoted_name.h"
 #include "ftpc/parse/size_reply.h"
@@ -174,6 +175,30 @@ static void features(void)
     EXPECT_EQ_INT(feat("Features:\n \nEnd", &f), -1);
 }
 
+/* What --verify and an upload's times need: MFMT, HASH with its
+ * algorithms, the X digest commands. */
+static void tree_features(void)
+{
+    struct ftp_features f;
+    EXPECT_EQ_INT(feat("Features:\n MFMT\n HASH SHA-1;SHA-256*;SHA-512;MD5;CRC32\n XSHA256\n XSHA512\n"
+                       " XSHA1\n XMD5\n XCRC\n MLST type*;\nEnd", &f), 0);
+    EXPECT_EQ_INT(f.names, FTP_FEAT_MFMT | FTP_FEAT_HASH | FTP_FEAT_XSHA256 | FTP_FEAT_XSHA512 | FTP_FEAT_XSHA1 |
+                               FTP_FEAT_XMD5 | FTP_FEAT_XCRC | FTP_FEAT_MLST);
+    EXPECT_EQ_INT(f.hash_algos, FTP_HASH_BIT(HASH_SHA1) | FTP_HASH_BIT(HASH_SHA256) | FTP_HASH_BIT(HASH_SHA512) |
+                                    FTP_HASH_BIT(HASH_MD5) | FTP_HASH_BIT(HASH_CRC32));
+    EXPECT_EQ_INT(f.hash_selected, HASH_SHA256);
+    /* A HASH list that does not parse leaves HASH out, not the rest. */
+    EXPECT_EQ_INT(feat("Features:\n HASH SHA-1*;MD5*\n MLST type*;\nEnd", &f), 0);
+    EXPECT_EQ_INT(f.names, FTP_FEAT_MLST);
+    EXPECT_EQ_INT(f.hash_algos, 0);
+    EXPECT_EQ_INT(f.hash_selected, -1);
+    EXPECT_EQ_INT(feat("Features:\n HASH SHA-1\nEnd", &f), 0);
+    EXPECT_EQ_INT(f.names, FTP_FEAT_HASH);
+    EXPECT_EQ_INT(f.hash_selected, -1);
+    EXPECT_EQ_INT(feat("no features", &f), 0);
+    EXPECT_EQ_INT(f.hash_selected, -1);
+}
+
 int main(void)
 {
     numbers();
@@ -181,5 +206,6 @@ int main(void)
     times();
     quoted_names();
     features();
+    tree_features();
     return expect_done("test_replies");
 }

@@ -1,9 +1,11 @@
 /* Unit tests of the pure parts of tree transfers: remote name safety,
  * --exclude/--include globs, MLSD lines as tree entries, UTC times, and
  * the hash replies of HASH, XSHA*, XMD5 and XCRC. */
+#include "ftpc/parse/crc32.h"
 #include "ftpc/parse/hash_reply.h"
 #include "ftpc/parse/tree_entry.h"
 #include "ftpc/parse/tree_glob.h"
+#include "ftpc/parse/tree_ls.h"
 #include "ftpc/parse/tree_name.h"
 #include "tests/unit/expect.h"
 
@@ -196,11 +198,83 @@ static void test_hashes(void)
     EXPECT(!ftp_hash_reply_code_ok(200));
 }
 
+/* CRC-32 as XCRC gives it (zlib's): the standard check value, and the
+ * same value whatever the pieces. */
+static void test_crc32(void)
+{
+    EXPECT_EQ_INT(ftp_crc32_update(0, "", 0), 0);
+    EXPECT_EQ_INT(ftp_crc32_update(0, "123456789", 9), 0xCBF43926u);
+    EXPECT_EQ_INT(ftp_crc32_update(ftp_crc32_update(0, "1234", 4), "56789", 5), 0xCBF43926u);
+    EXPECT_EQ_INT(ftp_crc32_update(0, "hello\n", 6), 0x363A3020u); /* as ProFTPD's XCRC answered */
+}
+
+static int ls(const char *line, struct tree_entry *e, char *name, size_t len)
+{
+    const char *n;
+    size_t nl;
+    int r = tree_parse_ls_line(line, strlen(line), e, &n, &nl);
+    name[0] = '\0';
+    if (r == 0 && nl < len) {
+        memcpy(name, n, nl);
+        name[nl] = '\0';
+    }
+    return r;
+}
+
+/* LIST lines as vsftpd and others write them; what is refused. */
+static void test_ls_lines(void)
+{
+    struct tree_entry e;
+    char name[256];
+    EXPECT_EQ_INT(ls("-rw-r--r--    1 984      0               2 Dec 02 03:26 a b", &e, name, sizeof name), 0);
+    EXPECT_EQ_STR(name, "a b");
+    EXPECT_EQ_INT(e.kind, TREE_FILE);
+    EXPECT_EQ_INT(e.has_size, 1);
+    EXPECT_EQ_INT(e.size, 2);
+    EXPECT_EQ_INT(e.has_mtime, 0);
+    EXPECT_EQ_INT(ls("drwxr-xr-x    2 984      0            4096 Dec 02 03:26 sub", &e, name, sizeof name), 0);
+    EXPECT_EQ_INT(e.kind, TREE_FOLDER);
+    EXPECT_EQ_INT(e.has_size, 0);
+    EXPECT_EQ_INT(ls("lrwxrwxrwx    1 984      0               3 Dec 02 03:26 lnk -> a b", &e, name, sizeof name), 0);
+    EXPECT_EQ_STR(name, "lnk");
+    EXPECT_EQ_INT(e.kind, TREE_LINK);
+    /* No group column, a year instead of a time, an ACL mark. */
+    EXPECT_EQ_INT(ls("-rw-r--r--+ 1 owner 123456789012 Jan  5  2024 old.log", &e, name, sizeof name), 0);
+    EXPECT_EQ_STR(name, "old.log");
+    EXPECT_EQ_INT(e.size, 123456789012u);
+    EXPECT_EQ_INT(ls("prw-r--r--    1 0 0 0 Jan 01 00:00 fifo", &e, name, sizeof name), 0);
+    EXPECT_EQ_INT(e.kind, TREE_OTHER);
+    /* Skipped. */
+    EXPECT_EQ_INT(ls("total 12", &e, name, sizeof name), 1);
+    EXPECT_EQ_INT(ls("drwxr-xr-x    3 984      0            4096 Dec 02 03:26 .", &e, name, sizeof name), 1);
+    EXPECT_EQ_INT(ls("drwxr-xr-x    3 984      0            4096 Dec 02 03:26 ..", &e, name, sizeof name), 1);
+    /* Refused. */
+    EXPECT_EQ_INT(ls("-rw-r--r--    1 984      0               2 Dec 02 03:26  lead", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(ls("-rw-r--r--    1 984      0               2 Dec 02 03:26", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(ls("-rw-r--r--    1 984      0               2 Dec 02 03:26 ", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(ls("lrwxrwxrwx    1 984      0               3 Dec 02 03:26 a -> b -> c", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(ls("lrwxrwxrwx    1 984      0               3 Dec 02 03:26 nolink", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(ls("-rw-r--r--    1 984      0              -2 Dec 02 03:26 neg", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(ls("-rw-r--r--    1 984      0               2 Foo 02 03:26 month", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(ls("-rw-r--r--    1 984      0               2 Dec 02 3:26 time", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(ls("?rw-r--r--    1 984      0               2 Dec 02 03:26 kind", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(ls("-rw-r--r--x   1 984      0               2 Dec 02 03:26 mode", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(ls("04-05-24  10:00AM       <DIR>          dos", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(ls("total x", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(ls("", &e, name, sizeof name), -1);
+    /* A name that looks like a date is still the name. */
+    EXPECT_EQ_INT(ls("-rw-r--r-- 1 12 2 Jan 01 00:00 Jan 01 00:00 x", &e, name, sizeof name), 0);
+    EXPECT_EQ_STR(name, "Jan 01 00:00 x");
+    EXPECT_EQ_INT(e.size, 2);
+}
+
 int main(void)
 {
     test_names();
     test_globs();
     test_entries();
     test_hashes();
+    test_crc32();
+    test_ls_lines();
     return expect_done("test_tree");
 }

@@ -1,0 +1,107 @@
+/* tree_remote: folders made and removed, and times set, on the server. */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/visible.h"
+#include "ftpc/parse/tree_name.h"
+#include "ftpc/transfer/tree_list.h"
+#include "ftpc/transfer/tree_remote.h"
+
+/* Deeper than this, a folder being removed is refused (as tree_local's). */
+#define REMOVE_DEPTH_MAX 256
+
+int tree_remote_features(struct ftp_session *s, struct ftp_features *f, struct err *e)
+{
+    memset(f, 0, sizeof *f);
+    f->hash_selected = -1;
+    if (session_command(s, e, "FEAT") != 0)
+        return -1;
+    /* No FEAT, or a malformed one: nothing offered. */
+    if (s->reply.code != 211 || ftp_parse_feat(s->reply.text, s->reply.text_len, f) != 0) {
+        memset(f, 0, sizeof *f);
+        f->hash_selected = -1;
+    }
+    return 0;
+}
+
+static int refused(struct ftp_session *s, const char *what, const char *path, struct err *e)
+{
+    char shown[PATH_MAX + 64], text[512];
+    return err_set(e, ERR_SERVER, "%s %s refused: %d %s", what, visible_str(shown, sizeof shown, path),
+                   s->reply.code, visible_str(text, sizeof text, s->reply.text));
+}
+
+int tree_remote_mkdir(struct ftp_session *s, const char *path, struct err *e)
+{
+    if (session_command(s, e, "MKD %s", path) != 0)
+        return -1;
+    return ftp_reply_class(s->reply.code) == 2 ? 0 : refused(s, "MKD", path, e);
+}
+
+static int remove_depth(struct ftp_session *s, const char *path, enum tree_kind kind, int depth,
+                        struct err *e);
+
+/* Everything in the folder path, its listing read before anything goes. */
+static int empty_folder(struct ftp_session *s, const char *path, int depth, struct err *e)
+{
+    struct tree_listing l;
+    tree_listing_init(&l);
+    if (tree_list_remote(s, path, &l, e) != 0)
+        return err_prefix(e, "cannot list %s to delete it (nothing in it deleted)", path);
+    const char *why;
+    int rc = 0;
+    for (size_t i = 0; i < l.n && rc == 0; i++)
+        if (tree_name_check(l.v[i].name, l.v[i].name_len, &why) != 0) {
+            char shown[PATH_MAX + 64], name[512];
+            rc = err_set(e, ERR_SERVER, "%s lists an unsafe name (%s: it %s); not deleting the folder",
+                         visible_str(shown, sizeof shown, path), visible_str(name, sizeof name, l.v[i].name), why);
+        }
+    for (size_t i = 0; i < l.n && rc == 0; i++) {
+        char sub[PATH_MAX];
+        int n = snprintf(sub, sizeof sub, "%s/%s", path, l.v[i].name);
+        if (n < 0 || (size_t)n >= sizeof sub)
+            rc = err_set(e, ERR_LOCAL, "path too long under %s; not deleting the folder", path);
+        else
+            rc = remove_depth(s, sub, l.v[i].kind, depth + 1, e);
+    }
+    tree_listing_free(&l);
+    return rc;
+}
+
+static int remove_depth(struct ftp_session *s, const char *path, enum tree_kind kind, int depth,
+                        struct err *e)
+{
+    if (kind != TREE_FOLDER) {
+        if (session_command(s, e, "DELE %s", path) != 0)
+            return -1;
+        return ftp_reply_class(s->reply.code) == 2 ? 0 : refused(s, "DELE", path, e);
+    }
+    if (depth >= REMOVE_DEPTH_MAX) {
+        char shown[PATH_MAX + 64];
+        return err_set(e, ERR_SERVER, "%s: folders nested deeper than %d; not deleting it",
+                       visible_str(shown, sizeof shown, path), REMOVE_DEPTH_MAX);
+    }
+    if (empty_folder(s, path, depth, e) != 0 || session_command(s, e, "RMD %s", path) != 0)
+        return -1;
+    return ftp_reply_class(s->reply.code) == 2 ? 0 : refused(s, "RMD", path, e);
+}
+
+int tree_remote_remove(struct ftp_session *s, const char *path, enum tree_kind kind, struct err *e)
+{
+    return remove_depth(s, path, kind, 0, e);
+}
+
+int tree_remote_set_mtime(struct ftp_session *s, const char *path, int64_t mtime, struct err *e)
+{
+    time_t t = (time_t)mtime;
+    struct tm tm;
+    char stamp[32];
+    if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999 ||
+        strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm) != 14)
+        return err_set(e, ERR_LOCAL, "%s: the modification time cannot be written as an FTP time", path);
+    if (session_command(s, e, "MFMT %s %s", stamp, path) != 0)
+        return -1;
+    return s->reply.code == 213 ? 0 : refused(s, "MFMT", path, e);
+}

@@ -1,0 +1,36 @@
+/*
+ * tree_remote: what an upload mirror changes on the server besides files:
+ * folders made (MKD), entries deleted (--delete: DELE, and a folder with
+ * all it holds, listed first and removed only when every entry in it
+ * was), and a file's modification time (MFMT, where FEAT lists it). Also
+ * the server's features a tree transfer decides on.
+ */
+#ifndef FTPC_TRANSFER_TREE_REMOTE_H
+#define FTPC_TRANSFER_TREE_REMOTE_H
+
+#include <stdint.h>
+
+#include "common/err.h"
+#include "ftpc/parse/feat.h"
+#include "ftpc/parse/tree_entry.h"
+#include "ftpc/session/session.h"
+
+/* FEAT, read for what it offers beyond MLST (MFMT, HASH, XSHA256...):
+ * the session keeps only MLST. A server without FEAT offers nothing. */
+int tree_remote_features(struct ftp_session *s, struct ftp_features *f, struct err *e) MUST_CHECK;
+
+/* MKD path (257, or a 2xx reply). */
+int tree_remote_mkdir(struct ftp_session *s, const char *path, struct err *e) MUST_CHECK;
+
+/* Removes path of the given kind: DELE for a file, a link or anything
+ * else; for a folder, everything in it (its listing read whole, every
+ * name checked: a listing that fails or holds an unsafe name deletes
+ * nothing more), then RMD. */
+int tree_remote_remove(struct ftp_session *s, const char *path, enum tree_kind kind,
+                       struct err *e) MUST_CHECK;
+
+/* MFMT YYYYMMDDHHMMSS path (213). */
+int tree_remote_set_mtime(struct ftp_session *s, const char *path, int64_t mtime,
+                          struct err *e) MUST_CHECK;
+
+#endif

@@ -47,7 +47,8 @@ static int entry_cmp(const void *x, const void *y)
 static const struct tree_entry *find(const struct tree_entry *v, size_t n, const char *name, size_t len)
 {
     struct tree_entry key = { .name = name, .name_len = len };
-    return bsearch(&key, v, n, sizeof *v, entry_cmp);
+    /* An empty side may have no array at all: bsearch takes none. */
+    return n > 0 ? bsearch(&key, v, n, sizeof *v, entry_cmp) : NULL;
 }
 
 /* NAME of "NAME.part", or 0 when name is no partial download's name. */

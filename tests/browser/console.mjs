@@ -140,6 +140,9 @@ async function adminRun(browserDir) {
               "a CA expiring within 30 days has no warning");
         check(await frame.locator(`${row(HOSTILE)} [data-expiry=ok]`).count() === 1,
               "a CA valid for a year is shown as expiring");
+        // "Trusted by" as trustd show says it.
+        const trustedBy = (await frame.textContent(`${row(HOSTILE)} [data-field=trusted-by]`)).trim();
+        check(trustedBy === trustdJson(["show", HOSTILE]).trusted_by.join(", "), `trusted by ${trustedBy}`);
 
         setStep("certificate text with HTML and escape sequences is shown as text");
         // The markup as characters; the escape sequence's ESC as \x1b, as

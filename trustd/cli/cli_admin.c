@@ -241,6 +241,16 @@ static int print_audit(const struct store_audit_entry *a, void *arg, struct err 
         jw_kv_string(&p->jw, "time", t);
         jw_kv_int(&p->jw, "uid", a->uid);
         jw_kv_string(&p->jw, "user", a->user);
+        jw_key(&p->jw, "login_uid");
+        if (a->login_uid >= 0)
+            jw_int(&p->jw, a->login_uid);
+        else
+            jw_null(&p->jw);
+        jw_key(&p->jw, "login_user");
+        if (a->login_uid >= 0)
+            jw_string(&p->jw, a->login_user);
+        else
+            jw_null(&p->jw);
         jw_kv_string(&p->jw, "action", a->action);
         jw_kv_string(&p->jw, "subject", a->subject);
         if (label[0] != '\0')
@@ -250,16 +260,19 @@ static int print_audit(const struct store_audit_entry *a, void *arg, struct err 
     }
     printf("%s  %s(%lld)  %s  ", t, cli_vis(a->user), (long long)a->uid, cli_vis(a->action));
     if (fp == NULL) {
-        printf("%s\n", cli_vis(a->subject));
-        return 0;
+        printf("%s", cli_vis(a->subject));
+    } else {
+        /* "APP " before the fingerprint stays; the fingerprint in text
+         * form, then the certificate's label when it is still in the store. */
+        char prefix[sizeof a->subject];
+        snprintf(prefix, sizeof prefix, "%.*s", (int)(fp - a->subject), a->subject);
+        printf("%s%s", cli_vis(prefix), cli_fp(hex));
+        if (label[0] != '\0')
+            printf("  (%s)", cli_vis(label));
     }
-    /* "APP " before the fingerprint stays; the fingerprint in text form,
-     * then the certificate's label when it is still in the store. */
-    char prefix[sizeof a->subject];
-    snprintf(prefix, sizeof prefix, "%.*s", (int)(fp - a->subject), a->subject);
-    printf("%s%s", cli_vis(prefix), cli_fp(hex));
-    if (label[0] != '\0')
-        printf("  (%s)", cli_vis(label));
+    /* Who logged in, when that was someone else (sudo, Cockpit). */
+    if (a->login_uid >= 0 && a->login_uid != a->uid)
+        printf("  login %s(%lld)", cli_vis(a->login_user), (long long)a->login_uid);
     putchar('\n');
     return 0;
 }

@@ -84,6 +84,8 @@ struct store_audit_entry {
     int64_t time;
     int64_t uid;
     char user[64];
+    int64_t login_uid; /* the login user's (-1: not known) */
+    char login_user[64];
     char action[32];
     char subject[700];
 };
@@ -242,7 +244,9 @@ int store_crl_remove(struct store *s, int64_t id, struct err *e) STORE_MUST_CHEC
 /* The CRL itself; the caller frees it. */
 X509_CRL *store_crl_x509(struct store *s, int64_t id, struct err *e) STORE_MUST_CHECK;
 
-/* Records a change, inside the caller's transaction: time, user, action, subject. */
+/* Records a change, inside the caller's transaction: time, user, login
+ * user (the audit login uid, else a root process's SUDO_UID), action,
+ * subject. */
 int store_audit(struct store *s, const char *action, const char *subject, struct err *e)
     STORE_MUST_CHECK;
 typedef int (*store_audit_cb)(const struct store_audit_entry *a, void *arg, struct err *e);

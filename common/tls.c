@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -412,10 +413,17 @@ void tls_w_identity_clear(struct tls_w_identity *id)
     memset(id, 0, sizeof *id);
 }
 
+void tls_w_secure_heap(void)
+{
+    if (!CRYPTO_secure_malloc_initialized())
+        (void)CRYPTO_secure_malloc_init(64 * 1024, 32);
+}
+
 int tls_w_identity_from_files(const char *cert_file, const char *key_file,
                               struct tls_w_identity *id, struct err *e)
 {
     memset(id, 0, sizeof *id);
+    tls_w_secure_heap();
     char why[256];
     BIO *b = BIO_new_file(cert_file, "r");
     id->cert = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;

@@ -72,6 +72,12 @@ int tls_w_identity_from_files(const char *cert_file, const char *key_file,
 /* Frees what id holds. */
 void tls_w_identity_clear(struct tls_w_identity *id);
 
+/* Before a private key is read: OpenSSL's secure heap, so that the key's
+ * numbers live in locked pages left out of core dumps and wiped when
+ * freed (where RLIMIT_MEMLOCK allows; else the ordinary heap, still
+ * wiped). Once per process; only programs that hold a key pay for it. */
+void tls_w_secure_heap(void);
+
 /* The client certificate c's handshake presented: its name, "" when the
  * server asked for none or the session was resumed (then the one of the
  * first handshake stands), NULL when the server asked and none suited. */

@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-
-#include <openssl/crypto.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -544,15 +542,13 @@ static int url_transfer(struct ftp_session *s, const struct cli_args *a, struct 
 /* ftpc may hold a password (kept for TLS ticket renewal) and a private
  * key: no core dump may carry them, and no other process of the user may
  * read its memory (PR_SET_DUMPABLE also closes ptrace and /proc/PID/mem).
- * OpenSSL's secure heap keeps a key's private numbers in locked pages left
- * out of any dump and wiped when freed; where the kernel will not lock
- * them (RLIMIT_MEMLOCK) the key lives on the ordinary heap, still wiped. */
+ * A key's numbers also go to OpenSSL's secure heap, made when a key is
+ * first read (tls_w_secure_heap). */
 static void protect_secrets(void)
 {
     struct rlimit none = { 0, 0 };
     (void)setrlimit(RLIMIT_CORE, &none);
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    (void)CRYPTO_secure_malloc_init(64 * 1024, 32);
 }
 
 /* Other users see the command line in ps: a URL's password is overwritten

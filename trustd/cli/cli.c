@@ -17,8 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "common/certinfo.h"
 #include "common/fdio.h"
 #include "common/file_write.h"
@@ -389,14 +387,13 @@ static int run_command(struct cli *c, const struct command *cmd, struct cli_hook
 }
 
 /* trustd reads private keys (app cert assign, export, backup): like ftpc,
- * no core dump carries them, and their numbers live in OpenSSL's secure
- * heap where the kernel allows locked memory. */
+ * no core dump carries them (and their numbers go to OpenSSL's secure
+ * heap when one is read: tls_w_secure_heap). */
 static void protect_secrets(void)
 {
     struct rlimit none = { 0, 0 };
     (void)setrlimit(RLIMIT_CORE, &none);
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    (void)CRYPTO_secure_malloc_init(64 * 1024, 32);
 }
 
 int trustd_main(int argc, char **argv)

@@ -10,6 +10,7 @@
 #include <openssl/x509v3.h>
 
 #include "common/certinfo.h"
+#include "common/tls.h"
 #include "trustd/store/identity.h"
 #include "trustd/store/import.h"
 
@@ -239,6 +240,7 @@ int identity_parse(const unsigned char *data, size_t len, const char *name, cons
                    struct identity *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
+    tls_w_secure_heap();
     if (import_check_size(len, name, e) != 0)
         return -1;
     STACK_OF(X509) *certs = sk_X509_new_null();

@@ -19,6 +19,7 @@
 
 #include "common/fdio.h"
 #include "common/file_write.h"
+#include "common/tls.h"
 #include "trustd/store/keyfile.h"
 
 /* A key file holds a few PEM keys; anything much larger is not one. */
@@ -224,6 +225,7 @@ int keyfile_read(const char *store_path, const char *app_id, struct keyfile *kf,
     char path[4096 + 600];
     if (keyfile_path(store_path, app_id, path, sizeof path) != 0)
         return err_set(e, ERR_LOCAL, "the key file path of application %s is too long", app_id);
+    tls_w_secure_heap();
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         if (errno == ENOENT)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -37,10 +38,11 @@ struct ll_net_port_attr {
 /* Ports confined: DNS may fall back to TCP. */
 #define DNS_PORT 53
 
-void landlock_masks_for(int abi, int confine_ports, struct landlock_masks *m)
+void landlock_masks_for(int abi, int confine_reads, int confine_ports, struct landlock_masks *m)
 {
     memset(m, 0, sizeof *m);
-    /* Reading (READ_FILE, READ_DIR) stays open; running a file never is. */
+    /* Reading (READ_FILE, READ_DIR) stays open unless confined; running a
+     * file never is. */
     uint64_t make = LL_FS_MAKE_CHAR | LL_FS_MAKE_DIR | LL_FS_MAKE_REG | LL_FS_MAKE_SOCK |
                     LL_FS_MAKE_FIFO | LL_FS_MAKE_BLOCK | LL_FS_MAKE_SYM;
     m->handled_fs = LL_FS_EXECUTE | LL_FS_WRITE_FILE | LL_FS_REMOVE_DIR | LL_FS_REMOVE_FILE | make;
@@ -48,6 +50,10 @@ void landlock_masks_for(int abi, int confine_ports, struct landlock_masks *m)
     m->dir_grant = LL_FS_WRITE_FILE | LL_FS_REMOVE_DIR | LL_FS_REMOVE_FILE | LL_FS_MAKE_DIR |
                    LL_FS_MAKE_REG;
     m->file_grant = LL_FS_WRITE_FILE;
+    if (confine_reads) {
+        m->read_grant = LL_FS_READ_FILE | LL_FS_READ_DIR;
+        m->handled_fs |= m->read_grant;
+    }
     m->attr_size = sizeof(uint64_t);
     if (abi >= 2) {
         /* Renames and links between granted folders; ABI 1 refuses every
@@ -82,12 +88,23 @@ int landlock_kernel_abi(void)
     return abi > 0 && abi < 1000 ? (int)abi : 0;
 }
 
+/* Rights a rule on a file (not a folder) may hold. */
+#define LL_FS_FILE_RIGHTS (LL_FS_EXECUTE | LL_FS_WRITE_FILE | LL_FS_READ_FILE | LL_FS_TRUNCATE | \
+                           LL_FS_IOCTL_DEV)
+
+/* folder: 1 a folder, 0 a file, -1 either (a file gets the file rights of grant). */
 static int add_path(int ruleset, const char *path, int folder, uint64_t grant, struct err *e)
 {
-    int fd = open(path, O_PATH | O_CLOEXEC | (folder ? O_DIRECTORY : 0));
-    if (fd < 0)
-        return err_set(e, ERR_LOCAL, "sandbox: cannot open %s to allow writes %s it: %s", path,
-                       folder ? "in" : "to", strerror(errno));
+    int fd = open(path, O_PATH | O_CLOEXEC | (folder == 1 ? O_DIRECTORY : 0));
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        int saved = errno;
+        if (fd >= 0)
+            close(fd);
+        return err_set(e, ERR_LOCAL, "sandbox: cannot open %s for a rule: %s", path, strerror(saved));
+    }
+    if (!S_ISDIR(sb.st_mode))
+        grant &= LL_FS_FILE_RIGHTS;
     struct ll_path_beneath_attr rule = { .allowed_access = grant, .parent_fd = fd };
     int rc = (int)syscall(SYS_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &rule, 0);
     int saved = errno;
@@ -116,6 +133,9 @@ static int add_rules(int ruleset, const struct sandbox_policy *p, const struct l
     for (size_t i = 0; i < p->n_write_files; i++)
         if (add_path(ruleset, p->write_files[i], 0, m->file_grant, e) != 0)
             return -1;
+    for (size_t i = 0; m->read_grant != 0 && i < p->n_read_paths; i++)
+        if (add_path(ruleset, p->read_paths[i], -1, m->read_grant, e) != 0)
+            return -1;
     if (m->handled_net == 0)
         return 0;
     if (add_port(ruleset, DNS_PORT, e) != 0)
@@ -129,7 +149,7 @@ static int add_rules(int ruleset, const struct sandbox_policy *p, const struct l
 int landlock_confine(const struct sandbox_policy *p, int abi, struct err *e)
 {
     struct landlock_masks m;
-    landlock_masks_for(abi, p->n_connect_ports > 0, &m);
+    landlock_masks_for(abi, p->read_paths != NULL, p->n_connect_ports > 0, &m);
     struct ll_ruleset_attr attr = {
         .handled_access_fs = m.handled_fs,
         .handled_access_net = m.handled_net,

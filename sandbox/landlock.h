@@ -39,14 +39,16 @@ struct landlock_masks {
     uint64_t handled_fs;  /* refused unless a rule grants it */
     uint64_t dir_grant;   /* granted in a write folder and below */
     uint64_t file_grant;  /* granted on a write file */
+    uint64_t read_grant;  /* granted in a read folder and below (0: reading is open) */
     uint64_t handled_net; /* 0 unless ports are confined */
     uint64_t scoped;      /* signals and abstract sockets kept inside */
     size_t attr_size;     /* the ruleset attribute's size for this ABI */
 };
 
 /* The masks at abi (1 and up; above the known ABI, the known one's).
- * confine_ports: TCP connect and bind are handled (ABI 4 and up). Pure. */
-void landlock_masks_for(int abi, int confine_ports, struct landlock_masks *m);
+ * confine_reads: reading is handled too; confine_ports: TCP connect and
+ * bind are (ABI 4 and up). Pure. */
+void landlock_masks_for(int abi, int confine_reads, int confine_ports, struct landlock_masks *m);
 
 /* The kernel's ABI, 0 when it has no Landlock. */
 int landlock_kernel_abi(void);

@@ -24,6 +24,10 @@ struct sandbox_policy {
     size_t n_write_dirs;
     const char *const *write_files; /* and to these files, in place */
     size_t n_write_files;
+    /* Reading: NULL, anywhere; else only in these folders (and below) and
+     * these files. */
+    const char *const *read_paths;
+    size_t n_read_paths;
     int threads;                    /* 1: clone may start threads (never processes) */
     /* The TCP ports it may connect to, where Landlock has network rules
      * (ABI 4 and later); n 0: any port. No TCP port may then be bound. */

@@ -59,11 +59,12 @@ const char *const SECCOMP_NOT_THERE[] = { "clone3" };
 const size_t SECCOMP_N_NOT_THERE = sizeof SECCOMP_NOT_THERE / sizeof SECCOMP_NOT_THERE[0];
 
 #ifdef SANDBOX_FOR_SANITIZERS
-/* LeakSanitizer at exit: a tracer task that shares the memory (clone with
- * CLONE_VM, never a fork) attaches to the process (ptrace, once prctl has
- * made it dumpable and the tracer's parent death signal is set) and is
- * waited for. */
-const char *const SECCOMP_SANITIZER[] = { "ptrace", "wait4" };
+/* LeakSanitizer at exit: a tracer task that shares the memory but is no
+ * thread (clone with CLONE_VM and CLONE_UNTRACED, never a fork or a
+ * thread) lists the process's threads (getdents), attaches to them
+ * (ptrace, once prctl has made the process dumpable and set the tracer's
+ * parent death signal) and is waited for. */
+const char *const SECCOMP_SANITIZER[] = { "ptrace", "wait4", "getdents" };
 const size_t SECCOMP_N_SANITIZER = sizeof SECCOMP_SANITIZER / sizeof SECCOMP_SANITIZER[0];
 #else
 const char *const SECCOMP_SANITIZER[] = { NULL };
@@ -125,10 +126,11 @@ static int sanitizer_rules(scmp_filter_ctx ctx, struct err *e)
 {
     static const unsigned long options[] = { PR_GET_DUMPABLE, PR_SET_DUMPABLE, PR_SET_PTRACER,
                                              PR_SET_PDEATHSIG };
-    struct scmp_arg_cmp shared = { 0, SCMP_CMP_MASKED_EQ, CLONE_VM, CLONE_VM };
+    struct scmp_arg_cmp tracer = { 0, SCMP_CMP_MASKED_EQ, CLONE_VM | CLONE_UNTRACED | CLONE_THREAD,
+                                   CLONE_VM | CLONE_UNTRACED };
     if (allow_low32_in(ctx, "prctl", 0, options, sizeof options / sizeof options[0], e) != 0)
         return -1;
-    return rule(ctx, SCMP_ACT_ALLOW, "clone", 1, &shared, e);
+    return rule(ctx, SCMP_ACT_ALLOW, "clone", 1, &tracer, e);
 }
 #else
 static int sanitizer_rules(scmp_filter_ctx ctx, struct err *e)

@@ -24,10 +24,10 @@ extern const size_t SECCOMP_N_KILLED;
  * can check (clone3 passes its flags in memory, out of a filter's reach). */
 extern const char *const SECCOMP_NOT_THERE[];
 extern const size_t SECCOMP_N_NOT_THERE;
-/* Allowed as well in sanitizer builds (FTPC_SANITIZE), with clone that
- * shares the memory and four prctl options: what LeakSanitizer needs to
- * stop the process and look at its memory at exit. Empty in every other
- * build. */
+/* Allowed as well in sanitizer builds (FTPC_SANITIZE), with clone for a
+ * tracer task (CLONE_VM and CLONE_UNTRACED, not CLONE_THREAD) and four
+ * prctl options: what LeakSanitizer needs to stop the process and look at
+ * its memory at exit. Empty in every other build. */
 extern const char *const SECCOMP_SANITIZER[];
 extern const size_t SECCOMP_N_SANITIZER;
 

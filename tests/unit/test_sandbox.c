@@ -476,7 +476,7 @@ static void masks(void)
 {
     struct landlock_masks m;
     for (int abi = 1; abi <= SANDBOX_LANDLOCK_ABI_KNOWN + 1; abi++) {
-        landlock_masks_for(abi, 0, &m);
+        landlock_masks_for(abi, 0, 0, &m);
         /* Reading is never handled, running a file always is. */
         EXPECT_EQ_INT(m.handled_fs & (LL_FS_READ_FILE | LL_FS_READ_DIR), 0);
         EXPECT(m.handled_fs & LL_FS_EXECUTE);
@@ -488,9 +488,12 @@ static void masks(void)
         EXPECT_EQ_INT((m.handled_fs & LL_FS_TRUNCATE) != 0, abi >= 3);
         EXPECT_EQ_INT(m.handled_fs & LL_FS_IOCTL_DEV, 0);
         EXPECT_EQ_INT(m.handled_net, 0);
+        EXPECT_EQ_INT(m.read_grant, 0);
         EXPECT_EQ_INT(m.scoped != 0, abi >= 6);
         EXPECT_EQ_INT(m.attr_size, abi >= 6 ? 24 : abi >= 4 ? 16 : 8);
-        landlock_masks_for(abi, 1, &m);
+        landlock_masks_for(abi, 1, 1, &m);
+        EXPECT_EQ_INT(m.read_grant, LL_FS_READ_FILE | LL_FS_READ_DIR);
+        EXPECT_EQ_INT(m.handled_fs & m.read_grant, m.read_grant);
         EXPECT_EQ_INT(m.handled_net, abi >= 4 ? (LL_NET_BIND_TCP | LL_NET_CONNECT_TCP) : 0);
     }
 }

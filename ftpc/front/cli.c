@@ -715,18 +715,6 @@ static int allow_script_line(int argc, char **argv, int lineno, void *scope, str
     return confine_allow_line(scope, argc, argv, e);
 }
 
-/* The one-shot mirror's words, as the mirror subcommand gets them. */
-static int allow_mirror_words(struct confine_scope *sc, const struct cli_args *a, struct err *e)
-{
-    char *argv[OPTIONS_MAX_POS + 2];
-    int argc = 0;
-    argv[argc++] = "mirror";
-    for (int k = 0; k < a->n_words && argc < OPTIONS_MAX_POS + 1; k++)
-        argv[argc++] = a->words[k];
-    argv[argc] = NULL;
-    return confine_allow_line(sc, argc, argv, e);
-}
-
 /* The sandbox (confine.h), before any server is contacted: its scope
  * from the command line, the batch file and the history file. */
 static int sandbox_start(const struct cli_args *a, FILE *in, struct err *e)
@@ -746,8 +734,11 @@ static int sandbox_start(const struct cli_args *a, FILE *in, struct err *e)
     if (rc == 0 && a->verb != NULL && strcmp(a->verb, "get") == 0 && a->local != NULL)
         rc = confine_allow_target(&sc, a->local, e);
     if (rc == 0 && a->words != NULL)
-        rc = allow_mirror_words(&sc, a, e);
-    if (rc == 0 && in != stdin)
+        rc = confine_allow_mirror(&sc, a->n_words, a->words, e);
+    /* A batch file is read ahead only when it can be read again (not a
+     * pipe): the run reads it from its start. */
+    struct stat sb;
+    if (rc == 0 && in != stdin && fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode))
         rc = each_script_line(in, allow_script_line, &sc, e);
     char hist[PATH_MAX];
     if (rc == 0 && is_interactive(a) && shell_history_ready(hist, sizeof hist))

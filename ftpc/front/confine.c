@@ -137,19 +137,19 @@ static int allow_lcd(struct confine_scope *s, int argc, char **argv, struct err 
     return add_dir(s, resolved, e);
 }
 
-/* mirror [OPTIONS] REMOTE [LOCAL]: LOCAL is the second word that is no
- * option (nor the value of --exclude or --include). */
-static int allow_mirror(struct confine_scope *s, int argc, char **argv, struct err *e)
+int confine_allow_mirror(struct confine_scope *s, int n, char **words, struct err *e)
 {
+    /* LOCAL is the second word that is no option (nor the value of
+     * --exclude or --include). */
     const char *pos[2] = { NULL, NULL };
     int npos = 0, options = 1;
-    for (int i = 1; i < argc && npos < 2; i++) {
-        if (options && strcmp(argv[i], "--") == 0)
+    for (int i = 0; i < n && npos < 2; i++) {
+        if (options && strcmp(words[i], "--") == 0)
             options = 0;
-        else if (options && argv[i][0] == '-' && argv[i][1] != '\0')
-            i += strcmp(argv[i], "--exclude") == 0 || strcmp(argv[i], "--include") == 0;
+        else if (options && words[i][0] == '-' && words[i][1] != '\0')
+            i += strcmp(words[i], "--exclude") == 0 || strcmp(words[i], "--include") == 0;
         else
-            pos[npos++] = argv[i];
+            pos[npos++] = words[i];
     }
     return allow_tree(s, pos[1], e);
 }
@@ -181,7 +181,7 @@ int confine_allow_line(struct confine_scope *s, int argc, char **argv, struct er
     if (strcasecmp(name, "reget") == 0)
         return allow_get(s, argc, argv, "", e);
     if (strcasecmp(name, "mirror") == 0)
-        return allow_mirror(s, argc, argv, e);
+        return confine_allow_mirror(s, argc - 1, argv + 1, e);
     if (strcasecmp(name, "mget") == 0)
         return add_dir(s, s->cwd, e);
     return 0;

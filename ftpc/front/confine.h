@@ -35,10 +35,12 @@ int confine_allow_file(struct confine_scope *s, const char *path, struct err *e)
 /* A file a download (or -o) writes: its folder, where NAME.part is made
  * and renamed; a device or FIFO itself. Nothing for "-". */
 int confine_allow_target(struct confine_scope *s, const char *local, struct err *e) MUST_CHECK;
-/* A split subcommand line (of a batch file, or the one-shot mirror's
- * words after "mirror"): the local places get, reget, mget, mirror and
- * lcd write, followed through the lcd lines before it. */
+/* A split line of a batch file: the local places get, reget, mget, mirror
+ * and lcd write, followed through the lcd lines before it. */
 int confine_allow_line(struct confine_scope *s, int argc, char **argv, struct err *e) MUST_CHECK;
+/* mirror's words after "mirror" ([OPTIONS] REMOTE [LOCAL], also the
+ * one-shot mirror's): LOCAL, or the folder it is made in. */
+int confine_allow_mirror(struct confine_scope *s, int n, char **words, struct err *e) MUST_CHECK;
 
 /* Confines ftpc to the scope (seccomp, and Landlock where the kernel has
  * it). */

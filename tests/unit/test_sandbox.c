@@ -4,7 +4,8 @@
  * (running a shell, writing outside the allowed folders, ptrace, fork,
  * mount, ...) must fail, each allowed one (writing inside, reading
  * anywhere, a TCP connection to 127.0.0.1, DNS, threads where the policy
- * has them) must work. Every case runs in a child of its own, which
+ * has them) must work; and a policy like trustd probe's (no writes,
+ * reading and TCP confined). Every case runs in a child of its own, which
  * confines itself and reports through its exit status; a call the filter
  * kills ends the child with SIGSYS. Also: the Landlock masks per ABI, the
  * scope ftpc reads from batch lines, and docs/security.md naming every
@@ -46,7 +47,7 @@
  * only), hist (holds the one allowed file, history). */
 static char top[PATH_MAX], allowed[PATH_MAX], outside[PATH_MAX], hist_dir[PATH_MAX],
     hist_file[PATH_MAX];
-static unsigned listen_port;
+static unsigned listen_port, other_port;
 static int sanitizer_build;
 
 static void path_in(char *out, const char *dir, const char *name)
@@ -82,6 +83,24 @@ static int confine_with_threads(int abi)
     const char *dirs[] = { allowed };
     struct sandbox_policy p = { .write_dirs = dirs, .n_write_dirs = 1, .threads = 1,
                                 .landlock_abi_max = abi };
+    struct sandbox_report r;
+    struct err e;
+    err_clear(&e);
+    if (sandbox_apply(&p, &r, &e) != 0) {
+        fprintf(stderr, "sandbox_apply: %s\n", e.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* The kind of policy trustd's probe child has: no writes, reading only
+ * some folders, TCP only to one port. */
+static int confine_like_probe(int abi)
+{
+    const char *reads[] = { "/etc", "/usr", "/lib", hist_file };
+    unsigned ports[] = { listen_port };
+    struct sandbox_policy p = { .read_paths = reads, .n_read_paths = 4, .connect_ports = ports,
+                                .n_connect_ports = 1, .landlock_abi_max = abi };
     struct sandbox_report r;
     struct err e;
     err_clear(&e);
@@ -415,30 +434,72 @@ static int report(const struct ctx *c)
     return expect_failures == failures_before ? 0 : 1;
 }
 
+static int connect_to(unsigned port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+static int probe_policy(const struct ctx *c)
+{
+    char inside[PATH_MAX], existing[PATH_MAX];
+    path_in(inside, allowed, "probe-wrote");
+    path_in(existing, outside, "existing");
+    WORKS(connect_to(listen_port));
+    char buf[8];
+    int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+    WORKS(fd);
+    WORKS(read(fd, buf, sizeof buf));
+    close(fd);
+    WORKS(fd = open(hist_file, O_RDONLY | O_CLOEXEC)); /* a file named for reading */
+    close(fd);
+    if (c->abi == 0)
+        return 0;
+    REFUSED(open(inside, O_WRONLY | O_CREAT | O_EXCL, 0600), EACCES);
+    REFUSED(open(hist_file, O_WRONLY), EACCES);
+    REFUSED(open(existing, O_RDONLY), EACCES);
+    REFUSED(opendir(outside) == NULL ? -1 : 0, EACCES);
+    if (c->abi >= 4)
+        REFUSED(connect_to(other_port), EACCES);
+    else
+        WORKS(connect_to(other_port)); /* no network rules below ABI 4 */
+    return 0;
+}
+
 enum outcome { WORKS_OR_REFUSED, KILLED };
+enum policy_kind { FTPC_POLICY, THREADS_POLICY, PROBE_POLICY };
 
 struct test_case {
     const char *name;
     int (*run)(const struct ctx *);
-    int threads; /* the policy with threads allowed */
+    enum policy_kind policy;
     enum outcome outcome;
 };
 
 static const struct test_case CASES[] = {
-    { "exec a shell", exec_shell, 0, KILLED },
-    { "ptrace", ptrace_me, 0, KILLED },
-    { "bpf", bpf_call, 0, KILLED },
-    { "process_vm_readv", process_vm, 0, KILLED },
-    { "fork and clone3", no_fork, 0, WORKS_OR_REFUSED },
-    { "threads refused", no_threads, 0, WORKS_OR_REFUSED },
-    { "threads allowed", threads_when_allowed, 1, WORKS_OR_REFUSED },
-    { "refused calls", refused_calls, 0, WORKS_OR_REFUSED },
-    { "writes outside", writes_outside, 0, WORKS_OR_REFUSED },
-    { "writes inside", writes_inside, 0, WORKS_OR_REFUSED },
-    { "reads anywhere", reads_anywhere, 0, WORKS_OR_REFUSED },
-    { "network", network, 0, WORKS_OR_REFUSED },
-    { "signals, time, memory", signals_and_time, 0, WORKS_OR_REFUSED },
-    { "report", report, 0, WORKS_OR_REFUSED },
+    { "exec a shell", exec_shell, FTPC_POLICY, KILLED },
+    { "ptrace", ptrace_me, FTPC_POLICY, KILLED },
+    { "bpf", bpf_call, FTPC_POLICY, KILLED },
+    { "process_vm_readv", process_vm, FTPC_POLICY, KILLED },
+    { "fork and clone3", no_fork, FTPC_POLICY, WORKS_OR_REFUSED },
+    { "threads refused", no_threads, FTPC_POLICY, WORKS_OR_REFUSED },
+    { "threads allowed", threads_when_allowed, THREADS_POLICY, WORKS_OR_REFUSED },
+    { "probe's policy", probe_policy, PROBE_POLICY, WORKS_OR_REFUSED },
+    { "refused calls", refused_calls, FTPC_POLICY, WORKS_OR_REFUSED },
+    { "writes outside", writes_outside, FTPC_POLICY, WORKS_OR_REFUSED },
+    { "writes inside", writes_inside, FTPC_POLICY, WORKS_OR_REFUSED },
+    { "reads anywhere", reads_anywhere, FTPC_POLICY, WORKS_OR_REFUSED },
+    { "network", network, FTPC_POLICY, WORKS_OR_REFUSED },
+    { "signals, time, memory", signals_and_time, FTPC_POLICY, WORKS_OR_REFUSED },
+    { "report", report, FTPC_POLICY, WORKS_OR_REFUSED },
 };
 
 static void run_case(const struct test_case *t, int abi, int kernel_abi)
@@ -450,7 +511,9 @@ static void run_case(const struct test_case *t, int abi, int kernel_abi)
         return;
     }
     if (pid == 0) {
-        int rc = t->threads ? confine_with_threads(abi) : confine_as_ftpc(abi);
+        int rc = t->policy == THREADS_POLICY  ? confine_with_threads(abi)
+                 : t->policy == PROBE_POLICY ? confine_like_probe(abi)
+                                             : confine_as_ftpc(abi);
         struct ctx c = { .abi = kernel_abi > 0 ? abi : 0 };
         _exit(rc != 0 ? 2 : t->run(&c));
     }
@@ -645,7 +708,7 @@ static void remove_dirs(void)
     rmdir(top);
 }
 
-static int listener(void)
+static int listener(unsigned *port)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_in sa = { .sin_family = AF_INET };
@@ -654,7 +717,7 @@ static int listener(void)
     if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 64) != 0 ||
         getsockname(fd, (struct sockaddr *)&sa, &len) != 0)
         return -1;
-    listen_port = ntohs(sa.sin_port);
+    *port = ntohs(sa.sin_port);
     return fd;
 }
 
@@ -666,8 +729,8 @@ int main(int argc, char **argv)
     if (argc > 1)
         docs(argv[1]);
     EXPECT_EQ_INT(make_dirs(), 0);
-    int lfd = listener();
-    EXPECT(lfd >= 0);
+    int lfd = listener(&listen_port), ofd = listener(&other_port);
+    EXPECT(lfd >= 0 && ofd >= 0);
     scope();
     int kernel = sandbox_landlock_abi();
     int top_abi = kernel > SANDBOX_LANDLOCK_ABI_KNOWN ? SANDBOX_LANDLOCK_ABI_KNOWN : kernel;
@@ -685,6 +748,8 @@ int main(int argc, char **argv)
             run_case(&CASES[i], abi, kernel);
     if (lfd >= 0)
         close(lfd);
+    if (ofd >= 0)
+        close(ofd);
     remove_dirs();
     return expect_done("sandbox");
 }

@@ -2,10 +2,12 @@
 #define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -22,7 +24,12 @@
  * and libraries (the resolver's modules), the kernel's random bytes.
  * Not the store, its key files or anyone's home. */
 static const char *const PROBE_READS[] = { "/etc", "/usr", "/lib", "/lib64", "/dev/urandom" };
+/* The resolver's files may be links out of /etc (systemd-resolved's
+ * resolv.conf lives in /run): what they lead to is readable too. */
+static const char *const RESOLVER_FILES[] = { "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf",
+                                              "/etc/host.conf", "/etc/gai.conf" };
 #define N_PROBE_READS (sizeof PROBE_READS / sizeof PROBE_READS[0])
+#define N_RESOLVER_FILES (sizeof RESOLVER_FILES / sizeof RESOLVER_FILES[0])
 
 /* Bounds on the answer: OpenSSL takes at most 100 KiB of certificates. */
 #define CHAIN_MAX 100
@@ -64,11 +71,15 @@ static int encode(struct buf *b, int failed, const struct err *e, const char *in
 /* The child: confine, probe, answer, end. Never returns. */
 static void child(int out, const char *host, unsigned port, int implicit, int timeout_ms)
 {
-    const char *reads[N_PROBE_READS];
+    const char *reads[N_PROBE_READS + N_RESOLVER_FILES];
+    char targets[N_RESOLVER_FILES][PATH_MAX];
     size_t n = 0;
     for (size_t i = 0; i < N_PROBE_READS; i++)
         if (access(PROBE_READS[i], F_OK) == 0)
             reads[n++] = PROBE_READS[i];
+    for (size_t i = 0; i < N_RESOLVER_FILES; i++)
+        if (realpath(RESOLVER_FILES[i], targets[i]) != NULL && strncmp(targets[i], "/etc/", 5) != 0)
+            reads[n++] = targets[i];
     struct sandbox_policy p = {
         .read_paths = reads,
         .n_read_paths = n,

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The benchmark: ftpc side by side with curl, lftp and Python's ftplib
-against the same local servers, in one run. Prints a Markdown table and
+against the same local servers, in one run; ftpc-nosandbox is ftpc with
+--no-sandbox, so the sandbox's cost shows beside it. Prints a Markdown table and
 writes it to bench/results/latest.md. Started by bench/run.
 
 Every figure is a median of several runs, with min and max. Client CPU and
@@ -101,7 +102,7 @@ class Clients:
         self.srv = srv
         self.ca = os.path.join(srv.pki, "ca.pem")
         self.env = dict(os.environ, FTPC_PASSWORD=srv.password)
-        self.names = [n for n in ("ftpc", "curl", "lftp", "ftplib") if n in bench.clients]
+        self.names = [n for n in ("ftpc", "ftpc-nosandbox", "curl", "lftp", "ftplib") if n in bench.clients]
 
     def url(self, port, path=""):
         return "ftp://%s:%s@127.0.0.1:%s/%s" % (self.srv.user, self.srv.password, port, path)
@@ -114,12 +115,13 @@ class Clients:
                 % (self.ca, "yes" if prot == "P" else "no", "yes" if prot == "P" else "no",
                    self.srv.user, self.srv.password, port, cmds)]
 
-    def ftpc(self, port, prot, script):
-        path = os.path.join(self.b.tmp, "ftpc.cmds")
+    def ftpc(self, name, port, prot, script):
+        path = os.path.join(self.b.tmp, "%s.cmds" % name)
         with open(path, "w") as f:
             f.write("user %s\n%s\n" % (self.srv.user, script))
-        return ["ftpc", "-q", "--store", self.b.store, "--dtaprot",
-                "private" if prot == "P" else "clear", "-s", path, "127.0.0.1", port]
+        return ["ftpc", "-q"] + (["--no-sandbox"] if name == "ftpc-nosandbox" else []) + [
+            "--store", self.b.store, "--dtaprot", "private" if prot == "P" else "clear", "-s", path,
+            "127.0.0.1", port]
 
     def ftplib(self, port, prot, *action):
         return [sys.executable, os.path.join(TOP, "bench", "ftplib_client.py"), "127.0.0.1", port,
@@ -129,8 +131,8 @@ class Clients:
         return ["curl", "-sS", "--cacert", self.ca, "--ssl-reqd" if prot == "P" else "--ftp-ssl-control"]
 
     def download(self, name, port, prot, remote, local):
-        if name == "ftpc":
-            return self.ftpc(port, prot, "get %s %s" % (remote, local))
+        if name.startswith("ftpc"):
+            return self.ftpc(name, port, prot, "get %s %s" % (remote, local))
         if name == "curl":
             return self.curl(prot) + [self.url(port, remote), "-o", local]
         if name == "lftp":
@@ -138,8 +140,8 @@ class Clients:
         return self.ftplib(port, prot, "get", remote, local)
 
     def upload(self, name, port, prot, local, remote):
-        if name == "ftpc":
-            return self.ftpc(port, prot, "put %s %s" % (local, remote))
+        if name.startswith("ftpc"):
+            return self.ftpc(name, port, prot, "put %s %s" % (local, remote))
         if name == "curl":
             return self.curl(prot) + ["-T", local, self.url(port, remote)]
         if name == "lftp":
@@ -147,8 +149,8 @@ class Clients:
         return self.ftplib(port, prot, "put", local, remote)
 
     def mget(self, name, port, files, localdir):
-        if name == "ftpc":
-            return self.ftpc(port, "P", "lcd %s\nmget small/*" % localdir)
+        if name.startswith("ftpc"):
+            return self.ftpc(name, port, "P", "lcd %s\nmget small/*" % localdir)
         if name == "curl":
             argv = self.curl("P")
             for f in files:
@@ -159,8 +161,8 @@ class Clients:
         return self.ftplib(port, "P", "mget", "small", localdir)
 
     def mput(self, name, port, localdir, remotedir):
-        if name == "ftpc":
-            return self.ftpc(port, "P", "cd %s\nmput %s/*" % (remotedir, localdir))
+        if name.startswith("ftpc"):
+            return self.ftpc(name, port, "P", "cd %s\nmput %s/*" % (remotedir, localdir))
         if name == "curl":
             files = sorted(os.listdir(localdir))
             return self.curl("P") + ["-T", "%s/{%s}" % (localdir, ",".join(files)),
@@ -170,8 +172,8 @@ class Clients:
         return self.ftplib(port, "P", "mput", localdir, remotedir)
 
     def login(self, name, port):
-        if name == "ftpc":
-            return self.ftpc(port, "P", "quit")
+        if name.startswith("ftpc"):
+            return self.ftpc(name, port, "P", "quit")
         if name == "curl":
             return self.curl("P") + ["-I", self.url(port, "small/f000.dat")]
         if name == "lftp":
@@ -291,7 +293,7 @@ def main():
     ap.add_argument("--files", type=int, default=500)
     ap.add_argument("--logins", type=int, default=20)
     ap.add_argument("--servers", default="vsftpd,pureftpd")
-    ap.add_argument("--clients", default="ftpc,curl,lftp,ftplib")
+    ap.add_argument("--clients", default="ftpc,ftpc-nosandbox,curl,lftp,ftplib")
     ap.add_argument("--out", default=os.path.join(TOP, "bench", "results", "latest.md"))
     args = ap.parse_args()
     b = Bench(args)

@@ -6,18 +6,23 @@
 #
 #      front > commands > transfer > session > conn > parse     (ftpc)
 #      trustd/cli > trustd/store                                 (trustd)
-#      both > common;  common knows neither; nothing reaches into ftpc
+#      both > sandbox > common;  common knows neither; nothing reaches into ftpc
 #
-#    The store library's inside (store_internal.h, schema.h) and the
-#    session's (session_internal.h) are their own; other parts use their
-#    public headers.
+#    The sandbox (a program confining itself) sits between the programs
+#    and common: the ftpc layers that write local files or set up the
+#    sandbox (conn, transfer, commands, front) and trustd/cli use it; the
+#    parsers, the session and the store library do not.
+#    The store library's inside (store_internal.h, schema.h), the
+#    session's (session_internal.h) and the sandbox's (landlock.h,
+#    seccomp_filter.h) are their own; other parts use their public
+#    headers.
 set -euo pipefail
 root=$1
 cd "$root"
 fail=0
 
 banned='strcpy|strcat|sprintf|vsprintf|gets|strncpy|strtok|atoi|atol|atoll|sscanf|alloca'
-if grep -rnE "(^|[^A-Za-z0-9_.>])($banned)\s*\(" common trustd ftpc tests bench \
+if grep -rnE "(^|[^A-Za-z0-9_.>])($banned)\s*\(" common sandbox trustd ftpc tests bench \
         --include='*.c' --include='*.h'; then
     echo "FAIL: banned functions above ($banned)" >&2
     fail=1
@@ -27,14 +32,15 @@ fi
 allowed() {
     case $1 in
     common)          echo "common" ;;
+    sandbox)         echo "sandbox common" ;;
     trustd/store)    echo "trustd/store common" ;;
-    trustd/cli)      echo "trustd/cli trustd/store common" ;;
+    trustd/cli)      echo "trustd/cli trustd/store sandbox common" ;;
     ftpc/parse)      echo "ftpc/parse common" ;;
-    ftpc/conn)       echo "ftpc/conn ftpc/parse common" ;;
+    ftpc/conn)       echo "ftpc/conn ftpc/parse sandbox common" ;;
     ftpc/session)    echo "ftpc/session ftpc/conn ftpc/parse trustd/store common" ;;
-    ftpc/transfer)   echo "ftpc/transfer ftpc/session ftpc/conn ftpc/parse common" ;;
-    ftpc/commands)   echo "ftpc/commands ftpc/transfer ftpc/session ftpc/conn ftpc/parse common" ;;
-    ftpc/front)      echo "ftpc/front ftpc/commands ftpc/transfer ftpc/session ftpc/conn ftpc/parse trustd/store common" ;;
+    ftpc/transfer)   echo "ftpc/transfer ftpc/session ftpc/conn ftpc/parse sandbox common" ;;
+    ftpc/commands)   echo "ftpc/commands ftpc/transfer ftpc/session ftpc/conn ftpc/parse sandbox common" ;;
+    ftpc/front)      echo "ftpc/front ftpc/commands ftpc/transfer ftpc/session ftpc/conn ftpc/parse trustd/store sandbox common" ;;
     *)               echo "" ;;
     esac
 }
@@ -43,6 +49,7 @@ allowed() {
 part_of() {
     case $1 in
     common/*)       echo common ;;
+    sandbox/*)      echo sandbox ;;
     trustd/store/*) echo trustd/store ;;
     trustd/cli/*)   echo trustd/cli ;;
     ftpc/*/*)       echo "${1%/*}" ;;
@@ -73,12 +80,15 @@ while IFS= read -r file; do
         elif [ "$inc" = ftpc/session/session_internal.h ] && [ "$from" != ftpc/session ]; then
             echo "$file:$line: $inc is the session's inside: its state changes only there" >&2
             fail=1
+        elif [ "$target" = sandbox ] && [ "$from" != sandbox ] && [ "$inc" != sandbox/sandbox.h ]; then
+            echo "$file:$line: $inc is the sandbox's inside; use sandbox/sandbox.h" >&2
+            fail=1
         fi
     done < <(grep -nE '^\s*#\s*include\s+"' "$file" | sed -E 's/^([0-9]+):.*"([^"]+)".*/\1:\2/')
-done < <(find common trustd ftpc -name '*.[ch]' | sort)
+done < <(find common sandbox trustd ftpc -name '*.[ch]' | sort)
 
 # Project headers are included with quotes, never as system headers.
-if grep -rnE '^\s*#\s*include\s*<(common|ftpc|trustd|tests)/' common trustd ftpc tests bench \
+if grep -rnE '^\s*#\s*include\s*<(common|sandbox|ftpc|trustd|tests)/' common sandbox trustd ftpc tests bench \
         --include='*.c' --include='*.h'; then
     echo "FAIL: a project header included with <...> above; use \"part/file.h\"" >&2
     fail=1

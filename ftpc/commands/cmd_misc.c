@@ -8,6 +8,7 @@
 
 #include "ftpc/commands/commands.h"
 #include "ftpc/parse/quoted_name.h"
+#include "sandbox/sandbox.h"
 
 int cmd_cd(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
@@ -51,7 +52,12 @@ int cmd_lcd(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         return err_set(e, ERR_USAGE, "lcd: name a folder");
     if (chdir(dir) != 0)
         return err_set(e, ERR_LOCAL, "cannot change to %s: %s", dir, strerror(errno));
-    return cmd_lpwd(cx, 1, argv, e);
+    if (cmd_lpwd(cx, 1, argv, e) != 0)
+        return -1;
+    /* The folder may be outside what the sandbox lets ftpc write. */
+    if (!sandbox_may_write_in("."))
+        fprintf(cx->err, "ftpc: warning: downloads here will fail: %s\n", sandbox_refusal("."));
+    return 0;
 }
 
 int cmd_lpwd(struct cmd_ctx *cx, int argc, char **argv, struct err *e)

@@ -6,6 +6,7 @@
 
 #include "ftpc/commands/commands.h"
 #include "ftpc/parse/cmdline.h"
+#include "sandbox/sandbox.h"
 
 struct command {
     const char *name;
@@ -68,7 +69,7 @@ static const struct command COMMANDS[] = {
     { "noop", NULL, 0, 0, cmd_noop, "noop", "do nothing (keeps the connection alive)", "-", NULL },
     { "quote", "literal", 1, -1, cmd_quote, "quote COMMAND [ARGS]", "send a raw command", "-", NULL },
     { "site", NULL, 1, -1, cmd_site, "site ARGS", "send a SITE command", "-", NULL },
-    { "status", NULL, 0, 0, cmd_status, "status", "the connection, its TLS, the last data connection, protection, type, mode", "-", NULL },
+    { "status", NULL, 0, 0, cmd_status, "status", "the connection, its TLS, the last data connection, protection, type, mode, the sandbox", "-", NULL },
     { "set", NULL, 0, 2, cmd_set, "set [NAME [on|off]]", "list the session settings, or show or set one (clobber: downloads replace files)", "-", NULL },
     { "help", "?", 0, 1, cmd_help, "help [COMMAND]", "this list, or one subcommand", "-", NULL },
     { "verbose", NULL, 0, 1, cmd_verbose, "verbose [on|off]", "show server replies and transfer summaries", "-", NULL },
@@ -127,6 +128,9 @@ int cmd_status(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     (void)argv;
     (void)e;
     session_status(cx->s, cx->out);
+    char sandbox[2048];
+    sandbox_describe(sandbox, sizeof sandbox);
+    fprintf(cx->out, "Sandbox: %s\n", sandbox);
     return 0;
 }
 

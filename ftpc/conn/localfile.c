@@ -12,6 +12,7 @@
 #include "common/visible.h"
 #include "ftpc/conn/localfile.h"
 #include "ftpc/parse/localpolicy.h"
+#include "sandbox/sandbox.h"
 
 #define DEFAULT_HINT "get -f (or set clobber on)"
 
@@ -101,7 +102,7 @@ static int sys_error(struct err *e, const char *what, const char *name)
 {
     int saved = errno;
     struct shown n;
-    return err_set(e, ERR_LOCAL, "%s %s: %s", what, show(&n, name), strerror(saved));
+    return err_set(e, ERR_LOCAL, "%s %s: %s", what, show(&n, name), sandbox_errno_text(saved, name));
 }
 
 /* Opens an existing regular file to continue it: never through a link,
@@ -337,7 +338,8 @@ int local_target_commit(struct local_target *t, struct err *e)
         int saved = errno;
         struct shown a, b;
         err_set(e, ERR_LOCAL, "cannot rename %s to %s: %s", show(&a, t->part), show(&b, t->path),
-                saved == EEXIST ? "a file of that name appeared during the download" : strerror(saved));
+                saved == EEXIST ? "a file of that name appeared during the download"
+                                : sandbox_errno_text(saved, t->path));
         return commit_failed(t, e);
     }
     t->part[0] = '\0';

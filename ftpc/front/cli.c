@@ -24,6 +24,7 @@
 #include "ftpc/conn/data.h"
 #include "ftpc/conn/localfile.h"
 #include "ftpc/front/cli.h"
+#include "ftpc/front/confine.h"
 #include "ftpc/front/progress.h"
 #include "ftpc/front/shell.h"
 #include "ftpc/parse/cmdline.h"
@@ -32,6 +33,7 @@
 #include "ftpc/session/creds.h"
 #include "ftpc/session/session.h"
 #include "ftpc/transfer/transfer.h"
+#include "sandbox/sandbox.h"
 #include "trustd/store/store.h"
 
 /* The longest URL a message shows (a longer one is cut). */
@@ -71,6 +73,9 @@ static const char USAGE[] =
     "  --netrc-file FILE        logins and passwords (default ~/.netrc, mode 600)\n"
     "  -s FILE                  read subcommands from FILE\n"
     "  -o FILE                  write replies and messages to FILE (IBM i OUTPUT)\n"
+    "  --allow-write DIR        the sandbox lets ftpc write in DIR too (repeatable; it\n"
+    "                           always may in the starting folder and the named targets)\n"
+    "  --no-sandbox             run without the sandbox (seccomp, Landlock): to debug only\n"
     "  -f, --force              downloads replace existing local files (as set clobber on;\n"
     "                           without it an existing LOCAL is refused)\n"
     "  -q, --quiet              no progress bar and no transfer summaries\n"
@@ -107,6 +112,9 @@ struct cli_args {
     int keep_going;
     int verbose;
     int debug;
+    int no_sandbox;
+    const char *allow_write[OPTIONS_MAX_REPEAT]; /* --allow-write DIR */
+    int n_allow_write;
     const char *host;
     unsigned port;
 };
@@ -222,6 +230,8 @@ static int read_options(int argc, char **argv, struct cli_args *a, int *next, st
         { "--timeout", OPT_VALUE, NULL, &t.reply_timeout },
         { "--greeting-timeout", OPT_VALUE, NULL, &t.greeting_timeout },
         { "--data-timeout", OPT_VALUE, NULL, &t.data_timeout },
+        { "--allow-write", OPT_REPEAT, &a->n_allow_write, a->allow_write },
+        { "--no-sandbox", OPT_FLAG, &a->no_sandbox, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
     if (options_front(argc - 1, argv + 1, opts, next, e) != 0)
@@ -405,29 +415,45 @@ static int split_batch_line(char *line, int lineno, char *words, size_t wordslen
     return argc;
 }
 
+/* Reads a batch file ahead of its run: each line that splits into words
+ * goes to each, until one returns -1; then the file is rewound for the
+ * run (which reports the lines that do not split). */
+typedef int (*script_line_fn)(int argc, char **argv, int lineno, void *ctx, struct err *e);
+
+static int each_script_line(FILE *in, script_line_fn each, void *ctx, struct err *e)
+{
+    char line[COMMAND_LINE_MAX], words[COMMAND_LINE_MAX];
+    int lineno = 0, rc = 0;
+    enum line_read r;
+    while (rc == 0 && (r = read_line(in, line, sizeof line)) != LINE_EOF) {
+        lineno++;
+        char *argv[CMDLINE_MAX_WORDS + 1], **args;
+        const char *why;
+        int argc = split_batch_line(line, lineno, words, sizeof words, argv, &args, &why);
+        if (r == LINE_OK && argc > 0)
+            rc = each(argc, args, lineno, ctx, e);
+    }
+    secret_wipe(line, sizeof line);
+    secret_wipe(words, sizeof words);
+    rewind(in);
+    return rc;
+}
+
+static int refuse_password(int argc, char **argv, int lineno, void *path, struct err *e)
+{
+    if (!commands_carry_secret(argc, argv, lineno == 1))
+        return 0;
+    return err_set(e, ERR_LOCAL, "%s holds a password (line %d) but others can read or write it "
+                   "(chmod 600 %s)", (const char *)path, lineno, (const char *)path);
+}
+
 /* A batch file that holds a password must be private, as ~/.netrc is. */
 static int check_script(FILE *in, const char *path, struct err *e)
 {
     struct stat sb;
     if (fstat(fileno(in), &sb) != 0 || !S_ISREG(sb.st_mode) || (sb.st_mode & 077) == 0)
         return 0;
-    char line[COMMAND_LINE_MAX], words[COMMAND_LINE_MAX];
-    int lineno = 0, found = 0;
-    enum line_read r;
-    while (!found && (r = read_line(in, line, sizeof line)) != LINE_EOF) {
-        lineno++;
-        char *argv[CMDLINE_MAX_WORDS + 1], **args;
-        const char *why;
-        int argc = split_batch_line(line, lineno, words, sizeof words, argv, &args, &why);
-        found = r == LINE_OK && argc > 0 && commands_carry_secret(argc, args, lineno == 1);
-    }
-    secret_wipe(line, sizeof line);
-    secret_wipe(words, sizeof words);
-    if (found)
-        return err_set(e, ERR_LOCAL, "%s holds a password (line %d) but others can read or write it "
-                       "(chmod 600 %s)", path, lineno, path);
-    rewind(in);
-    return 0;
+    return each_script_line(in, refuse_password, (void *)path, e);
 }
 
 static int run_lines(struct cmd_ctx *cx, FILE *in, int keep_going, struct err *first)
@@ -675,10 +701,55 @@ static int stdout_ok(void)
     return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
 }
 
+static int is_interactive(const struct cli_args *a)
+{
+    return a->verb == NULL && a->script == NULL && isatty(STDIN_FILENO);
+}
+
+static int allow_script_line(int argc, char **argv, int lineno, void *scope, struct err *e)
+{
+    (void)lineno;
+    return confine_allow_line(scope, argc, argv, e);
+}
+
+/* The sandbox (confine.h), before any server is contacted: its scope
+ * from the command line, the batch file and the history file. */
+static int sandbox_start(const struct cli_args *a, FILE *in, struct err *e)
+{
+    if (a->no_sandbox) {
+        sandbox_skip("--no-sandbox");
+        fprintf(err_stream(), "ftpc: warning: --no-sandbox: nothing confines ftpc (no seccomp filter, "
+                              "no Landlock); use it only to debug\n");
+        return 0;
+    }
+    struct confine_scope sc;
+    int rc = confine_scope_init(&sc, e);
+    for (int i = 0; rc == 0 && i < a->n_allow_write; i++)
+        rc = confine_allow_dir(&sc, a->allow_write[i], e);
+    if (rc == 0 && a->output != NULL)
+        rc = confine_allow_target(&sc, a->output, e);
+    if (rc == 0 && a->verb != NULL && strcmp(a->verb, "get") == 0 && a->local != NULL)
+        rc = confine_allow_target(&sc, a->local, e);
+    if (rc == 0 && a->words != NULL)
+        rc = confine_allow_mirror(&sc, a->n_words, a->words, e);
+    /* A batch file is read ahead only when it can be read again (not a
+     * pipe): the run reads it from its start. */
+    struct stat sb;
+    if (rc == 0 && in != stdin && fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode))
+        rc = each_script_line(in, allow_script_line, &sc, e);
+    char hist[PATH_MAX];
+    if (rc == 0 && is_interactive(a) && shell_history_ready(hist, sizeof hist))
+        rc = confine_allow_file(&sc, hist, e);
+    if (rc == 0)
+        rc = confine_apply(&sc, e);
+    confine_scope_free(&sc);
+    return rc;
+}
+
 /* 1 when the error is already on standard error (a batch line's). */
 static int run(const struct cli_args *a, FILE *in, struct output *o, struct err *e)
 {
-    int interactive = a->verb == NULL && a->script == NULL && isatty(STDIN_FILENO);
+    int interactive = is_interactive(a);
     struct ftp_session s;
     struct progress bar;
     int reported = 0;
@@ -689,8 +760,12 @@ static int run(const struct cli_args *a, FILE *in, struct output *o, struct err 
         /* A progress bar only where someone watches it. */
         if (interactive && !a->quiet && isatty(STDERR_FILENO))
             s.progress = progress_hooks(&bar, stderr);
-        if (a->debug)
+        if (a->debug) {
+            char what[2048];
+            sandbox_describe(what, sizeof what);
             s.ctrl.trace = s.msg;
+            fprintf(s.msg, "---- sandbox: %s\n", what);
+        }
         if (a->opt.seccnn == SECCNN_NONE)
             fprintf(err_stream(), "ftpc: warning: the control connection is not encrypted: "
                                   "the password will be sent in clear text\n");
@@ -765,6 +840,8 @@ int ftpc_main(int argc, char **argv)
     if (a.script != NULL && (in = fopen(a.script, "r")) == NULL)
         rc = err_set(&e, ERR_LOCAL, "cannot open %s: %s", a.script, strerror(errno));
     else if (in != stdin && check_script(in, a.script, &e) != 0)
+        rc = -1;
+    else if (sandbox_start(&a, in, &e) != 0)
         rc = -1;
     else if (output_open(&o, a.output, &e) != 0)
         rc = -1;

@@ -238,6 +238,12 @@ static int history_file_ready(const char *path)
     return ok;
 }
 
+int shell_history_ready(char *path, size_t len)
+{
+    history_path(path, len);
+    return path[0] != '\0' && history_file_ready(path);
+}
+
 void shell_run(struct cmd_ctx *cx)
 {
     shell_cx = cx;

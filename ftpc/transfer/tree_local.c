@@ -10,6 +10,7 @@
 
 #include "common/visible.h"
 #include "ftpc/transfer/tree_local.h"
+#include "sandbox/sandbox.h"
 
 /* Deeper than this, a folder being removed is refused (a bound on the
  * recursion, far beyond real trees). */
@@ -19,7 +20,8 @@ static int sys_error(struct err *e, const char *what, const char *path)
 {
     int saved = errno;
     char shown[512];
-    return err_set(e, ERR_LOCAL, "%s %s: %s", what, visible_str(shown, sizeof shown, path), strerror(saved));
+    return err_set(e, ERR_LOCAL, "%s %s: %s", what, visible_str(shown, sizeof shown, path),
+                   sandbox_errno_text(saved, path));
 }
 
 int tree_local_mkdir(const char *path, struct err *e)

@@ -1,4 +1,5 @@
-/* probe: connect, start TLS, keep the presented chain, hang up. */
+/* probe: connect, start TLS, keep the presented chain, hang up (in the
+ * confined child, probe_confined.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,8 +67,8 @@ static int start_explicit(int fd, const char *host, struct err *e)
     return rc;
 }
 
-int probe_chain(const char *host, unsigned port, int implicit, int timeout_ms,
-                STACK_OF(X509) **chain, char *tls_info, size_t tls_info_len, struct err *e)
+int probe_talk(const char *host, unsigned port, int implicit, int timeout_ms,
+               STACK_OF(X509) **chain, char *tls_info, size_t tls_info_len, struct err *e)
 {
     *chain = NULL;
     int fd = net_connect_host(host, port, timeout_ms, NULL, e);

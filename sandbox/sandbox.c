@@ -104,7 +104,7 @@ int sandbox_apply(const struct sandbox_policy *p, struct sandbox_report *r, stru
         rc = -1;
     if (rc == 0)
         r->landlock_abi = abi;
-    if (rc == 0 && seccomp_filter_load(p->threads, e) != 0)
+    if (rc == 0 && seccomp_filter_load(p->threads, p->no_unix_sockets, e) != 0)
         rc = -1;
     if (rc != 0) {
         free_names(dirs, p->n_write_dirs);

@@ -29,6 +29,12 @@ struct sandbox_policy {
     const char *const *read_paths;
     size_t n_read_paths;
     int threads;                    /* 1: clone may start threads (never processes) */
+    /* 1: no UNIX socket may be made. Landlock does not judge a connect to a
+     * socket's path, so a taken-over process could reach the system's or
+     * the session's bus (systemd, D-Bus) and have them run commands. The
+     * resolver does without (nscd and systemd-resolved's varlink are
+     * skipped; files and DNS remain). */
+    int no_unix_sockets;
     /* The TCP ports it may connect to, where Landlock has network rules
      * (ABI 4 and later); n 0: any port. No TCP port may then be bound. */
     const unsigned *connect_ports;

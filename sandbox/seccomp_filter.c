@@ -41,7 +41,8 @@ const char *const SECCOMP_ALLOWED[] = {
 };
 const size_t SECCOMP_N_ALLOWED = sizeof SECCOMP_ALLOWED / sizeof SECCOMP_ALLOWED[0];
 
-/* socket: local, IPv4, IPv6 and netlink (the resolver asks for the
+/* socket: IPv4, IPv6, netlink, and local (UNIX) unless the policy has
+ * no_unix_sockets (the resolver asks netlink for the
  * addresses); ioctl: the terminal's and the sockets' requests (never
  * TIOCSTI); kill: itself or its process group (the line editor passes a
  * Ctrl-C on); tgkill: its own threads; prlimit64: reading limits only;
@@ -141,16 +142,18 @@ static int sanitizer_rules(scmp_filter_ctx ctx, struct err *e)
 }
 #endif
 
-static int checked_rules(scmp_filter_ctx ctx, int threads, struct err *e)
+static int checked_rules(scmp_filter_ctx ctx, int threads, int no_unix, struct err *e)
 {
     unsigned long domains[sizeof SOCKET_DOMAINS / sizeof SOCKET_DOMAINS[0]];
+    size_t ndomains = 0;
     for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++)
-        domains[i] = (unsigned long)SOCKET_DOMAINS[i];
+        if (!(no_unix && SOCKET_DOMAINS[i] == AF_UNIX))
+            domains[ndomains++] = (unsigned long)SOCKET_DOMAINS[i];
     unsigned long self[] = { (unsigned long)getpid(), 0 };
     struct scmp_arg_cmp own_pid = { 0, SCMP_CMP_MASKED_EQ, LOW32, self[0] & LOW32 };
     struct scmp_arg_cmp read_only = { 2, SCMP_CMP_EQ, 0, 0 };
     struct scmp_arg_cmp thread = { 0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD };
-    if (allow_low32_in(ctx, "socket", 0, domains, sizeof domains / sizeof domains[0], e) != 0 ||
+    if (allow_low32_in(ctx, "socket", 0, domains, ndomains, e) != 0 ||
         allow_low32_in(ctx, "ioctl", 1, IOCTLS, sizeof IOCTLS / sizeof IOCTLS[0], e) != 0 ||
         allow_low32_in(ctx, "kill", 0, self, 2, e) != 0 ||
         rule(ctx, SCMP_ACT_ALLOW, "tgkill", 1, &own_pid, e) != 0 ||
@@ -159,7 +162,7 @@ static int checked_rules(scmp_filter_ctx ctx, int threads, struct err *e)
     return threads ? rule(ctx, SCMP_ACT_ALLOW, "clone", 1, &thread, e) : 0;
 }
 
-int seccomp_filter_load(int threads, struct err *e)
+int seccomp_filter_load(int threads, int no_unix_sockets, struct err *e)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
     if (ctx == NULL)
@@ -173,7 +176,7 @@ int seccomp_filter_load(int threads, struct err *e)
     if (rules(ctx, SCMP_ACT_ALLOW, SECCOMP_ALLOWED, SECCOMP_N_ALLOWED, e) != 0 ||
         rules(ctx, SCMP_ACT_ALLOW, SECCOMP_SANITIZER, SECCOMP_N_SANITIZER, e) != 0 ||
         sanitizer_rules(ctx, e) != 0 ||
-        checked_rules(ctx, threads, e) != 0 ||
+        checked_rules(ctx, threads, no_unix_sockets, e) != 0 ||
         rules(ctx, SCMP_ACT_ERRNO(ENOSYS), SECCOMP_NOT_THERE, SECCOMP_N_NOT_THERE, e) != 0)
         goto out;
     for (size_t i = 0; i < SECCOMP_N_KILLED; i++) {

@@ -33,6 +33,6 @@ extern const size_t SECCOMP_N_SANITIZER;
 
 /* Loads the filter. threads: clone may start threads (CLONE_THREAD), and
  * never a process. */
-int seccomp_filter_load(int threads, struct err *e) MUST_CHECK;
+int seccomp_filter_load(int threads, int no_unix_sockets, struct err *e) MUST_CHECK;
 
 #endif

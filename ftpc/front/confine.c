@@ -140,15 +140,18 @@ static int allow_lcd(struct confine_scope *s, int argc, char **argv, struct err 
 int confine_allow_mirror(struct confine_scope *s, int n, char **words, struct err *e)
 {
     /* LOCAL is the second word that is no option (nor the value of
-     * --exclude or --include). */
+     * --exclude or --include). An upload (-R: LOCAL REMOTE) writes nothing
+     * here: its REMOTE is no local folder to open for writes. */
     const char *pos[2] = { NULL, NULL };
     int npos = 0, options = 1;
-    for (int i = 0; i < n && npos < 2; i++) {
+    for (int i = 0; i < n; i++) {
         if (options && strcmp(words[i], "--") == 0)
             options = 0;
+        else if (options && (strcmp(words[i], "-R") == 0 || strcmp(words[i], "--reverse") == 0))
+            return 0;
         else if (options && words[i][0] == '-' && words[i][1] != '\0')
             i += strcmp(words[i], "--exclude") == 0 || strcmp(words[i], "--include") == 0;
-        else
+        else if (npos < 2)
             pos[npos++] = words[i];
     }
     return allow_tree(s, pos[1], e);
@@ -207,6 +210,7 @@ int confine_apply(const struct confine_scope *s, struct err *e)
         .write_dirs = (const char *const *)s->dirs.items,
         .n_write_dirs = s->dirs.n,
         .threads = 0,
+        .no_unix_sockets = 1,
         .allow_hint = "start ftpc with --allow-write",
     };
     if (abi_cap(&p.landlock_abi_max, e) != 0)

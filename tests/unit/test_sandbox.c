@@ -100,7 +100,8 @@ static int confine_like_probe(int abi)
     const char *reads[] = { "/etc", "/usr", "/lib", hist_file };
     unsigned ports[] = { listen_port };
     struct sandbox_policy p = { .read_paths = reads, .n_read_paths = 4, .connect_ports = ports,
-                                .n_connect_ports = 1, .landlock_abi_max = abi };
+                                .n_connect_ports = 1, .landlock_abi_max = abi,
+                                .no_unix_sockets = 1 };
     struct sandbox_report r;
     struct err e;
     err_clear(&e);
@@ -228,6 +229,9 @@ static int refused_calls(const struct ctx *c)
     REFUSED(syscall(SYS_keyctl, 0, 0, 0, 0, 0), EPERM);
     REFUSED(syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0), EPERM);
     REFUSED(socket(AF_PACKET, SOCK_RAW, 0), EPERM);
+    /* No UNIX socket: a bus's path would be reachable past Landlock. */
+    REFUSED(socket(AF_UNIX, SOCK_STREAM, 0), EPERM);
+    REFUSED(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), EPERM);
     REFUSED(ioctl(STDIN_FILENO, TIOCSTI, "x"), EPERM);
     REFUSED(prctl(PR_SET_NAME, "x", 0, 0, 0), EPERM);
     if (!sanitizer_build)

@@ -85,13 +85,22 @@ static void child(int out, const char *host, unsigned port, int implicit, int ti
         .n_read_paths = n,
         .connect_ports = &port,
         .n_connect_ports = 1,
+        .no_unix_sockets = 1,
     };
     struct sandbox_report r;
     struct err e;
     err_clear(&e);
     STACK_OF(X509) *chain = NULL;
     char info[128] = "";
-    int rc = sandbox_apply(&p, &r, &e);
+    /* The parent's descriptors (the open store, its -wal and -shm) stay
+     * with the parent: Landlock judges opens, not descriptors already
+     * held. Only the standard three and the answer pipe (as 3) remain. */
+    int rc = 0;
+    if ((out != 3 && dup2(out, 3) != 3) || close_range(4, ~0U, 0) != 0)
+        rc = err_set(&e, ERR_INTERNAL, "cannot close the parent's files in the probe's child");
+    out = 3;
+    if (rc == 0)
+        rc = sandbox_apply(&p, &r, &e);
     if (rc == 0)
         rc = probe_talk(host, port, implicit, timeout_ms, &chain, info, sizeof info, &e);
     struct buf b;

@@ -14,6 +14,7 @@
 #include "common/certinfo.h"
 #include "common/json.h"
 #include "trustd/cli/cli_internal.h"
+#include "trustd/cli/cli_validate.h"
 #include "trustd/store/keyfile.h"
 #include "trustd/store/import.h"
 #include "trustd/store/since.h"
@@ -332,60 +333,54 @@ int cmd_check(struct cli *c, struct err *e)
     return 0;
 }
 
-/* The ids of the store's applications, for their key files. */
-struct app_ids {
-    char (*ids)[128];
-    size_t n, cap;
-};
-
-static int add_id(const struct store_app *a, void *arg, struct err *e)
-{
-    struct app_ids *l = arg;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char(*p)[128] = realloc(l->ids, cap * sizeof *p);
-        if (p == NULL)
-            return err_set(e, ERR_INTERNAL, "out of memory");
-        l->ids = p;
-        l->cap = cap;
-    }
-    snprintf(l->ids[l->n++], 128, "%s", a->id);
-    return 0;
-}
-
 /* Every application's key file from one store's folder to another's;
  * the files of the destination's folder that belong to no application of
  * the store go. */
 static int copy_key_files(struct store *s, const char *from, const char *to, int *copied,
                           struct err *e)
 {
-    struct app_ids l = { NULL, 0, 0 };
-    int rc = store_app_list(s, add_id, &l, e);
+    struct store_app *apps = NULL;
+    size_t n = 0;
     *copied = 0;
-    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+    if (cli_collect_apps(s, NULL, &apps, &n, e) != 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
         struct keyfile_info ki;
-        keyfile_info(from, l.ids[i], &ki);
-        rc = keyfile_copy(from, to, l.ids[i], e);
+        keyfile_info(from, apps[i].id, &ki);
+        rc = keyfile_copy(from, to, apps[i].id, e);
         *copied += rc == 0 && ki.exists;
     }
     if (rc == 0)
-        rc = keyfile_prune(to, l.ids, l.n, e);
-    free(l.ids);
+        rc = keyfile_prune(to, apps, n, e);
+    free(apps);
     return rc;
 }
 
-int cmd_backup(struct cli *c, struct err *e)
+/* backup's and restore's command line: one FILE, and --force. */
+static int file_and_force(struct cli *c, const char *usage, char **file, int *force, struct err *e)
 {
     char *pos[OPTIONS_MAX_POS];
-    int npos = 0, force = 0;
+    int npos = 0;
+    *force = 0;
     const struct opt opts[] = {
-        { "--force", OPT_FLAG, &force, NULL },
+        { "--force", OPT_FLAG, force, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
     if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
         return -1;
     if (npos != 1)
-        return err_set(e, ERR_USAGE, "usage: backup FILE [--force]");
+        return err_set(e, ERR_USAGE, "usage: %s", usage);
+    *file = pos[0];
+    return 0;
+}
+
+int cmd_backup(struct cli *c, struct err *e)
+{
+    char *pos[1];
+    int force = 0;
+    if (file_and_force(c, "backup FILE [--force]", &pos[0], &force, e) != 0)
+        return -1;
     if (cli_open(c, e) != 0)
         return -1;
     if (store_backup(c->s, pos[0], force, e) != 0)
@@ -411,16 +406,10 @@ int cmd_backup(struct cli *c, struct err *e)
 
 int cmd_restore(struct cli *c, struct err *e)
 {
-    char *pos[OPTIONS_MAX_POS];
-    int npos = 0, force = 0;
-    const struct opt opts[] = {
-        { "--force", OPT_FLAG, &force, NULL },
-        { NULL, OPT_FLAG, NULL, NULL },
-    };
-    if (options_parse(c->argc, c->argv, opts, pos, &npos, e) != 0)
+    char *pos[1];
+    int force = 0;
+    if (file_and_force(c, "restore FILE [--force]", &pos[0], &force, e) != 0)
         return -1;
-    if (npos != 1)
-        return err_set(e, ERR_USAGE, "usage: restore FILE [--force]");
     struct stat sb;
     if (!force && stat(c->path, &sb) == 0)
         return err_set(e, ERR_USAGE, "restore replaces everything trust store %s holds: add --force "

@@ -55,22 +55,21 @@ struct key_rows {
     const char *app;
 };
 
-static EVP_PKEY *key_named(EVP_PKEY *const *keys, int n, EVP_PKEY *extra, const char *sha)
+/* The key among the file's, or extra, whose public key is sha's. */
+static EVP_PKEY *key_named(const struct keyfile *kf, EVP_PKEY *extra, const char *sha)
 {
+    EVP_PKEY *k = keyfile_find(kf, sha);
     char hex[65];
-    for (int i = 0; i < n; i++)
-        if (identity_key_sha256(keys[i], hex) == 0 && strcmp(hex, sha) == 0)
-            return keys[i];
-    if (extra != NULL && identity_key_sha256(extra, hex) == 0 && strcmp(hex, sha) == 0)
-        return extra;
-    return NULL;
+    if (k == NULL && extra != NULL && identity_key_sha256(extra, hex) == 0 && strcmp(hex, sha) == 0)
+        k = extra;
+    return k;
 }
 
 static int key_of_row(const struct store_client_cert *cc, void *arg, struct err *e)
 {
     (void)e;
     struct key_rows *k = arg;
-    EVP_PKEY *key = key_named(k->old->keys, k->old->n, k->extra, cc->key_sha256);
+    EVP_PKEY *key = key_named(k->old, k->extra, cc->key_sha256);
     if (key == NULL)
         cli_warn("the key of client certificate '%s' of application %s is missing: assign it again",
                  cc->label, k->app);
@@ -131,7 +130,7 @@ static int run_assign(struct cli *c, void *arg)
         struct keyfile kf = { .n = 0 };
         struct err ignored;
         if (keyfile_read(c->path, a->app, &kf, &ignored) != 0 || kf.n == 0 ||
-            key_named(kf.keys, kf.n, NULL, a->row.key_sha256) == NULL)
+            keyfile_find(&kf, a->row.key_sha256) == NULL)
             key_back = 1;
         keyfile_clear(&kf);
     }
@@ -496,7 +495,7 @@ static int load_export(struct cli *c, void *arg)
     struct keyfile kf = { .n = 0 };
     if (keyfile_read(c->path, x->app, &kf, x->e) != 0)
         return -1;
-    EVP_PKEY *k = key_named(kf.keys, kf.n, NULL, x->row.key_sha256);
+    EVP_PKEY *k = keyfile_find(&kf, x->row.key_sha256);
     if (k != NULL && EVP_PKEY_up_ref(k))
         x->id.key = k;
     keyfile_clear(&kf);

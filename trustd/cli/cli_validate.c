@@ -260,12 +260,7 @@ static int check_client(const struct store_client_cert *cc, void *arg, struct er
     }
     if (!k->keys_read)
         return 0;
-    EVP_PKEY *key = NULL;
-    for (int i = 0; i < k->kf.n && key == NULL; i++) {
-        char hex[65];
-        if (identity_key_sha256(k->kf.keys[i], hex) == 0 && strcmp(hex, cc->key_sha256) == 0)
-            key = k->kf.keys[i];
-    }
+    EVP_PKEY *key = keyfile_find(&k->kf, cc->key_sha256);
     if (key == NULL) {
         snprintf(act, sizeof act, "assign it again with its key (trustd app cert assign %s FILE)",
                  k->a->id);

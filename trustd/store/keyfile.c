@@ -20,7 +20,9 @@
 #include "common/fdio.h"
 #include "common/file_write.h"
 #include "common/tls.h"
+#include "trustd/store/identity.h"
 #include "trustd/store/keyfile.h"
+#include "trustd/store/store.h"
 
 /* A key file holds a few PEM keys; anything much larger is not one. */
 #define KEYFILE_BYTES_MAX (256 * 1024)
@@ -63,6 +65,16 @@ int keyfile_path(const char *store_path, const char *app_id, char *out, size_t o
         return -1;
     int n = snprintf(out, outlen, "%s/%s", folder, name);
     return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+EVP_PKEY *keyfile_find(const struct keyfile *kf, const char *key_sha256)
+{
+    for (int i = 0; i < kf->n; i++) {
+        char hex[65];
+        if (identity_key_sha256(kf->keys[i], hex) == 0 && strcmp(hex, key_sha256) == 0)
+            return kf->keys[i];
+    }
+    return NULL;
 }
 
 void keyfile_clear(struct keyfile *kf)
@@ -397,7 +409,7 @@ static int each_key_file(const char *store_path, key_file_fn fn, void *arg, stru
 }
 
 struct prune {
-    char (*ids)[128];
+    const struct store_app *apps;
     size_t n;
 };
 
@@ -406,7 +418,7 @@ static int prune_one(int dfd, const char *folder, const char *name, void *arg, s
     const struct prune *p = arg;
     for (size_t i = 0; i < p->n; i++) {
         char mine[512];
-        if (file_name(p->ids[i], mine, sizeof mine) == 0 && strcmp(mine, name) == 0)
+        if (file_name(p->apps[i].id, mine, sizeof mine) == 0 && strcmp(mine, name) == 0)
             return 0;
     }
     if (unlinkat(dfd, name, 0) != 0)
@@ -414,9 +426,9 @@ static int prune_one(int dfd, const char *folder, const char *name, void *arg, s
     return 0;
 }
 
-int keyfile_prune(const char *store_path, char (*app_ids)[128], size_t n, struct err *e)
+int keyfile_prune(const char *store_path, const struct store_app *apps, size_t n, struct err *e)
 {
-    struct prune p = { app_ids, n };
+    struct prune p = { apps, n };
     return each_key_file(store_path, prune_one, &p, e);
 }
 

@@ -64,9 +64,14 @@ void keyfile_info(const char *store_path, const char *app_id, struct keyfile_inf
 int keyfile_copy(const char *from_store, const char *to_store, const char *app_id,
                  struct err *e);
 
+/* The key of kf whose public key's SHA-256 (lower-case hex, as the store
+ * records it) is key_sha256; NULL when none is. */
+EVP_PKEY *keyfile_find(const struct keyfile *kf, const char *key_sha256);
+
 /* Removes the key files of the store's folder that belong to none of
- * app_ids[0..n) (after a restore: applications the backup does not have). */
-int keyfile_prune(const char *store_path, char (*app_ids)[128], size_t n, struct err *e);
+ * apps[0..n) (after a restore: applications the backup does not have). */
+struct store_app;
+int keyfile_prune(const char *store_path, const struct store_app *apps, size_t n, struct err *e);
 
 /* Every key file in a store's key folder (a backup's) can be read: none
  * closed to the caller, a link or damaged. 0 when it has no folder. */

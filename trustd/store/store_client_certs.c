@@ -390,17 +390,6 @@ static int keep_row(const struct store_client_cert *c, void *arg, struct err *e)
     return 0;
 }
 
-/* The key of the file whose public half is the one recorded for c. */
-static EVP_PKEY *key_of(struct keyfile *kf, const struct store_client_cert *c)
-{
-    for (int i = 0; i < kf->n; i++) {
-        char hex[65];
-        if (identity_key_sha256(kf->keys[i], hex) == 0 && strcmp(hex, c->key_sha256) == 0)
-            return kf->keys[i];
-    }
-    return NULL;
-}
-
 int store_app_identities(struct store *s, const char *app_id,
                          struct store_identity out[STORE_CLIENT_CERTS_MAX], int *n, struct err *e)
 {
@@ -426,7 +415,7 @@ int store_app_identities(struct store *s, const char *app_id,
         struct store_identity *id = &out[*n];
         memset(id, 0, sizeof *id);
         id->row = r.rows[i];
-        EVP_PKEY *key = key_of(&kf, &r.rows[i]);
+        EVP_PKEY *key = keyfile_find(&kf, r.rows[i].key_sha256);
         char path[4096 + 600];
         if (key == NULL) {
             if (keyfile_path(s->path, app_id, path, sizeof path) != 0)

@@ -294,6 +294,14 @@ def main():
     ap.add_argument("--logins", type=int, default=20)
     ap.add_argument("--servers", default="vsftpd,pureftpd")
     ap.add_argument("--clients", default="ftpc,ftpc-nosandbox,curl,lftp,ftplib")
+    ap.add_argument("--tree-files", type=int, default=10000, help="small-file tree: files of 4 KiB")
+    ap.add_argument("--tree-folders", type=int, default=100, help="small-file tree: folders")
+    ap.add_argument("--big-files", type=int, default=100, help="big-file tree: files")
+    ap.add_argument("--big-mib", type=int, default=10, help="big-file tree: MiB per file")
+    ap.add_argument("--tree-reps", type=int, default=3)
+    ap.add_argument("--tree-parallel", type=int, default=4, help="N of ftpc --parallel and lftp --parallel")
+    ap.add_argument("--only", choices=("all", "files", "trees"), default="all",
+                    help="files: the single-file, small-file, login and store rows; trees: the mirror rows")
     ap.add_argument("--out", default=os.path.join(TOP, "bench", "results", "latest.md"))
     args = ap.parse_args()
     b = Bench(args)
@@ -330,6 +338,11 @@ def run_all(b, srv):
     b.store = os.path.join(b.tmp, "store.db")
     sh("trustd", "--store", b.store, "import", os.path.join(srv.pki, "ca.pem"), stdout=subprocess.DEVNULL)
     cl = Clients(b, srv)
+    if args.only in ("all", "trees"):
+        import trees
+        trees.tree_rows(b, srv, cl)
+    if args.only == "trees":
+        return
     size = args.size_mib << 20
     gib = size / float(1 << 30)
     local_big = os.path.join(b.tmp, "big.bin")
@@ -464,6 +477,9 @@ def limits_rows(b, size):
 
 
 def write_report(b, args):
+    if args.only == "trees":
+        # A trees-only run leaves the other rows of the report as they were.
+        args.out = os.path.join(os.path.dirname(args.out), "trees.md")
     lines = ["# Benchmark results", "",
              "Machine: %s, %d cores, %s; %s." % (platform.machine(), os.cpu_count(), platform.release(),
                                                  time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
@@ -480,12 +496,17 @@ def write_report(b, args):
     lines.append("Peers: " + "; ".join(versions[1:]) + "; Python " + platform.python_version() + " ftplib.")
     lines.append("")
     sections = [("transfer", "Throughput, %d MiB" % args.size_mib), ("files", "Many small files in one session"),
-                ("latency", "Connect + AUTH TLS + login + quit"), ("trust", "Trust store"), ("limits", "Limits")]
+                ("latency", "Connect + AUTH TLS + login + quit"), ("trust", "Trust store"), ("limits", "Limits"),
+                ("trees", "Trees: mirror down and up (%d runs each)" % args.tree_reps)]
     for sec, title in sections:
         rows = [r for r in b.rows if r["section"] == sec]
         if not rows:
             continue
         lines += ["## " + title, ""]
+        if sec == "trees":
+            import trees
+            lines += trees.tree_table(rows) + [""]
+            continue
         whats = []
         for r in rows:
             if r["what"] not in whats:

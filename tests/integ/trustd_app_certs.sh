@@ -214,6 +214,12 @@ expect_status 0
 [ "$(stat -c %a "$T/exported.p12")" = 600 ] || fail "exported PKCS#12 not 0600"
 openssl pkcs12 -in "$T/exported.p12" -passin pass:newpass -nocerts -nodes 2> /dev/null | openssl pkey -pubout |
     cmp - <(openssl pkey -in "$PKI/client.key" -pubout) || fail "exported key differs"
+# One password source: the file or the variable, never both (export, as assign).
+FTPC_TEST_PW=newpass td app cert export ftp-client 'ftpc test client' --with-key --pass-file "$T/newpass" \
+    --pass-env FTPC_TEST_PW --out "$T/both.p12"
+expect_status 2
+expect_in "$T/err" "give --pass-file or --pass-env, not both"
+[ -e "$T/both.p12" ] && fail "a refused export wrote a file"
 printf '\n' > "$T/empty"
 td app cert export ftp-client 'ftpc test client' --with-key --pass-file "$T/empty" --out "$T/x.p12"
 expect_status 2

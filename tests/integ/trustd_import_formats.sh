@@ -36,6 +36,11 @@ run setsid "$TRUSTD" "${S[@]}" import --allow-leaf "$T/server.p12" < /dev/null
 expect_status 2
 expect_in "$T/err" "no password given and no terminal"
 [ "$before" = "$(store_dump "$T/store.db")" ] || fail "a failed PKCS#12 import changed the store"
+printf 's3cret\n' > "$T/p12pass"
+P12PASS=s3cret run "$TRUSTD" "${S[@]}" import --allow-leaf --pass-env P12PASS --pass-file "$T/p12pass" "$T/server.p12"
+expect_status 2
+expect_in "$T/err" "give --pass-file or --pass-env, not both"
+[ "$before" = "$(store_dump "$T/store.db")" ] || fail "a refused PKCS#12 import changed the store"
 P12PASS=s3cret run "$TRUSTD" "${S[@]}" import --allow-leaf --pass-env P12PASS "$T/server.p12"
 expect_status 0
 expect_in "$T/out" "imported  $(fp "$PKI/server.pem")  CN=localhost"

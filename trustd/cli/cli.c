@@ -206,6 +206,13 @@ int cli_write_file_mode(const char *path, const void *data, size_t len, mode_t m
     return file_write_whole(path, data, len, mode, force, "trustd-export", e);
 }
 
+int cli_password_options(const char *pass_file, const char *pass_env, struct err *e)
+{
+    if (pass_file != NULL && pass_env != NULL)
+        return err_set(e, ERR_USAGE, "give --pass-file or --pass-env, not both");
+    return 0;
+}
+
 int cli_password(const char *pass_file, const char *pass_env, const char *name, char *out,
                  size_t outlen, struct err *e)
 {

@@ -198,8 +198,8 @@ static int cert_assign(struct cli *c, struct err *e)
     if (npos != 2)
         return err_set(e, ERR_USAGE, "usage: app cert assign ID FILE [--label L] [--group G] "
                        "[--pass-file F | --pass-env VAR]");
-    if (pass_file != NULL && pass_env != NULL)
-        return err_set(e, ERR_USAGE, "give --pass-file or --pass-env, not both");
+    if (cli_password_options(pass_file, pass_env, e) != 0)
+        return -1;
     if (group != NULL && parse_group(group, &a.gid, e) != 0)
         return -1;
     a.app = pos[0];
@@ -527,6 +527,8 @@ static int cert_export(struct cli *c, struct err *e)
     if (npos != 2)
         return err_set(e, ERR_USAGE, "usage: app cert export ID CERT [--out FILE] [--force] "
                        "[--with-key [--pass-file F | --pass-env VAR]]");
+    if (cli_password_options(pass_file, pass_env, e) != 0)
+        return -1;
     if (!x.with_key && (pass_file || pass_env))
         return err_set(e, ERR_USAGE, "--pass-file and --pass-env set the password of --with-key's "
                        "PKCS#12 file");

@@ -184,7 +184,8 @@ int cmd_import(struct cli *c, struct err *e)
         { "--enabled", OPT_FLAG, &enabled, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
-    if (options_parse(c->argc, c->argv, opts, pos, &a.nfiles, e) != 0)
+    if (options_parse(c->argc, c->argv, opts, pos, &a.nfiles, e) != 0 ||
+        cli_password_options(a.pass_file, a.pass_env, e) != 0)
         return -1;
     a.files = pos;
     char *system_files[1] = { (char *)SYSTEM_BUNDLE };

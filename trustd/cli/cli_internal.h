@@ -148,6 +148,9 @@ int cli_write_file(const char *path, const void *data, size_t len, int force, st
 int cli_write_file_mode(const char *path, const void *data, size_t len, mode_t mode, int force,
                         struct err *e);
 
+/* Refuses --pass-file and --pass-env together (checked when the options
+ * are read, before anything else). */
+int cli_password_options(const char *pass_file, const char *pass_env, struct err *e);
 /* Reads a password for name: from --pass-file, --pass-env, or the terminal. */
 int cli_password(const char *pass_file, const char *pass_env, const char *name, char *out,
                  size_t outlen, struct err *e);

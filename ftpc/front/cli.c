@@ -130,6 +130,7 @@ struct cli_args {
     const char *allow_write[OPTIONS_MAX_REPEAT]; /* --allow-write DIR */
     int n_allow_write;
     const char *host;
+    char host_bare[256]; /* HOST without the [] of an IPv6 address */
     unsigned port;
 };
 
@@ -396,11 +397,12 @@ static int parse_args(int argc, char **argv, struct cli_args *a, struct err *e)
         return url_mode(argc, argv, i, a, e) != 0 ? -1 : check_tls_settings(a, e);
     if (a->resume)
         return err_set(e, ERR_USAGE, "-c (--resume) is for ftpc get and ftpc put; in the shell use reget or reput");
-    char bare[256];
-    if (i < argc && net_host_unbracket(argv[i], bare, sizeof bare) != 0)
+    if (i < argc && net_host_unbracket(argv[i], a->host_bare, sizeof a->host_bare) != 0)
         return err_set(e, ERR_USAGE, "'%s' is not a host name or address ([...] holds an IPv6 address)", argv[i]);
-    if (i < argc)
-        a->host = argv[i++];
+    if (i < argc) {
+        a->host = a->host_bare;
+        i++;
+    }
     if (i < argc && parse_tcp_port(argv[i++], &a->port) != 0)
         return err_set(e, ERR_USAGE, "'%s' is not a port number (1-65535)", argv[i - 1]);
     if (i < argc)

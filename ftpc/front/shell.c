@@ -205,8 +205,9 @@ static char **complete(const char *text, int start, int end)
     switch (commands_arg(argv[0], argno)) {
     case ARG_REMOTE: {
         char **m = rl_completion_matches(text, remote_generator);
-        /* One folder: no blank after its '/', so Tab goes on into it. */
-        size_t n = m != NULL && m[1] == NULL ? strlen(m[0]) : 0;
+        /* One folder: no blank after its '/', so Tab goes on into it.
+         * One match is m[0] alone, or m[0] and m[1] the same (libedit). */
+        size_t n = m != NULL && (m[1] == NULL || m[2] == NULL) ? strlen(m[0]) : 0;
         if (n > 0 && (m[0][n - 1] == '/' || (n > 1 && m[0][n - 1] == '"' && m[0][n - 2] == '/')))
             rl_completion_append_character = '\0';
         return m;

@@ -281,6 +281,9 @@ static int url_options(struct cli_args *a, struct err *e)
         a->opt.prot = 'C';
     if (a->u.has_user)
         a->user = a->u.user;
+    if (strcmp(a->verb, "get") == 0 && a->u.is_dir)
+        return err_set(e, ERR_USAGE, "the URL names a folder, not a file: %s (ftpc mirror copies a folder; "
+                       "a glob such as DIR/*.csv some of its files)", shown);
     if (strcmp(a->verb, "get") == 0)
         return oneshot_prepare_get(&a->one, a->u.path, a->u.is_dir, a->local, e);
     if (strcmp(a->verb, "put") == 0)

@@ -789,10 +789,6 @@ static int run(const struct cli_args *a, FILE *in, struct output *o, struct err 
             s.progress = progress_hooks(&bar, stderr);
         if (one_file)
             s.progress = oneshot_watch_hooks(&watch, watched, stderr);
-        /* Ctrl-C in a one-shot get or put: the transfer is aborted and
-         * what arrived kept, with a message on how to go on. */
-        if (one_file)
-            interrupt_install();
         if (a->debug) {
             char what[2048];
             sandbox_describe(what, sizeof what);
@@ -814,6 +810,11 @@ static int run(const struct cli_args *a, FILE *in, struct output *o, struct err 
                 opened = 0;
             }
         }
+        /* Ctrl-C in a one-shot get or put, once logged in: the transfer
+         * is aborted and what arrived kept, with a message on how to go
+         * on. Before that (connecting, logging in) it ends ftpc as ever. */
+        if (opened && one_file)
+            interrupt_install_second_ends();
         if (opened && a->verb != NULL) {
             if (url_transfer(&s, a, &cx, &watch, e) == 0)
                 (void)session_close(&s, e);

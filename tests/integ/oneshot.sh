@@ -94,6 +94,14 @@ expect_status 7
 expect_in "$T/err" "cannot open $T/up/missing.csv"
 expect_in "$T/err" "1 of 3 files failed"
 cmp "$T/up/b.csv" "$MAIN_ROOT/$d/inbox/b.csv" || fail "put stopped at the first failure"
+# put -c continues a file the server has part of (reput).
+head -c 300000 /dev/urandom > "$T/up/big.bin"
+head -c 100000 "$T/up/big.bin" > "$MAIN_ROOT/$d/inbox/big.bin"
+chown "$FTP_USER" "$MAIN_ROOT/$d/inbox/big.bin"
+run "${F[@]}" put -c "$T/up/big.bin" "$URL/inbox/"
+expect_status 0
+expect_in "$T/err" "sent $T/up/big.bin: 200000 bytes"
+cmp "$T/up/big.bin" "$MAIN_ROOT/$d/inbox/big.bin" || fail "put -c result differs"
 run "${F[@]}" put "$T/up/a.csv" "$T/up/b.csv" "$URL/inbox/file"
 expect_status 2
 expect_in "$T/err" "2 local files go into a folder: end the URL with /"

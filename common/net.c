@@ -34,6 +34,58 @@ void net_addr_string(const struct net_addr *a, char *out, size_t outlen)
         snprintf(out, outlen, "?");
 }
 
+/* -4 / -6: one choice for the whole run, made before the first connection. */
+static int family = AF_UNSPEC;
+
+int net_set_family(int af)
+{
+    if (af != AF_UNSPEC && af != AF_INET && af != AF_INET6)
+        return -1;
+    family = af;
+    return 0;
+}
+
+int net_family(void)
+{
+    return family;
+}
+
+int net_host_unbracket(const char *host, char *out, size_t outlen)
+{
+    size_t n = strlen(host);
+    if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+        unsigned char tmp[sizeof(struct in6_addr)];
+        char inner[INET6_ADDRSTRLEN + 1];
+        if (n - 2 >= sizeof inner)
+            return -1;
+        memcpy(inner, host + 1, n - 2);
+        inner[n - 2] = '\0';
+        if (inet_pton(AF_INET6, inner, tmp) != 1)
+            return -1;
+        host = inner;
+        n -= 2;
+        if (n >= outlen)
+            return -1;
+        memcpy(out, host, n + 1);
+        return 0;
+    }
+    if (n >= outlen || host[0] == '[' || memchr(host, ']', n) != NULL)
+        return -1; /* an unclosed or stray bracket */
+    memcpy(out, host, n + 1);
+    return 0;
+}
+
+/* Why a literal cannot be reached under -4 or -6, or NULL. */
+static const char *family_mismatch(const char *host)
+{
+    unsigned char tmp[sizeof(struct in6_addr)];
+    if (family == AF_INET && inet_pton(AF_INET6, host, tmp) == 1)
+        return "is an IPv6 address, and -4 allows IPv4 only";
+    if (family == AF_INET6 && inet_pton(AF_INET, host, tmp) == 1)
+        return "is an IPv4 address, and -6 allows IPv6 only";
+    return NULL;
+}
+
 int net_is_ip_literal(const char *host)
 {
     unsigned char tmp[sizeof(struct in6_addr)];
@@ -99,11 +151,15 @@ int net_connect_host(const char *host, unsigned port, int timeout_ms,
 {
     char portstr[8];
     snprintf(portstr, sizeof portstr, "%u", port);
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+    const char *mismatch = family_mismatch(host);
+    if (mismatch != NULL)
+        return err_set(e, ERR_CONNECT, "cannot connect to %s: it %s", host, mismatch);
+    const char *only = family == AF_INET ? " (IPv4 only: -4)" : family == AF_INET6 ? " (IPv6 only: -6)" : "";
+    struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_STREAM };
     struct addrinfo *res = NULL;
     int rc = getaddrinfo(host, portstr, &hints, &res);
     if (rc != 0)
-        return err_set(e, ERR_CONNECT, "cannot resolve host %s: %s", host, gai_strerror(rc));
+        return err_set(e, ERR_CONNECT, "cannot resolve host %s%s: %s", host, only, gai_strerror(rc));
     int fd = -1, last_errno = 0;
     for (struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
         fd = connect_one(ai->ai_addr, ai->ai_addrlen, timeout_ms, &last_errno);
@@ -114,7 +170,7 @@ int net_connect_host(const char *host, unsigned port, int timeout_ms,
     }
     freeaddrinfo(res);
     if (fd < 0)
-        return err_set(e, ERR_CONNECT, "cannot connect to %s port %u: %s", host, port,
+        return err_set(e, ERR_CONNECT, "cannot connect to %s port %u%s: %s", host, port, only,
                        strerror(last_errno));
     return fd;
 }

@@ -15,6 +15,18 @@ struct net_addr {
     socklen_t len;
 };
 
+/* -4 / -6: names resolve to, and connections use, only AF_INET or
+ * AF_INET6 from now on (AF_UNSPEC: either, the default). -1 for any other
+ * value. A literal of the other family is then refused with a message
+ * that says so. */
+int net_set_family(int af);
+int net_family(void);
+
+/* "[::1]" (an IPv6 literal in brackets, as in URLs) into "::1"; any other
+ * host is copied as it is. -1 when it does not fit, or the brackets hold
+ * no IPv6 address. */
+int net_host_unbracket(const char *host, char *out, size_t outlen);
+
 /* Resolves host and connects to the first address that answers within
  * timeout_ms. Fills *peer with the address connected to. Returns the fd or -1. */
 int net_connect_host(const char *host, unsigned port, int timeout_ms,

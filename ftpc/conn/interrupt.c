@@ -4,11 +4,24 @@
 #include "ftpc/conn/interrupt.h"
 
 volatile sig_atomic_t ftpc_interrupted;
+static volatile sig_atomic_t second_ends;
 
 static void on_sigint(int sig)
 {
-    (void)sig;
+    if (second_ends && ftpc_interrupted) {
+        /* The first one is still being handled: end at once, as without
+         * a handler (signal and raise are async-signal-safe). */
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
     ftpc_interrupted = 1;
+}
+
+void interrupt_install_second_ends(void)
+{
+    second_ends = 1;
+    interrupt_install();
 }
 
 void interrupt_install(void)

@@ -1,5 +1,6 @@
 /*
- * interrupt: Ctrl-C in the interactive shell. The handler only sets a flag
+ * interrupt: Ctrl-C in the interactive shell and in a one-shot get or
+ * put. The handler only sets a flag
  * (async-signal-safe); transfers check it between reads and writes, and a
  * blocking read returns early because the handler is installed without
  * SA_RESTART. Batch use keeps the default: Ctrl-C ends ftpc.
@@ -12,6 +13,12 @@
 extern volatile sig_atomic_t ftpc_interrupted;
 
 void interrupt_install(void);
+/* For a one-shot transfer, where there is no prompt to go back to: the
+ * first Ctrl-C stops the transfer as above (the part kept, a message); a
+ * second one before ftpc is done ends it at once, as Ctrl-C does without
+ * a handler (a server that does not answer the abort cannot keep ftpc
+ * waiting for the time-out). */
+void interrupt_install_second_ends(void);
 
 /* Returns the flag and clears it. */
 int interrupt_take(void);

@@ -12,19 +12,23 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <limits.h>
 
+#include "common/net.h"
 #include "common/options.h"
 #include "common/visible.h"
 #include "ftpc/commands/commands.h"
 #include "ftpc/conn/control.h"
 #include "ftpc/conn/data.h"
+#include "ftpc/conn/interrupt.h"
 #include "ftpc/conn/localfile.h"
 #include "ftpc/front/cli.h"
 #include "ftpc/front/confine.h"
+#include "ftpc/front/oneshot.h"
 #include "ftpc/front/progress.h"
 #include "ftpc/front/shell.h"
 #include "ftpc/parse/cmdline.h"
@@ -41,13 +45,15 @@
 
 static const char USAGE[] =
     "usage: ftpc [options] [HOST [PORT]]\n"
-    "       ftpc [options] [--force] get URL [LOCAL]\n"
-    "       ftpc [options] put LOCAL URL\n"
+    "       ftpc [options] get [-f] [-c] URL [LOCAL]   (URL's last part may be a glob)\n"
+    "       ftpc [options] put [-c] LOCAL... URL       (LOCAL may be a glob)\n"
     "       ftpc [options] ls URL\n"
     "       ftpc [options] mirror [MIRROR-OPTIONS] URL [LOCAL]   (see help mirror)\n"
     "       ftpc [options] mirror -R [MIRROR-OPTIONS] LOCAL URL   (upload)\n"
     "URL: ftpes://[USER@]HOST[:PORT]/PATH (explicit FTPS), ftps:// (implicit),\n"
     "ftp:// (clear text, needs --seccnn none); PATH is relative to the login folder.\n"
+    "HOST may be [IPv6] as in URLs. LOCAL for get may be a folder; several files\n"
+    "or a glob need one (get) or a URL ending in / (put).\n"
     "  --store PATH             trust store (default $" STORE_ENV " or " STORE_DEFAULT_PATH ")\n"
     "  --appid ID               trust-store application whose CA trust list and revocation\n"
     "                           policy verify the server (default " STORE_FTP_CLIENT_APP ")\n"
@@ -78,6 +84,9 @@ static const char USAGE[] =
     "  --no-sandbox             run without the sandbox (seccomp, Landlock): to debug only\n"
     "  -f, --force              downloads replace existing local files (as set clobber on;\n"
     "                           without it an existing LOCAL is refused)\n"
+    "  -c, --resume             get continues LOCAL.part from its end (as reget); put\n"
+    "                           continues the file on the server (as reput)\n"
+    "  -4, -6                   IPv4 only, IPv6 only\n"
     "  -q, --quiet              no progress bar and no transfer summaries\n"
     "  --stop-on-error          in batch use, stop at the first failure (the default)\n"
     "  --continue               in batch use, go on after a failed subcommand (the exit\n"
@@ -113,9 +122,15 @@ struct cli_args {
     int verbose;
     int debug;
     int no_sandbox;
+    int resume;         /* -c, --resume */
+    int ipv4, ipv6;     /* -4, -6 */
+    struct oneshot one; /* URL mode get and put: the files */
+    char **put_words;   /* put: the LOCAL words, globs not yet expanded */
+    int n_put_words;
     const char *allow_write[OPTIONS_MAX_REPEAT]; /* --allow-write DIR */
     int n_allow_write;
     const char *host;
+    char host_bare[256]; /* HOST without the [] of an IPv6 address */
     unsigned port;
 };
 
@@ -232,6 +247,10 @@ static int read_options(int argc, char **argv, struct cli_args *a, int *next, st
         { "--data-timeout", OPT_VALUE, NULL, &t.data_timeout },
         { "--allow-write", OPT_REPEAT, &a->n_allow_write, a->allow_write },
         { "--no-sandbox", OPT_FLAG, &a->no_sandbox, NULL },
+        { "-c", OPT_FLAG, &a->resume, NULL },
+        { "--resume", OPT_FLAG, &a->resume, NULL },
+        { "-4", OPT_FLAG, &a->ipv4, NULL },
+        { "-6", OPT_FLAG, &a->ipv6, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
     if (options_front(argc - 1, argv + 1, opts, next, e) != 0)
@@ -263,7 +282,12 @@ static int url_options(struct cli_args *a, struct err *e)
     if (a->u.has_user)
         a->user = a->u.user;
     if (strcmp(a->verb, "get") == 0 && a->u.is_dir)
-        return err_set(e, ERR_USAGE, "the URL names a folder, not a file: %s", shown);
+        return err_set(e, ERR_USAGE, "the URL names a folder, not a file: %s (ftpc mirror copies a folder; "
+                       "a glob such as DIR/*.csv some of its files)", shown);
+    if (strcmp(a->verb, "get") == 0)
+        return oneshot_prepare_get(&a->one, a->u.path, a->u.is_dir, a->local, e);
+    if (strcmp(a->verb, "put") == 0)
+        return oneshot_prepare_put(&a->one, a->put_words, a->n_put_words, a->u.path, a->u.is_dir, e);
     return 0;
 }
 
@@ -288,21 +312,27 @@ static int url_mode(int argc, char **argv, int i, struct cli_args *a, struct err
     a->verb = argv[i++];
     if (strcmp(a->verb, "mirror") == 0)
         return mirror_mode(argc, argv, i, a, e);
-    /* ftpc get --force URL is as good as ftpc --force get URL. */
-    while (a->verb[0] == 'g' && i < argc &&
-           (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0)) {
-        a->opt.clobber = 1;
-        i++;
+    int put = strcmp(a->verb, "put") == 0;
+    /* ftpc get --force URL is as good as ftpc --force get URL, -c too. */
+    for (; a->verb[0] != 'l' && i < argc; i++) {
+        if (!put && (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0))
+            a->opt.clobber = 1;
+        else if (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--resume") == 0)
+            a->resume = 1;
+        else
+            break;
     }
     if (i < argc && strcmp(argv[i], "--") == 0)
         i++;
     int n = argc - i;
-    int put = strcmp(a->verb, "put") == 0;
-    if ((put && n != 2) || (!put && a->verb[0] == 'l' && n != 1) ||
+    if ((put && n < 2) || (!put && a->verb[0] == 'l' && n != 1) ||
         (!put && a->verb[0] == 'g' && (n < 1 || n > 2)))
-        return err_set(e, ERR_USAGE, "usage: ftpc get URL [LOCAL] | put LOCAL URL | ls URL");
-    a->url = put ? argv[i + 1] : argv[i];
-    a->local = put ? argv[i] : (n == 2 ? argv[i + 1] : NULL);
+        return err_set(e, ERR_USAGE, "usage: ftpc get URL [LOCAL] | put LOCAL... URL | ls URL");
+    a->url = put ? argv[argc - 1] : argv[i];
+    a->local = put ? NULL : (n == 2 ? argv[i + 1] : NULL);
+    a->put_words = put ? argv + i : NULL;
+    a->n_put_words = put ? n - 1 : 0;
+    a->one.resume = a->resume;
     if (!url_is_ftp(a->url)) {
         char shown[URL_SHOWN_MAX];
         url_redact(a->url, shown, sizeof shown);
@@ -362,11 +392,20 @@ static int parse_args(int argc, char **argv, struct cli_args *a, struct err *e)
         return -1;
     if (a->help || a->version)
         return 0;
+    if (a->ipv4 && a->ipv6)
+        return err_set(e, ERR_USAGE, "-4 and -6 exclude each other");
+    (void)net_set_family(a->ipv4 ? AF_INET : a->ipv6 ? AF_INET6 : AF_UNSPEC);
     if (i < argc && (strcmp(argv[i], "get") == 0 || strcmp(argv[i], "put") == 0 ||
                      strcmp(argv[i], "ls") == 0 || strcmp(argv[i], "mirror") == 0))
         return url_mode(argc, argv, i, a, e) != 0 ? -1 : check_tls_settings(a, e);
-    if (i < argc)
-        a->host = argv[i++];
+    if (a->resume)
+        return err_set(e, ERR_USAGE, "-c (--resume) is for ftpc get and ftpc put; in the shell use reget or reput");
+    if (i < argc && net_host_unbracket(argv[i], a->host_bare, sizeof a->host_bare) != 0)
+        return err_set(e, ERR_USAGE, "'%s' is not a host name or address ([...] holds an IPv6 address)", argv[i]);
+    if (i < argc) {
+        a->host = a->host_bare;
+        i++;
+    }
     if (i < argc && parse_tcp_port(argv[i++], &a->port) != 0)
         return err_set(e, ERR_USAGE, "'%s' is not a port number (1-65535)", argv[i - 1]);
     if (i < argc)
@@ -534,7 +573,8 @@ static int url_mirror(struct cmd_ctx *cx, const struct cli_args *a, struct err *
 }
 
 /* One-shot URL mode, after connecting and logging in. */
-static int url_transfer(struct ftp_session *s, const struct cli_args *a, struct cmd_ctx *cx, struct err *e)
+static int url_transfer(struct ftp_session *s, const struct cli_args *a, struct cmd_ctx *cx,
+                        struct oneshot_watch *w, struct err *e)
 {
     FILE *out = cx->out;
     if (s->state != SESSION_LOGGED_IN)
@@ -544,25 +584,9 @@ static int url_transfer(struct ftp_session *s, const struct cli_args *a, struct 
         return url_mirror(cx, a, e);
     if (strcmp(a->verb, "ls") == 0)
         return xfer_list(s, "NLST", path[0] ? path : NULL, out, e);
-    if (strcmp(a->verb, "get") == 0) {
-        char local[PATH_MAX];
-        if (a->local != NULL)
-            snprintf(local, sizeof local, "%s", a->local);
-        else
-            cmd_local_name(path, local, sizeof local);
-        return xfer_get(s, path, local, 0, "--force", e);
-    }
-    char remote[URL_PATH_MAX + PATH_MAX];
-    if (a->u.is_dir) {
-        char base[PATH_MAX];
-        if (strcmp(a->local, "-") == 0)
-            return err_set(e, ERR_USAGE, "put -: the URL must name the remote file");
-        cmd_base_name(a->local, base, sizeof base);
-        snprintf(remote, sizeof remote, "%s%s", path, base);
-    } else {
-        snprintf(remote, sizeof remote, "%s", path);
-    }
-    return xfer_put(s, a->local, remote, PUT_STORE, e);
+    if (strcmp(a->verb, "get") == 0)
+        return oneshot_get(s, &a->one, w, cx->err, e);
+    return oneshot_put(s, &a->one, w, cx->err, e);
 }
 
 /* ftpc may hold a password (kept for TLS ticket renewal) and a private
@@ -728,8 +752,8 @@ static int sandbox_start(const struct cli_args *a, FILE *in, struct err *e)
         rc = confine_allow_dir(&sc, a->allow_write[i], e);
     if (rc == 0 && a->output != NULL)
         rc = confine_allow_target(&sc, a->output, e);
-    if (rc == 0 && a->verb != NULL && strcmp(a->verb, "get") == 0 && a->local != NULL)
-        rc = confine_allow_target(&sc, a->local, e);
+    if (rc == 0 && a->verb != NULL && strcmp(a->verb, "get") == 0)
+        rc = a->one.glob ? confine_allow_dir(&sc, a->one.local, e) : confine_allow_target(&sc, a->one.local, e);
     if (rc == 0 && a->words != NULL)
         rc = confine_allow_mirror(&sc, a->n_words, a->words, e);
     /* A batch file is read ahead only when it can be read again (not a
@@ -752,14 +776,19 @@ static int run(const struct cli_args *a, FILE *in, struct output *o, struct err 
     int interactive = is_interactive(a);
     struct ftp_session s;
     struct progress bar;
+    struct oneshot_watch watch;
     int reported = 0;
     if (session_init(&s, &a->opt, e) == 0) {
         s.verbose = a->verbose || (interactive && !a->quiet);
         s.quiet = a->quiet;
         s.msg = o->msg != NULL ? o->msg : err_stream();
         /* A progress bar only where someone watches it. */
-        if (interactive && !a->quiet && isatty(STDERR_FILENO))
+        int watched = !a->quiet && isatty(STDERR_FILENO);
+        int one_file = a->verb != NULL && (strcmp(a->verb, "get") == 0 || strcmp(a->verb, "put") == 0);
+        if (interactive && watched)
             s.progress = progress_hooks(&bar, stderr);
+        if (one_file)
+            s.progress = oneshot_watch_hooks(&watch, watched, stderr);
         if (a->debug) {
             char what[2048];
             sandbox_describe(what, sizeof what);
@@ -781,8 +810,13 @@ static int run(const struct cli_args *a, FILE *in, struct output *o, struct err 
                 opened = 0;
             }
         }
+        /* Ctrl-C in a one-shot get or put, once logged in: the transfer
+         * is aborted and what arrived kept, with a message on how to go
+         * on. Before that (connecting, logging in) it ends ftpc as ever. */
+        if (opened && one_file)
+            interrupt_install_second_ends();
         if (opened && a->verb != NULL) {
-            if (url_transfer(&s, a, &cx, e) == 0)
+            if (url_transfer(&s, a, &cx, &watch, e) == 0)
                 (void)session_close(&s, e);
             else
                 (void)session_close(&s, &(struct err){ 0 });
@@ -828,6 +862,7 @@ int ftpc_main(int argc, char **argv)
                 fprintf(err_stream(), "ftpc: %s\n", e.msg);
         }
         close_visible(msg_err, stderr);
+        oneshot_free(&a.one);
         return err_exit_code(ERR_PROGRAM_FTPC, e.code);
     }
     if (a.u.has_password)
@@ -850,6 +885,7 @@ int ftpc_main(int argc, char **argv)
         if (in != NULL && in != stdin)
             fclose(in);
         close_visible(msg_err, stderr);
+        oneshot_free(&a.one);
         return err_exit_code(ERR_PROGRAM_FTPC, e.code);
     }
     int reported = run(&a, in, &o, &e);
@@ -870,5 +906,6 @@ int ftpc_main(int argc, char **argv)
     }
     close_visible(msg_err, stderr);
     msg_err = NULL;
+    oneshot_free(&a.one);
     return err_exit_code(ERR_PROGRAM_FTPC, e.code);
 }

@@ -22,7 +22,8 @@
 
 static struct cmd_ctx *shell_cx;
 
-/* Remote names per folder, so completion asks the server once. */
+/* Remote names per folder, so completion asks the server once per
+ * folder until the next subcommand; a folder's name ends with '/'. */
 static struct {
     char dir[1024];
     struct strlist names;
@@ -53,7 +54,13 @@ static struct strlist *remote_names(const char *dir)
     strlist_init(&cache[slot].names);
     snprintf(cache[slot].dir, sizeof cache[slot].dir, "%s", dir);
     struct err e;
-    int rc = xfer_names_quietly(s, dir[0] ? dir : NULL, &cache[slot].names, &e);
+    int rc = xfer_entries_quietly(s, dir[0] ? dir : NULL, &cache[slot].names, &e);
+    /* A listing it cannot read (not `ls -l` lines): names without kinds. */
+    if (rc != 0 || cache[slot].names.n == 0) {
+        strlist_free(&cache[slot].names);
+        strlist_init(&cache[slot].names);
+        rc = s->state == SESSION_LOGGED_IN ? xfer_names_quietly(s, dir[0] ? dir : NULL, &cache[slot].names, &e) : -1;
+    }
     if (rc != 0) {
         strlist_free(&cache[slot].names);
         return NULL;
@@ -116,13 +123,19 @@ static char *remote_generator(const char *text, int state)
         names = remote_names(dir);
     }
     while (names != NULL && i < names->n) {
-        const char *name = names->items[i++];
+        char name[1100];
+        snprintf(name, sizeof name, "%s", names->items[i++]);
+        size_t len = strlen(name);
+        int folder = len > 1 && name[len - 1] == '/';
+        if (folder)
+            name[len - 1] = '\0';
         const char *last = strrchr(name, '/');
         last = last ? last + 1 : name;
         if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0 || strncmp(last, base, strlen(base)) != 0)
             continue;
+        /* A folder gets its '/' (and no blank after it): the next Tab lists it. */
         char full[2100];
-        snprintf(full, sizeof full, "%s%s", dir, last);
+        snprintf(full, sizeof full, "%s%s%s", dir, last, folder ? "/" : "");
         char *out = insertion(full);
         if (out != NULL)
             return out;
@@ -165,6 +178,7 @@ static int argument_number(int argc, char **argv, int *dash_dash_seen)
 static char **complete(const char *text, int start, int end)
 {
     rl_attempted_completion_over = 1;
+    rl_completion_append_character = ' ';
     size_t wstart, wstart2;
     int q_end, q_start;
     char before[1024];
@@ -189,8 +203,15 @@ static char **complete(const char *text, int start, int end)
     int argno = argument_number(argc, argv, &seen);
     cur.dash_dash = !seen && !inside;
     switch (commands_arg(argv[0], argno)) {
-    case ARG_REMOTE:
-        return rl_completion_matches(text, remote_generator);
+    case ARG_REMOTE: {
+        char **m = rl_completion_matches(text, remote_generator);
+        /* One folder: no blank after its '/', so Tab goes on into it.
+         * One match is m[0] alone, or m[0] and m[1] the same (libedit). */
+        size_t n = m != NULL && (m[1] == NULL || m[2] == NULL) ? strlen(m[0]) : 0;
+        if (n > 0 && (m[0][n - 1] == '/' || (n > 1 && m[0][n - 1] == '"' && m[0][n - 2] == '/')))
+            rl_completion_append_character = '\0';
+        return m;
+    }
     case ARG_LOCAL:
         return rl_completion_matches(text, local_generator);
     case ARG_OTHER:

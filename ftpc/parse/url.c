@@ -1,6 +1,8 @@
 /* url: FTP URL parsing. */
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <strings.h>
 
 #include "ftpc/parse/number.h"
@@ -119,6 +121,13 @@ static int parse_host(const char *p, const char *auth_end, struct ftp_url *u, co
     }
     memcpy(u->host, start, (size_t)(stop - start));
     u->host[stop - start] = '\0';
+    /* [...] holds an IPv6 address and nothing else (RFC 3986 IP-literal;
+     * zone ids and IPvFuture are not taken). */
+    unsigned char addr[sizeof(struct in6_addr)];
+    if (*p == '[' && inet_pton(AF_INET6, u->host, addr) != 1) {
+        *why = "[...] in the host must hold an IPv6 address";
+        return -1;
+    }
     if (u->host[0] == '\0') {
         *why = "no host in the URL";
         return -1;

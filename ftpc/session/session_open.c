@@ -104,6 +104,11 @@ int session_open(struct ftp_session *s, const char *host, unsigned port, enum ft
         struct err ignored;
         (void)session_close(s, &ignored);
     }
+    /* "[::1]", as in URLs, is the address ::1 (the name TLS checks too). */
+    char bare[sizeof s->host];
+    if (net_host_unbracket(host, bare, sizeof bare) != 0)
+        return err_set(e, ERR_USAGE, "'%s' is not a host name or address ([...] holds an IPv6 address)", host);
+    host = bare;
     if (sec != SECCNN_NONE && tls_context(s, e) != 0)
         return -1;
     s->sec = sec;

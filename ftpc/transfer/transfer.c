@@ -22,6 +22,7 @@
 #include "ftpc/parse/listing.h"
 #include "ftpc/parse/size_reply.h"
 #include "ftpc/parse/size_text.h"
+#include "ftpc/parse/tree_ls.h"
 #include "ftpc/transfer/transfer.h"
 
 #define ABORT_CLOSED "; the server did not answer the abort, so the control connection was closed"
@@ -423,9 +424,17 @@ int xfer_list(struct ftp_session *s, const char *verb, const char *path, FILE *o
     return end_download(&d, got, &interrupted, e);
 }
 
+/* How a names listing reads its lines. */
+enum names_form {
+    NAMES_PLAIN,       /* NLST: one name a line */
+    NAMES_FILES,       /* MLSD: regular files only */
+    NAMES_TYPED_MLSD,  /* MLSD: every entry, a folder's name with '/' after it */
+    NAMES_TYPED_LS,    /* LIST's `ls -l` lines: the same; lines it cannot read are left out */
+};
+
 struct names_sink {
     struct strlist *names;
-    int mlsd;          /* lines are MLSD facts; keep regular files only */
+    enum names_form form;
     char line[4096];
     size_t len;
     size_t total;
@@ -436,14 +445,34 @@ static int names_line(struct names_sink *ns, struct err *e)
 {
     if (ns->len == 0)
         return 0;
-    if (!ns->mlsd)
+    if (ns->form == NAMES_PLAIN)
         return strlist_add(ns->names, ns->line, ns->len) == 0
                    ? 0 : err_set(e, ERR_SERVER, "too many names in the listing");
+    if (ns->form == NAMES_TYPED_LS) {
+        struct tree_entry t;
+        const char *name;
+        size_t len;
+        char typed[sizeof ns->line + 1];
+        if (tree_parse_ls_line(ns->line, ns->len, &t, &name, &len) != 0 || len >= sizeof typed - 1 ||
+            memchr(name, '\0', len) != NULL)
+            return 0;
+        memcpy(typed, name, len);
+        if (t.kind == TREE_FOLDER)
+            typed[len++] = '/';
+        return strlist_add(ns->names, typed, len) == 0 ? 0 : err_set(e, ERR_SERVER, "too many names in the listing");
+    }
     struct ftp_entry entry;
     int r = ftp_parse_mlsd_line(ns->line, ns->len, &entry);
     if (r < 0)
         return err_set(e, ERR_SERVER, "malformed MLSD line: %.60s", ns->line);
-    if (r == 0 && entry.type == ENTRY_FILE && strlist_add(ns->names, entry.name, strlen(entry.name)) != 0)
+    if (r != 0 || (ns->form == NAMES_FILES && entry.type != ENTRY_FILE))
+        return 0;
+    char typed[FTP_NAME_MAX + 1];
+    size_t len = strlen(entry.name);
+    memcpy(typed, entry.name, len);
+    if (ns->form == NAMES_TYPED_MLSD && entry.type == ENTRY_DIR)
+        typed[len++] = '/';
+    if (strlist_add(ns->names, typed, len) != 0)
         return err_set(e, ERR_SERVER, "too many names in the listing");
     return 0;
 }
@@ -470,13 +499,13 @@ static int sink_names(void *arg, const void *p, size_t n, struct err *e)
 }
 
 static int collect_names(struct ftp_session *s, const char *verb, const char *path,
-                         enum voice voice, struct strlist *names, struct err *e)
+                         enum voice voice, enum names_form form, struct strlist *names, struct err *e)
 {
     struct names_sink *ns = calloc(1, sizeof *ns);
     if (ns == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");
     ns->names = names;
-    ns->mlsd = strcmp(verb, "MLSD") == 0;
+    ns->form = form;
     struct ftp_data d;
     int rc = -1;
     if (transfer_begin_as(s, &d, verb, path, voice, e) == 0) {
@@ -494,15 +523,24 @@ static int collect_names(struct ftp_session *s, const char *verb, const char *pa
 
 int xfer_names(struct ftp_session *s, const char *path, struct strlist *names, struct err *e)
 {
-    return collect_names(s, "NLST", path, SHOWN, names, e);
+    return collect_names(s, "NLST", path, SHOWN, NAMES_PLAIN, names, e);
 }
 
 int xfer_names_quietly(struct ftp_session *s, const char *path, struct strlist *names, struct err *e)
 {
-    return collect_names(s, "NLST", path, QUIET, names, e);
+    return collect_names(s, "NLST", path, QUIET, NAMES_PLAIN, names, e);
+}
+
+int xfer_entries_quietly(struct ftp_session *s, const char *path, struct strlist *names, struct err *e)
+{
+    if (s->agreed.feat_known && (s->agreed.feat & FEAT_MLST))
+        return collect_names(s, "MLSD", path, QUIET, NAMES_TYPED_MLSD, names, e);
+    char arg[4200];
+    snprintf(arg, sizeof arg, "-a%s%s", path ? " " : "", path ? path : "");
+    return collect_names(s, "LIST", arg, QUIET, NAMES_TYPED_LS, names, e);
 }
 
 int xfer_files(struct ftp_session *s, const char *path, struct strlist *names, struct err *e)
 {
-    return collect_names(s, "MLSD", path, SHOWN, names, e);
+    return collect_names(s, "MLSD", path, SHOWN, NAMES_FILES, names, e);
 }

@@ -48,6 +48,12 @@ int xfer_names(struct ftp_session *s, const char *path, struct strlist *names, s
 int xfer_names_quietly(struct ftp_session *s, const char *path, struct strlist *names,
                        struct err *e) MUST_CHECK;
 
+/* Tab completion's listing, as quietly: MLSD when FEAT offered it, else
+ * LIST -a read as `ls -l` lines (lines it cannot read are left out). A
+ * folder's name has '/' after it. */
+int xfer_entries_quietly(struct ftp_session *s, const char *path, struct strlist *names,
+                         struct err *e) MUST_CHECK;
+
 /* MLSD: the regular files only (no folders, links or specials), bare names. */
 int xfer_files(struct ftp_session *s, const char *path, struct strlist *names, struct err *e) MUST_CHECK;
 

@@ -1,4 +1,7 @@
 /* Unit tests of the URL and .netrc parsers. */
+#include <sys/socket.h>
+
+#include "common/net.h"
 #include "ftpc/parse/netrc.h"
 #include "ftpc/parse/url.h"
 #include "tests/unit/expect.h"
@@ -55,6 +58,41 @@ static void urls(void)
     EXPECT_EQ_INT(url_parse("ftp://host/a%4", &u, &why), -1);
     EXPECT_EQ_INT(url_parse("ftp://host/a%zz", &u, &why), -1);
     EXPECT_EQ_INT(url_parse("ftp://[::1/x", &u, &why), -1);
+    /* Brackets hold an IPv6 address only; after them a port or the path. */
+    EXPECT_EQ_INT(url_parse("ftpes://[::1]/a.csv", &u, &why), 0);
+    EXPECT_EQ_STR(u.host, "::1");
+    EXPECT_EQ_INT(u.port, 0);
+    EXPECT_EQ_INT(url_parse("ftpes://u@[fd00::2]:2121/", &u, &why), 0);
+    EXPECT_EQ_STR(u.host, "fd00::2");
+    EXPECT_EQ_INT(u.port, 2121);
+    EXPECT_EQ_INT(url_parse("ftpes://[127.0.0.1]/x", &u, &why), -1);
+    EXPECT_CONTAINS(why, "IPv6 address");
+    EXPECT_EQ_INT(url_parse("ftpes://[host]/x", &u, &why), -1);
+    EXPECT_EQ_INT(url_parse("ftpes://[]/x", &u, &why), -1);
+    EXPECT_EQ_INT(url_parse("ftpes://[::1]x/y", &u, &why), -1);
+    /* A glob stays in the path as it is (ftpc get matches its last part). */
+    EXPECT_EQ_INT(url_parse("ftpes://h/reports/*.csv", &u, &why), 0);
+    EXPECT_EQ_STR(u.path, "reports/*.csv");
+    EXPECT_EQ_INT(url_parse("ftpes://h/r/%5Ba%5D?.csv", &u, &why), 0);
+    EXPECT_EQ_STR(u.path, "r/[a]?.csv");
+    /* HOST on the command line: [v6] as in URLs (common/net.h). */
+    char bare[64];
+    EXPECT_EQ_INT(net_host_unbracket("[::1]", bare, sizeof bare), 0);
+    EXPECT_EQ_STR(bare, "::1");
+    EXPECT_EQ_INT(net_host_unbracket("files.example.com", bare, sizeof bare), 0);
+    EXPECT_EQ_STR(bare, "files.example.com");
+    EXPECT_EQ_INT(net_host_unbracket("::1", bare, sizeof bare), 0);
+    EXPECT_EQ_STR(bare, "::1");
+    EXPECT_EQ_INT(net_host_unbracket("[::1", bare, sizeof bare), -1);
+    EXPECT_EQ_INT(net_host_unbracket("::1]", bare, sizeof bare), -1);
+    EXPECT_EQ_INT(net_host_unbracket("[127.0.0.1]", bare, sizeof bare), -1);
+    EXPECT_EQ_INT(net_host_unbracket("[host]", bare, sizeof bare), -1);
+    EXPECT_EQ_INT(net_host_unbracket("[::1]", bare, 3), -1);
+    EXPECT_EQ_INT(net_set_family(AF_INET6), 0);
+    EXPECT_EQ_INT(net_family(), AF_INET6);
+    EXPECT_EQ_INT(net_set_family(12345), -1);
+    EXPECT_EQ_INT(net_family(), AF_INET6);
+    EXPECT_EQ_INT(net_set_family(AF_UNSPEC), 0);
     EXPECT(url_is_ftp("ftpes://x"));
     EXPECT(!url_is_ftp("sftp://x"));
 }

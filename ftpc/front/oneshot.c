@@ -1,0 +1,394 @@
+/* oneshot: the one-shot get and put of several files, folders and globs. */
+#include <errno.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ftpc/commands/commands.h"
+#include "ftpc/conn/interrupt.h"
+#include "ftpc/front/oneshot.h"
+#include "ftpc/parse/size_text.h"
+#include "ftpc/parse/tree_name.h"
+#include "ftpc/transfer/transfer.h"
+#include "ftpc/transfer/tree_list.h"
+
+/* How a one-shot get asks for a replace, for the message when LOCAL exists. */
+#define GET_HINT "--force"
+
+static int has_glob(const char *s)
+{
+    return strpbrk(s, "*?[") != NULL;
+}
+
+static int is_folder(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* folder + "/" + name into out (no second '/' when folder ends with one). */
+static int join(const char *folder, const char *name, char *out, size_t outlen)
+{
+    size_t n = strlen(folder);
+    int w = snprintf(out, outlen, "%s%s%s", folder, n > 0 && folder[n - 1] != '/' ? "/" : "", name);
+    return w < 0 || (size_t)w >= outlen ? -1 : 0;
+}
+
+int oneshot_prepare_get(struct oneshot *o, const char *path, int url_is_dir, const char *local,
+                        struct err *e)
+{
+    o->path = path;
+    o->url_is_dir = url_is_dir;
+    if (url_is_dir)
+        return err_set(e, ERR_USAGE, "the URL names a folder, not a file: use ftpc mirror for a folder, "
+                                     "or a glob such as DIR/'*.csv' for some of its files");
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t folder_len = slash ? (size_t)(slash - path) : 0;
+    if (folder_len >= sizeof o->folder)
+        return err_set(e, ERR_USAGE, "the URL's path is too long");
+    memcpy(o->folder, path, folder_len);
+    o->folder[folder_len] = '\0';
+    if (has_glob(o->folder))
+        return err_set(e, ERR_USAGE, "'%s': a glob may be in the last part of the path only, not in its folders",
+                       path);
+    if (has_glob(base)) {
+        o->glob = 1;
+        o->pattern = base;
+        const char *dir = local != NULL ? local : ".";
+        if (!is_folder(dir))
+            return err_set(e, ERR_USAGE, "%s is not a folder: the files a glob matches go into a folder "
+                                         "(LOCAL must be one)", dir);
+        snprintf(o->local, sizeof o->local, "%s", dir);
+        return 0;
+    }
+    const char *why;
+    if (local != NULL && strcmp(local, "-") == 0) {
+        snprintf(o->local, sizeof o->local, "-");
+        return 0;
+    }
+    size_t n = local != NULL ? strlen(local) : 0;
+    int into_folder = local == NULL || (n > 0 && local[n - 1] == '/') || is_folder(local);
+    if (!into_folder) {
+        snprintf(o->local, sizeof o->local, "%s", local);
+        return 0;
+    }
+    /* The name comes from the URL: one element, no way out of the folder. */
+    if (tree_name_check(base, strlen(base), &why) != 0)
+        return err_set(e, ERR_USAGE, "the URL's file name %s: name LOCAL as a file", why);
+    if (local == NULL) {
+        cmd_local_name(path, o->local, sizeof o->local);
+        return 0;
+    }
+    if (join(local, base, o->local, sizeof o->local) != 0)
+        return err_set(e, ERR_USAGE, "%s: the local path is too long", local);
+    return 0;
+}
+
+static int add_local(struct oneshot *o, const char *path, struct err *e)
+{
+    char **v = realloc(o->locals, (o->n_locals + 1) * sizeof *v);
+    if (v == NULL)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    o->locals = v;
+    if ((v[o->n_locals] = strdup(path)) == NULL)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    o->n_locals++;
+    return 0;
+}
+
+int oneshot_prepare_put(struct oneshot *o, char **words, int n, const char *path, int url_is_dir,
+                        struct err *e)
+{
+    o->path = path;
+    o->url_is_dir = url_is_dir;
+    for (int i = 0; i < n; i++) {
+        if (!has_glob(words[i]) || strcmp(words[i], "-") == 0) {
+            if (add_local(o, words[i], e) != 0)
+                return -1;
+            continue;
+        }
+        glob_t g;
+        memset(&g, 0, sizeof g);
+        int r = glob(words[i], 0, NULL, &g);
+        if (r == GLOB_NOMATCH)
+            return err_set(e, ERR_LOCAL, "no local file matches %s", words[i]);
+        if (r != 0) {
+            globfree(&g);
+            return err_set(e, ERR_LOCAL, "cannot expand %s", words[i]);
+        }
+        for (size_t k = 0; k < g.gl_pathc; k++) {
+            if (add_local(o, g.gl_pathv[k], e) != 0) {
+                globfree(&g);
+                return -1;
+            }
+        }
+        globfree(&g);
+    }
+    if (o->n_locals > 1 && !url_is_dir)
+        return err_set(e, ERR_USAGE, "%zu local files go into a folder: end the URL with /", o->n_locals);
+    for (size_t i = 0; i < o->n_locals; i++)
+        if (strcmp(o->locals[i], "-") == 0 && (o->n_locals > 1 || url_is_dir))
+            return err_set(e, ERR_USAGE, "put -: the URL must name the remote file, and - comes alone");
+    return 0;
+}
+
+void oneshot_free(struct oneshot *o)
+{
+    for (size_t i = 0; i < o->n_locals; i++)
+        free(o->locals[i]);
+    free(o->locals);
+    o->locals = NULL;
+    o->n_locals = 0;
+}
+
+static void watch_begin(void *arg, const char *name, uint64_t total)
+{
+    struct oneshot_watch *w = arg;
+    w->total = total;
+    if (w->draw)
+        w->inner.begin(w->inner.arg, name, total);
+}
+
+static void watch_advance(void *arg, uint64_t bytes)
+{
+    struct oneshot_watch *w = arg;
+    if (w->draw)
+        w->inner.advance(w->inner.arg, bytes);
+}
+
+static void watch_end(void *arg)
+{
+    struct oneshot_watch *w = arg;
+    if (w->draw)
+        w->inner.end(w->inner.arg);
+}
+
+struct xfer_progress oneshot_watch_hooks(struct oneshot_watch *w, int draw, FILE *tty)
+{
+    memset(w, 0, sizeof *w);
+    w->draw = draw;
+    if (draw)
+        w->inner = progress_hooks(&w->bar, tty);
+    return (struct xfer_progress){ .begin = watch_begin, .advance = watch_advance, .end = watch_end, .arg = w };
+}
+
+/* The size of path, or -1 when there is no such regular file. */
+static int64_t file_size(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return -1;
+    return (int64_t)sb.st_size;
+}
+
+/* Ctrl-C in a get: what is kept where, and how to go on. */
+static int interrupted_get(const char *local, uint64_t start, const struct oneshot_watch *w, struct err *e)
+{
+    char part[PATH_MAX + 8];
+    snprintf(part, sizeof part, "%s.part", local);
+    const char *kept = part;
+    int64_t have = file_size(part);
+    if (have < 0 && start > 0) {
+        kept = local; /* -c without a part: it was appended to LOCAL itself */
+        have = file_size(local);
+    }
+    if (have <= 0)
+        return err_set(e, ERR_INTERRUPTED, "interrupted before any data arrived: nothing kept");
+    char got[32], all[48] = "";
+    size_text((uint64_t)have, got, sizeof got);
+    if (w->total > 0) {
+        char t[32];
+        size_text(start + w->total, t, sizeof t);
+        snprintf(all, sizeof all, " of %s", t);
+    }
+    return err_set(e, ERR_INTERRUPTED, "interrupted: %s%s kept in %s; run again with -c to resume", got, all,
+                   kept);
+}
+
+static int get_one(struct ftp_session *s, const struct oneshot *o, const char *remote, const char *local,
+                   struct oneshot_watch *w, struct err *e)
+{
+    uint64_t start = 0;
+    if (o->resume && strcmp(local, "-") != 0) {
+        char part[PATH_MAX + 8];
+        snprintf(part, sizeof part, "%s.part", local);
+        int64_t n = file_size(part);
+        if (n < 0)
+            n = file_size(local);
+        start = n > 0 ? (uint64_t)n : 0;
+    }
+    w->total = 0;
+    int rc = xfer_get(s, remote, local, o->resume ? GET_RESUME : 0, GET_HINT, e);
+    if (rc != 0 && e->code == ERR_INTERRUPTED && strcmp(local, "-") != 0)
+        return interrupted_get(local, start, w, e);
+    return rc;
+}
+
+/* Tells whether to try the next file after one failed. */
+static int go_on(const struct ftp_session *s, const struct err *e)
+{
+    return e->code != ERR_INTERRUPTED && !ftpc_interrupted && s->state == SESSION_LOGGED_IN;
+}
+
+/* After several files: the first failure's status, a count in words. */
+static int tally(size_t failed, size_t tried, size_t total, const struct err *first, const char *what,
+                 struct err *e)
+{
+    if (failed == 0)
+        return 0;
+    if (tried < total)
+        return err_set(e, first->code, "%zu of %zu %s failed and %zu were not tried (each failure is above)",
+                       failed, total, what, total - tried);
+    return err_set(e, first->code, "%zu of %zu %s failed (each is above)", failed, total, what);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular files of the folder whose names match, sorted. Names that
+ * are not safe as local names are reported and left out. */
+static int glob_matches(struct ftp_session *s, const struct oneshot *o, FILE *err, char ***out, size_t *n_out,
+                        size_t *refused, struct err *e)
+{
+    struct tree_listing l;
+    tree_listing_init(&l);
+    if (tree_list_remote(s, o->folder[0] ? o->folder : ".", &l, e) != 0) {
+        tree_listing_free(&l);
+        return err_prefix(e, "cannot list %s", o->folder[0] ? o->folder : "the login folder");
+    }
+    char **v = calloc(l.n ? l.n : 1, sizeof *v);
+    size_t n = 0;
+    int rc = v == NULL ? err_set(e, ERR_INTERNAL, "out of memory") : 0;
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+        const struct tree_entry *t = &l.v[i];
+        if (t->kind != TREE_FILE || strlen(t->name) != t->name_len || fnmatch(o->pattern, t->name, FNM_PERIOD) != 0)
+            continue;
+        const char *why;
+        if (tree_name_check(t->name, t->name_len, &why) != 0) {
+            fprintf(err, "ftpc: left out a file whose name %s: %s\n", why, t->name);
+            (*refused)++;
+            continue;
+        }
+        if ((v[n] = strdup(t->name)) == NULL)
+            rc = err_set(e, ERR_INTERNAL, "out of memory");
+        else
+            n++;
+    }
+    tree_listing_free(&l);
+    if (rc == 0 && n == 0 && *refused == 0)
+        rc = err_set(e, ERR_SERVER, "no file in %s matches %s", o->folder[0] ? o->folder : "the login folder",
+                     o->pattern);
+    if (rc != 0) {
+        for (size_t i = 0; i < n; i++)
+            free(v[i]);
+        free(v);
+        return -1;
+    }
+    qsort(v, n, sizeof *v, by_name);
+    *out = v;
+    *n_out = n;
+    return 0;
+}
+
+static int get_glob(struct ftp_session *s, const struct oneshot *o, struct oneshot_watch *w, FILE *err,
+                    struct err *e)
+{
+    char **names = NULL;
+    size_t n = 0, refused = 0;
+    if (glob_matches(s, o, err, &names, &n, &refused, e) != 0)
+        return -1;
+    if (n == 0)
+        return err_set(e, ERR_SERVER, "no file in %s that matches %s has a name that is safe here",
+                       o->folder[0] ? o->folder : "the login folder", o->pattern);
+    size_t failed = refused, tried = refused, total = n + refused;
+    struct err first;
+    err_clear(&first);
+    err_set(&first, ERR_SERVER, "unsafe names");
+    for (size_t i = 0; i < n; i++) {
+        char remote[PATH_MAX], local[PATH_MAX];
+        struct err one;
+        err_clear(&one);
+        tried++;
+        if (join(o->folder, names[i], remote, sizeof remote) != 0 || join(o->local, names[i], local, sizeof local) != 0)
+            err_set(&one, ERR_LOCAL, "%s: the path is too long", names[i]);
+        else if (get_one(s, o, remote, local, w, &one) == 0)
+            continue;
+        if (failed++ == refused)
+            first = one;
+        if (total == 1) {
+            *e = one; /* one file: its own message, not a count */
+            break;
+        }
+        fprintf(err, "ftpc: %s\n", one.msg);
+        if (!go_on(s, &one)) {
+            first.code = one.code; /* Ctrl-C or a lost connection: its status */
+            break;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (failed == 0)
+        return 0;
+    if (total == 1)
+        return -1;
+    return tally(failed, tried, total, &first, "files", e);
+}
+
+int oneshot_get(struct ftp_session *s, const struct oneshot *o, struct oneshot_watch *w, FILE *err,
+                struct err *e)
+{
+    if (o->glob)
+        return get_glob(s, o, w, err, e);
+    return get_one(s, o, o->path, o->local, w, e);
+}
+
+static int put_one(struct ftp_session *s, const struct oneshot *o, const char *local, struct oneshot_watch *w,
+                   struct err *e)
+{
+    char remote[PATH_MAX];
+    if (o->url_is_dir) {
+        char base[PATH_MAX];
+        cmd_base_name(local, base, sizeof base);
+        if (join(o->path, base, remote, sizeof remote) != 0)
+            return err_set(e, ERR_USAGE, "%s: the remote path is too long", local);
+    } else {
+        snprintf(remote, sizeof remote, "%s", o->path);
+    }
+    w->total = 0;
+    int rc = xfer_put(s, local, remote, o->resume ? PUT_RESUME : PUT_STORE, e);
+    if (rc != 0 && e->code == ERR_INTERRUPTED)
+        return err_set(e, ERR_INTERRUPTED, "interrupted: %s was not all sent to %s; run again with -c to "
+                                           "resume it", local, remote);
+    return rc;
+}
+
+int oneshot_put(struct ftp_session *s, const struct oneshot *o, struct oneshot_watch *w, FILE *err,
+                struct err *e)
+{
+    if (o->n_locals == 1)
+        return put_one(s, o, o->locals[0], w, e);
+    size_t failed = 0, tried = 0;
+    struct err first;
+    err_clear(&first);
+    for (size_t i = 0; i < o->n_locals; i++) {
+        struct err one;
+        err_clear(&one);
+        tried++;
+        if (put_one(s, o, o->locals[i], w, &one) == 0)
+            continue;
+        if (failed++ == 0)
+            first = one;
+        fprintf(err, "ftpc: %s\n", one.msg);
+        if (!go_on(s, &one)) {
+            first.code = one.code;
+            break;
+        }
+    }
+    return tally(failed, tried, o->n_locals, &first, "files", e);
+}

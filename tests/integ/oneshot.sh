@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# One-shot mode as good as the shell: a folder as LOCAL, several files
+# and a quoted glob for put, a glob in get's URL, the progress bar on a
+# terminal only, Ctrl-C keeping NAME.part with a message and -c resuming
+# it to the same bytes.
+. "$(dirname "$0")/lib.sh"
+make_store ca
+d=oneshot-$$
+trap 'rm -rf "$T" "${MAIN_ROOT:?}/$d" "${slow_file:-}"' EXIT
+mkdir -p "$T/home"
+printf 'machine 127.0.0.1\n  login %s\n  password %s\n' "$FTP_USER" "$FTP_PASSWORD" > "$T/home/.netrc"
+chmod 600 "$T/home/.netrc"
+F=(env HOME="$T/home" "$FTPC" --store "$T/store.db")
+URL=ftpes://127.0.0.1:$MAIN_PORT/$d
+
+mkdir -p "$MAIN_ROOT/$d/reports" "$MAIN_ROOT/$d/inbox"
+for n in a b c; do printf 'report %s\n' "$n" > "$MAIN_ROOT/$d/reports/$n.csv"; done
+printf 'not a csv\n' > "$MAIN_ROOT/$d/reports/notes.txt"
+chown -R "$FTP_USER" "$MAIN_ROOT/$d"
+cd "$T"
+
+# A folder as LOCAL, with and without the slash: the URL's name in it.
+mkdir -p "$T/dl"
+run "${F[@]}" get "$URL/reports/a.csv" "$T/dl/"
+expect_status 0
+cmp "$MAIN_ROOT/$d/reports/a.csv" "$T/dl/a.csv" || fail "get into DIR/ differs"
+run "${F[@]}" get "$URL/reports/b.csv" "$T/dl"
+expect_status 0
+cmp "$MAIN_ROOT/$d/reports/b.csv" "$T/dl/b.csv" || fail "get into DIR differs"
+# No-clobber as for one file: an existing DIR/NAME stays.
+printf 'mine\n' > "$T/dl/b.csv"
+run "${F[@]}" get "$URL/reports/b.csv" "$T/dl"
+expect_status 7
+expect_in "$T/err" "$T/dl/b.csv exists; use --force to replace it"
+[ "$(cat "$T/dl/b.csv")" = mine ] || fail "an existing file was replaced"
+# The sandbox lets the download write into a folder outside the start.
+mkdir -p "$T/elsewhere"
+(cd "$T/home" && run "${F[@]}" get "$URL/reports/c.csv" "$T/elsewhere/"; expect_status 0)
+cmp "$MAIN_ROOT/$d/reports/c.csv" "$T/elsewhere/c.csv" || fail "get into a folder outside the start differs"
+# A name from the URL that is no safe file name is refused.
+run "${F[@]}" get "$URL/reports/..%01x" "$T/dl/"
+expect_status 2
+expect_in "$T/err" "the URL's file name holds a control character: name LOCAL as a file"
+
+# A glob in the URL's last part: the matching files, into LOCAL (a folder).
+mkdir -p "$T/globbed"
+run "${F[@]}" get "$URL/reports/*.csv" "$T/globbed"
+expect_status 0
+for n in a b c; do cmp "$MAIN_ROOT/$d/reports/$n.csv" "$T/globbed/$n.csv" || fail "glob get: $n.csv differs"; done
+[ ! -e "$T/globbed/notes.txt" ] || fail "glob get took a file that does not match"
+# Existing files stay (each named), the others still come; status 7.
+rm "$T/globbed/b.csv" "$T/globbed/c.csv"
+printf 'mine\n' > "$T/globbed/a.csv"
+run "${F[@]}" get "$URL/reports/*.csv" "$T/globbed"
+expect_status 7
+expect_in "$T/err" "$T/globbed/a.csv exists"
+expect_in "$T/err" "1 of 3 files failed"
+[ "$(cat "$T/globbed/a.csv")" = mine ] || fail "glob get replaced an existing file"
+cmp "$MAIN_ROOT/$d/reports/b.csv" "$T/globbed/b.csv" || fail "glob get skipped a file after a failure"
+run "${F[@]}" -f get "$URL/reports/*.csv" "$T/globbed"
+expect_status 0
+cmp "$MAIN_ROOT/$d/reports/a.csv" "$T/globbed/a.csv" || fail "glob get --force did not replace"
+# Default LOCAL: the current folder.
+mkdir -p "$T/here" && (cd "$T/here" && run "${F[@]}" get "$URL/reports/n*.txt"; expect_status 0)
+cmp "$MAIN_ROOT/$d/reports/notes.txt" "$T/here/notes.txt" || fail "glob get into . differs"
+run "${F[@]}" get "$URL/reports/*.zip" "$T/globbed"
+expect_status 6
+expect_in "$T/err" "no file in $d/reports matches *.zip"
+run "${F[@]}" get "$URL/rep*/a.csv" "$T/globbed"
+expect_status 2
+expect_in "$T/err" "a glob may be in the last part of the path only"
+run "${F[@]}" get "$URL/reports/*.csv" "$T/globbed/a.csv"
+expect_status 2
+expect_in "$T/err" "is not a folder"
+
+# put: several files and a quoted glob (expanded by ftpc), into a folder URL.
+mkdir -p "$T/up/logs"
+printf 'one\n' > "$T/up/a.csv"
+printf 'two\n' > "$T/up/b.csv"
+printf 'log 1\n' > "$T/up/logs/1.log"
+printf 'log 2\n' > "$T/up/logs/2.log"
+(cd "$T/up" && run "${F[@]}" put a.csv b.csv 'logs/*.log' "$URL/inbox/"; expect_status 0)
+for n in a.csv b.csv; do cmp "$T/up/$n" "$MAIN_ROOT/$d/inbox/$n" || fail "put: $n differs"; done
+for n in 1 2; do cmp "$T/up/logs/$n.log" "$MAIN_ROOT/$d/inbox/$n.log" || fail "put glob: $n.log differs"; done
+# A glob that matches nothing is an error naming it; nothing is sent.
+rm -f "$MAIN_ROOT/$d/inbox/"*
+run "${F[@]}" put "$T/up/a.csv" "$T/up/none-*.txt" "$URL/inbox/"
+expect_status 7
+expect_in "$T/err" "no local file matches $T/up/none-*.txt"
+[ -z "$(ls "$MAIN_ROOT/$d/inbox")" ] || fail "put sent files although a glob matched nothing"
+# A file that fails is reported and counted; the others still go.
+run "${F[@]}" put "$T/up/a.csv" "$T/up/missing.csv" "$T/up/b.csv" "$URL/inbox/"
+expect_status 7
+expect_in "$T/err" "cannot open $T/up/missing.csv"
+expect_in "$T/err" "1 of 3 files failed"
+cmp "$T/up/b.csv" "$MAIN_ROOT/$d/inbox/b.csv" || fail "put stopped at the first failure"
+# put -c continues a file the server has part of (reput).
+head -c 300000 /dev/urandom > "$T/up/big.bin"
+head -c 100000 "$T/up/big.bin" > "$MAIN_ROOT/$d/inbox/big.bin"
+chown "$FTP_USER" "$MAIN_ROOT/$d/inbox/big.bin"
+run "${F[@]}" put -c "$T/up/big.bin" "$URL/inbox/"
+expect_status 0
+expect_in "$T/err" "sent $T/up/big.bin: 200000 bytes"
+cmp "$T/up/big.bin" "$MAIN_ROOT/$d/inbox/big.bin" || fail "put -c result differs"
+run "${F[@]}" put "$T/up/a.csv" "$T/up/b.csv" "$URL/inbox/file"
+expect_status 2
+expect_in "$T/err" "2 local files go into a folder: end the URL with /"
+
+# The progress bar: on a terminal (script gives ftpc one), never without,
+# never with -q.
+server slow # 2 MB/s
+slow_file=$ROOT/slow-$$.bin
+head -c 10000000 /dev/urandom > "$slow_file"
+chown "$FTP_USER" "$slow_file"
+SLOW=ftpes://127.0.0.1:$PORT/slow-$$.bin
+printf 'machine 127.0.0.1\n  login %s\n  password %s\n' "$FTP_USER" "$FTP_PASSWORD" > "$T/home/.netrc"
+mkdir -p "$T/tty"
+script -qec "cd '$T/tty' && HOME='$T/home' '$FTPC' --store '$T/store.db' get '$SLOW'" /dev/null > "$T/tty.out" 2>&1 \
+    || { cat "$T/tty.out" >&2; fail "get under a terminal failed"; }
+grep -q "ETA" "$T/tty.out" || { cat -v "$T/tty.out" >&2; fail "no progress bar on a terminal"; }
+cmp "$slow_file" "$T/tty/slow-$$.bin" || fail "get under a terminal differs"
+rm -f "$T/tty/slow-$$.bin"
+script -qec "cd '$T/tty' && HOME='$T/home' '$FTPC' -q --store '$T/store.db' get '$SLOW'" /dev/null > "$T/tty-q.out" 2>&1 \
+    || fail "get -q under a terminal failed"
+expect_not_in "$T/tty-q.out" "ETA"
+# Without a terminal, and in the same run: Ctrl-C (SIGINT) mid-download.
+mkdir -p "$T/int"
+(cd "$T/int" && exec "${F[@]}" get "$SLOW") > "$T/out" 2> "$T/err" &
+pid=$!
+part=$T/int/slow-$$.bin.part
+for _ in $(seq 1 100); do
+    [ "$(stat -c %s "$part" 2>/dev/null || echo 0)" -gt 1000000 ] && break
+    sleep 0.1
+done
+kill -INT "$pid"
+set +e; wait "$pid"; status=$?; set -e
+expect_status 130
+expect_not_in "$T/err" "ETA"
+expect_in "$T/err" "ftpc: interrupted: "
+expect_in "$T/err" " of 10.0 MB kept in slow-$$.bin.part; run again with -c to resume"
+[ -s "$part" ] || fail "no .part after Ctrl-C"
+[ ! -e "$T/int/slow-$$.bin" ] || fail "an interrupted download took the final name"
+kept=$(stat -c %s "$part")
+[ "$kept" -lt 10000000 ] || fail "the download was not interrupted"
+(cd "$T/int" && run "${F[@]}" get -c "$SLOW"; expect_status 0; expect_in "$T/err" "received slow-$$.bin: $((10000000 - kept)) bytes")
+cmp "$slow_file" "$T/int/slow-$$.bin" || fail "get -c result differs"
+[ ! -e "$part" ] || fail "the .part stayed after -c"
+# -c is for get and put only.
+run "${F[@]}" -c 127.0.0.1 "$MAIN_PORT"
+expect_status 2
+expect_in "$T/err" "-c (--resume) is for ftpc get and ftpc put"
+expect_no_password
+echo "ok: one-shot get and put"

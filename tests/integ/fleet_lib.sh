@@ -41,7 +41,7 @@ fleet_pki() {
 fleet_publisher() {
     "$TRUSTD" --store "$1" import "$FPKI/fleet-ca.pem" > /dev/null &&
         "$TRUSTD" --store "$1" app add trustd-fleet --description "fleet signers" > /dev/null &&
-        "$TRUSTD" --store "$1" app trust trustd-fleet "$FPKI/fleet-ca.pem" > /dev/null ||
+        "$TRUSTD" --store "$1" app trust trustd-fleet "$(fingerprint "$FPKI/fleet-ca.pem")" > /dev/null ||
         fail "cannot make the publisher's store"
 }
 

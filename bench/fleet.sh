@@ -102,4 +102,11 @@ out=bench/results/fleet.md
     printf '| changed (one CA added) | %.3f s | %s |\n' "$t_changed" "$b_changed"
     echo "| $NSUB subscribers at once, first sync | ${r_full%%,*} | ${r_full#*, } |"
     echo "| $NSUB subscribers at once, unchanged | ${r_same%%,*} | ${r_same#*, } |"
+    if [ -s "$W/many.err" ]; then
+        echo
+        echo "Failed syncs by message (URLs and numbers left out):"
+        echo
+        sed -E 's/^trustd: //; s#https?://[^ :]+(:[0-9]+)?[^ :]*#URL#g; s/[0-9]+/N/g' "$W/many.err" |
+            grep -v '^changed:' | sort | uniq -c | sort -rn | sed 's/^/    /'
+    fi
 } | tee "$out"

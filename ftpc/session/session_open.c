@@ -5,8 +5,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "common/certinfo.h"
 #include "common/net.h"
 #include "ftpc/session/session.h"
 #include "ftpc/session/session_internal.h"
@@ -21,6 +23,27 @@ static int refusal(void *arg, const char *host, STACK_OF(X509) *chain, struct er
     struct diag_target t = { .app_id = s->opt.appid, .host = host, .port = s->port,
                              .implicit = s->sec == SECCNN_IMPLICIT };
     return diagnose_refusal(store_path_resolve(s->opt.store), &t, chain, e);
+}
+
+/* A fleet policy past its not-after (docs/fleet.md): a warning, or a
+ * refusal when its publisher chose so (revocations may be missing). */
+static int stale_policy(struct store *st, const char *path, struct err *e)
+{
+    struct store_fleet f;
+    if (store_fleet_get(st, &f, e) != 0)
+        return -1;
+    if (!store_fleet_stale(&f, (int64_t)time(NULL)))
+        return 0;
+    char t[40];
+    certinfo_format_iso(f.not_after, t, sizeof t);
+    if (strcmp(f.on_stale, "refuse") == 0)
+        return err_set(e, ERR_STORE, "the fleet policy of trust store %s (serial %lld from %s) went "
+                       "stale at %s and its publisher refuses stale policies: not connecting "
+                       "(run trustd sync)", path, (long long)f.serial, f.url, t);
+    fprintf(stderr, "ftpc: warning: the fleet policy of trust store %s (serial %lld from %s) went "
+            "stale at %s: revocations published since are missing (run trustd sync)\n", path,
+            (long long)f.serial, f.url, t);
+    return 0;
 }
 
 /* The application's trust list and TLS policy, made into a TLS context, once. */
@@ -40,7 +63,9 @@ static int tls_context(struct ftp_session *s, struct err *e)
     int count = 0, nids = 0;
     struct tls_w_identity ids[TLS_W_IDENTITIES_MAX];
     memset(ids, 0, sizeof ids);
-    int rc = store_app_get(st, s->opt.appid, &app, e);
+    int rc = stale_policy(st, path, e);
+    if (rc == 0)
+        rc = store_app_get(st, s->opt.appid, &app, e);
     if (rc == 0)
         rc = store_app_trust_anchors(st, s->opt.appid, &anchors, &count, e);
     if (rc == 0)

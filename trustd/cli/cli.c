@@ -53,6 +53,9 @@ static const char USAGE[] =
     "  crl refresh [--app ID] [--timeout SECS] [--ca-file FILE]\n"
     "Monitoring: validate [--app ID] [--days N] [--json] [--quiet]\n"
     "The store: audit [--since T] [--json] | check | backup FILE | restore FILE --force\n"
+    "A fleet: publish --out DIR --signer CERT --key KEY [--valid-for 7d] [--on-stale warn|refuse]\n"
+    "  subscribe URL --signer-ca CERT [--tls-ca CERT] | sync [--timeout SECS]\n"
+    "  status [--json] | unsubscribe\n"
     "Help: help [COMMAND] | COMMAND --help | --version\n"
     "The store is --store PATH, else $" STORE_ENV ", else " STORE_DEFAULT_PATH ".\n"
     "After a change trustd runs the hooks in --hooks-dir DIR, else $" HOOKS_ENV ",\n"
@@ -73,7 +76,36 @@ int cli_open(struct cli *c, struct err *e)
     err_clear(&unsafe);
     if (store_check_permissions(c->path, getuid(), &unsafe) != 0)
         cli_warn("%s", unsafe.msg);
-    return store_open(c->path, c->writes ? STORE_READ_WRITE : STORE_READ_ONLY, &c->s, e);
+    if (store_open(c->path, c->writes ? STORE_READ_WRITE : STORE_READ_ONLY, &c->s, e) != 0)
+        return -1;
+    struct store_fleet f;
+    if (store_fleet_get(c->s, &f, e) != 0)
+        goto fail;
+    /* A managed store takes its policy from the publisher only. */
+    if (c->writes && c->fleet_owned && f.managed) {
+        store_fleet_refuse_local(c->s, &f, e);
+        goto fail;
+    }
+    const char *act = c->action ? c->action : "";
+    if (store_fleet_stale(&f, (int64_t)time(NULL)) && strcmp(act, "sync") != 0 &&
+        strcmp(act, "status") != 0) {
+        char t[40];
+        certinfo_format_iso(f.not_after, t, sizeof t);
+        /* probe connects as a client would: it refuses as ftpc does. */
+        if (strcmp(f.on_stale, "refuse") == 0 && strcmp(act, "probe") == 0) {
+            err_set(e, ERR_STORE, "the fleet policy of trust store %s (serial %lld from %s) went "
+                    "stale at %s and its publisher refuses stale policies: run trustd sync",
+                    c->path, (long long)f.serial, f.url, t);
+            goto fail;
+        }
+        cli_warn("the fleet policy of trust store %s (serial %lld from %s) went stale at %s: "
+                 "run trustd sync", c->path, (long long)f.serial, f.url, t);
+    }
+    return 0;
+fail:
+    store_close(c->s);
+    c->s = NULL;
+    return -1;
 }
 
 int cli_transaction(struct cli *c, int (*fn)(struct cli *, void *), void *arg, struct err *e)
@@ -276,7 +308,23 @@ static const struct command COMMANDS[] = {
     { "check", NULL, READS, cmd_check },
     { "backup", NULL, READS, cmd_backup },
     { "restore", NULL, WRITES, cmd_restore },
+    { "publish", NULL, WRITES, cmd_publish },
+    { "subscribe", NULL, WRITES, cmd_subscribe },
+    { "unsubscribe", NULL, WRITES, cmd_unsubscribe },
+    { "sync", NULL, WRITES, cmd_sync },
+    { "status", NULL, READS, cmd_status },
 };
+
+/* The commands that write what a fleet publisher owns (certificates, CRLs,
+ * applications, trust lists): every writer but client certificates, check
+ * and the fleet's own. */
+static int fleet_owned(const struct command *c)
+{
+    if (c->mode != WRITES && c->fn != cmd_probe)
+        return 0;
+    return c->fn != cmd_app_cert && c->fn != cmd_publish && c->fn != cmd_subscribe &&
+           c->fn != cmd_unsubscribe && c->fn != cmd_sync && c->fn != cmd_check;
+}
 
 static int has_word(int argc, char **argv, const char *word)
 {
@@ -465,6 +513,7 @@ int trustd_main(int argc, char **argv)
     if (cli_hooks_conf(hooks_dir, hooks_timeout, c.path, &hooks, &e) != 0)
         return failed(json, c.action, &e, 0);
     c.writes = cmd->mode == WRITES;
+    c.fleet_owned = fleet_owned(cmd);
     /* probe writes only when asked to import; check creates a missing store
      * and upgrades one its owner can write. */
     if (cmd->fn == cmd_probe &&

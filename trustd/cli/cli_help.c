@@ -209,6 +209,36 @@ static const struct help HELP[] = {
       "Writes a consistent copy of the store to FILE, and the applications' key files\n"
       "(their client certificates' private keys) to FILE.keys with their modes and groups.\n"
       "  --force            replace an existing FILE\n" JSON_RESULT },
+    { "publish", NULL,
+      "usage: trustd publish --out DIR --signer CERT --key KEY [--valid-for 7d]\n"
+      "                      [--on-stale warn|refuse] [--json]\n"
+      "Writes a signed, numbered snapshot of what the fleet owns (CAs, CRLs, applications,\n"
+      "trust lists) to DIR: snapshot-SERIAL.db, then manifest.p7m (CMS). Never client\n"
+      "certificates, keys or the audit log (docs/fleet.md).\n"
+      "  --signer CERT      the signer's certificate: from a CA the store trusts for the\n"
+      "                     application trustd-fleet, with the extended key usage\n"
+      "                     2.25.332603511364343167872398633870680035333\n"
+      "  --key KEY          its unencrypted PEM private key\n"
+      "  --valid-for D      how long subscribers use it before it is stale (default 7d)\n"
+      "  --on-stale P       warn (default) or refuse: what ftpc does once it is stale\n" JSON_RESULT },
+    { "subscribe", NULL,
+      "usage: trustd subscribe URL --signer-ca CERT [--tls-ca CERT] [--json]\n"
+      "Makes the store managed by the publisher whose folder is URL (https, http, file).\n"
+      "  --signer-ca CERT   the CA that certifies the publisher's signers (pinned)\n"
+      "  --tls-ca CERT      the CA of the web server's certificate (default: the system's)\n" JSON_RESULT },
+    { "sync", NULL,
+      "usage: trustd sync [--timeout SECS] [--json]\n"
+      "Fetches the publisher's manifest and, when its serial is new, the snapshot; checks\n"
+      "the signature, serial, validity, size, SHA-256, schema and integrity; installs it in\n"
+      "one transaction. Any failure changes nothing. Run it from a timer as the store's owner.\n"
+      "  --timeout SECS     the time limit of each download (default 30)\n" JSON_RESULT },
+    { "status", NULL,
+      "usage: trustd status [--json]\n"
+      "The fleet subscription: URL, installed serial, when published and fetched, when it\n"
+      "goes stale, the last sync error.\n" },
+    { "unsubscribe", NULL,
+      "usage: trustd unsubscribe [--json]\n"
+      "Makes a managed store local again; it keeps the policy last installed.\n" JSON_RESULT },
     { "restore", NULL,
       "usage: trustd restore FILE --force [--json]\n"
       "Replaces everything the store holds with the backup FILE (checked, and upgraded\n"

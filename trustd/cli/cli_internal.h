@@ -44,6 +44,7 @@ struct cli {
     struct store *s;    /* NULL until cli_open */
     const char *path;   /* the store's path */
     int writes;         /* cli_open opens it read-write */
+    int fleet_owned;    /* it changes what a fleet publisher owns: refused on a managed store */
     int argc;           /* the command's words after its name, --json taken out */
     char **argv;
     const char *action; /* the command's name, for the hooks */
@@ -187,6 +188,11 @@ int cmd_backup(struct cli *c, struct err *e);
 int cmd_restore(struct cli *c, struct err *e);
 int cmd_validate(struct cli *c, struct err *e);
 int cmd_crl_refresh(struct cli *c, struct err *e);
+int cmd_publish(struct cli *c, struct err *e);
+int cmd_subscribe(struct cli *c, struct err *e);
+int cmd_unsubscribe(struct cli *c, struct err *e);
+int cmd_sync(struct cli *c, struct err *e);
+int cmd_status(struct cli *c, struct err *e);
 
 /* One or more CRLs from PEM, or one DER CRL, from data read from name (for
  * messages): crl import and crl refresh parse alike. */

@@ -93,22 +93,67 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
+/* The ETag header of the answer, quotes and all, as it must come back. */
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+    struct fetch_more *m = arg;
+    size_t n = size * nmemb;
+    if (n > 5 && strncasecmp(ptr, "etag:", 5) == 0) {
+        size_t a = 5, b = n;
+        while (a < b && (ptr[a] == ' ' || ptr[a] == '\t'))
+            a++;
+        while (b > a && (ptr[b - 1] == '\r' || ptr[b - 1] == '\n' || ptr[b - 1] == ' '))
+            b--;
+        int clean = b - a < sizeof m->etag;
+        for (size_t i = a; clean && i < b; i++)
+            clean = ptr[i] > 0x20 && ptr[i] < 0x7f;
+        if (clean) {
+            memcpy(m->etag, ptr + a, b - a);
+            m->etag[b - a] = '\0';
+        }
+    }
+    return n;
+}
+
+static CURLcode set_ca_blob(CURL *h, const char *pem)
+{
+    struct curl_blob blob = { .data = (void *)pem, .len = strlen(pem), .flags = CURL_BLOB_COPY };
+    return curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
+}
+
 int crl_fetch(const char *url, const struct crl_fetch_opts *o, unsigned char **data, size_t *len,
               struct err *e)
 {
+    struct fetch_more m = { .user_agent = "trustd-crl-refresh" };
+    return fetch_url(url, o, &m, data, len, e);
+}
+
+int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more *m,
+              unsigned char **data, size_t *len, struct err *e)
+{
     *data = NULL;
     *len = 0;
+    m->etag[0] = '\0';
+    m->not_modified = 0;
     int https = strncasecmp(url, "https://", 8) == 0;
-    if (!https && strncasecmp(url, "http://", 7) != 0)
-        return err_set(e, ERR_USAGE, "%s: only http and https URLs are fetched", url);
+    int file = m->allow_file && strncasecmp(url, "file://", 7) == 0;
+    if (!https && !file && strncasecmp(url, "http://", 7) != 0)
+        return err_set(e, ERR_USAGE, "%s: only http%s and https URLs are fetched", url,
+                       m->allow_file ? ", file" : "");
     CURL *h = curl_easy_init();
     if (h == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");
+    struct curl_slist *headers = NULL;
+    char cond[300];
+    if (!file && m->if_none_match != NULL && m->if_none_match[0] != '\0') {
+        snprintf(cond, sizeof cond, "If-None-Match: %s", m->if_none_match);
+        headers = curl_slist_append(NULL, cond);
+    }
     struct body b = { .max = o->max_size };
     char errbuf[CURL_ERROR_SIZE] = "";
     long timeout = o->timeout > 0 ? o->timeout : CRL_FETCH_TIMEOUT;
     long connect = timeout < CRL_FETCH_CONNECT_TIMEOUT ? timeout : CRL_FETCH_CONNECT_TIMEOUT;
-    const char *scheme = https ? "https" : "http";
+    const char *scheme = file ? "file" : https ? "https" : "http";
     int ok = curl_easy_setopt(h, CURLOPT_URL, url) == CURLE_OK &&
              /* Only the URL's scheme, also after a redirect (no https -> http, no file://). */
              curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, scheme) == CURLE_OK &&
@@ -122,18 +167,26 @@ int crl_fetch(const char *url, const struct crl_fetch_opts *o, unsigned char **d
              curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
              curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
              (o->ca_file == NULL || curl_easy_setopt(h, CURLOPT_CAINFO, o->ca_file) == CURLE_OK) &&
-             curl_easy_setopt(h, CURLOPT_USERAGENT, "trustd-crl-refresh") == CURLE_OK &&
+             (m->ca_pem == NULL || set_ca_blob(h, m->ca_pem) == CURLE_OK) &&
+             curl_easy_setopt(h, CURLOPT_USERAGENT, m->user_agent) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_HEADERDATA, m) == CURLE_OK &&
+             (headers == NULL || curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers) == CURLE_OK) &&
              curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data) == CURLE_OK &&
              curl_easy_setopt(h, CURLOPT_WRITEDATA, &b) == CURLE_OK &&
              curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) == CURLE_OK;
     if (!ok) {
         curl_easy_cleanup(h);
+        curl_slist_free_all(headers);
         return err_set(e, ERR_INTERNAL, "%s: cannot set up the transfer", url);
     }
     CURLcode rc = curl_easy_perform(h);
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(h);
+    curl_slist_free_all(headers);
+    if (file && rc == CURLE_OK)
+        status = 200; /* file:// has no status; a read that ended is the whole file */
     int failed = -1;
     if (b.too_big || rc == CURLE_FILESIZE_EXCEEDED)
         err_set(e, ERR_CONNECT, "%s: the answer is larger than %zu bytes", url, o->max_size);
@@ -143,7 +196,11 @@ int crl_fetch(const char *url, const struct crl_fetch_opts *o, unsigned char **d
         err_set(e, ERR_CONNECT, "%s: redirected to another scheme (refused)", url);
     else if (rc != CURLE_OK)
         err_set(e, ERR_CONNECT, "%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
-    else if (status != 200)
+    else if (status == 304 && headers != NULL) {
+        m->not_modified = 1;
+        free(b.data);
+        return 0;
+    } else if (status != 200)
         err_set(e, ERR_CONNECT, "%s: the server answered HTTP %ld", url, status);
     else if (b.len == 0)
         err_set(e, ERR_CONNECT, "%s: the answer is empty", url);

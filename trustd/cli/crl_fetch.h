@@ -40,4 +40,19 @@ int crl_fetch_uris(X509 *cert, char **out, int max);
 int crl_fetch(const char *url, const struct crl_fetch_opts *o, unsigned char **data, size_t *len,
               struct err *e);
 
+/* The same fetch for a fleet's sync (cli_fleet.c), with more: file://
+ * URLs too when allow_file, a conditional request (If-None-Match) and
+ * the answer's ETag. A 304 answer is no error: *not_modified is 1 and
+ * *data NULL. The user agent names the caller. */
+struct fetch_more {
+    int allow_file;
+    const char *user_agent;
+    const char *ca_pem;        /* the HTTPS server's CA as PEM text; NULL: o->ca_file */
+    const char *if_none_match; /* NULL or "": none */
+    char etag[256];            /* out: the answer's ETag, "" when none */
+    int not_modified;          /* out */
+};
+int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more *m,
+              unsigned char **data, size_t *len, struct err *e);
+
 #endif

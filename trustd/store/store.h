@@ -316,4 +316,78 @@ const char *store_path(const struct store *s);
  * Returns the number of hex digits, or -1 when spec is not of that form. */
 int store_normalize_fingerprint(const char *spec, char out[65]);
 
+
+/* The fleet (docs/fleet.md): a managed store installs signed snapshots of
+ * a publisher's policy (certificates, CRLs, applications and their trust
+ * lists) and refuses local changes to them. The state below is local: no
+ * snapshot carries it. */
+#define STORE_FLEET_APP "trustd-fleet"
+#define STORE_FLEET_URL_MAX 1024
+struct store_fleet {
+    int managed;             /* a subscription is recorded */
+    char url[STORE_FLEET_URL_MAX];
+    int64_t subscribed_at;
+    char etag[256];          /* the manifest's, "" when none */
+    int64_t fetched_at;      /* 0: never */
+    char last_error[1024];   /* "" after a good sync */
+    int64_t last_error_at;
+    int installed;           /* a snapshot was installed */
+    int64_t serial, created, not_after, size, installed_at;
+    char sha256[65];
+    char on_stale[8];        /* "warn" or "refuse" */
+};
+/* The store's fleet state (all zero for a local store). */
+int store_fleet_get(struct store *s, struct store_fleet *out, struct err *e) STORE_MUST_CHECK;
+/* The subscription's pinned signer CA (a new X509) and the web server's CA
+ * file text (*tls_ca_pem NULL: the system bundle; the caller frees it). */
+int store_fleet_cas(struct store *s, X509 **signer_ca, char **tls_ca_pem, struct err *e)
+    STORE_MUST_CHECK;
+/* In the caller's transaction: records a subscription (replacing one) and
+ * forgets what was installed before; unsubscribe drops the subscription
+ * and keeps the policy as it is. */
+int store_fleet_subscribe(struct store *s, const char *url, X509 *signer_ca, const char *tls_ca_pem,
+                          struct err *e) STORE_MUST_CHECK;
+int store_fleet_unsubscribe(struct store *s, struct err *e) STORE_MUST_CHECK;
+/* The outcome of a sync's fetch (in a transaction of its own or the
+ * caller's): fetched_at when the server answered (0 keeps it), the etag
+ * (NULL keeps it), the error ("" clears it). */
+int store_fleet_note(struct store *s, int64_t fetched_at, const char *etag, const char *error,
+                     struct err *e) STORE_MUST_CHECK;
+/* A publisher's serial: the last one, 0 when none; then the new one. */
+int store_fleet_publisher_serial(struct store *s, int64_t *serial, struct err *e) STORE_MUST_CHECK;
+int store_fleet_set_publisher_serial(struct store *s, int64_t serial, struct err *e)
+    STORE_MUST_CHECK;
+/* 1 when s is managed and the installed snapshot is past its not-after at now. */
+int store_fleet_stale(const struct store_fleet *f, int64_t now);
+/* "trust store PATH is managed by the fleet publisher at URL: ..." into e,
+ * for a refused local change. Returns -1. */
+int store_fleet_refuse_local(struct store *s, const struct store_fleet *f, struct err *e);
+
+/* A fleet snapshot: the store's fleet-owned tables only, as one SQLite
+ * image (no client certificates, no audit log, no fleet state), made in
+ * the caller's transaction. The caller frees *image with free(). */
+int store_snapshot_make(struct store *s, unsigned char **image, size_t *len, struct err *e)
+    STORE_MUST_CHECK;
+/* Opens a snapshot's bytes as a store in memory: judged (an SQLite
+ * trust store, schema not newer, integrity and foreign keys) and
+ * upgraded to this schema there. *schema is its version as published.
+ * name is for messages. The caller closes *out with store_close. */
+int store_snapshot_open(const unsigned char *image, size_t len, const char *name,
+                        struct store **out, int *schema, struct err *e) STORE_MUST_CHECK;
+/* Installing snap into s: attach before the transaction, then, inside
+ * it, the difference (cb per certificate, CRL or application that is
+ * added, removed or updated; kind 0 added, 1 removed, 2 updated) and
+ * the replacement of the fleet-owned tables; detach after it. */
+typedef int (*store_snapshot_diff_cb)(int kind, const char *object, const char *fp,
+                                      const char *label, void *arg, struct err *e);
+int store_snapshot_attach(struct store *s, struct store *snap, struct err *e) STORE_MUST_CHECK;
+int store_snapshot_diff(struct store *s, store_snapshot_diff_cb cb, void *arg, struct err *e)
+    STORE_MUST_CHECK;
+int store_snapshot_replace(struct store *s, struct err *e) STORE_MUST_CHECK;
+/* Records the manifest's fields as installed (in the transaction). */
+int store_fleet_set_installed(struct store *s, int64_t serial, int64_t created, int64_t not_after,
+                              const char *on_stale, const char *sha256, int64_t size,
+                              struct err *e) STORE_MUST_CHECK;
+void store_snapshot_detach(struct store *s);
+
 #endif

@@ -280,6 +280,12 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
                     path, s->version);
             goto fail;
         }
+        /* One read transaction for as long as the store is open: a reader
+         * (ftpc) sees the policy before a write (a fleet sync, an import)
+         * or after it, never part of each. */
+        if (store_exec(s, "BEGIN", e) != 0 ||
+            store_exec(s, "SELECT count(*) FROM sqlite_master", e) != 0)
+            goto fail;
     } else {
         if (s->version > 0 && quick_check(s, e) != 0)
             goto fail;
@@ -459,23 +465,21 @@ static int read_backup(const char *path, unsigned char **out, sqlite3_int64 *len
     return 0;
 }
 
-int store_restore(struct store *s, const char *backup, struct err *e)
+/* An image (SQLite owns it from here and frees it even on failure) as a
+ * store in memory, judged and upgraded to this schema there: nothing is
+ * written to any file. name is for messages; *was its schema version. */
+static int open_image(unsigned char *image, sqlite3_int64 size, const char *name, const char *what,
+                      struct store **out, int *was, struct err *e)
 {
-    unsigned char *image = NULL;
-    sqlite3_int64 size = 0;
-    if (read_backup(backup, &image, &size, e) != 0)
-        return -1;
-    /* The backup is judged, and upgraded, in memory: nothing is written
-     * near it, and the store is touched only by the one copy below. */
+    *out = NULL;
     struct store *b = calloc(1, sizeof *b);
     if (b == NULL) {
         sqlite3_free(image);
         return err_set(e, ERR_INTERNAL, "out of memory");
     }
-    snprintf(b->path, sizeof b->path, "%s", backup);
+    snprintf(b->path, sizeof b->path, "%s", name);
     int rc = sqlite3_open(":memory:", &b->db) == SQLITE_OK ? 0 : -1;
     if (rc == 0) {
-        /* SQLite owns the image from here, and frees it even on failure. */
         int d = sqlite3_deserialize(b->db, "main", image, size, size,
                                     SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
         image = NULL;
@@ -484,22 +488,74 @@ int store_restore(struct store *s, const char *backup, struct err *e)
     }
     sqlite3_free(image);
     if (rc != 0) {
-        err_set(e, ERR_LOCAL, "%s is not a trust store backup", backup);
-    } else if (validate(b, e) != 0 || quick_check(b, e) != 0 ||
-               (b->version < schema_migration_count && migrate(b, e) != 0)) {
+        err_set(e, ERR_LOCAL, "%s is not %s", name, what);
+    } else if (validate(b, e) != 0 || quick_check(b, e) != 0) {
         rc = -1;
     } else {
-        sqlite3_backup *copy = sqlite3_backup_init(s->db, "main", b->db, "main");
-        int step = copy ? sqlite3_backup_step(copy, -1) : SQLITE_ERROR;
-        int fin = copy ? sqlite3_backup_finish(copy) : SQLITE_ERROR;
-        if (step != SQLITE_DONE || fin != SQLITE_OK)
-            rc = store_sql_error(s, e, "cannot restore the backup into it");
-        else
-            s->version = b->version;
+        *was = b->version;
+        if (store_exec(b, "PRAGMA foreign_keys = ON", e) != 0 ||
+                   (b->version < schema_migration_count && migrate(b, e) != 0)) {
+            rc = -1;
+        } else {
+            char report[1024];
+            rc = store_check(b, report, sizeof report, e);
+        }
     }
+    if (rc != 0) {
+        sqlite3_close(b->db);
+        free(b);
+        return -1;
+    }
+    *out = b;
+    return 0;
+}
+
+int store_restore(struct store *s, const char *backup, struct err *e)
+{
+    unsigned char *image = NULL;
+    sqlite3_int64 size = 0;
+    if (read_backup(backup, &image, &size, e) != 0)
+        return -1;
+    /* The backup is judged, and upgraded, in memory: nothing is written
+     * near it, and the store is touched only by the one copy below. */
+    struct store *b = NULL;
+    int was = 0;
+    if (open_image(image, size, backup, "a trust store backup", &b, &was, e) != 0)
+        return -1;
+    int rc = 0;
+    sqlite3_backup *copy = sqlite3_backup_init(s->db, "main", b->db, "main");
+    int step = copy ? sqlite3_backup_step(copy, -1) : SQLITE_ERROR;
+    int fin = copy ? sqlite3_backup_finish(copy) : SQLITE_ERROR;
+    if (step != SQLITE_DONE || fin != SQLITE_OK)
+        rc = store_sql_error(s, e, "cannot restore the backup into it");
+    else
+        s->version = b->version;
     sqlite3_close(b->db);
     free(b);
     return rc;
+}
+
+int store_snapshot_open(const unsigned char *image, size_t len, const char *name,
+                        struct store **out, int *schema, struct err *e)
+{
+    *out = NULL;
+    if (len < 100 || len > RESTORE_BYTES_MAX)
+        return err_set(e, ERR_VERIFY, "%s is not a fleet snapshot (its size is wrong)", name);
+    unsigned char *copy = sqlite3_malloc64((sqlite3_uint64)len);
+    if (copy == NULL)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    memcpy(copy, image, len);
+    /* A snapshot is a file of its own: never in WAL mode in memory. */
+    if (copy[18] == 2 && copy[19] == 2)
+        copy[18] = copy[19] = 1;
+    if (open_image(copy, (sqlite3_int64)len, name, "a fleet snapshot", out, schema, e) != 0)
+        return -1;
+    if (*schema == 0) {
+        store_close(*out);
+        *out = NULL;
+        return err_set(e, ERR_VERIFY, "%s is not a fleet snapshot (an empty database)", name);
+    }
+    return 0;
 }
 
 void store_close(struct store *s)

@@ -1,0 +1,58 @@
+# Shared by the fleet tests (docs/fleet.md): a fleet signing PKI and
+# helpers for a publisher and its subscribers. Sourced after lib_local.sh
+# or lib.sh (T, PKI and the assertions come from there).
+
+FLEET_EKU=2.25.332603511364343167872398633870680035333
+
+# fleet_pki DIR: the fleet's signing CA and signers, made with openssl:
+#   fleet-ca                the CA subscribers pin
+#   fleet-signer            from fleet-ca, with the fleet signing EKU
+#   fleet-signer-noeku      from fleet-ca, code signing only
+#   fleet-other-ca          another CA
+#   fleet-signer-other      from fleet-other-ca, with the fleet signing EKU
+fleet_pki() {
+    local d=$1
+    mkdir -p "$d"
+    fleet_ca() { # file cn
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 -days 30 \
+            -subj "/O=ftpc tests/CN=$2" -keyout "$d/$1.key" -out "$d/$1.pem" \
+            -addext "basicConstraints=critical,CA:TRUE" \
+            -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    }
+    fleet_signer() { # file cn issuer eku
+        openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
+            -subj "/O=ftpc tests/CN=$2" -keyout "$d/$1.key" -out "$d/$1.csr" 2>/dev/null
+        printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=%s\n' \
+            "$4" > "$d/$1.ext"
+        openssl x509 -req -in "$d/$1.csr" -CA "$d/$3.pem" -CAkey "$d/$3.key" -CAcreateserial \
+            -days 30 -sha256 -extfile "$d/$1.ext" -out "$d/$1.pem" 2>/dev/null
+        rm -f "$d/$1.csr" "$d/$1.ext"
+    }
+    fleet_ca fleet-ca "ftpc Fleet Signing CA" &&
+        fleet_ca fleet-other-ca "ftpc Other Fleet CA" &&
+        fleet_signer fleet-signer "fleet publisher" fleet-ca "$FLEET_EKU" &&
+        fleet_signer fleet-signer-noeku "fleet code signer" fleet-ca codeSigning &&
+        fleet_signer fleet-signer-other "other fleet publisher" fleet-other-ca "$FLEET_EKU" ||
+        fail "cannot make the fleet PKI"
+}
+
+# fleet_publisher STORE: a publisher's store whose trustd-fleet application
+# trusts the fleet signing CA.
+fleet_publisher() {
+    "$TRUSTD" --store "$1" import "$FPKI/fleet-ca.pem" > /dev/null &&
+        "$TRUSTD" --store "$1" app add trustd-fleet --description "fleet signers" > /dev/null &&
+        "$TRUSTD" --store "$1" app trust trustd-fleet "$(fingerprint "$FPKI/fleet-ca.pem")" > /dev/null ||
+        fail "cannot make the publisher's store"
+}
+
+# publish STORE DIR [options...]: publishes with the fleet signer.
+publish() {
+    local store=$1 dir=$2
+    shift 2
+    "$TRUSTD" --store "$store" publish --out "$dir" --signer "$FPKI/fleet-signer.pem" \
+        --key "$FPKI/fleet-signer.key" "$@"
+}
+
+serial_of() { # store -> installed serial (or "null")
+    "$TRUSTD" --store "$1" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["serial"])'
+}

@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# A fleet over file:// (docs/fleet.md): a publisher's policy installed on
+# two subscriber stores by sync; every refusal (tampered snapshot or
+# manifest, replay, expiry, a foreign signer, a truncated snapshot) leaves
+# the store exactly as it was; a managed store refuses local changes;
+# the hooks get one change with the difference; stale policies warn or
+# refuse in trustd and ftpc.
+. "$(dirname "$0")/lib_local.sh"
+. "$(dirname "$0")/fleet_lib.sh"
+: "${FTPC:?}"
+local_pki
+FPKI=$T/fpki
+fleet_pki "$FPKI"
+PUB=$T/pub.db
+OUT=$T/www
+mkdir -p "$OUT"
+fleet_publisher "$PUB"
+"$TRUSTD" --store "$PUB" import "$PKI/ca.pem" > /dev/null
+CA_FP=$(fingerprint "$PKI/ca.pem")
+OTHER_FP=$(fingerprint "$PKI/other-ca.pem")
+
+# Publishing: a snapshot and its signed manifest, nothing local in it.
+run publish "$PUB" "$OUT" --valid-for 1d
+expect_status 0
+expect_in "$T/out" "published serial"
+[ -f "$OUT/manifest.p7m" ] || fail "no manifest"
+snap=$(ls "$OUT"/snapshot-*.db)
+[ "$(sqlite3 "$snap" 'SELECT count(*) FROM audit')" = 0 ] || fail "the audit log was published"
+[ "$(sqlite3 "$snap" 'SELECT count(*) FROM certificates')" = 2 ] || fail "snapshot lacks certificates"
+# Vacuumed: no free page keeps a deleted audit entry.
+[ "$(sqlite3 "$snap" 'PRAGMA freelist_count')" = 0 ] || fail "the snapshot has free pages"
+"$TRUSTD" --store "$PUB" audit > "$T/audit"
+expect_in "$T/audit" "publish  serial"
+# A signer without the fleet's extended key usage is refused at publish.
+run "$TRUSTD" --store "$PUB" publish --out "$OUT" --signer "$FPKI/fleet-signer-noeku.pem" \
+    --key "$FPKI/fleet-signer-noeku.key"
+expect_status 4
+expect_in "$T/err" "lacks the extended key usage trustd fleet snapshot signing"
+# So is a signer from a CA not trusted for trustd-fleet.
+run "$TRUSTD" --store "$PUB" publish --out "$OUT" --signer "$FPKI/fleet-signer-other.pem" \
+    --key "$FPKI/fleet-signer-other.key"
+expect_status 4
+expect_in "$T/err" "not trusted"
+
+# Two machines of the fleet; each has a client certificate of its own.
+for m in m1 m2; do
+    S=$T/$m.db
+    cat "$PKI/client.pem" "$PKI/client.key" > "$T/client-$m.pem"
+    "$TRUSTD" --store "$S" app cert assign ftp-client "$T/client-$m.pem" > /dev/null
+    run "$TRUSTD" --store "$S" subscribe "file://$OUT/" --signer-ca "$FPKI/fleet-ca.pem"
+    expect_status 0
+    run "$TRUSTD" --store "$S" sync
+    expect_status 0
+    expect_in "$T/out" "installed serial"
+    "$TRUSTD" --store "$S" list --app ftp-client > "$T/list"
+    expect_in "$T/list" "$(fp "$PKI/ca.pem")"
+    "$TRUSTD" --store "$S" app cert list ftp-client > "$T/certs"
+    expect_in "$T/certs" "$(fp "$PKI/client.pem")"
+    run "$TRUSTD" --store "$S" verify --app ftp-client --host localhost "$PKI/server.pem"
+    expect_status 0
+done
+S=$T/m1.db
+serial1=$(serial_of "$S")
+
+# Unchanged: up to date, nothing changed, still trusted.
+run "$TRUSTD" --store "$S" sync
+expect_status 0
+expect_in "$T/out" "up to date: serial $serial1"
+
+# A managed store refuses local changes to what the fleet owns, naming
+# the publisher; client certificates stay its own.
+for cmd in "import $PKI/other-ca.pem" "disable $CA_FP" "app add x" "crl refresh" \
+           "app set ftp-client --crl required" "remove $CA_FP"; do
+    # shellcheck disable=SC2086
+    run "$TRUSTD" --store "$S" $cmd
+    [ "$status" != 0 ] || fail "managed store took: $cmd"
+    expect_in "$T/err" "is managed by the fleet publisher at file://$OUT"
+done
+run "$TRUSTD" --store "$S" app cert remove ftp-client "$(fingerprint "$PKI/client.pem")"
+expect_status 0
+"$TRUSTD" --store "$S" app cert assign ftp-client "$T/client-m1.pem" > /dev/null
+
+# status --json for monitoring.
+"$TRUSTD" --store "$S" status --json > "$T/status.json"
+json_check "$T/status.json" "d['managed'] and d['url'] == 'file://$OUT' and d['serial'] == $serial1 and d['stale'] is False and d['on_stale'] == 'warn' and d['last_error'] is None and d['fetched'] and d['stale_after']"
+
+# Each refusal leaves the store as it was.
+refused() { # what-to-expect
+    local before; before=$(store_dump "$S" | grep -v 'fleet_subscription')
+    run "$TRUSTD" --store "$S" sync
+    [ "$status" != 0 ] || { cat "$T/out"; fail "sync took it: $1"; }
+    expect_in "$T/err" "$1"
+    expect_in "$T/err" "the store was not changed"
+    [ "$before" = "$(store_dump "$S" | grep -v 'fleet_subscription')" ] || fail "the store changed: $1"
+    "$TRUSTD" --store "$S" status --json > "$T/status.json"
+    json_check "$T/status.json" "d['last_error'] is not None"
+}
+save() { rm -rf "$T/saved"; cp -a "$OUT" "$T/saved"; }
+restore_out() { rm -rf "$OUT"; cp -a "$T/saved" "$OUT"; }
+
+# The policy changes: other-ca added, so every refusal below has something to refuse.
+cp -a "$OUT" "$T/saved1"   # serial1's publication, for the replay below
+"$TRUSTD" --store "$PUB" import "$PKI/other-ca.pem" > /dev/null
+publish "$PUB" "$OUT" --valid-for 1d > /dev/null
+snap=$(ls -t "$OUT"/snapshot-*.db | head -1)
+save
+# A tampered snapshot (one byte).
+printf '\x01' | dd of="$snap" bs=1 seek=5000 conv=notrunc 2> /dev/null
+refused "its SHA-256 is not the one the manifest signs"
+restore_out
+# A truncated snapshot.
+truncate -s 4096 "$snap"
+refused "where the manifest says"
+restore_out
+# A tampered manifest.
+size=$(stat -c %s "$OUT/manifest.p7m")
+printf 'X' | dd of="$OUT/manifest.p7m" bs=1 seek=$((size / 3)) conv=notrunc 2> /dev/null
+refused "$OUT/manifest.p7m"
+restore_out
+# A manifest signed by another CA's signer.
+"$TRUSTD" --store "$T/rogue.db" import "$FPKI/fleet-other-ca.pem" > /dev/null
+"$TRUSTD" --store "$T/rogue.db" app add trustd-fleet > /dev/null
+"$TRUSTD" --store "$T/rogue.db" app trust trustd-fleet "$(fingerprint "$FPKI/fleet-other-ca.pem")" > /dev/null
+mkdir -p "$T/rogue"
+"$TRUSTD" --store "$T/rogue.db" publish --out "$T/rogue" --signer "$FPKI/fleet-signer-other.pem" \
+    --key "$FPKI/fleet-signer-other.key" > /dev/null
+rm -rf "$OUT"; cp -a "$T/rogue" "$OUT"
+refused "not certified by the pinned fleet signer CA"
+restore_out
+# An expired manifest.
+sleep 1
+publish "$PUB" "$OUT" --valid-for 1s > /dev/null
+sleep 2
+refused "expired at"
+restore_out
+
+# The good one installs; the difference reaches the hooks once.
+mkdir -p "$T/hooks"
+printf '#!/bin/sh\ncat >> %s\necho >> %s\n' "$T/hook.log" "$T/hook.log" > "$T/hooks/10-log"
+chmod 755 "$T/hooks/10-log"
+run "$TRUSTD" --store "$S" --hooks-dir "$T/hooks" sync
+expect_status 0
+expect_in "$T/out" "1 added, 0 removed"
+[ "$(grep -c '"action"' "$T/hook.log")" = 1 ] || { cat "$T/hook.log"; fail "hooks not run once"; }
+expect_in "$T/hook.log" "$OTHER_FP"
+"$TRUSTD" --store "$S" list --app ftp-client > "$T/list"
+expect_in "$T/list" "$(fp "$PKI/other-ca.pem")"
+serial2=$(serial_of "$S")
+[ "$serial2" -gt "$serial1" ] || fail "serial did not grow"
+# Local state stayed: the client certificate and the audit log.
+"$TRUSTD" --store "$S" app cert list ftp-client > "$T/certs"
+expect_in "$T/certs" "$(fp "$PKI/client.pem")"
+"$TRUSTD" --store "$S" audit > "$T/audit"
+expect_in "$T/audit" "subscribe"
+expect_in "$T/audit" "sync  serial $serial2"
+
+# A replayed older manifest (and its snapshot): a rollback, refused.
+rm -rf "$OUT"; cp -a "$T/saved1" "$OUT"
+refused "older than the installed"
+restore_out
+"$TRUSTD" --store "$PUB" remove --force "$OTHER_FP" > /dev/null
+
+# Removing and disabling a CA on the publisher: no longer trusted after sync.
+publish "$PUB" "$OUT" --valid-for 1d > /dev/null
+run "$TRUSTD" --store "$S" sync
+expect_status 0
+expect_in "$T/out" "0 added, 1 removed"
+"$TRUSTD" --store "$S" list > "$T/list"
+expect_not_in "$T/list" "$(fp "$PKI/other-ca.pem")"
+"$TRUSTD" --store "$PUB" disable "$CA_FP" > /dev/null
+publish "$PUB" "$OUT" --valid-for 1d > /dev/null
+run "$TRUSTD" --store "$S" sync
+expect_status 0
+expect_in "$T/out" "1 updated"
+run "$TRUSTD" --store "$S" verify --app ftp-client --host localhost "$PKI/server.pem"
+[ "$status" != 0 ] || fail "a CA the publisher disabled is still trusted"
+"$TRUSTD" --store "$PUB" enable "$CA_FP" > /dev/null
+
+# Stale: warn (trustd and ftpc), then refuse (ftpc exit 8, probe).
+publish "$PUB" "$OUT" --valid-for 2s > /dev/null
+"$TRUSTD" --store "$S" sync > /dev/null
+sleep 3
+run "$TRUSTD" --store "$S" list
+expect_status 0
+expect_in "$T/err" "went stale at"
+"$TRUSTD" --store "$S" status --json > "$T/status.json"
+json_check "$T/status.json" "d['stale'] is True"
+run "$FTPC" --store "$S" --connect-timeout 2 ftpes://127.0.0.1:1/
+expect_in "$T/err" "ftpc: warning: the fleet policy of trust store $S"
+expect_not_in "$T/err" "not connecting"
+publish "$PUB" "$OUT" --valid-for 2s --on-stale refuse > /dev/null
+"$TRUSTD" --store "$S" sync > /dev/null
+sleep 3
+run "$FTPC" --store "$S" --connect-timeout 2 ftpes://127.0.0.1:1/
+expect_status 8
+expect_in "$T/err" "refuses stale policies: not connecting"
+run "$TRUSTD" --store "$S" probe 127.0.0.1:1
+expect_status 1
+expect_in "$T/err" "refuses stale policies"
+# A new publication ends it.
+publish "$PUB" "$OUT" --valid-for 1d --on-stale refuse > /dev/null
+"$TRUSTD" --store "$S" sync > /dev/null
+run "$TRUSTD" --store "$S" verify --app ftp-client --host localhost "$PKI/server.pem"
+expect_status 0
+expect_not_in "$T/err" "stale"
+
+# unsubscribe: local again, with the last policy.
+run "$TRUSTD" --store "$S" unsubscribe
+expect_status 0
+"$TRUSTD" --store "$S" list > "$T/list"
+expect_in "$T/list" "$(fp "$PKI/ca.pem")"
+run "$TRUSTD" --store "$S" import "$PKI/other-ca.pem"
+expect_status 0
+"$TRUSTD" --store "$S" status > "$T/status"
+expect_in "$T/status" "local (not subscribed"
+echo "ok: fleet over file://"

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# A fleet served by nginx over HTTPS (docs/fleet.md): the publisher's
+# folder on 127.0.0.1 with TLS from the test PKI; three subscriber stores,
+# each its own path and user. A CA imported once on the publisher is
+# trusted by ftpc on every subscriber after sync; removed, it no longer
+# is. An unchanged policy costs one conditional request (304). A server
+# that hangs and a truncated download are refused with the store
+# unchanged; kill -9 during a sync leaves the old policy in force.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fleet_lib.sh"
+command -v nginx > /dev/null || fail "nginx is not installed (scripts/install-deps)"
+FPKI=$T/fpki
+fleet_pki "$FPKI"
+shared_folder ftpc trustd
+WWW=$T/www
+N=$T/nginx
+mkdir -p "$WWW" "$N"
+PUB=$T/pub.db
+fleet_publisher "$PUB"
+
+users=()
+pids=()
+cleanup() {
+    local p u
+    for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
+    [ -f "$N/pid" ] && kill "$(cat "$N/pid" 2> /dev/null)" 2> /dev/null || true
+    for u in "${users[@]}"; do userdel "$u" 2> /dev/null || true; done
+    rm -rf "$T" "$shared"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PORT=$(free_port)
+cat > "$N/nginx.conf" << EOF2
+daemon off;
+user root root;
+worker_processes 1;
+pid $N/pid;
+error_log $N/error.log;
+events { worker_connections 1024; }
+http {
+    log_format fleet '\$request_uri \$status \$body_bytes_sent';
+    access_log $N/access.log fleet;
+    client_body_temp_path $N/body;
+    proxy_temp_path $N/proxy;
+    fastcgi_temp_path $N/fastcgi;
+    uwsgi_temp_path $N/uwsgi;
+    scgi_temp_path $N/scgi;
+    server {
+        listen 127.0.0.1:$PORT ssl;
+        ssl_certificate $PKI/server.pem;
+        ssl_certificate_key $PKI/server.key;
+        root $WWW;
+        location /slow/ { alias $WWW/; limit_rate 16k; }
+    }
+}
+EOF2
+nginx -c "$N/nginx.conf" 2> "$N/start.err" &
+pids+=($!)
+for _ in $(seq 50); do [ -f "$N/pid" ] && break; sleep 0.1; done
+[ -f "$N/pid" ] || { cat "$N/start.err" "$N/error.log" >&2; fail "nginx did not start"; }
+URL=https://localhost:$PORT
+
+# The subscribers: a user, a store folder of its own, the CAs it may read.
+cp "$FPKI/fleet-ca.pem" "$PKI/ca.pem" "$shared/"
+chmod 644 "$shared"/*.pem
+printf 'user %s\nls\nquit\n' "$FTP_USER" > "$shared/cmds"
+chmod 644 "$shared/cmds"
+as() { local u=$1; shift; runuser -u "$u" -- "$@"; }
+for i in 1 2 3; do
+    u=fl$$m$i
+    useradd -M -d /nonexistent -s /usr/sbin/nologin "$u" || fail "cannot add user $u"
+    users+=("$u")
+    mkdir -p "$shared/m$i"
+    chown "$u" "$shared/m$i"
+    chmod 755 "$shared/m$i"
+    run as "$u" "$shared/trustd" --store "$shared/m$i/trust.db" subscribe "$URL" \
+        --signer-ca "$shared/fleet-ca.pem" --tls-ca "$shared/ca.pem"
+    expect_status 0
+done
+ftpc_as() { # i -> status of ftpc on machine i against the fixture's server
+    run as "${users[$(($1 - 1))]}" env FTPC_PASSWORD="$FTP_PASSWORD" "$shared/ftpc" \
+        --store "$shared/m$1/trust.db" -s "$shared/cmds" 127.0.0.1 "$MAIN_PORT"
+}
+sync_as() { run as "${users[$(($1 - 1))]}" "$shared/trustd" --store "$shared/m$1/trust.db" sync "${@:2}"; }
+
+# Before: nothing published yet, so no sync, and ftpc refuses the server.
+sync_as 1
+[ "$status" != 0 ] || fail "sync without a publication succeeded"
+expect_in "$T/err" "HTTP 404"
+expect_in "$T/err" "the store was not changed"
+
+# The CA imported once on the publisher, published once.
+"$TRUSTD" --store "$PUB" import "$PKI/ca.pem" > /dev/null
+publish "$PUB" "$WWW" --valid-for 1d > /dev/null || fail "publish failed"
+for i in 1 2 3; do
+    ftpc_as "$i"
+    expect_status 8     # the store trusts no CA yet
+    sync_as "$i"
+    expect_status 0
+    expect_in "$T/out" "installed serial"
+    ftpc_as "$i"
+    expect_status 0
+    expect_no_password
+    # The store keeps its owner and mode: nothing was renamed over it.
+    [ "$(stat -c %U:%a "$shared/m$i/trust.db")" = "${users[$((i - 1))]}:644" ] ||
+        fail "store mode or owner changed: $(stat -c %U:%a "$shared/m$i/trust.db")"
+done
+
+# Unchanged: one conditional request, answered 304.
+lines=$(wc -l < "$N/access.log")
+sync_as 2
+expect_status 0
+expect_in "$T/out" "not modified"
+tail -n +"$((lines + 1))" "$N/access.log" > "$T/new.log"
+[ "$(wc -l < "$T/new.log")" = 1 ] || { cat "$T/new.log"; fail "more than one request for an unchanged policy"; }
+expect_in "$T/new.log" "/manifest.p7m 304"
+
+# Removed on the publisher: no longer trusted anywhere after sync.
+"$TRUSTD" --store "$PUB" remove "$(fingerprint "$PKI/ca.pem")" > /dev/null
+publish "$PUB" "$WWW" --valid-for 1d > /dev/null
+for i in 1 2 3; do
+    sync_as "$i"
+    expect_status 0
+    expect_in "$T/out" "0 added, 1 removed"
+    ftpc_as "$i"
+    expect_status 4
+done
+"$TRUSTD" --store "$PUB" import "$PKI/ca.pem" > /dev/null
+publish "$PUB" "$WWW" --valid-for 1d > /dev/null
+
+S3=$shared/m3/trust.db
+dump3() { sqlite3 "$S3" .dump | grep -v fleet_subscription; }
+# A server that hangs: refused after --timeout, the store unchanged.
+python3 "$(dirname "$0")/fleet_httpd.py" hang "$T/hang.port" &
+pids+=($!)
+for _ in $(seq 50); do [ -f "$T/hang.port" ] && break; sleep 0.1; done
+"$TRUSTD" --store "$S3" subscribe "http://127.0.0.1:$(cat "$T/hang.port")" \
+    --signer-ca "$shared/fleet-ca.pem" > /dev/null
+before=$(dump3)
+start=$(date +%s)
+run "$TRUSTD" --store "$S3" sync --timeout 2
+[ "$status" != 0 ] || fail "sync from a hanging server succeeded"
+[ $(($(date +%s) - start)) -lt 10 ] || fail "sync did not time out"
+expect_in "$T/err" "no complete answer within 2 seconds"
+[ "$before" = "$(dump3)" ] || fail "a hanging server changed the store"
+
+# A truncated download (the full Content-Length, half the body).
+python3 "$(dirname "$0")/fleet_httpd.py" truncate "$T/trunc.port" "$WWW" &
+pids+=($!)
+for _ in $(seq 50); do [ -f "$T/trunc.port" ] && break; sleep 0.1; done
+"$TRUSTD" --store "$S3" subscribe "http://127.0.0.1:$(cat "$T/trunc.port")" \
+    --signer-ca "$shared/fleet-ca.pem" > /dev/null
+before=$(dump3)
+run "$TRUSTD" --store "$S3" sync --timeout 5
+[ "$status" != 0 ] || fail "a truncated snapshot was installed"
+expect_in "$T/err" "the store was not changed"
+[ "$before" = "$(dump3)" ] || fail "a truncated download changed the store"
+
+# kill -9 during a sync's download (nginx sends the snapshot slowly):
+# the old policy stays in force.
+"$GEN_CERTS" 2000 fleet > "$T/many.pem"
+"$TRUSTD" --store "$PUB" import "$T/many.pem" > /dev/null
+publish "$PUB" "$WWW" --valid-for 1d > /dev/null
+"$TRUSTD" --store "$S3" subscribe "$URL/slow" --signer-ca "$shared/fleet-ca.pem" \
+    --tls-ca "$shared/ca.pem" > /dev/null
+before=$(dump3)
+"$TRUSTD" --store "$S3" sync > /dev/null 2>&1 &
+syncpid=$!
+sleep 2
+kill -9 "$syncpid"
+wait "$syncpid" 2> /dev/null || true
+[ "$before" = "$(dump3)" ] || fail "kill -9 during the download changed the store"
+"$TRUSTD" --store "$S3" check > /dev/null || fail "store damaged after kill -9"
+
+# kill -9 at moments through the whole sync (file://, so the install is
+# reached): each time the old policy or the new one, whole, never a mix.
+"$TRUSTD" --store "$S3" subscribe "file://$WWW" --signer-ca "$shared/fleet-ca.pem" > /dev/null
+old=$(sqlite3 "$S3" 'SELECT count(*) FROM certificates')
+new=$(sqlite3 "$WWW/$(ls "$WWW" | grep snapshot- | sort | tail -1)" 'SELECT count(*) FROM certificates')
+[ "$old" != "$new" ] || fail "the test needs a change to install"
+for delay in 0.02 0.05 0.1 0.15 0.2 0.3 0.4; do
+    "$TRUSTD" --store "$S3" sync > /dev/null 2>&1 &
+    syncpid=$!
+    sleep "$delay"
+    kill -9 "$syncpid" 2> /dev/null || true
+    wait "$syncpid" 2> /dev/null || true
+    "$TRUSTD" --store "$S3" check > /dev/null || fail "store damaged after kill -9 at $delay s"
+    count=$(sqlite3 "$S3" 'SELECT count(*) FROM certificates')
+    serial=$(sqlite3 "$S3" 'SELECT coalesce(max(serial), 0) FROM fleet_installed')
+    if [ "$count" = "$new" ]; then
+        [ "$serial" != 0 ] || fail "the new policy without its record"
+        break   # it completed: later kills prove nothing more
+    fi
+    [ "$count" = "$old" ] || fail "a mix after kill -9 at $delay s: $count certificates"
+    [ "$serial" = 0 ] || fail "the old policy with the new record"
+done
+run "$TRUSTD" --store "$S3" sync
+expect_status 0
+[ "$(sqlite3 "$S3" 'SELECT count(*) FROM certificates')" = "$new" ] || fail "the sync after the kills did not install"
+echo "ok: a fleet served by nginx"

@@ -1,0 +1,147 @@
+/* fleet_sign: signing and verifying a fleet manifest as CMS. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "common/certinfo.h"
+#include "trustd/cli/fleet_sign.h"
+
+int fleet_signer_eku(X509 *cert)
+{
+    EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(cert, NID_ext_key_usage, NULL, NULL);
+    ASN1_OBJECT *want = OBJ_txt2obj(FLEET_SIGNER_EKU, 1);
+    int found = 0;
+    for (int i = 0; eku != NULL && want != NULL && i < sk_ASN1_OBJECT_num(eku); i++)
+        if (OBJ_cmp(sk_ASN1_OBJECT_value(eku, i), want) == 0)
+            found = 1;
+    ASN1_OBJECT_free(want);
+    EXTENDED_KEY_USAGE_free(eku);
+    return found;
+}
+
+static void subject_of(X509 *cert, char *out, size_t outlen)
+{
+    char *s = X509_NAME_oneline(X509_get_subject_name(cert), NULL, 0);
+    snprintf(out, outlen, "%s", s ? s : "?");
+    OPENSSL_free(s);
+}
+
+int fleet_signer_check(X509 *signer, X509_STORE *anchors, STACK_OF(X509) *untrusted,
+                       struct err *e)
+{
+    char subject[512];
+    subject_of(signer, subject, sizeof subject);
+    X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+    if (ctx == NULL || !X509_STORE_CTX_init(ctx, anchors, signer, untrusted)) {
+        X509_STORE_CTX_free(ctx);
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    }
+    X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
+    int ok = X509_verify_cert(ctx) == 1;
+    int why = X509_STORE_CTX_get_error(ctx);
+    X509_STORE_CTX_free(ctx);
+    ERR_clear_error();
+    if (!ok)
+        return err_set(e, ERR_VERIFY, "fleet signer %s: not trusted: %s", subject,
+                       X509_verify_cert_error_string(why));
+    if (!fleet_signer_eku(signer))
+        return err_set(e, ERR_VERIFY, "fleet signer %s: its certificate lacks the extended key "
+                       "usage %s (%s)", subject, FLEET_SIGNER_EKU_NAME, FLEET_SIGNER_EKU);
+    return 0;
+}
+
+int fleet_sign(const char *text, size_t len, X509 *signer, EVP_PKEY *key, unsigned char **der,
+               size_t *derlen, struct err *e)
+{
+    *der = NULL;
+    *derlen = 0;
+    if (X509_check_private_key(signer, key) != 1) {
+        ERR_clear_error();
+        return err_set(e, ERR_USAGE, "the signer's key does not belong to its certificate");
+    }
+    BIO *in = BIO_new_mem_buf(text, (int)len);
+    CMS_ContentInfo *cms = in ? CMS_sign(signer, key, NULL, in, CMS_BINARY | CMS_NOSMIMECAP) : NULL;
+    unsigned char *out = NULL;
+    int n = cms ? i2d_CMS_ContentInfo(cms, &out) : -1;
+    CMS_ContentInfo_free(cms);
+    BIO_free(in);
+    ERR_clear_error();
+    if (n <= 0)
+        return err_set(e, ERR_INTERNAL, "cannot sign the manifest (OpenSSL CMS)");
+    *der = out;
+    *derlen = (size_t)n;
+    return 0;
+}
+
+int fleet_verify(const unsigned char *der, size_t len, const char *name, X509 *ca,
+                 unsigned char **text, size_t *textlen, char *subject, size_t subjectlen,
+                 struct err *e)
+{
+    *text = NULL;
+    *textlen = 0;
+    snprintf(subject, subjectlen, "%s", "");
+    if (len == 0 || len > FLEET_SIGNED_MAX)
+        return err_set(e, ERR_VERIFY, "%s: not a fleet manifest (its size, %zu bytes, is wrong)",
+                       name, len);
+    const unsigned char *p = der;
+    CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+    if (cms == NULL || p != der + len) {
+        CMS_ContentInfo_free(cms);
+        ERR_clear_error();
+        return err_set(e, ERR_VERIFY, "%s: not a signed fleet manifest (CMS, DER expected)", name);
+    }
+    int rc = -1;
+    X509_STORE *store = X509_STORE_new();
+    BIO *out = BIO_new(BIO_s_mem());
+    STACK_OF(CMS_SignerInfo) *infos = CMS_get0_SignerInfos(cms);
+    if (store == NULL || out == NULL || !X509_STORE_add_cert(store, ca)) {
+        err_set(e, ERR_INTERNAL, "out of memory");
+    } else if (infos == NULL || sk_CMS_SignerInfo_num(infos) != 1) {
+        err_set(e, ERR_VERIFY, "%s: a fleet manifest has exactly one signer", name);
+    } else {
+        /* The chain is judged here with any purpose; the signer's
+         * extended key usage is checked below. */
+        X509_STORE_set_purpose(store, X509_PURPOSE_ANY);
+        if (CMS_verify(cms, NULL, store, NULL, out, CMS_BINARY) != 1) {
+            unsigned long code = ERR_peek_last_error();
+            char why[256];
+            ERR_error_string_n(code, why, sizeof why);
+            err_set(e, ERR_VERIFY, "%s: the signature is not good, or its signer is not "
+                    "certified by the pinned fleet signer CA (%s)", name,
+                    code ? why : "no reason given");
+        } else {
+            STACK_OF(X509) *signers = CMS_get0_signers(cms);
+            X509 *signer = signers && sk_X509_num(signers) == 1 ? sk_X509_value(signers, 0) : NULL;
+            if (signer != NULL)
+                subject_of(signer, subject, subjectlen);
+            if (signer == NULL)
+                err_set(e, ERR_VERIFY, "%s: the manifest's signer is not known", name);
+            else if (!fleet_signer_eku(signer))
+                err_set(e, ERR_VERIFY, "%s: its signer %s lacks the extended key usage %s (%s)",
+                        name, subject, FLEET_SIGNER_EKU_NAME, FLEET_SIGNER_EKU);
+            else
+                rc = 0;
+            sk_X509_free(signers);
+        }
+    }
+    if (rc == 0) {
+        char *data = NULL;
+        long n = BIO_get_mem_data(out, &data);
+        unsigned char *copy = n > 0 ? malloc((size_t)n) : NULL;
+        if (copy == NULL) {
+            rc = err_set(e, ERR_VERIFY, "%s: the signed manifest is empty", name);
+        } else {
+            memcpy(copy, data, (size_t)n);
+            *text = copy;
+            *textlen = (size_t)n;
+        }
+    }
+    BIO_free(out);
+    X509_STORE_free(store);
+    CMS_ContentInfo_free(cms);
+    ERR_clear_error();
+    return rc;
+}

@@ -27,7 +27,10 @@ struct mirror_options {
     struct tree_filter filter;
     int dry_run;
     int verbose;                /* a line per action, and each transfer's summary */
-    int follow_links;           /* upload: local symbolic links followed (loops refused) */
+    int follow_links;           /* symbolic links followed: upload, local ones (loops refused);
+                                   download, the server's inside the tree (tree_links.h) */
+    int perms;                  /* permission bits copied (& 0777): download from UNIX.mode or
+                                   LIST's mode, upload with SITE CHMOD where the server has it */
     int verify;                 /* each file's hash compared with the server's (tree_verify.h) */
     FILE *out;                  /* the plan (dry run, verbose) and the summary */
     FILE *err;                  /* each failure */

@@ -116,9 +116,12 @@ enum tree_where tree_link_canonical(const char *path, tree_link_lookup lookup, v
                 continue;
             if (end == 0)
                 continue;
-            const char *to;
-            if (!lookup(arg, cur, end, &to))
+            const char *to = NULL;
+            int known = lookup(arg, cur, end, &to);
+            if (known == 0)
                 continue;
+            if (known != 1)
+                return WHERE_BAD;
             if (to == NULL)
                 return WHERE_OUTSIDE;
             struct walk w = { next, sizeof next, 0 };

@@ -33,11 +33,13 @@ enum tree_where tree_link_resolve(const char *top_abs, const char *folder, const
 
 /* The links already seen: for path[0..len) (inside the tree), 1 and *to
  * (the link's resolved path, or NULL when it leads outside) when a link
- * is there; 0 when none is. */
+ * is there; 2 for a link whose target is not known (nothing through it
+ * can be judged); 0 when none is. */
 typedef int (*tree_link_lookup)(void *arg, const char *path, size_t len, const char **to);
 
 /* path (inside the tree) with every leading part that is a known link
- * replaced by where it leads, into out, until no part is a link. */
+ * replaced by where it leads, into out, until no part is a link.
+ * WHERE_BAD when a part is a link of unknown target. */
 enum tree_where tree_link_canonical(const char *path, tree_link_lookup lookup, void *arg, char *out,
                                     size_t outlen);
 

@@ -43,6 +43,7 @@ struct walk {
     struct tree_verify verify;  /* --verify: how */
     struct tree_links *links;   /* download --follow-links: the server's links seen */
     int no_chmod;               /* upload --perms: the server has no SITE CHMOD */
+    int no_rename;              /* upload: the server has no RNFR (files go straight to their names) */
     /* Upload: the local folders being copied, from the top down (device
      * and inode), so that a followed link back up is a loop, not a descent. */
     dev_t dev[MIRROR_DEPTH_MAX];
@@ -159,12 +160,16 @@ static int check_sent(void *arg, const char *part, struct err *e)
     return verify_sent(k->w, k->c, part, e);
 }
 
-/* upload --perms: the local bits on the server, where SITE CHMOD is. */
-static int send_mode(struct walk *w, const struct tree_entry *src, const char *remote, struct err *e)
+/* Upload: with --perms the local bits on the server, where SITE CHMOD
+ * is; without, a replaced file keeps the bits its old copy had (it
+ * landed as a new file, renamed over the old one). */
+static int send_mode(struct walk *w, const struct tree_entry *src, const struct tree_entry *old,
+                     const char *remote, struct err *e)
 {
-    if (!w->o->perms || !src->has_mode || w->no_chmod)
+    const struct tree_entry *from = w->o->perms ? src : old;
+    if (from == NULL || !from->has_mode || w->no_chmod)
         return 0;
-    return tree_remote_chmod(w->s, remote, src->mode, &w->no_chmod, e);
+    return tree_remote_chmod(w->s, remote, from->mode, &w->no_chmod, e);
 }
 
 /* A file uploaded as the plan says (through NAME.part, renamed when
@@ -179,13 +184,13 @@ static int send_file(struct walk *w, const struct plan_action *a, const struct p
         return err_set(e, ERR_LOCAL, "no longer a regular file here; not sent");
     struct sent_check k = { w, c };
     struct put_check check = { check_sent, &k };
-    if (tree_remote_put(w->s, c->local, c->remote, a->part != NULL, a->target != NULL,
+    if (tree_remote_put(w->s, c->local, c->remote, a->part != NULL, a->target != NULL, &w->no_rename,
                         w->o->verify ? &check : NULL, e) != 0)
         return -1;
     if ((w->feat.names & FTP_FEAT_MFMT) && a->source->has_mtime &&
         tree_remote_set_mtime(w->s, c->remote, a->source->mtime, e) != 0)
         return -1;
-    if (send_mode(w, a->source, c->remote, e) != 0)
+    if (send_mode(w, a->source, a->target, c->remote, e) != 0)
         return err_prefix(e, "sent, but its mode was not set");
     w->sum->transferred++;
     w->sum->bytes += a->source->size - (a->part != NULL && a->part->size < a->source->size ? a->part->size : 0);
@@ -214,7 +219,7 @@ static int descend(struct walk *w, const struct plan_action *a, const struct pla
     if (a->target == NULL)
         w->sum->folders_made++;
     if (w->o->perms && a->source->has_mode && !w->o->dry_run &&
-        (w->upload ? send_mode(w, a->source, c->remote, why) : tree_local_folder_mode(c->local, a->source->mode, why)) != 0)
+        (w->upload ? send_mode(w, a->source, NULL, c->remote, why) : tree_local_folder_mode(c->local, a->source->mode, why)) != 0)
         failure(w, c->rel, why);
     return walk_folder(w, c, depth + 1, a->target == NULL, e);
 }

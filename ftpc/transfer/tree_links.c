@@ -13,7 +13,8 @@
 
 struct known {
     char *from;     /* the link's path in the tree */
-    char *to;       /* where it leads in the tree; NULL: outside, or nowhere known */
+    char *to;       /* where it leads in the tree; NULL: outside */
+    int untold;     /* its target is not known */
 };
 
 struct tree_links {
@@ -55,14 +56,14 @@ static int lookup(void *arg, const char *path, size_t len, const char **to)
     for (size_t i = 0; i < t->n; i++)
         if (strlen(t->v[i].from) == len && memcmp(t->v[i].from, path, len) == 0) {
             *to = t->v[i].to;
-            return 1;
+            return t->v[i].untold ? 2 : 1;
         }
     return 0;
 }
 
-/* Remembers the link at from leading to to (NULL: outside); 0, or -1 when
- * the table is full (then the link is not followed). */
-static int remember(struct tree_links *t, const char *from, const char *to)
+/* Remembers the link at from leading to to (NULL: outside; untold: not
+ * known); 0, or -1 when the table is full (then the link is not followed). */
+static int remember(struct tree_links *t, const char *from, const char *to, int untold)
 {
     const char *old;
     if (lookup(t, from, strlen(from), &old))
@@ -83,7 +84,7 @@ static int remember(struct tree_links *t, const char *from, const char *to)
         free(d);
         return -1;
     }
-    t->v[t->n++] = (struct known){ f, d };
+    t->v[t->n++] = (struct known){ f, d, untold };
     return 0;
 }
 
@@ -186,13 +187,18 @@ int tree_links_decide(struct tree_links *t, struct ftp_session *s, const char *f
         if (x->kind != TREE_LINK)
             continue;
         x->link = LINK_UNKNOWN;
-        if (where != WHERE_INSIDE || x->target == NULL || tree_name_check(x->name, x->name_len, &why) != 0 ||
+        if (where != WHERE_INSIDE || tree_name_check(x->name, x->name_len, &why) != 0 ||
             join(path, sizeof path, real, x->name) != 0)
             continue;
-        enum tree_where w = tree_link_resolve(t->have_top ? t->top_abs : NULL, real, x->target, x->target_len,
-                                              lexical, sizeof lexical);
+        enum tree_where w = x->target == NULL ? WHERE_BAD
+                            : tree_link_resolve(t->have_top ? t->top_abs : NULL, real, x->target, x->target_len,
+                                                lexical, sizeof lexical);
         x->link = w == WHERE_INSIDE ? LINK_NONE : link_of(w);
-        if (remember(t, path, w == WHERE_INSIDE ? lexical : NULL) != 0 && x->link == LINK_NONE)
+        /* One whose target is not known is remembered too: nothing
+         * through it is followed (ProFTPD's LIST leaves out some links
+         * its MLSD shows, such as one to ".."). */
+        if (remember(t, path, w == WHERE_INSIDE ? lexical : NULL, w == WHERE_BAD || w == WHERE_LOOP) != 0 &&
+            x->link == LINK_NONE)
             x->link = LINK_LOOP;
     }
     for (size_t i = 0; i < l->n; i++) {
@@ -200,13 +206,19 @@ int tree_links_decide(struct tree_links *t, struct ftp_session *s, const char *f
         if (x->kind != TREE_LINK || x->link != LINK_NONE)
             continue;
         const char *lex = NULL;
-        if (join(path, sizeof path, real, x->name) != 0 || !lookup(t, path, strlen(path), &lex) || lex == NULL) {
+        if (join(path, sizeof path, real, x->name) != 0 || lookup(t, path, strlen(path), &lex) != 1 || lex == NULL) {
             x->link = LINK_UNKNOWN;
             continue;
         }
         enum tree_where w = tree_link_canonical(lex, lookup, t, to, sizeof to);
         if (w != WHERE_INSIDE) {
             x->link = link_of(w);
+            continue;
+        }
+        /* The folder holding the link, or one above it: a loop (a folder,
+         * so nothing to ask the server). */
+        if (tree_link_is_above(to, real)) {
+            x->link = LINK_LOOP;
             continue;
         }
         char remote[PATH_MAX];
@@ -221,7 +233,7 @@ int tree_links_decide(struct tree_links *t, struct ftp_session *s, const char *f
             x->link = LINK_BROKEN;
             continue;
         }
-        if (led.kind == TREE_FOLDER && (tree_link_is_above(to, real) || t->followed >= TREE_LINKS_FOLLOWED_MAX)) {
+        if (led.kind == TREE_FOLDER && t->followed >= TREE_LINKS_FOLLOWED_MAX) {
             x->link = LINK_LOOP;
             continue;
         }

@@ -107,20 +107,36 @@ int tree_remote_set_mtime(struct ftp_session *s, const char *path, int64_t mtime
     return s->reply.code == 213 ? 0 : refused(s, "MFMT", path, e);
 }
 
+/* RNFR part, RNTO remote: 0, 1 when the server has no RNFR (500, 502,
+ * 504), -1 when refused otherwise (e says why). */
 static int rename_part(struct ftp_session *s, const char *part, const char *remote, struct err *e)
 {
     if (session_command(s, e, "RNFR %s", part) != 0)
         return -1;
-    if (s->reply.code != 350)
+    int code = s->reply.code;
+    if (code == 500 || code == 502 || code == 504)
+        return 1;
+    if (code != 350)
         return refused(s, "RNFR", part, e);
     if (session_command(s, e, "RNTO %s", remote) != 0)
         return -1;
     return ftp_reply_class(s->reply.code) == 2 ? 0 : refused(s, "RNTO", remote, e);
 }
 
-int tree_remote_put(struct ftp_session *s, const char *local, const char *remote, int resume, int replace,
-                    const struct put_check *check, struct err *e)
+/* Straight to remote, as put does: for a server that cannot rename. */
+static int put_direct(struct ftp_session *s, const char *local, const char *remote, const struct put_check *check,
+                      struct err *e)
 {
+    if (xfer_put(s, local, remote, PUT_STORE, e) != 0)
+        return -1;
+    return check != NULL ? check->fn(check->arg, remote, e) : 0;
+}
+
+int tree_remote_put(struct ftp_session *s, const char *local, const char *remote, int resume, int replace,
+                    int *no_rename, const struct put_check *check, struct err *e)
+{
+    if (*no_rename)
+        return put_direct(s, local, remote, check, e);
     char part[PATH_MAX + 8];
     int n = snprintf(part, sizeof part, "%s.part", remote);
     if (n < 0 || (size_t)n >= sizeof part)
@@ -131,14 +147,22 @@ int tree_remote_put(struct ftp_session *s, const char *local, const char *remote
         return -1;
     struct err first;
     err_clear(&first);
-    if (rename_part(s, part, remote, &first) == 0)
+    int r = rename_part(s, part, remote, &first);
+    if (r == 0)
         return 0;
+    if (r == 1) {
+        /* No renames here: this file and the rest go straight to their
+         * names (the part removed first). */
+        *no_rename = 1;
+        if (session_command(s, e, "DELE %s", part) != 0)
+            return -1;
+        return put_direct(s, local, remote, check, e);
+    }
     if (!replace || s->state != SESSION_LOGGED_IN) {
         *e = first;
         return err_suffix(e, "; the upload stays as %s", part);
     }
-    /* A server that will not rename over a file (Pure-FTPd): the old one
-     * goes first; only if it was there. */
+    /* A server that will not rename over a file: the old one goes first. */
     if (session_command(s, e, "DELE %s", remote) != 0)
         return -1;
     if (ftp_reply_class(s->reply.code) != 2 || rename_part(s, part, remote, e) != 0) {
@@ -147,7 +171,6 @@ int tree_remote_put(struct ftp_session *s, const char *local, const char *remote
     }
     return 0;
 }
-
 int tree_remote_chmod(struct ftp_session *s, const char *path, unsigned mode, int *unsupported,
                       struct err *e)
 {

@@ -35,13 +35,15 @@ int tree_remote_remove(struct ftp_session *s, const char *path, enum tree_kind k
  * judges the part, then RNFR remote.part, RNTO remote; with replace (remote
  * exists), a rename the server refuses gets DELE remote and a second try.
  * A failed transfer or check leaves remote as it was (and remote.part,
- * for the next run). */
+ * for the next run). A server without RNFR (500, 502, 504) sets
+ * *no_rename: the part is deleted and the file, and every later one with
+ * *no_rename set, is sent straight to remote as put sends it. */
 struct put_check {
     int (*fn)(void *arg, const char *part, struct err *e);
     void *arg;
 };
 int tree_remote_put(struct ftp_session *s, const char *local, const char *remote, int resume, int replace,
-                    const struct put_check *check, struct err *e) MUST_CHECK;
+                    int *no_rename, const struct put_check *check, struct err *e) MUST_CHECK;
 
 /* --perms: SITE CHMOD with mode & 0777 (never setuid, setgid or sticky).
  * A server without it (500, 502, 504) sets *unsupported and it is no

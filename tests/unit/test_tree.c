@@ -302,7 +302,7 @@ struct known {
     const char *from, *to;
 };
 static const struct known KNOWN[] = { { "out", NULL }, { "sub/up", "" }, { "ld", "sub" }, { "self", "self" },
-                                      { "sub/b", "sub/a" }, { "sub/a", "" } };
+                                      { "sub/b", "sub/a" }, { "sub/a", "" }, { "untold", "?" } };
 
 static int known(void *arg, const char *path, size_t len, const char **to)
 {
@@ -310,7 +310,7 @@ static int known(void *arg, const char *path, size_t len, const char **to)
     for (size_t i = 0; i < sizeof KNOWN / sizeof KNOWN[0]; i++)
         if (strlen(KNOWN[i].from) == len && memcmp(KNOWN[i].from, path, len) == 0) {
             *to = KNOWN[i].to;
-            return 1;
+            return KNOWN[i].to != NULL && strcmp(KNOWN[i].to, "?") == 0 ? 2 : 1;
         }
     return 0;
 }
@@ -352,6 +352,7 @@ static void test_links(void)
     EXPECT_EQ_STR(out, "f");
     EXPECT_EQ_INT(tree_link_canonical("out/passwd", known, NULL, out, sizeof out), WHERE_OUTSIDE);
     EXPECT_EQ_INT(tree_link_canonical("self/x", known, NULL, out, sizeof out), WHERE_LOOP);
+    EXPECT_EQ_INT(tree_link_canonical("untold/x", known, NULL, out, sizeof out), WHERE_BAD);
     EXPECT_EQ_INT(tree_link_canonical("sub/b", known, NULL, out, sizeof out), WHERE_INSIDE); /* b -> a -> .. */
     EXPECT_EQ_STR(out, "");
     EXPECT_EQ_INT(tree_link_canonical("", known, NULL, out, sizeof out), WHERE_INSIDE);

@@ -214,8 +214,10 @@ static void skip_link(const struct tree_entry *r, const struct sides *w, int upl
         set(a, PLAN_SKIP, 0, "link %s leading to nothing the server can list or send; not followed", w->src);
         break;
     default:
-        set(a, PLAN_SKIP, 0, "link %s, not followed (--follow-links follows %s)", w->src,
-            upload ? "it" : "links inside the tree");
+        if (upload)
+            set(a, PLAN_SKIP, 0, "a symbolic link here (not followed; --follow-links follows it)");
+        else
+            set(a, PLAN_SKIP, 0, "link %s, not followed (--follow-links follows links inside the tree)", w->src);
         return;
     }
     a->notice = 1;

@@ -248,7 +248,7 @@ static void test_upload(void)
     EXPECT_ACT(&res, "new.txt", "transfer", 0, "new");
     EXPECT_ACT(&res, "bigger", "replace", 0, "size differs (9 bytes here, on the server 4)");
     EXPECT_ACT(&res, "touched", "replace", 0, "modified (2026-11-28 00:33:26 UTC here, on the server");
-    EXPECT_ACT(&res, "link", "skip", 0, "link here, not followed (--follow-links follows it)");
+    EXPECT_ACT(&res, "link", "skip", 0, "a symbolic link here (not followed; --follow-links follows it)");
     EXPECT_ACT(&res, "gone", "delete", 0, "not here");
     /* The server's x.part is x's partial upload: never deleted as a stray
      * file while x is in the source. */

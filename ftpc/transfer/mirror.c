@@ -169,7 +169,17 @@ static int send_mode(struct walk *w, const struct tree_entry *src, const struct 
     const struct tree_entry *from = w->o->perms ? src : old;
     if (from == NULL || !from->has_mode || w->no_chmod)
         return 0;
-    return tree_remote_chmod(w->s, remote, from->mode, &w->no_chmod, e);
+    if (w->o->perms)
+        return tree_remote_chmod(w->s, remote, from->mode, &w->no_chmod, e);
+    /* Unasked for: best effort, and a refusal stops the trying. */
+    struct err quiet;
+    err_clear(&quiet);
+    if (tree_remote_chmod(w->s, remote, from->mode, &w->no_chmod, &quiet) == 0 || !stopped(w, &quiet)) {
+        w->no_chmod |= quiet.code != ERR_NONE;
+        return 0;
+    }
+    *e = quiet;
+    return -1;
 }
 
 /* A file uploaded as the plan says (through NAME.part, renamed when

@@ -15,7 +15,9 @@
 #   tree (absolute, relative, and a target only LIST names), loops (.,
 #   .., a link to a link to .., a link to the folder itself) and one that
 #   lies its way out through another link: only the good files are
-#   fetched, nothing is written outside the target, the run ends.
+#   fetched, nothing is written outside the target, the run ends. And a
+#   server without RNFR or SITE CHMOD (502): an upload with --perms lands
+#   all the same, straight to its name, and that is no failure.
 # mirror_extras.sh resume: mirror -R to the slow fixture server (vsftpd,
 #   2 MB/s) interrupted (SIGINT) while a big file goes up: the server has
 #   big.bin.part only, never a short big.bin; run again, the part is
@@ -69,7 +71,20 @@ if [ "$mode" = hostile ]; then
     [ "$(cd "$T/dl2" && find . | sort | tr '\n' ' ')" = ". ./ld ./ld/deep.txt ./lf ./ok.txt ./sub ./sub/deep.txt " ] ||
         { (cd "$T/dl2" && find .) >&2; fail "the target holds more than the tree's files"; }
     [ ! -e "$T/etc" ] && [ ! -e "$T/x" ] && [ ! -e "$T/secret" ] || fail "a link's target became a local path"
-    echo "ok: hostile links"
+    # A server without RNFR or SITE CHMOD (both 502): --perms is skipped
+    # silently, the part removed and the file sent straight to its name.
+    hostile badhash
+    mkdir -p "$T/up"
+    echo "upload me" > "$T/up/f.txt"
+    (umask 077; printf 'user x\npass y\nmirror -R --perms %s up\n' "$T/up" > "$T/cmds")
+    run "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$HOSTILE_PORT"
+    hostile_stop
+    expect_status 0
+    expect_in "$T/hostile.log" "stored up/f.txt.part 10 bytes"
+    expect_in "$T/hostile.log" "deleted up/f.txt.part"
+    expect_in "$T/hostile.log" "stored up/f.txt 10 bytes"
+    expect_summary 1 0 0 0
+    echo "ok: hostile links, a server without RNFR or SITE CHMOD"
     exit 0
 fi
 

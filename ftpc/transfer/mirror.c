@@ -160,26 +160,15 @@ static int check_sent(void *arg, const char *part, struct err *e)
     return verify_sent(k->w, k->c, part, e);
 }
 
-/* Upload: with --perms the local bits on the server, where SITE CHMOD
- * is; without, a replaced file keeps the bits its old copy had (it
- * landed as a new file, renamed over the old one). */
+/* Upload: with --perms the local bits on the server; without, a
+ * replaced file keeps its old copy's bits (tree_remote_mode). */
 static int send_mode(struct walk *w, const struct tree_entry *src, const struct tree_entry *old,
                      const char *remote, struct err *e)
 {
     const struct tree_entry *from = w->o->perms ? src : old;
-    if (from == NULL || !from->has_mode || w->no_chmod)
+    if (from == NULL || !from->has_mode)
         return 0;
-    if (w->o->perms)
-        return tree_remote_chmod(w->s, remote, from->mode, &w->no_chmod, e);
-    /* Unasked for: best effort, and a refusal stops the trying. */
-    struct err quiet;
-    err_clear(&quiet);
-    if (tree_remote_chmod(w->s, remote, from->mode, &w->no_chmod, &quiet) == 0 || !stopped(w, &quiet)) {
-        w->no_chmod |= quiet.code != ERR_NONE;
-        return 0;
-    }
-    *e = quiet;
-    return -1;
+    return tree_remote_mode(w->s, remote, from->mode, w->o->perms, &w->no_chmod, e);
 }
 
 /* A file uploaded as the plan says (through NAME.part, renamed when
@@ -229,7 +218,8 @@ static int descend(struct walk *w, const struct plan_action *a, const struct pla
     if (a->target == NULL)
         w->sum->folders_made++;
     if (w->o->perms && a->source->has_mode && !w->o->dry_run &&
-        (w->upload ? send_mode(w, a->source, NULL, c->remote, why) : tree_local_folder_mode(c->local, a->source->mode, why)) != 0)
+        (w->upload ? send_mode(w, a->source, NULL, c->remote, why)
+                   : tree_local_folder_mode(c->local, a->source->mode, why)) != 0)
         failure(w, c->rel, why);
     return walk_folder(w, c, depth + 1, a->target == NULL, e);
 }

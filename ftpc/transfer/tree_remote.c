@@ -183,3 +183,22 @@ int tree_remote_chmod(struct ftp_session *s, const char *path, unsigned mode, in
     }
     return ftp_reply_class(code) == 2 ? 0 : refused(s, "SITE CHMOD", path, e);
 }
+
+int tree_remote_mode(struct ftp_session *s, const char *path, unsigned mode, int asked, int *unsupported,
+                     struct err *e)
+{
+    if (*unsupported)
+        return 0;
+    if (asked)
+        return tree_remote_chmod(s, path, mode, unsupported, e);
+    struct err quiet;
+    err_clear(&quiet);
+    if (tree_remote_chmod(s, path, mode, unsupported, &quiet) == 0)
+        return 0;
+    if (s->state != SESSION_LOGGED_IN || quiet.code == ERR_INTERRUPTED) {
+        *e = quiet;
+        return -1;
+    }
+    *unsupported = 1;
+    return 0;
+}

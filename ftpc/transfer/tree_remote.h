@@ -51,6 +51,14 @@ int tree_remote_put(struct ftp_session *s, const char *local, const char *remote
 int tree_remote_chmod(struct ftp_session *s, const char *path, unsigned mode, int *unsupported,
                       struct err *e) MUST_CHECK;
 
+/* A mirror's mode for path: asked (--perms), tree_remote_chmod; not
+ * asked (keeping a replaced file's old bits), best effort: a refusal is
+ * no failure, and stops the trying (*unsupported). Nothing once
+ * *unsupported is set. -1 only when asked and refused, or when the
+ * session cannot go on. */
+int tree_remote_mode(struct ftp_session *s, const char *path, unsigned mode, int asked, int *unsupported,
+                     struct err *e) MUST_CHECK;
+
 /* MFMT YYYYMMDDHHMMSS path (213). */
 int tree_remote_set_mtime(struct ftp_session *s, const char *path, int64_t mtime,
                           struct err *e) MUST_CHECK;

@@ -141,8 +141,13 @@ int tree_remote_put(struct ftp_session *s, const char *local, const char *remote
     int n = snprintf(part, sizeof part, "%s.part", remote);
     if (n < 0 || (size_t)n >= sizeof part)
         return err_set(e, ERR_LOCAL, "%s: path too long for its .part", remote);
-    if (xfer_put(s, local, part, resume ? PUT_RESUME : PUT_STORE, e) != 0)
+    if (xfer_put(s, local, part, resume ? PUT_RESUME : PUT_STORE, e) != 0) {
+        if (e->code == ERR_INTERRUPTED) /* put's message speaks of reput: say how a mirror goes on */
+            err_set(e, ERR_INTERRUPTED, "interrupted; what the server has stays as %s, and the same "
+                    "mirror -R continues it%s", part,
+                    s->state == SESSION_DISCONNECTED ? " (the control connection was closed)" : "");
         return -1;
+    }
     if (check != NULL && check->fn(check->arg, part, e) != 0)
         return -1;
     struct err first;

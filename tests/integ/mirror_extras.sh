@@ -2,7 +2,7 @@
 # mirror_extras.sh MODE: the mirror's permission bits, the server's
 # symbolic links and resumable uploads.
 #
-# mirror_extras.sh proftpd|pure3: a served tree with real modes and real
+# mirror_extras.sh proftpd|pure3|main: a served tree with real modes and real
 #   symbolic links. Downloads: new files get 0666 & ~umask and folders
 #   0777 & ~umask (umask 027 here); --perms copies the server's bits
 #   (UNIX.mode) without setuid, and a read-only folder keeps u+rwx; links
@@ -10,7 +10,8 @@
 #   with it a file link and a folder link inside the tree are followed,
 #   one out of the tree and one back up (a loop) skipped and reported,
 #   not failures. Uploads with --perms: SITE CHMOD gives the server's
-#   copies the local bits (ProFTPD); Pure-FTPd answers SITE CHMOD too.
+#   copies the local bits (ProFTPD, Pure-FTPd and vsftpd all take it;
+#   vsftpd gives modes and link targets by LIST only).
 # mirror_extras.sh hostile: the scripted server lists links out of the
 #   tree (absolute, relative, and a target only LIST names), loops (.,
 #   .., a link to a link to .., a link to the folder itself) and one that
@@ -24,7 +25,8 @@
 #   big.bin.part only, never a short big.bin; run again, the part is
 #   continued (REST in the server's log; fewer bytes sent than the file),
 #   the trees are byte-equal and no .part is left; a third run sends
-#   nothing.
+#   nothing. The same with Ctrl-C in the shell (tmux): ABOR, the part
+#   stays, the shell's next mirror -R finishes it.
 . "$(dirname "$0")/lib.sh"
 mode=$1
 make_store ca
@@ -138,7 +140,34 @@ if [ "$mode" = resume ]; then
     batch "mirror -R $src $d"
     expect_status 0
     expect_summary 0 3 0 0
-    echo "ok: an interrupted upload continued"
+
+    # Ctrl-C in the shell: the upload is aborted (ABOR), the part stays,
+    # and the same shell's next mirror -R continues it.
+    terminal
+    d2=${d}tty
+    tm new-session -d -s ftpc -x 200 -y 50 \
+        "cd '$T' && HOME='$T' '$FTPC' --store '$T/store.db' 127.0.0.1 $PORT; echo ftpc-ended; sleep 30"
+    wait_for "ftpc tls:C 127.0.0.1:?>"
+    tm send-keys -t ftpc "user $FTP_USER" Enter
+    wait_for "Password for $FTP_USER@127.0.0.1:"
+    tm send-keys -t ftpc "$FTP_PASSWORD" Enter
+    wait_for "230 Login successful."
+    tm send-keys -t ftpc "mirror -R $src $d2" Enter
+    for _ in $(seq 1 200); do
+        [ "$(stat -c %s "$ROOT/$d2/big.bin.part" 2> /dev/null || echo 0)" -gt 1500000 ] && break
+        sleep 0.05
+    done
+    tm send-keys -t ftpc C-c
+    wait_for "big.bin: interrupted; what the server has stays as $d2/big.bin.part, and the same mirror -R continues it" 20
+    [ ! -e "$ROOT/$d2/big.bin" ] || fail "Ctrl-C left a short big.bin under the file's name"
+    [ -e "$ROOT/$d2/big.bin.part" ] || fail "Ctrl-C left no part to continue"
+    grep -q '"ABOR"' "$LOG" || fail "Ctrl-C sent no ABOR"
+    tm send-keys -t ftpc "mirror -R $src $d2" Enter
+    wait_for "3 transferred, 0 skipped, 0 deleted, 0 failed;" 30
+    tm send-keys -t ftpc "quit" Enter
+    wait_for "ftpc-ended"
+    diff -r "$src" "$ROOT/$d2" > /dev/null || fail "the trees differ after Ctrl-C and a second run"
+    echo "ok: an interrupted upload continued (killed, and Ctrl-C)"
     exit 0
 fi
 

@@ -11,7 +11,8 @@
 #include "ftpc/transfer/mirror.h"
 
 #define MIRROR_USAGE "mirror [-R] [--dry-run] [--delete] [--only-newer|--ignore-time|--only-missing] " \
-                     "[--exclude GLOB]... [--include GLOB]... [--follow-links] [--verify] [--json] [-v] REMOTE [LOCAL] " \
+                     "[--exclude GLOB]... [--include GLOB]... [--follow-links] [--perms] [--verify] [--json] [-v] " \
+                     "REMOTE [LOCAL] " \
                      "(-R: LOCAL [REMOTE])"
 
 /* The target when none is given: the source folder's last part, in the
@@ -60,7 +61,7 @@ static int run_mirror(struct cmd_ctx *cx, const char *source, const char *target
 int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
     int dry = 0, del = 0, newer = 0, ignore_time = 0, missing = 0, verbose = 0, reverse = 0, follow = 0,
-        verify = 0, json = 0;
+        verify = 0, json = 0, perms = 0;
     int n_ex = 0, n_in = 0;
     const char *ex[OPTIONS_MAX_REPEAT], *in[OPTIONS_MAX_REPEAT];
     const struct opt opts[] = {
@@ -77,6 +78,7 @@ int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         { "--reverse", OPT_FLAG, &reverse, NULL },
         { "--follow-links", OPT_FLAG, &follow, NULL },
         { "--verify", OPT_FLAG, &verify, NULL },
+        { "--perms", OPT_FLAG, &perms, NULL },
         { "--json", OPT_FLAG, &json, NULL },
         { NULL, OPT_FLAG, NULL, NULL },
     };
@@ -84,8 +86,6 @@ int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     int npos;
     if (options_parse(argc - 1, argv + 1, opts, pos, &npos, e) != 0)
         return err_prefix(e, "mirror");
-    if (follow && !reverse)
-        return err_set(e, ERR_USAGE, "mirror: --follow-links is for uploads (-R); the server's links are never followed");
     if (npos < 1 || npos > 2)
         return err_set(e, ERR_USAGE, "usage: %s", MIRROR_USAGE);
     if (newer + ignore_time + missing > 1)
@@ -98,6 +98,7 @@ int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         .verbose = verbose,
         .follow_links = follow,
         .verify = verify,
+        .perms = perms,
     };
     return run_mirror(cx, pos[0], npos == 2 ? pos[1] : NULL, reverse, json, &o, e);
 }

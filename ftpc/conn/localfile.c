@@ -282,6 +282,8 @@ int local_target_write(struct local_target *t, const void *p, size_t n, struct e
  * reget finishes the job. */
 static int commit_failed(struct local_target *t, struct err *e)
 {
+    if (t->set_mode)
+        (void)fchmod(t->fd, 0600); /* a kept part is private, whatever mode was asked */
     close(t->fd);
     t->fd = -1;
     size_t len = strlen(e->msg);
@@ -333,6 +335,11 @@ int local_target_commit(struct local_target *t, struct err *e)
     /* No fsync: a crash may lose a download that just finished, but never
      * leaves a half-written file under the final name (rename is atomic,
      * and ext4 and others flush a file renamed over another). */
+    /* A mode asked for (mirror --perms) is the file's before it lands. */
+    if (t->set_mode && fchmod(t->fd, t->mode & 0777) != 0) {
+        sys_error(e, "cannot set permissions on", t->part);
+        return commit_failed(t, e);
+    }
     int r = v == LV_CREATE ? file_take_new_name(t->part, t->path) : rename(t->part, t->path);
     if (r != 0) {
         int saved = errno;
@@ -344,7 +351,7 @@ int local_target_commit(struct local_target *t, struct err *e)
     }
     t->part[0] = '\0';
     /* The final bits only now, on the file in place: until here it was 0600. */
-    mode_t mode = local_final_mode(exists ? &sb : NULL, uid, current_umask());
+    mode_t mode = t->set_mode ? t->mode & 0777 : local_final_mode(exists ? &sb : NULL, uid, current_umask());
     int rc = 0;
     if (fchmod(t->fd, mode) != 0)
         rc = sys_error(e, "cannot set permissions on", t->path);

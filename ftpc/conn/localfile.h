@@ -34,6 +34,8 @@ struct local_target {
     char part[PATH_MAX];    /* NAME.part, when not direct */
     uint64_t offset;        /* bytes already there when resuming */
     uint64_t written;       /* bytes written by this transfer */
+    int set_mode;           /* set by the caller after open: commit gives mode & 0777, */
+    mode_t mode;            /* on the open file before the rename, instead of the usual bits */
 };
 
 /* path "-" is standard output (only a name the user gave should be "-").

@@ -10,7 +10,7 @@ static const struct {
     unsigned bit;
 } FACTS[] = {
     { "type", FTP_FACT_TYPE },     { "size", FTP_FACT_SIZE },     { "modify", FTP_FACT_MODIFY },
-    { "perm", FTP_FACT_PERM },     { "unique", FTP_FACT_UNIQUE },
+    { "perm", FTP_FACT_PERM },     { "unique", FTP_FACT_UNIQUE }, { "UNIX.mode", FTP_FACT_UNIX_MODE },
 };
 
 unsigned ftp_fact_bit(const char *p, size_t n)
@@ -43,8 +43,14 @@ static int parse_type(const char *v, size_t n, struct ftp_facts *f)
     else if (is_word(v, n, "cdir") || is_word(v, n, "pdir")) {
         f->type = ENTRY_DIR;
         f->listed_folder = 1;
-    } else if (has_prefix(v, n, "OS.unix=slink") || is_word(v, n, "OS.unix=symlink"))
+    } else if (has_prefix(v, n, "OS.unix=slink") || is_word(v, n, "OS.unix=symlink")) {
         f->type = ENTRY_LINK;
+        size_t k = sizeof "OS.unix=slink" - 1;
+        if (has_prefix(v, n, "OS.unix=slink:") && n > k + 1) {
+            f->link_target = v + k + 1;
+            f->link_target_len = n - k - 1;
+        }
+    }
     else
         f->type = ENTRY_OTHER; /* other OS types and types registered later */
     return 0;
@@ -74,6 +80,19 @@ static int parse_unique(const char *v, size_t n, char *out)
     return 0;
 }
 
+static int parse_octal(const char *v, size_t n, unsigned *out)
+{
+    if (n == 0 || n > 7)
+        return -1;
+    *out = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '7')
+            return -1;
+        *out = *out * 8 + (unsigned)(v[i] - '0');
+    }
+    return 0;
+}
+
 /* One known fact's value. */
 static int parse_value(unsigned bit, const char *v, size_t n, struct ftp_facts *f)
 {
@@ -83,6 +102,7 @@ static int parse_value(unsigned bit, const char *v, size_t n, struct ftp_facts *
     case FTP_FACT_MODIFY: return ftp_parse_time_val(v, n, &f->modify);
     case FTP_FACT_PERM:   return parse_perm(v, n, &f->perm);
     case FTP_FACT_UNIQUE: return parse_unique(v, n, f->unique);
+    case FTP_FACT_UNIX_MODE: return parse_octal(v, n, &f->unix_mode);
     default:              return 0;
     }
 }

@@ -19,6 +19,7 @@
 #define FTP_FACT_MODIFY 0x04u
 #define FTP_FACT_PERM   0x08u
 #define FTP_FACT_UNIQUE 0x10u
+#define FTP_FACT_UNIX_MODE 0x20u  /* UNIX.mode (ProFTPD, Pure-FTPd): octal permission bits */
 
 #define FTP_UNIQUE_MAX 128
 
@@ -27,10 +28,13 @@ enum ftp_entry_type { ENTRY_FILE, ENTRY_DIR, ENTRY_LINK, ENTRY_OTHER };
 struct ftp_facts {
     unsigned have;              /* FTP_FACT_* present */
     enum ftp_entry_type type;   /* OS.unix=slink or symlink: ENTRY_LINK */
+    const char *link_target;    /* "OS.unix=slink:TARGET": TARGET, in the parsed text; else NULL */
+    size_t link_target_len;     /* 0 when the server names no target (Pure-FTPd sends "slink:") */
     int listed_folder;          /* type=cdir or pdir: the folder itself or its parent */
     uint64_t size;              /* digits only */
     struct ftp_time modify;     /* UTC */
     unsigned perm;              /* FTP_PERM(letter) bits, "acdeflmprw" */
+    unsigned unix_mode;         /* UNIX.mode: 1 to 7 octal digits, kept as given (& 07777777) */
     char unique[FTP_UNIQUE_MAX];
 };
 
@@ -43,7 +47,7 @@ unsigned ftp_fact_bit(const char *p, size_t n);
 /* p[0..n) as facts: each "name=value;", names of printable ASCII, no
  * control bytes anywhere, no known fact twice; type a token, size digits
  * only, modify a valid time, perm letters of "acdeflmprw", unique 1 to
- * FTP_UNIQUE_MAX - 1 printable bytes. Other facts are checked for form
+ * FTP_UNIQUE_MAX - 1 printable bytes, UNIX.mode 1 to 7 octal digits. Other facts are checked for form
  * only. n may be 0 (no facts). 0, or -1. */
 int ftp_parse_facts(const char *p, size_t n, struct ftp_facts *f);
 

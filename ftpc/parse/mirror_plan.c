@@ -59,8 +59,8 @@ static size_t part_stem(const struct tree_entry *e)
     return e->name_len - PART_LEN;
 }
 
-/* The server's file that a local "NAME.part" is the partial download of
- * (on a download; NULL when l is none). */
+/* The source's file that the target's "NAME.part" is the partial
+ * transfer of (NULL when l is none). */
 static const struct tree_entry *part_owner(const struct tree_entry *l, const struct tree_entry *remote,
                                            size_t n_remote)
 {
@@ -153,22 +153,35 @@ static void compare_files(const struct tree_entry *r, const struct tree_entry *l
         set(a, PLAN_SKIP, 0, "exists %s; the server gives no size or time to compare", w->dst);
 }
 
-/* A transfer of r: continue NAME.part when it can be. */
-static void consider_part(const struct tree_entry *r, const struct tree_entry *part, struct plan_action *a)
+static void append(struct plan_action *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void append(struct plan_action *a, const char *fmt, ...)
+{
+    size_t used = strlen(a->reason);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->reason + used, sizeof a->reason - used, fmt, ap);
+    va_end(ap);
+}
+
+/* A transfer of r: continue NAME.part when it can be (shorter than the
+ * source, and not older: a source changed since is sent again whole). */
+static void consider_part(const struct tree_entry *r, const struct tree_entry *part, struct plan_action *a,
+                          const struct sides *w)
 {
     if (part == NULL)
         return;
-    size_t used = strlen(a->reason);
-    if (r->has_size && part->size < r->size && (!r->has_mtime || !part->has_mtime || part->mtime >= r->mtime)) {
+    const char *what = w == &UPLOAD ? "upload" : "download";
+    if (r->has_size && part->has_size && part->size < r->size &&
+        (!r->has_mtime || !part->has_mtime || part->mtime >= r->mtime)) {
         a->part = part;
-        snprintf(a->reason + used, sizeof a->reason - used, "; continues the partial download (%" PRIu64
-                 " bytes)", part->size);
+        append(a, "; continues the partial %s (%" PRIu64 " bytes)", what, part->size);
     } else {
-        snprintf(a->reason + used, sizeof a->reason - used, "; the old partial download is started again");
+        append(a, "; the old partial %s is started again", what);
     }
 }
 
-/* The target's NAME.part for the source's file r, on a download. */
+/* The target's NAME.part for the source's file r. */
 static const struct tree_entry *part_of(const struct tree_entry *r, const struct tree_entry *target,
                                         size_t n_target)
 {
@@ -182,10 +195,38 @@ static const struct tree_entry *part_of(const struct tree_entry *r, const struct
     return part != NULL && part->kind == TREE_FILE ? part : NULL;
 }
 
+/* A link of the source that is not followed, and why: with
+ * --follow-links (r->link set) each such link is also a notice. */
+static void skip_link(const struct tree_entry *r, const struct sides *w, int upload, struct plan_action *a)
+{
+    switch (r->link) {
+    case LINK_OUTSIDE:
+        set(a, PLAN_SKIP, 0, "link %s leading outside the tree; not followed", w->src);
+        break;
+    case LINK_UNKNOWN:
+        set(a, PLAN_SKIP, 0, "link %s whose target the server does not say (or is no path); not followed",
+            w->src);
+        break;
+    case LINK_LOOP:
+        set(a, PLAN_SKIP, 0, "link %s back to a folder above it (a loop); not followed", w->src);
+        break;
+    case LINK_BROKEN:
+        set(a, PLAN_SKIP, 0, "link %s leading to nothing the server can list or send; not followed", w->src);
+        break;
+    default:
+        if (upload)
+            set(a, PLAN_SKIP, 0, "a symbolic link here (not followed; --follow-links follows it)");
+        else
+            set(a, PLAN_SKIP, 0, "link %s, not followed (--follow-links follows links inside the tree)", w->src);
+        return;
+    }
+    a->notice = 1;
+}
+
 /* An entry of the source's listing (l: its namesake in the target, or NULL). */
 static void plan_source(const struct tree_entry *r, const struct tree_entry *l, int duplicate,
-                        const struct tree_entry *source, size_t n_source, const struct tree_entry *target,
-                        size_t n_target, const struct plan_options *o, struct plan_action *a)
+                        const struct tree_entry *target, size_t n_target, const struct plan_options *o,
+                        struct plan_action *a)
 {
     memset(a, 0, sizeof *a);
     a->source = r;
@@ -213,8 +254,7 @@ static void plan_source(const struct tree_entry *r, const struct tree_entry *l, 
     }
     switch (r->kind) {
     case TREE_LINK:
-        set(a, PLAN_SKIP, 0, "a symbolic link %s (not followed%s)", w->src,
-            upload ? "; --follow-links follows it" : "");
+        skip_link(r, w, upload, a);
         return;
     case TREE_OTHER:
         set(a, PLAN_SKIP, 0, "neither a file nor a folder %s", w->src);
@@ -226,29 +266,33 @@ static void plan_source(const struct tree_entry *r, const struct tree_entry *l, 
             set(a, PLAN_DESCEND, 0, "folder");
         else
             set(a, PLAN_SKIP, 1, "a folder %s, but %s %s", w->src, w->dst, kind_here(l->kind));
+        if (r->link == LINK_FOLLOWED && a->act == PLAN_DESCEND)
+            append(a, "; through a symbolic link");
         return;
     case TREE_FILE:
         break;
     }
-    size_t stem = upload ? 0 : part_stem(r);
-    const struct tree_entry *owner = stem ? find(source, n_source, r->name, stem) : NULL;
-    if (owner != NULL && owner->kind == TREE_FILE) {
-        set(a, PLAN_SKIP, 1, "clashes with the partial download of the file without .part");
+    /* NAME.part is how a transfer lands (either way): never a file of
+     * the tree itself, so never taken for one on a later run. */
+    if (part_stem(r) != 0) {
+        set(a, PLAN_SKIP, 0, "a partial transfer (.part), never mirrored as a file");
         return;
     }
     if (l != NULL && l->kind != TREE_FILE) {
         set(a, PLAN_SKIP, 1, "a file %s, but %s %s", w->src, w->dst, kind_here(l->kind));
         return;
     }
-    const struct tree_entry *part = upload ? NULL : part_of(r, target, n_target);
+    const struct tree_entry *part = part_of(r, target, n_target);
     if (l == NULL) {
         set(a, PLAN_TRANSFER, 0, "new");
-        consider_part(r, part, a);
-        return;
+        consider_part(r, part, a, w);
+    } else {
+        compare_files(r, l, o->flags, a);
+        if (a->act == PLAN_REPLACE)
+            consider_part(r, part, a, w);
     }
-    compare_files(r, l, o->flags, a);
-    if (a->act == PLAN_REPLACE)
-        consider_part(r, part, a);
+    if (r->link == LINK_FOLLOWED)
+        append(a, "; through a symbolic link");
 }
 
 /* An entry of the target only. */
@@ -301,7 +345,6 @@ size_t mirror_plan(struct tree_entry *source, size_t n_source, struct tree_entry
     if (n_target > 1)
         qsort(target, n_target, sizeof *target, entry_cmp);
     *delete_blocked = listing_has_failures(source, n_source);
-    int upload = (o->flags & PLAN_OPT_UPLOAD) != 0;
     size_t i = 0, j = 0, n = 0;
     while (i < n_source || j < n_target) {
         int c = i >= n_source ? 1 : j >= n_target ? -1 : entry_cmp(&source[i], &target[j]);
@@ -309,12 +352,12 @@ size_t mirror_plan(struct tree_entry *source, size_t n_source, struct tree_entry
             int duplicate = (i > 0 && entry_cmp(&source[i - 1], &source[i]) == 0) ||
                             (i + 1 < n_source && entry_cmp(&source[i], &source[i + 1]) == 0);
             const struct tree_entry *l = c == 0 ? &target[j] : NULL;
-            plan_source(&source[i], l, duplicate, source, n_source, target, n_target, o, &out[n++]);
+            plan_source(&source[i], l, duplicate, target, n_target, o, &out[n++]);
             i++;
             if (l != NULL && (i >= n_source || entry_cmp(&source[i], l) != 0))
                 j++;
         } else {
-            if (upload || part_owner(&target[j], source, n_source) == NULL)
+            if (part_owner(&target[j], source, n_source) == NULL)
                 plan_target(&target[j], source, n_source, o, *delete_blocked, &out[n++]);
             j++;
         }

@@ -7,8 +7,12 @@
  * - a name tree_name_check refuses, or one listed twice, is skipped and
  *   is a failure, and then nothing is deleted in this folder;
  * - what the filter (tree_glob.h) does not take is skipped, and its
- *   local namesake left alone; so are links (never followed) and
- *   entries that are neither file nor folder;
+ *   local namesake left alone; so are entries that are neither file nor
+ *   folder, and links: without --follow-links all of them, with it those
+ *   tree_link.h found leading out of the tree, to nothing, in a loop, or
+ *   with no target the server names (each then also a notice, not a
+ *   failure); a link followed (e->link LINK_FOLLOWED) is planned as what
+ *   it leads to;
  * - a folder is descended (made here when missing); a file is
  *   transferred when missing here, else compared: by modification time
  *   and size (either differing: replaced); --ignore-time: size only;
@@ -16,10 +20,10 @@
  *   --only-missing: never replaced. Without times, the size decides.
  * - a file or folder facing the other kind (or a link, or a special
  *   file) here is a failure, never replaced.
- * - NAME.part here is the partial download of file NAME: it is
- *   continued when shorter than the server's file and not older than
- *   it, else the download starts again; a server's "NAME.part" beside
- *   its "NAME" would clash with that, and is a failure.
+ * - NAME.part in the target is the partial transfer of file NAME: it is
+ *   continued when shorter than the source's file and not older than
+ *   it, else the transfer starts again. A source file named NAME.part is
+ *   never mirrored (skipped, no failure): that name is how transfers land.
  * From the local side (the target): an entry the server does not have
  *   is deleted only with --delete (a folder with all it holds), never
  *   when the server's listing had failures; else it is kept. A target
@@ -28,8 +32,9 @@
  *
  * An upload (PLAN_OPT_UPLOAD) is the same plan with the sides swapped:
  * the local folder is the source, the server's the target, and the
- * reasons say so ("here", "on the server"). There is no NAME.part on
- * the server's side; a target name tree_name_check refuses is never
+ * reasons say so ("here", "on the server"); NAME.part is then the
+ * server's (an upload lands as NAME.part, renamed when complete). A
+ * target name tree_name_check refuses is never
  * deleted (with --delete it is a failure), as the server sent it. With
  * PLAN_OPT_NO_TIME_SET (the server cannot be given a file's time, so
  * its copy carries the time of the upload), a target newer than the
@@ -75,6 +80,7 @@ struct plan_action {
     const struct tree_entry *target; /* NULL when the target has none */
     const struct tree_entry *part;   /* TRANSFER, REPLACE: NAME.part to continue, else NULL */
     int failed;                      /* a SKIP that is a failure */
+    int notice;                      /* a SKIP to report though not a failure (a link not followed) */
     char reason[PLAN_REASON_MAX];
 };
 

@@ -47,5 +47,11 @@ int tree_parse_mlsd_line(const char *line, size_t len, struct tree_entry *e, con
     e->has_mtime = (f.have & FTP_FACT_MODIFY) != 0;
     if (e->has_mtime)
         e->mtime = ftp_time_epoch(&f.modify);
+    e->has_mode = (f.have & FTP_FACT_UNIX_MODE) != 0;
+    e->mode = f.unix_mode & 07777;
+    if (e->kind == TREE_LINK && f.link_target_len > 0) {
+        e->target = f.link_target;
+        e->target_len = f.link_target_len;
+    }
     return 0;
 }

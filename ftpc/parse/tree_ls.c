@@ -60,6 +60,18 @@ static int mode_ok(const char *p, size_t n)
     return 1;
 }
 
+/* rwx of the nine mode characters (mode_ok checked them). */
+static unsigned mode_bits(const char *p)
+{
+    unsigned m = 0;
+    for (size_t i = 0; i < 9; i++) {
+        char c = p[1 + i];
+        int x = i % 3 == 2 ? (c == 'x' || c == 's' || c == 't') : (c == (i % 3 == 0 ? 'r' : 'w'));
+        m = m << 1 | (unsigned)x;
+    }
+    return m;
+}
+
 static enum tree_kind kind_of(char c)
 {
     return c == '-' ? TREE_FILE : c == 'd' ? TREE_FOLDER : c == 'l' ? TREE_LINK : TREE_OTHER;
@@ -124,6 +136,8 @@ int tree_parse_ls_line(const char *line, size_t len, struct tree_entry *e, const
         if (a == NULL || a == n0 || arrow(a + 4, (size_t)(end - a - 4)) != NULL)
             return -1;
         n = (size_t)(a - n0);
+        e->target_len = (size_t)(end - a - 4);
+        e->target = e->target_len ? a + 4 : NULL;
     }
     if ((n == 1 && n0[0] == '.') || (n == 2 && n0[0] == '.' && n0[1] == '.'))
         return 1;
@@ -132,6 +146,8 @@ int tree_parse_ls_line(const char *line, size_t len, struct tree_entry *e, const
         return -1;
     e->has_size = e->kind == TREE_FILE;
     e->size = e->has_size ? size : 0;
+    e->has_mode = 1;
+    e->mode = mode_bits(line);
     *name = n0;
     *name_len = n;
     return 0;

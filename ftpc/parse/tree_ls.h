@@ -1,7 +1,9 @@
 /*
  * tree_ls: a LIST line in the `ls -l` form, for tree transfers from a
  * server without MLSD (vsftpd), read only as far as a mirror needs it:
- * the kind, the size and the name. Times are not taken from it (a year
+ * the kind, the size, the permission bits (rwx only: s, S, t and T
+ * give or take x, never setuid, setgid or sticky), the name and a
+ * link's target. Times are not taken from it (a year
  * or a minute, in the server's zone): a mirror asks MDTM per file.
  * Anything it cannot read without guessing is refused. Pure, unit tested
  * and fuzzed.
@@ -27,7 +29,7 @@
 #include "ftpc/parse/tree_entry.h"
 
 /* One line (without its line end): 0 and *e filled (no time; the name
- * at *name, name_len bytes, as sent), 1 for a line to skip ("total N",
+ * at *name, name_len bytes, as sent; a link's target at e->target), 1 for a line to skip ("total N",
  * the entries "." and ".."), -1 when refused. */
 int tree_parse_ls_line(const char *line, size_t len, struct tree_entry *e, const char **name,
                        size_t *name_len);

@@ -16,6 +16,7 @@
 #include "ftpc/transfer/mirror.h"
 #include "ftpc/transfer/transfer.h"
 #include "ftpc/transfer/tree_list.h"
+#include "ftpc/transfer/tree_links.h"
 #include "ftpc/transfer/tree_local.h"
 #include "ftpc/transfer/tree_remote.h"
 #include "ftpc/transfer/tree_verify.h"
@@ -40,6 +41,9 @@ struct walk {
     unsigned plan_flags;        /* o->plan_flags and what the direction and the server add */
     struct ftp_features feat;   /* upload or --verify: what the server offers (MFMT, hashes) */
     struct tree_verify verify;  /* --verify: how */
+    struct tree_links *links;   /* download --follow-links: the server's links seen */
+    int no_chmod;               /* upload --perms: the server has no SITE CHMOD */
+    int no_rename;              /* upload: the server has no RNFR (files go straight to their names) */
     /* Upload: the local folders being copied, from the top down (device
      * and inode), so that a followed link back up is a loop, not a descent. */
     dev_t dev[MIRROR_DEPTH_MAX];
@@ -112,9 +116,10 @@ static int fetch(struct walk *w, const struct plan_action *a, const struct place
     if (a->part != NULL && lstat(part, &sb) == 0 && S_ISREG(sb.st_mode))
         flags |= GET_RESUME;
     struct fetch_check k = { w, c->remote };
-    struct get_check check = { check_fetched, &k };
+    struct get_check check = { w->o->verify ? check_fetched : NULL, &k, w->o->perms && a->source->has_mode,
+                               (mode_t)(a->source->mode & 0777) };
     if (xfer_get_checked(w->s, c->remote, c->local, flags, "mirror (the file appeared during the run)",
-                         w->o->verify ? &check : NULL, e) != 0)
+                         &check, e) != 0)
         return -1;
     if (a->source->has_mtime && tree_local_set_mtime(c->local, a->source->mtime, e) != 0)
         return -1;
@@ -126,26 +131,49 @@ static int fetch(struct walk *w, const struct plan_action *a, const struct place
 
 /* --verify of an upload: on a mismatch the server's copy, which this
  * run just wrote, is deleted. */
-static int verify_sent(struct walk *w, const struct place *c, struct err *e)
+static int verify_sent(struct walk *w, const struct place *c, const char *remote, struct err *e)
 {
     int fd = open(c->local, O_RDONLY | O_CLOEXEC | O_NOCTTY | (w->o->follow_links ? 0 : O_NOFOLLOW));
     if (fd < 0)
         return err_set(e, ERR_LOCAL, "--verify: cannot read the file again: %s", strerror(errno));
-    int rc = tree_verify_file(&w->verify, w->s, c->remote, fd, e);
+    int rc = tree_verify_file(&w->verify, w->s, remote, fd, e);
     close(fd);
     if (rc == 0 || stopped(w, e))
         return rc;
     struct err del;
     err_clear(&del);
-    if (tree_remote_remove(w->s, c->remote, TREE_FILE, &del) == 0)
+    if (tree_remote_remove(w->s, remote, TREE_FILE, &del) == 0)
         err_suffix(e, "; the server's copy was deleted");
     else
         err_suffix(e, "; deleting the server's copy failed too: %s", del.msg);
     return -1;
 }
 
-/* A file uploaded as the plan says (STOR, as put does), then given its
- * local time where the server can take it. */
+struct sent_check {
+    struct walk *w;
+    const struct place *c;
+};
+
+static int check_sent(void *arg, const char *part, struct err *e)
+{
+    struct sent_check *k = arg;
+    return verify_sent(k->w, k->c, part, e);
+}
+
+/* Upload: with --perms the local bits on the server; without, a
+ * replaced file keeps its old copy's bits (tree_remote_mode). */
+static int send_mode(struct walk *w, const struct tree_entry *src, const struct tree_entry *old,
+                     const char *remote, struct err *e)
+{
+    const struct tree_entry *from = w->o->perms ? src : old;
+    if (from == NULL || !from->has_mode)
+        return 0;
+    return tree_remote_mode(w->s, remote, from->mode, w->o->perms, &w->no_chmod, e);
+}
+
+/* A file uploaded as the plan says (through NAME.part, renamed when
+ * complete: tree_remote_put), then given its local time where the
+ * server can take it. */
 static int send_file(struct walk *w, const struct plan_action *a, const struct place *c, struct err *e)
 {
     struct stat sb;
@@ -153,13 +181,18 @@ static int send_file(struct walk *w, const struct plan_action *a, const struct p
      * a link that took its place since is not followed. */
     if (!w->o->follow_links && (lstat(c->local, &sb) != 0 || !S_ISREG(sb.st_mode)))
         return err_set(e, ERR_LOCAL, "no longer a regular file here; not sent");
-    if (xfer_put(w->s, c->local, c->remote, PUT_STORE, e) != 0 || (w->o->verify && verify_sent(w, c, e) != 0))
+    struct sent_check k = { w, c };
+    struct put_check check = { check_sent, &k };
+    if (tree_remote_put(w->s, c->local, c->remote, a->part != NULL, a->target != NULL, &w->no_rename,
+                        w->o->verify ? &check : NULL, e) != 0)
         return -1;
     if ((w->feat.names & FTP_FEAT_MFMT) && a->source->has_mtime &&
         tree_remote_set_mtime(w->s, c->remote, a->source->mtime, e) != 0)
         return -1;
+    if (send_mode(w, a->source, a->target, c->remote, e) != 0)
+        return err_prefix(e, "sent, but its mode was not set");
     w->sum->transferred++;
-    w->sum->bytes += a->source->size;
+    w->sum->bytes += a->source->size - (a->part != NULL && a->part->size < a->source->size ? a->part->size : 0);
     return 0;
 }
 
@@ -184,6 +217,10 @@ static int descend(struct walk *w, const struct plan_action *a, const struct pla
     }
     if (a->target == NULL)
         w->sum->folders_made++;
+    if (w->o->perms && a->source->has_mode && !w->o->dry_run &&
+        (w->upload ? send_mode(w, a->source, NULL, c->remote, why)
+                   : tree_local_folder_mode(c->local, a->source->mode, why)) != 0)
+        failure(w, c->rel, why);
     return walk_folder(w, c, depth + 1, a->target == NULL, e);
 }
 
@@ -226,6 +263,10 @@ static int act(struct walk *w, const struct place *p, const struct plan_action *
         if (a->failed) {
             err_set(&why, ERR_SERVER, "skipped: %s", a->reason);
             failure(w, c->rel, &why);
+        } else if (a->notice && !w->o->dry_run && !w->o->verbose) {
+            char shown[PATH_MAX + 64];
+            fprintf(w->o->err, "ftpc: mirror: %s: skipped: %s\n", visible_str(shown, sizeof shown, c->rel),
+                    a->reason);
         }
         break;
     case PLAN_KEEP:
@@ -319,6 +360,10 @@ static int walk_folder(struct walk *w, const struct place *p, int depth, int tar
         }
         return 0;
     }
+    if (w->links != NULL && tree_links_decide(w->links, w->s, p->remote, p->rel, &source, e) != 0) {
+        tree_listing_free(&source);
+        return -1;
+    }
     /* A download's top folder is made only once the server's side could be listed. */
     if (!w->upload && depth == 0 && !w->o->dry_run && tree_local_mkdir(p->local, e) != 0) {
         tree_listing_free(&source);
@@ -406,6 +451,8 @@ static int run(struct ftp_session *s, const char *remote, const char *local, int
         w->plan_flags |= PLAN_OPT_NO_TIME_SET;
     if (rc == 0 && o->verify && !o->dry_run)
         rc = tree_verify_start(&w->verify, s, &w->feat, o->err, e);
+    if (rc == 0 && !upload && o->follow_links && (w->links = tree_links_new(s, remote)) == NULL)
+        rc = err_set(e, ERR_INTERNAL, "out of memory");
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int saved_verbose = s->verbose, saved_quiet = s->quiet;
@@ -418,6 +465,7 @@ static int run(struct ftp_session *s, const char *remote, const char *local, int
     s->verbose = saved_verbose;
     s->quiet = saved_quiet;
     sum->seconds = seconds_since(&t0);
+    tree_links_free(w->links);
     free(top);
     free(w);
     return rc;

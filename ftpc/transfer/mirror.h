@@ -4,7 +4,9 @@
  * MLSD, folder by folder as mirror_plan.h decides. Each file goes through
  * xfer_get (NAME.part, renamed into place; a partial one continued) and
  * then gets the server's modification time; folders are made 0777 &
- * ~umask. A failed file or folder is counted and the run goes on; Ctrl-C
+ * ~umask (with perms, the server's bits & 0777, folders u+rwx). The
+ * server's links are followed only with follow_links, and only inside
+ * the tree (tree_links.h). A failed file or folder is counted and the run goes on; Ctrl-C
  * or a lost connection ends it. A folder whose listing failed is left as
  * it is (nothing deleted in it). With dry_run nothing is changed: the
  * plan is printed, every folder of the server listed. With verify, each
@@ -27,7 +29,10 @@ struct mirror_options {
     struct tree_filter filter;
     int dry_run;
     int verbose;                /* a line per action, and each transfer's summary */
-    int follow_links;           /* upload: local symbolic links followed (loops refused) */
+    int follow_links;           /* symbolic links followed: upload, local ones (loops refused);
+                                   download, the server's inside the tree (tree_links.h) */
+    int perms;                  /* permission bits copied (& 0777): download from UNIX.mode or
+                                   LIST's mode, upload with SITE CHMOD where the server has it */
     int verify;                 /* each file's hash compared with the server's (tree_verify.h) */
     FILE *out;                  /* the plan (dry run, verbose) and the summary */
     FILE *err;                  /* each failure */
@@ -48,8 +53,10 @@ int mirror_download(struct ftp_session *s, const char *remote, const char *local
                     struct err *e) MUST_CHECK;
 
 /* local (a folder here) onto remote (made when the server cannot list
- * it): the same walk with the sides swapped. Files go up as put sends
- * them (STOR), then get their local time with MFMT where FEAT lists it
+ * it): the same walk with the sides swapped. Files go up through
+ * NAME.part, renamed when complete (tree_remote_put; a NAME.part left by
+ * an interrupted run is continued), then get their local time with MFMT
+ * where FEAT lists it
  * (where not, the plan compares by size, and a local file newer than
  * the server's copy is sent again); folders are made with MKD; --delete
  * removes what the local folder lacks, on the server, inside remote

@@ -192,7 +192,7 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsig
  * and checked to be the same file. */
 static int check_download(const struct get_check *check, const struct local_target *t, struct err *e)
 {
-    if (check == NULL)
+    if (check == NULL || check->fn == NULL)
         return 0;
     const char *path = t->direct ? t->path : t->part;
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -229,6 +229,10 @@ int xfer_get_checked(struct ftp_session *s, const char *remote, const char *loca
     struct local_target t;
     if (local_target_open(&t, local, lflags, hint, e) != 0)
         return -1;
+    if (check != NULL && check->set_mode) {
+        t.set_mode = 1;
+        t.mode = check->mode;
+    }
     if (know_size && t.offset > expected) {
         local_target_abort(&t);
         return err_set(e, ERR_LOCAL, "%s: the local part (%" PRIu64 " bytes) is larger than %s (%" PRIu64 " bytes)",

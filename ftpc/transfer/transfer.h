@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "common/err.h"
 #include "ftpc/session/session.h"
@@ -31,8 +32,10 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsig
  * name: fn gets the file's descriptor (readable, all of it from offset
  * 0); when it fails, so does the download, and NAME.part stays. */
 struct get_check {
-    int (*fn)(void *arg, int fd, struct err *e);
+    int (*fn)(void *arg, int fd, struct err *e); /* NULL: no check */
     void *arg;
+    int set_mode;   /* the file lands with mode & 0777 (mirror --perms), not the usual bits */
+    mode_t mode;
 };
 int xfer_get_checked(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
                      const char *hint, const struct get_check *check, struct err *e) MUST_CHECK;

@@ -26,8 +26,10 @@ void tree_listing_init(struct tree_listing *l)
 
 void tree_listing_free(struct tree_listing *l)
 {
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; i < l->n; i++) {
         free((char *)l->v[i].name);
+        free((char *)l->v[i].target);
+    }
     free(l->v);
     tree_listing_init(l);
 }
@@ -51,9 +53,19 @@ static int add_entry(struct tree_listing *l, const struct tree_entry *e, const c
         return err_set(err, ERR_INTERNAL, "out of memory");
     memcpy(copy, name, len);
     copy[len] = '\0';
+    char *target = NULL;
+    if (e->target != NULL && (target = malloc(e->target_len + 1)) == NULL) {
+        free(copy);
+        return err_set(err, ERR_INTERNAL, "out of memory");
+    }
+    if (target != NULL) {
+        memcpy(target, e->target, e->target_len);
+        target[e->target_len] = '\0';
+    }
     l->v[l->n] = *e;
     l->v[l->n].name = copy;
     l->v[l->n].name_len = len;
+    l->v[l->n].target = target;
     l->n++;
     return 0;
 }
@@ -127,7 +139,7 @@ int tree_remote_ready(struct ftp_session *s, struct err *e)
  * listing, and of a file the file: the folder is proved one with CWD
  * first, and the session put back where it was at once (before any data
  * connection, which may log in again into the session's folder). */
-static int remote_folder_exists(struct ftp_session *s, const char *path, struct err *e)
+int tree_remote_folder_exists(struct ftp_session *s, const char *path, struct err *e)
 {
     char back[sizeof s->cwd];
     snprintf(back, sizeof back, "%s", session_cwd(s));
@@ -169,13 +181,27 @@ static int add_times(struct ftp_session *s, const char *path, struct tree_listin
     return 0;
 }
 
+static int list_remote_as(struct ftp_session *s, const char *path, int ls, struct tree_listing *l,
+                          struct err *e);
+
 int tree_list_remote(struct ftp_session *s, const char *path, struct tree_listing *l, struct err *e)
 {
     if (tree_remote_ready(s, e) != 0)
         return -1;
     int ls = !(s->agreed.feat & FEAT_MLST);
-    if (ls && remote_folder_exists(s, path, e) != 0)
+    if (ls && tree_remote_folder_exists(s, path, e) != 0)
         return -1;
+    return list_remote_as(s, path, ls, l, e);
+}
+
+int tree_list_remote_ls(struct ftp_session *s, const char *path, struct tree_listing *l, struct err *e)
+{
+    return list_remote_as(s, path, 1, l, e) == 0 ? 0 : err_prefix(e, "LIST %s", path);
+}
+
+static int list_remote_as(struct ftp_session *s, const char *path, int ls, struct tree_listing *l,
+                          struct err *e)
+{
     struct mlsd_sink *k = calloc(1, sizeof *k);
     if (k == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");
@@ -200,7 +226,7 @@ int tree_list_remote(struct ftp_session *s, const char *path, struct tree_listin
         rc = -1;
     }
     free(k);
-    if (rc == 0 && ls)
+    if (rc == 0 && ls && !(s->agreed.feat & FEAT_MLST))
         rc = add_times(s, path, l, e);
     if (rc != 0)
         tree_listing_free(l);
@@ -247,7 +273,8 @@ int tree_list_local(const char *path, int follow_links, struct tree_listing *l, 
             (S_ISREG(led.st_mode) || S_ISDIR(led.st_mode)))
             sb = led;
         struct tree_entry t = { .kind = kind_of(sb.st_mode), .has_size = 1, .size = (uint64_t)sb.st_size,
-                                .has_mtime = 1, .mtime = (int64_t)sb.st_mtim.tv_sec };
+                                .has_mtime = 1, .mtime = (int64_t)sb.st_mtim.tv_sec,
+                                .has_mode = 1, .mode = (unsigned)(sb.st_mode & 07777) };
         rc = add_entry(l, &t, de->d_name, strlen(de->d_name), e);
         errno = 0;
     }

@@ -32,6 +32,14 @@ int tree_remote_ready(struct ftp_session *s, struct err *e) MUST_CHECK;
 int tree_list_remote(struct ftp_session *s, const char *path, struct tree_listing *l,
                      struct err *e) MUST_CHECK;
 
+/* LIST -a of path read as `ls -l` lines, without times: where MLSD
+ * names no link targets, LIST does ("name -> target"). */
+int tree_list_remote_ls(struct ftp_session *s, const char *path, struct tree_listing *l,
+                        struct err *e) MUST_CHECK;
+
+/* CWD path and back at once: 0 when path is a folder on the server. */
+int tree_remote_folder_exists(struct ftp_session *s, const char *path, struct err *e) MUST_CHECK;
+
 /* The local folder path; a folder that does not exist is empty. A
  * symbolic link is listed as a link (TREE_LINK), unless follow_links:
  * then as what it leads to (a link that leads nowhere stays a link), and

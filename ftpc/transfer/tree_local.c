@@ -91,6 +91,16 @@ int tree_local_remove(const char *path, struct err *e)
     return remove_at(AT_FDCWD, path, path, 0, e);
 }
 
+int tree_local_folder_mode(const char *path, unsigned mode, struct err *e)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return sys_error(e, "cannot open the folder", path);
+    int rc = fchmod(fd, (mode_t)((mode & 0777) | 0700)) == 0 ? 0 : sys_error(e, "cannot set permissions on", path);
+    close(fd);
+    return rc;
+}
+
 int tree_local_set_mtime(const char *path, int64_t mtime, struct err *e)
 {
     struct timespec t[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = (time_t)mtime, .tv_nsec = 0 } };

@@ -17,6 +17,11 @@ int tree_local_mkdir(const char *path, struct err *e) MUST_CHECK;
 /* Removes path: a file, a link (itself) or a folder with everything in it. */
 int tree_local_remove(const char *path, struct err *e) MUST_CHECK;
 
+/* --perms: the folder path (not through a link) given the server's
+ * bits & 0777, and always u+rwx (the mirror must stay able to update
+ * it): never setuid, setgid or sticky. */
+int tree_local_folder_mode(const char *path, unsigned mode, struct err *e) MUST_CHECK;
+
 /* Sets the modification time of the file path (not through a link). */
 int tree_local_set_mtime(const char *path, int64_t mtime, struct err *e) MUST_CHECK;
 

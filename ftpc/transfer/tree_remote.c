@@ -6,6 +6,7 @@
 
 #include "common/visible.h"
 #include "ftpc/parse/tree_name.h"
+#include "ftpc/transfer/transfer.h"
 #include "ftpc/transfer/tree_list.h"
 #include "ftpc/transfer/tree_remote.h"
 
@@ -104,4 +105,105 @@ int tree_remote_set_mtime(struct ftp_session *s, const char *path, int64_t mtime
     if (session_command(s, e, "MFMT %s %s", stamp, path) != 0)
         return -1;
     return s->reply.code == 213 ? 0 : refused(s, "MFMT", path, e);
+}
+
+/* RNFR part, RNTO remote: 0, 1 when the server has no RNFR (500, 502,
+ * 504), -1 when refused otherwise (e says why). */
+static int rename_part(struct ftp_session *s, const char *part, const char *remote, struct err *e)
+{
+    if (session_command(s, e, "RNFR %s", part) != 0)
+        return -1;
+    int code = s->reply.code;
+    if (code == 500 || code == 502 || code == 504)
+        return 1;
+    if (code != 350)
+        return refused(s, "RNFR", part, e);
+    if (session_command(s, e, "RNTO %s", remote) != 0)
+        return -1;
+    return ftp_reply_class(s->reply.code) == 2 ? 0 : refused(s, "RNTO", remote, e);
+}
+
+/* Straight to remote, as put does: for a server that cannot rename. */
+static int put_direct(struct ftp_session *s, const char *local, const char *remote, const struct put_check *check,
+                      struct err *e)
+{
+    if (xfer_put(s, local, remote, PUT_STORE, e) != 0)
+        return -1;
+    return check != NULL ? check->fn(check->arg, remote, e) : 0;
+}
+
+int tree_remote_put(struct ftp_session *s, const char *local, const char *remote, int resume, int replace,
+                    int *no_rename, const struct put_check *check, struct err *e)
+{
+    if (*no_rename)
+        return put_direct(s, local, remote, check, e);
+    char part[PATH_MAX + 8];
+    int n = snprintf(part, sizeof part, "%s.part", remote);
+    if (n < 0 || (size_t)n >= sizeof part)
+        return err_set(e, ERR_LOCAL, "%s: path too long for its .part", remote);
+    if (xfer_put(s, local, part, resume ? PUT_RESUME : PUT_STORE, e) != 0) {
+        if (e->code == ERR_INTERRUPTED) /* put's message speaks of reput: say how a mirror goes on */
+            err_set(e, ERR_INTERRUPTED, "interrupted; what the server has stays as %s, and the same "
+                    "mirror -R continues it%s", part,
+                    s->state == SESSION_DISCONNECTED ? " (the control connection was closed)" : "");
+        return -1;
+    }
+    if (check != NULL && check->fn(check->arg, part, e) != 0)
+        return -1;
+    struct err first;
+    err_clear(&first);
+    int r = rename_part(s, part, remote, &first);
+    if (r == 0)
+        return 0;
+    if (r == 1) {
+        /* No renames here: this file and the rest go straight to their
+         * names (the part removed first). */
+        *no_rename = 1;
+        if (session_command(s, e, "DELE %s", part) != 0)
+            return -1;
+        return put_direct(s, local, remote, check, e);
+    }
+    if (!replace || s->state != SESSION_LOGGED_IN) {
+        *e = first;
+        return err_suffix(e, "; the upload stays as %s", part);
+    }
+    /* A server that will not rename over a file: the old one goes first. */
+    if (session_command(s, e, "DELE %s", remote) != 0)
+        return -1;
+    if (ftp_reply_class(s->reply.code) != 2 || rename_part(s, part, remote, e) != 0) {
+        *e = first;
+        return err_suffix(e, "; the upload stays as %s", part);
+    }
+    return 0;
+}
+int tree_remote_chmod(struct ftp_session *s, const char *path, unsigned mode, int *unsupported,
+                      struct err *e)
+{
+    if (session_command(s, e, "SITE CHMOD %03o %s", mode & 0777, path) != 0)
+        return -1;
+    int code = s->reply.code;
+    if (code == 500 || code == 502 || code == 504) {
+        *unsupported = 1;
+        return 0;
+    }
+    return ftp_reply_class(code) == 2 ? 0 : refused(s, "SITE CHMOD", path, e);
+}
+
+int tree_remote_mode(struct ftp_session *s, const char *path, unsigned mode, int asked, int *unsupported,
+                     struct err *e)
+{
+    if (*unsupported)
+        return 0;
+    if (asked)
+        return tree_remote_chmod(s, path, mode, unsupported, e);
+    struct err quiet;
+    err_clear(&quiet);
+    if (tree_remote_chmod(s, path, mode, unsupported, &quiet) == 0)
+        return 0;
+    if (s->state != SESSION_LOGGED_IN || quiet.code == ERR_INTERRUPTED) {
+        *e = quiet;
+        return -1;
+    }
+    *unsupported = 1;
+    return 0;
 }

@@ -29,6 +29,36 @@ int tree_remote_mkdir(struct ftp_session *s, const char *path, struct err *e) MU
 int tree_remote_remove(struct ftp_session *s, const char *path, enum tree_kind kind,
                        struct err *e) MUST_CHECK;
 
+/* An upload that lands whole or not at all: local is sent to
+ * remote.part (STOR; with resume, continued where the server's part
+ * ends: REST then STOR, or APPE where REST is refused), check (NULL: none)
+ * judges the part, then RNFR remote.part, RNTO remote; with replace (remote
+ * exists), a rename the server refuses gets DELE remote and a second try.
+ * A failed transfer or check leaves remote as it was (and remote.part,
+ * for the next run). A server without RNFR (500, 502, 504) sets
+ * *no_rename: the part is deleted and the file, and every later one with
+ * *no_rename set, is sent straight to remote as put sends it. */
+struct put_check {
+    int (*fn)(void *arg, const char *part, struct err *e);
+    void *arg;
+};
+int tree_remote_put(struct ftp_session *s, const char *local, const char *remote, int resume, int replace,
+                    int *no_rename, const struct put_check *check, struct err *e) MUST_CHECK;
+
+/* --perms: SITE CHMOD with mode & 0777 (never setuid, setgid or sticky).
+ * A server without it (500, 502, 504) sets *unsupported and it is no
+ * failure; another refusal is. */
+int tree_remote_chmod(struct ftp_session *s, const char *path, unsigned mode, int *unsupported,
+                      struct err *e) MUST_CHECK;
+
+/* A mirror's mode for path: asked (--perms), tree_remote_chmod; not
+ * asked (keeping a replaced file's old bits), best effort: a refusal is
+ * no failure, and stops the trying (*unsupported). Nothing once
+ * *unsupported is set. -1 only when asked and refused, or when the
+ * session cannot go on. */
+int tree_remote_mode(struct ftp_session *s, const char *path, unsigned mode, int asked, int *unsupported,
+                     struct err *e) MUST_CHECK;
+
 /* MFMT YYYYMMDDHHMMSS path (213). */
 int tree_remote_set_mtime(struct ftp_session *s, const char *path, int64_t mtime,
                           struct err *e) MUST_CHECK;

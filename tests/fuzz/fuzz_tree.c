@@ -1,8 +1,10 @@
+#define _GNU_SOURCE /* memrchr */
 /* Fuzz target: what tree transfers read from the server. The first byte
  * picks a parser (its value modulo their number), the rest is its input:
  * an MLSD line as a tree entry, the name check, FEAT's HASH value, and
- * the replies to HASH, XSHA256 and XCRC, a LIST line. A last case plans a folder from
- * a listing of the input's lines. Each result is checked for what the
+ * the replies to HASH, XSHA256 and XCRC, a LIST line, a folder listing
+ * planned from the input's lines, and a symbolic link's target resolved
+ * in a tree (folder, a newline, the target). Each result is checked for what the
  * parser promises. */
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include "ftpc/parse/hash_reply.h"
 #include "ftpc/parse/mirror_plan.h"
 #include "ftpc/parse/tree_entry.h"
+#include "ftpc/parse/tree_link.h"
 #include "ftpc/parse/tree_ls.h"
 #include "ftpc/parse/tree_name.h"
 
@@ -63,19 +66,85 @@ static void plan_lines(const char *p, size_t n)
     }
 }
 
+/* A resolved path inside the tree: plain components only. */
+static void check_inside(const char *out)
+{
+    size_t n = strlen(out);
+    if (n > 0 && (out[0] == '/' || out[n - 1] == '/' || strstr(out, "//") != NULL))
+        abort();
+    const char *c = out;
+    while (n > 0 && *c) {
+        size_t k = strcspn(c, "/");
+        if ((k == 1 && c[0] == '.') || (k == 2 && c[0] == '.' && c[1] == '.'))
+            abort();
+        c += k + (c[k] == '/');
+    }
+}
+
+/* Links known to the fuzzed canonicalisation: "l" leads to the resolved
+ * target itself, "o" outside, "u" nowhere known. */
+static char g_target[512];
+
+static int fuzz_lookup(void *arg, const char *path, size_t len, const char **to)
+{
+    (void)arg;
+    const char *last = memrchr(path, '/', len);
+    size_t k = last ? (size_t)(path + len - last - 1) : len;
+    const char *name = path + len - k;
+    if (k != 1)
+        return 0;
+    *to = name[0] == 'l' ? g_target : NULL;
+    return name[0] == 'l' || name[0] == 'o' ? 1 : name[0] == 'u' ? 2 : 0;
+}
+
+static void resolve_link(const char *p, size_t n)
+{
+    const char *nl = memchr(p, '\n', n);
+    if (nl == NULL || (size_t)(nl - p) >= 256 || memchr(p, '\0', (size_t)(nl - p)) != NULL)
+        return;
+    char folder[256];
+    memcpy(folder, p, (size_t)(nl - p));
+    folder[nl - p] = '\0';
+    const char *target = nl + 1;
+    size_t tlen = n - (size_t)(nl - p) - 1;
+    char out[512];
+    enum tree_where w = tree_link_resolve((n & 1) ? "/top/dir" : NULL, folder, target, tlen, out, sizeof out);
+    if (w > WHERE_LOOP)
+        abort();
+    if (w != WHERE_INSIDE)
+        return;
+    if (strlen(out) >= sizeof out || memchr(target, '\0', tlen) != NULL)
+        abort();
+    int plain_folder = 1; /* the folder comes from checked names: then so is every byte of out */
+    for (size_t i = 0; folder[i]; i++)
+        plain_folder &= (unsigned char)folder[i] >= 0x20 && folder[i] != 0x7f;
+    for (size_t i = 0; plain_folder && out[i]; i++)
+        if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+            abort();
+    if (strchr(folder, '.') == NULL && strstr(folder, "//") == NULL && folder[0] != '/')
+        check_inside(out);
+    memcpy(g_target, out, strlen(out) + 1);
+    char canon[512];
+    w = tree_link_canonical(out, fuzz_lookup, NULL, canon, sizeof canon);
+    if (w == WHERE_INSIDE && strlen(canon) >= sizeof canon)
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
         return 0;
     const char *text = (const char *)data + 1;
     size_t len = size - 1;
-    switch (data[0] % 8) {
+    switch (data[0] % 9) {
     case 0: {
         struct tree_entry e;
         const char *name;
         size_t n;
         if (tree_parse_mlsd_line(text, len, &e, &name, &n) == 0 &&
-            (n == 0 || name < text || name + n != text + len || e.kind > TREE_OTHER))
+            (n == 0 || name < text || name + n != text + len || e.kind > TREE_OTHER || e.mode > 07777 ||
+             (e.target != NULL && (e.kind != TREE_LINK || e.target_len == 0 || e.target < text ||
+                                   e.target + e.target_len > name))))
             abort();
         break;
     }
@@ -127,10 +196,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t n;
         if (tree_parse_ls_line(text, len, &e, &name, &n) == 0 &&
             (n == 0 || name <= text || name + n > text + len || name[0] == ' ' || e.kind > TREE_OTHER ||
-             e.has_mtime || (e.has_size && e.kind != TREE_FILE)))
+             e.has_mtime || (e.has_size && e.kind != TREE_FILE) || !e.has_mode || e.mode > 0777 ||
+             (e.target != NULL && (e.kind != TREE_LINK || e.target_len == 0 || e.target + e.target_len != text + len))))
             abort();
         break;
     }
+    case 8:
+        resolve_link(text, len);
+        break;
     default:
         plan_lines(text, len);
         break;

@@ -66,6 +66,14 @@ Tree listings
                 ending in "up" lists nothing, of any other the good file
                 ok.txt; STOR takes the data; HASH always answers a wrong
                 SHA-256; each DELE is accepted and logged as "deleted NAME"
+  links         FEAT offers MLST; PWD is /hostile; MLSD lists symbolic
+                links (OS.unix=slink:TARGET): at the top ok.txt, a folder
+                sub, lf -> ok.txt, ld -> sub, abs -> /etc, up -> ../../etc,
+                self -> ., untold (no target in MLSD; LIST says
+                "untold -> ../secret"); in sub (and so in ld) deep.txt,
+                a -> .., b -> a, again -> ../sub, lie -> ../ld/../../x.
+                CWD takes the folders (sub, ld, and whatever ends in them),
+                SIZE and MDTM the files; RETR always gives the payload
 Clear text inside TLS
   oops          PASS answered with "500 OOPS: ..." in clear text on the TLS
                 control connection (as vsftpd does when login set-up fails)
@@ -237,6 +245,8 @@ def serve(c, ctx, data_ctx):
             data.sendall(TREE_LISTING.encode())
             data.unwrap().close()
             c.send("226 done")
+        elif SCENARIO == "links" and cmd in LINKS:
+            LINKS[cmd](c, arg, data_listener, data_ctx)
         elif cmd == "PWD" and SCENARIO == "escapes":
             c.send('257 "/\x1b[31mred\x9b2J" is the current directory')
         elif cmd == "PBSZ" and SCENARIO == "pbszrefused":
@@ -415,6 +425,73 @@ TREE_LISTING = "".join("%s\r\n" % line for line in [
     "type=file;size=1; esc\x1b]0;owned\x07name",
     "type=dir; sub/../y",
 ])
+
+
+LINKS_TOP = [
+    "type=cdir; .",
+    "type=file;size=%d;modify=20240506070809; ok.txt" % len(PAYLOAD),
+    "type=dir;modify=20240506070809; sub",
+    "type=OS.unix=slink:ok.txt;size=6; lf",
+    "type=OS.unix=slink:sub;size=3; ld",
+    "type=OS.unix=slink:/etc;size=4; abs",
+    "type=OS.unix=slink:../../etc;size=9; up",
+    "type=OS.unix=slink:.;size=1; self",
+    "type=OS.unix=slink:;size=9; untold",
+]
+LINKS_SUB = [
+    "type=cdir; .",
+    "type=file;size=%d;modify=20240506070809; deep.txt" % len(PAYLOAD),
+    "type=OS.unix=slink:..;size=2; a",
+    "type=OS.unix=slink:a;size=1; b",
+    "type=OS.unix=slink:../sub;size=6; again",
+    "type=OS.unix=slink:../ld/../../x;size=14; lie",
+]
+LINKS_LS = {
+    "top": ["lrwxrwxrwx 1 0 0 9 Dec 02 03:26 untold -> ../secret"],
+    "sub": [],
+}
+
+
+def links_folder(path):
+    """Which listing a path gets: the server follows its own links."""
+    last = path.rstrip("/").split("/")[-1]
+    return "sub" if last in ("sub", "ld", "again") else "top"
+
+
+def links_send(c, data_listener, data_ctx, lines):
+    c.send("150 listing follows")
+    data_listener.settimeout(30)
+    dconn, _ = data_listener.accept()
+    data = data_ctx.wrap_socket(dconn, server_side=True)
+    data.sendall("".join("%s\r\n" % line for line in lines).encode())
+    data.unwrap().close()
+    c.send("226 done")
+
+
+def links_cwd(c, arg, dl, dc):
+    last = arg.rstrip("/").split("/")[-1]
+    if last in ("hostile", "sub", "ld", "again", "self", "a", "b") or arg == "/hostile":
+        c.send("250 ok")
+    else:
+        c.send("550 not a folder")
+
+
+def links_file(c, arg, reply):
+    if arg.split("/")[-1] in ("lf", "ok.txt", "deep.txt"):
+        c.send(reply)
+    else:
+        c.send("550 no such file")
+
+
+LINKS = {
+    "FEAT": lambda c, arg, dl, dc: c.send("211-Features:\r\n MLST type*;size*;modify*;\r\n211 End"),
+    "PWD": lambda c, arg, dl, dc: c.send('257 "/hostile" is the current directory'),
+    "MLSD": lambda c, arg, dl, dc: links_send(c, dl, dc, LINKS_SUB if links_folder(arg) == "sub" else LINKS_TOP),
+    "LIST": lambda c, arg, dl, dc: links_send(c, dl, dc, LINKS_LS[links_folder(arg.replace("-a ", ""))]),
+    "CWD": links_cwd,
+    "SIZE": lambda c, arg, dl, dc: links_file(c, arg, "213 %d" % len(PAYLOAD)),
+    "MDTM": lambda c, arg, dl, dc: links_file(c, arg, "213 20240506070809"),
+}
 
 
 def retr(c, data_ctx, data_listener, prot):

@@ -25,7 +25,7 @@ if [ "$name" = hostile ]; then
     cmp -s "$T/dl/ok.txt.part" <(python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 400)') ||
         fail "the download that failed --verify is not kept as ok.txt.part"
     expect_in "$T/err" "ok.txt: get dl/ok.txt: --verify: the server's SHA-256 (HASH) $(printf '0%.0s' $(seq 64)) differs from the file's"
-    expect_in "$T/hostile.log" "stored up/f.txt 10 bytes"
+    expect_in "$T/hostile.log" "stored up/f.txt.part 10 bytes" # uploads land as NAME.part
     expect_in "$T/hostile.log" "deleted up/f.txt"
     expect_in "$T/err" "f.txt: --verify: the server's SHA-256 (HASH)"
     expect_in "$T/err" "the server's copy was deleted"

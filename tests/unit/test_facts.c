@@ -8,7 +8,9 @@ int main(void)
 {
     struct ftp_facts f;
     EXPECT_EQ_INT(facts("type=file;size=12;modify=20261128003226.5;perm=adfrw;unique=803g4f0;UNIX.mode=0644;", &f), 0);
-    EXPECT_EQ_INT(f.have, FTP_FACT_TYPE | FTP_FACT_SIZE | FTP_FACT_MODIFY | FTP_FACT_PERM | FTP_FACT_UNIQUE);
+    EXPECT_EQ_INT(f.have, FTP_FACT_TYPE | FTP_FACT_SIZE | FTP_FACT_MODIFY | FTP_FACT_PERM | FTP_FACT_UNIQUE |
+                              FTP_FACT_UNIX_MODE);
+    EXPECT_EQ_INT(f.unix_mode, 0644);
     EXPECT_EQ_INT(f.type, ENTRY_FILE);
     EXPECT_EQ_INT(f.size, 12);
     EXPECT_EQ_INT(f.modify.year, 2026);

@@ -168,7 +168,8 @@ static void test_kinds(void)
     struct result res;
     plan(r, 6, l, 5, PLAN_OPT_DELETE, &res);
     EXPECT_EQ_INT(res.n, 6);
-    EXPECT_ACT(&res, "link", "skip", 0, "symbolic link on the server (not followed)");
+    EXPECT_ACT(&res, "link", "skip", 0, "link on the server, not followed (--follow-links follows links inside");
+    EXPECT(!act(&res, "link")->notice);
     EXPECT_ACT(&res, "dev", "skip", 0, "neither a file nor a folder");
     EXPECT_ACT(&res, "f2file", "skip", 1, "a folder on the server, but here a file");
     EXPECT_ACT(&res, "file2f", "skip", 1, "a file on the server, but here a folder");
@@ -194,7 +195,7 @@ static void test_parts(void)
     EXPECT_ACT(&res, "long", "transfer", 0, "started again");
     EXPECT_ACT(&res, "repl", "replace", 0, "continues the partial download (10 bytes)");
     EXPECT_ACT(&res, "x", "transfer", 0, "new");
-    EXPECT_ACT(&res, "x.part", "skip", 1, "clashes with the partial download");
+    EXPECT_ACT(&res, "x.part", "skip", 0, "a partial transfer (.part), never mirrored as a file");
     /* Partial downloads of the server's files are theirs, not deleted;
      * one of a file the server no longer has is. */
     EXPECT(act(&res, "big.part") == NULL);
@@ -249,8 +250,9 @@ static void test_upload(void)
     EXPECT_ACT(&res, "touched", "replace", 0, "modified (2026-11-28 00:33:26 UTC here, on the server");
     EXPECT_ACT(&res, "link", "skip", 0, "a symbolic link here (not followed; --follow-links follows it)");
     EXPECT_ACT(&res, "gone", "delete", 0, "not here");
-    /* No partial downloads on the server's side: x.part is a file like any. */
-    EXPECT_ACT(&res, "x.part", "delete", 0, "not here");
+    /* The server's x.part is x's partial upload: never deleted as a stray
+     * file while x is in the source. */
+    EXPECT(act(&res, "x.part") == NULL);
     EXPECT_ACT(&res, "x", "skip", 0, "up to date");
 
     /* Without MFMT the server's copy carries the upload's time: a newer
@@ -283,6 +285,50 @@ static void test_upload(void)
     EXPECT_ACT(&res, "a", "replace", 0, "size differs (2 bytes on the server, here 1)");
 }
 
+/* --follow-links: links decided by tree_links.c, planned as they say. */
+static void test_links(void)
+{
+    struct tree_entry r[] = { of_kind("out", TREE_LINK), of_kind("loop", TREE_LINK), of_kind("dang", TREE_LINK),
+                              of_kind("untold", TREE_LINK), file("lf", 3, T0), folder("ld") };
+    r[0].link = LINK_OUTSIDE;
+    r[1].link = LINK_LOOP;
+    r[2].link = LINK_BROKEN;
+    r[3].link = LINK_UNKNOWN;
+    r[4].link = LINK_FOLLOWED;
+    r[5].link = LINK_FOLLOWED;
+    struct result res;
+    plan(r, 6, NULL, 0, 0, &res);
+    EXPECT_ACT(&res, "out", "skip", 0, "leading outside the tree");
+    EXPECT_ACT(&res, "loop", "skip", 0, "(a loop)");
+    EXPECT_ACT(&res, "dang", "skip", 0, "leading to nothing");
+    EXPECT_ACT(&res, "untold", "skip", 0, "target the server does not say");
+    EXPECT(act(&res, "out")->notice && act(&res, "loop")->notice && act(&res, "dang")->notice &&
+           act(&res, "untold")->notice);
+    EXPECT_ACT(&res, "lf", "transfer", 0, "new; through a symbolic link");
+    EXPECT_ACT(&res, "ld", "folder", 0, "new folder; through a symbolic link");
+    EXPECT(!act(&res, "lf")->notice);
+}
+
+/* An upload lands as NAME.part on the server: one shorter than the local
+ * file, and not older, is continued; a complete file is skipped. */
+static void test_upload_parts(void)
+{
+    struct tree_entry r[] = { file("big", 100, T0), file("changed", 100, T0 + 100), file("done", 5, T0),
+                              file("mine.part", 1, T0) };
+    struct tree_entry l[] = { file("big.part", 40, T0 + 5), file("changed.part", 40, T0 + 5), file("done", 5, T0),
+                              file("done.part", 2, T0 + 5), file("stray.part", 2, T0) };
+    struct result res;
+    plan(r, 4, l, 5, PLAN_OPT_UPLOAD | PLAN_OPT_DELETE, &res);
+    EXPECT_ACT(&res, "big", "transfer", 0, "continues the partial upload (40 bytes)");
+    EXPECT(act(&res, "big")->part != NULL);
+    EXPECT_ACT(&res, "changed", "transfer", 0, "the old partial upload is started again");
+    EXPECT(act(&res, "changed")->part == NULL);
+    EXPECT_ACT(&res, "done", "skip", 0, "up to date");
+    EXPECT_ACT(&res, "mine.part", "skip", 0, "a partial transfer (.part)");
+    EXPECT(act(&res, "big.part") == NULL && act(&res, "done.part") == NULL);
+    EXPECT_ACT(&res, "stray.part", "delete", 0, "not here");
+}
+
 int main(void)
 {
     test_basic();
@@ -294,5 +340,7 @@ int main(void)
     test_filters();
     test_empty();
     test_upload();
+    test_links();
+    test_upload_parts();
     return expect_done("test_mirror_plan");
 }

@@ -151,8 +151,10 @@ static void features(void)
     EXPECT_EQ_INT(feat("Extensions supported:\n EPRT\n mdtm\n SIZE\n REST STREAM\n"
                        " MLST type*;size*;sizd*;modify*;UNIX.mode*;perm;unique*;\n MLSD\n UTF8\nEnd.", &f), 0);
     EXPECT_EQ_INT(f.names, FTP_FEAT_MLST | FTP_FEAT_SIZE | FTP_FEAT_MDTM | FTP_FEAT_REST_STREAM | FTP_FEAT_UTF8);
-    EXPECT_EQ_INT(f.mlst_facts, FTP_FACT_TYPE | FTP_FACT_SIZE | FTP_FACT_MODIFY | FTP_FACT_PERM | FTP_FACT_UNIQUE);
-    EXPECT_EQ_INT(f.mlst_default, FTP_FACT_TYPE | FTP_FACT_SIZE | FTP_FACT_MODIFY | FTP_FACT_UNIQUE);
+    EXPECT_EQ_INT(f.mlst_facts, FTP_FACT_TYPE | FTP_FACT_SIZE | FTP_FACT_MODIFY | FTP_FACT_PERM | FTP_FACT_UNIQUE |
+                                    FTP_FACT_UNIX_MODE);
+    EXPECT_EQ_INT(f.mlst_default, FTP_FACT_TYPE | FTP_FACT_SIZE | FTP_FACT_MODIFY | FTP_FACT_UNIQUE |
+                                      FTP_FACT_UNIX_MODE);
     EXPECT_EQ_INT(feat("Features:\n  mlst Type*;\nEnd", &f), 0);
     EXPECT_EQ_INT(f.names, FTP_FEAT_MLST);
     EXPECT_EQ_INT(f.mlst_default, FTP_FACT_TYPE);

@@ -5,6 +5,7 @@
 #include "ftpc/parse/hash_reply.h"
 #include "ftpc/parse/tree_entry.h"
 #include "ftpc/parse/tree_glob.h"
+#include "ftpc/parse/tree_link.h"
 #include "ftpc/parse/tree_ls.h"
 #include "ftpc/parse/tree_name.h"
 #include "tests/unit/expect.h"
@@ -112,6 +113,25 @@ static void test_entries(void)
     EXPECT_EQ_INT(e.has_size, 0);
     EXPECT_EQ_INT(mlsd("type=OS.unix=slink:/etc; link", &e, name, sizeof name), 0);
     EXPECT_EQ_INT(e.kind, TREE_LINK);
+    EXPECT_EQ_INT(e.target_len, 4);
+    EXPECT(e.target != NULL && memcmp(e.target, "/etc", 4) == 0);
+    /* Pure-FTPd names no target, ProFTPD says "symlink": neither has one. */
+    EXPECT_EQ_INT(mlsd("type=OS.unix=slink:;size=5;UNIX.mode=0777; lf", &e, name, sizeof name), 0);
+    EXPECT_EQ_INT(e.kind, TREE_LINK);
+    EXPECT(e.target == NULL);
+    EXPECT_EQ_INT(mlsd("modify=20261202061611;size=3;type=OS.unix=symlink;UNIX.ownername=u; ld", &e, name,
+                       sizeof name), 0);
+    EXPECT_EQ_INT(e.kind, TREE_LINK);
+    EXPECT(e.target == NULL);
+    /* UNIX.mode as ProFTPD and Pure-FTPd send it: setuid kept here, masked where used. */
+    EXPECT_EQ_INT(mlsd("type=file;size=3;UNIX.mode=04755; f.txt", &e, name, sizeof name), 0);
+    EXPECT_EQ_INT(e.has_mode, 1);
+    EXPECT_EQ_INT(e.mode, 04755);
+    EXPECT_EQ_INT(mlsd("type=file;size=3; nomode", &e, name, sizeof name), 0);
+    EXPECT_EQ_INT(e.has_mode, 0);
+    EXPECT_EQ_INT(mlsd("type=file;UNIX.mode=0899; badmode", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(mlsd("type=file;UNIX.mode=; emptymode", &e, name, sizeof name), -1);
+    EXPECT_EQ_INT(mlsd("type=file;UNIX.mode=01234567; longmode", &e, name, sizeof name), -1);
     EXPECT_EQ_INT(mlsd("type=OS.unix=chr-1/3; null", &e, name, sizeof name), 0);
     EXPECT_EQ_INT(e.kind, TREE_OTHER);
     /* The name comes back as sent, for tree_name_check to judge. */
@@ -238,6 +258,15 @@ static void test_ls_lines(void)
     EXPECT_EQ_INT(ls("lrwxrwxrwx    1 984      0               3 Dec 02 03:26 lnk -> a b", &e, name, sizeof name), 0);
     EXPECT_EQ_STR(name, "lnk");
     EXPECT_EQ_INT(e.kind, TREE_LINK);
+    EXPECT_EQ_INT(e.target_len, 3);
+    EXPECT(e.target != NULL && memcmp(e.target, "a b", 3) == 0);
+    EXPECT_EQ_INT(e.mode, 0777);
+    /* The mode's rwx only: s and t give x, S and T take it. */
+    EXPECT_EQ_INT(ls("-rwsr-Sr-t    1 984      0               2 Dec 02 03:26 suid", &e, name, sizeof name), 0);
+    EXPECT_EQ_INT(e.has_mode, 1);
+    EXPECT_EQ_INT(e.mode, 0745);
+    EXPECT_EQ_INT(ls("-r--------    1 984      0               2 Dec 02 03:26 ro", &e, name, sizeof name), 0);
+    EXPECT_EQ_INT(e.mode, 0400);
     /* No group column, a year instead of a time, an ACL mark. */
     EXPECT_EQ_INT(ls("-rw-r--r--+ 1 owner 123456789012 Jan  5  2024 old.log", &e, name, sizeof name), 0);
     EXPECT_EQ_STR(name, "old.log");
@@ -268,11 +297,82 @@ static void test_ls_lines(void)
     EXPECT_EQ_INT(e.size, 2);
 }
 
+/* Links resolved inside a tree, as tree_links.c asks. */
+struct known {
+    const char *from, *to;
+};
+static const struct known KNOWN[] = { { "out", NULL }, { "sub/up", "" }, { "ld", "sub" }, { "self", "self" },
+                                      { "sub/b", "sub/a" }, { "sub/a", "" }, { "untold", "?" } };
+
+static int known(void *arg, const char *path, size_t len, const char **to)
+{
+    (void)arg;
+    for (size_t i = 0; i < sizeof KNOWN / sizeof KNOWN[0]; i++)
+        if (strlen(KNOWN[i].from) == len && memcmp(KNOWN[i].from, path, len) == 0) {
+            *to = KNOWN[i].to;
+            return KNOWN[i].to != NULL && strcmp(KNOWN[i].to, "?") == 0 ? 2 : 1;
+        }
+    return 0;
+}
+
+static void test_links(void)
+{
+    char out[256];
+#define RESOLVE(top, folder, target) tree_link_resolve(top, folder, target, strlen(target), out, sizeof out)
+    EXPECT_EQ_INT(RESOLVE(NULL, "", "f.txt"), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "f.txt");
+    EXPECT_EQ_INT(RESOLVE(NULL, "a/b", "../c/./d//e"), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "a/c/d/e");
+    EXPECT_EQ_INT(RESOLVE(NULL, "a", ".."), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "");
+    EXPECT_EQ_INT(RESOLVE(NULL, "a", "../.."), WHERE_OUTSIDE);
+    EXPECT_EQ_INT(RESOLVE(NULL, "", "../tree/x"), WHERE_OUTSIDE); /* out and back in: lexically out */
+    EXPECT_EQ_INT(RESOLVE(NULL, "", "/etc/passwd"), WHERE_OUTSIDE);
+    EXPECT_EQ_INT(RESOLVE("/srv/tree", "", "/etc/passwd"), WHERE_OUTSIDE);
+    EXPECT_EQ_INT(RESOLVE("/srv/tree", "a", "/srv/tree/b/c"), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "b/c");
+    EXPECT_EQ_INT(RESOLVE("/srv/tree/", "a", "/srv/tree"), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "");
+    EXPECT_EQ_INT(RESOLVE("/srv/tree", "a", "/srv/treetop/x"), WHERE_OUTSIDE);
+    EXPECT_EQ_INT(RESOLVE("/srv/tree", "a", "/srv/tree/../x"), WHERE_OUTSIDE);
+    EXPECT_EQ_INT(RESOLVE("/srv/tree", "a", "/../../srv/tree/x"), WHERE_INSIDE); /* "/.." is "/" */
+    EXPECT_EQ_STR(out, "x");
+    EXPECT_EQ_INT(RESOLVE("/", "a", "/x/y"), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "x/y");
+    EXPECT_EQ_INT(RESOLVE(NULL, "", ""), WHERE_BAD);
+    EXPECT_EQ_INT(RESOLVE(NULL, "", "a\\b"), WHERE_INSIDE); /* a backslash is a byte like any */
+    EXPECT_EQ_INT(tree_link_resolve(NULL, "", "a\nb", 3, out, sizeof out), WHERE_BAD);
+    EXPECT_EQ_INT(tree_link_resolve(NULL, "", "a\0b", 3, out, sizeof out), WHERE_BAD);
+    EXPECT_EQ_INT(tree_link_resolve(NULL, "abcdef", "ghijkl", 6, out, 8), WHERE_BAD); /* too long */
+#undef RESOLVE
+    /* Through the links already seen. */
+    EXPECT_EQ_INT(tree_link_canonical("ld/x", known, NULL, out, sizeof out), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "sub/x");
+    EXPECT_EQ_INT(tree_link_canonical("ld/up/f", known, NULL, out, sizeof out), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "f");
+    EXPECT_EQ_INT(tree_link_canonical("out/passwd", known, NULL, out, sizeof out), WHERE_OUTSIDE);
+    EXPECT_EQ_INT(tree_link_canonical("self/x", known, NULL, out, sizeof out), WHERE_LOOP);
+    EXPECT_EQ_INT(tree_link_canonical("untold/x", known, NULL, out, sizeof out), WHERE_BAD);
+    EXPECT_EQ_INT(tree_link_canonical("sub/b", known, NULL, out, sizeof out), WHERE_INSIDE); /* b -> a -> .. */
+    EXPECT_EQ_STR(out, "");
+    EXPECT_EQ_INT(tree_link_canonical("", known, NULL, out, sizeof out), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "");
+    EXPECT_EQ_INT(tree_link_canonical("subx/up", known, NULL, out, sizeof out), WHERE_INSIDE); /* no prefix match */
+    EXPECT_EQ_STR(out, "subx/up");
+    /* Loops: a folder link to its own folder or one above. */
+    EXPECT(tree_link_is_above("", "sub"));
+    EXPECT(tree_link_is_above("sub", "sub"));
+    EXPECT(tree_link_is_above("sub", "sub/deep"));
+    EXPECT(!tree_link_is_above("sub", "subx"));
+    EXPECT(!tree_link_is_above("sub/deep", "sub"));
+}
+
 int main(void)
 {
     test_names();
     test_globs();
     test_entries();
+    test_links();
     test_hashes();
     test_crc32();
     test_ls_lines();

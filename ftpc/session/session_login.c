@@ -153,6 +153,13 @@ static int login(struct ftp_session *s, const char *user, const char *password,
     return login_result(s, user, want, e);
 }
 
+int session_login_levels(struct ftp_session *s, const char *user, const char *password, char prot,
+                         int ascii, struct err *e)
+{
+    struct login_levels want = { .prot = prot, .ascii = ascii };
+    return login(s, user, password, &want, e);
+}
+
 int session_user(struct ftp_session *s, const char *user, const char *password, struct err *e)
 {
     struct login_levels want = wished_levels(s);

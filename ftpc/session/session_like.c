@@ -33,6 +33,7 @@ int session_like_take(struct ftp_session *s, struct session_like *like, struct e
         return err_set(e, ERR_INTERNAL, "out of memory");
     like->prot = s->agreed.prot;
     like->ascii = s->agreed.ascii;
+    like->tls12 = s->ctrl.tls12;
     like->trace = s->ctrl.trace;
     like->msg = s->msg;
     like->verbose = s->verbose;
@@ -58,6 +59,7 @@ int session_open_like(struct ftp_session *dst, const struct session_like *like, 
     dst->msg = like->msg;
     dst->verbose = like->verbose;
     dst->quiet = 1;
+    dst->open_tls12 = like->tls12;
     int rc = session_open(dst, like->host, like->port, like->sec, e);
     if (rc == 0)
         rc = session_login_levels(dst, like->user, like->password, like->prot, like->ascii, e);

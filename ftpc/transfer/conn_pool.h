@@ -7,7 +7,8 @@
  * queue until it is finished. The calling thread watches: it draws the
  * progress, and on Ctrl-C stops the queue and interrupts every
  * connection's blocking read (the handler sets the flag; a signal to
- * each thread makes its read return).
+ * each thread makes its read return). The other connections are opened
+ * once the first says they may (ops->ready).
  */
 #ifndef FTPC_TRANSFER_CONN_POOL_H
 #define FTPC_TRANSFER_CONN_POOL_H
@@ -30,6 +31,12 @@ struct conn_pool_ops {
      * on), -1 the run must stop (everyone stops). */
     int (*work)(void *worker, struct wq_item *items, size_t n);
     void (*finish)(void *worker);
+    /* On the first connection, after each piece of work until it says 1:
+     * whether the others may be opened now (NULL: at once). An upload
+     * waits to learn how the server's TLS sessions resume (a renewal to
+     * TLS 1.2, session_renew_if_needed), so that the others open as the
+     * first one ended up, each without a renewal of its own. */
+    int (*ready)(void *worker);
     /* In the calling thread, about five times a second. */
     void (*tick)(void *arg);
     void *arg;

@@ -427,7 +427,19 @@ struct par_worker {
     struct walk w;
     struct mirror_summary sum;
     struct place c;
+    /* Uploads: how the server's TLS 1.3 tickets went (par_ready). */
+    int files_done, fresh_before, fresh_after;
 };
+
+/* Fresh TLS sessions the control connection holds (-1: not TLS 1.3). */
+static int fresh_sessions(const struct ftp_session *s)
+{
+    int fresh = 0;
+    if (s->ctrl.tls == NULL || !tls_w_is_tls13(s->ctrl.tls))
+        return -1;
+    (void)tls_w_sessions(s->ctrl.tls, &fresh);
+    return fresh;
+}
 
 /* A connection lost this often while moving one piece: it is a failure. */
 #define PAR_TRIES_MAX 3
@@ -503,7 +515,11 @@ static int run_file_job(struct par_worker *pw, struct file_job *j, struct err *e
     struct err why;
     err_clear(&why);
     w->acting = 1;
+    if (pw->files_done == 0)
+        pw->fresh_before = fresh_sessions(w->s);
     if ((w->upload ? send_file(w, &a, c, &why) : fetch(w, &a, c, &why)) == 0) {
+        pw->files_done++;
+        pw->fresh_after = fresh_sessions(w->s);
         free(j);
         return 0;
     }
@@ -512,14 +528,18 @@ static int run_file_job(struct par_worker *pw, struct file_job *j, struct err *e
         free(j);
         return -1;
     }
-    if (conn_lost(w, &why) && ++j->tries < PAR_TRIES_MAX) {
+    /* A transient refusal (4xx: with several connections, above all a
+     * server's passive port taken by another one's) is tried again. */
+    int lost = conn_lost(w, &why);
+    int transient = !lost && why.code == ERR_SERVER && ftp_reply_class(w->s->reply.code) == 4;
+    if ((lost || transient) && ++j->tries < PAR_TRIES_MAX) {
         if (wq_push(w->q, (struct wq_item){ .job = j, .size = j->source.size }) == 0)
-            return 1;
+            return lost ? 1 : 0;
         err_set(&why, ERR_INTERNAL, "out of memory");
     }
     failure(w, c->rel, &why);
     free(j);
-    return conn_lost(w, &why) ? 1 : 0;
+    return lost ? 1 : 0;
 }
 
 static int run_folder_job(struct par_worker *pw, struct folder_job *j, struct err *e)
@@ -581,6 +601,7 @@ static void *par_start(void *arg, struct ftp_session *s)
     pw->w = *par->base;
     pw->w.s = s;
     pw->w.sum = &pw->sum;
+    pw->files_done = pw->fresh_before = pw->fresh_after = 0;
     if (s != par->base->s) {
         s->verbose = par->base->s->verbose;
         s->quiet = par->base->s->quiet;
@@ -617,6 +638,22 @@ static int par_work(void *worker, struct wq_item *items, size_t n)
     return rc;
 }
 
+/* The other connections open at once for a download; for an upload once
+ * the first connection knows how its TLS sessions resume: not TLS 1.3, or
+ * the server gave a ticket on an upload, or after a renewal (to TLS 1.2
+ * where the policy allows it: then they log in with it, as this one ended
+ * up). A few files at most. */
+static int par_ready(void *worker)
+{
+    struct par_worker *pw = worker;
+    const struct ftp_session *s = pw->w.s;
+    if (!pw->w.upload || s->agreed.prot != 'P' || fresh_sessions(s) < 0 || s->renewals > 0)
+        return 1;
+    if (pw->files_done == 0)
+        return 0;
+    return pw->fresh_after >= pw->fresh_before || pw->files_done >= 4;
+}
+
 static void par_finish(void *worker)
 {
     free(worker);
@@ -645,7 +682,8 @@ static int run_parallel(struct walk *w, struct place *top, struct err *e)
         return err_set(e, ERR_INTERNAL, "out of memory");
     }
     j->p = *top;
-    struct conn_pool_ops ops = { par_start, par_work, par_finish, par_tick, &par };
+    struct conn_pool_ops ops = { .start = par_start, .work = par_work, .finish = par_finish,
+                                 .ready = par_ready, .tick = par_tick, .arg = &par };
     int connections = 0;
     int rc = conn_pool_run(w->s, w->o->parallel, par.q, &ops, w->o->err, &connections, e);
     w->sum->connections = connections;

@@ -532,6 +532,8 @@ static int run_file_job(struct par_worker *pw, struct file_job *j, struct err *e
      * server's passive port taken by another one's) is tried again. */
     int lost = conn_lost(w, &why);
     int transient = !lost && why.code == ERR_SERVER && ftp_reply_class(w->s->reply.code) == 4;
+    if (lost)
+        *e = why;
     if ((lost || transient) && ++j->tries < PAR_TRIES_MAX) {
         if (wq_push(w->q, (struct wq_item){ .job = j, .size = j->source.size }) == 0)
             return lost ? 1 : 0;
@@ -561,6 +563,7 @@ static int run_folder_job(struct par_worker *pw, struct folder_job *j, struct er
         free(j);
         return -1;
     }
+    *e = why;
     if (w->lost && ++j->tries < PAR_TRIES_MAX &&
         wq_push(w->q, (struct wq_item){ .job = j, .folder = 1 }) == 0)
         return 1;
@@ -610,6 +613,14 @@ static void *par_start(void *arg, struct ftp_session *s)
     return pw;
 }
 
+/* Said once, as the connection's thread ends. */
+static void say_lost(struct par_worker *pw, const struct err *why)
+{
+    char msg[ERR_MSG_MAX + 64];
+    fprintf(pw->w.o->err, "ftpc: mirror: warning: a connection was lost (%s); its work goes to the others\n",
+            visible_str(msg, sizeof msg, why->msg));
+}
+
 static int par_work(void *worker, struct wq_item *items, size_t n)
 {
     struct par_worker *pw = worker;
@@ -622,6 +633,8 @@ static int par_work(void *worker, struct wq_item *items, size_t n)
             rc = -1;
         } else if (rc == 0) {
             rc = items[i].folder ? run_folder_job(pw, items[i].job, &e) : run_file_job(pw, items[i].job, &e);
+            if (rc > 0)
+                say_lost(pw, &e);
         } else if (rc > 0 && wq_push(pw->w.q, items[i]) == 0) {
             continue; /* the connection is gone: the rest of the batch goes to the others */
         } else {

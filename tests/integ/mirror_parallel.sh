@@ -8,7 +8,8 @@
 # control connection (vsftpd's and ProFTPD's TLS logs: both also refuse an
 # unresumed one); a file the server cannot read is one failure, counted,
 # the rest moved, and the exit status says so; a second run moves
-# nothing; --parallel out of bounds is a usage error. ProFTPD gives no
+# nothing; --parallel out of bounds is a usage error; a connection lost
+# in the middle hands its work to the others (vsftpd). ProFTPD gives no
 # TLS 1.3 tickets on uploads: 100 files with --parallel 1 take 2 logins
 # (one renewal, to TLS 1.2 as the application allows), and where the
 # command line allows only TLS 1.3 the renewals stay TLS 1.3. vsftpd: in
@@ -178,6 +179,31 @@ if [ "$kind" = vsftpd ]; then
     for f in 1 2 3 4; do head -c 1200000 /dev/urandom > "$ROOT/s$$/a/f$f"; done
     for f in 1 2 3 4; do head -c 1200000 /dev/urandom > "$ROOT/s$$/b/f$f"; done
     chown -R "$FTP_USER" "$ROOT/s$$"
+    # A connection lost in the middle (one session's processes of this
+    # test's own server ended): its file goes to the others, all arrive.
+    mark
+    printf 'user %s\nmirror --parallel 4 s%s lost\n' "$FTP_USER" "$$" > "$T/cmds"
+    (cd "$T" && FTPC_PASSWORD=$FTP_PASSWORD exec "$FTPC" --store "$T/store.db" -s "$T/cmds" 127.0.0.1 "$PORT" \
+        > "$T/out" 2> "$T/err") &
+    bg=$!
+    for _ in $(seq 1 100); do
+        [ "$(log_since | count '\] OK LOGIN: ')" = 4 ] && break
+        sleep 0.1
+    done
+    sleep 0.5
+    # shellcheck disable=SC1090
+    listener=$(. "$WORK/$slow.env" && echo "$PID")
+    session=$(ps -eo pid=,ppid= | awk -v p="$listener" '$2 == p { print $1 }' | sed -n 2p)
+    [ -n "$session" ] || fail "no session of the server to end"
+    kill "$session" $(ps -eo pid=,ppid= | awk -v p="$session" '$2 == p { print $1 }') 2> /dev/null || true
+    set +e
+    wait "$bg"
+    status=$?
+    set -e
+    expect_status 0
+    expect_in "$T/err" "ftpc: mirror: warning: a connection was lost"
+    expect_in "$T/out" "8 transferred, 0 skipped, 0 deleted, 0 failed"
+    same_trees "$ROOT/s$$" "$T/lost"
     terminal
     trap 'tm kill-server 2>/dev/null || true; stop_servers; rm -rf "$T"' EXIT
     mkdir -p "$T/home" "$T/work"

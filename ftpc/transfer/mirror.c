@@ -399,15 +399,15 @@ struct par {
     const struct walk *base;    /* what each connection's walk starts from */
     struct mirror_summary *sum; /* the run's */
     struct err stop;            /* why the run stopped (ERR_NONE: it did not) */
-    struct timespec t0;
 };
 
-/* A file for any connection: what fetch and send_file need of its plan. */
+/* A file for any connection: its plan's action with copies of its
+ * entries (names left out: the paths say them). */
 struct file_job {
     enum plan_act act;
     struct tree_entry source;
-    int has_part;
-    struct tree_entry part;
+    int has_target, has_part;
+    struct tree_entry target, part;
     int tries;                  /* connections lost while it was moving */
     char *remote, *local, *rel; /* in the same allocation */
 };
@@ -450,16 +450,24 @@ static int queue_file(struct walk *w, const struct plan_action *a, const struct 
     struct file_job *j = malloc(sizeof *j + lr + ll + lrel);
     if (j == NULL)
         return -1;
-    *j = (struct file_job){ .act = a->act, .source = *a->source, .has_part = a->part != NULL };
+    *j = (struct file_job){ .act = a->act, .source = *a->source, .has_target = a->target != NULL,
+                            .has_part = a->part != NULL };
+    if (a->target != NULL)
+        j->target = *a->target;
     if (a->part != NULL)
         j->part = *a->part;
-    j->source.name = j->part.name = NULL; /* never read: the paths say it */
     j->remote = (char *)(j + 1);
     j->local = j->remote + lr;
     j->rel = j->local + ll;
     memcpy(j->remote, c->remote, lr);
     memcpy(j->local, c->local, ll);
     memcpy(j->rel, c->rel, lrel);
+    /* The entries' names: the last part of the path (checked by the plan). */
+    const char *slash = strrchr(j->rel, '/');
+    j->source.name = j->target.name = slash != NULL ? slash + 1 : j->rel;
+    j->source.name_len = j->target.name_len = strlen(j->source.name);
+    j->part.name = "";
+    j->part.name_len = 0;
     uint64_t had = a->part != NULL ? a->part->size : 0;
     if (wq_push(w->q, (struct wq_item){ .job = j, .size = a->source->size }) != 0) {
         free(j);
@@ -511,7 +519,8 @@ static int run_file_job(struct par_worker *pw, struct file_job *j, struct err *e
             j->part.size = (uint64_t)sb.st_size;
         }
     }
-    struct plan_action a = { .act = j->act, .source = &j->source, .part = j->has_part ? &j->part : NULL };
+    struct plan_action a = { .act = j->act, .source = &j->source, .target = j->has_target ? &j->target : NULL,
+                             .part = j->has_part ? &j->part : NULL };
     struct err why;
     err_clear(&why);
     w->acting = 1;

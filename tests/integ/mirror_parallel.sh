@@ -125,6 +125,12 @@ batch "mirror -R --parallel 4 $src $up"
 expect_status 0
 expect_in "$T/out" "0 transferred"
 
+# The one-shot form takes --parallel too (its value is no LOCAL for the sandbox).
+ftpc mirror --parallel 3 "ftpes://$FTP_USER@127.0.0.1:$PORT/$up/" "$T/oneshot"
+expect_status 0
+expect_in "$T/out" "over 3 connections"
+same_trees "$src" "$T/oneshot"
+
 # 4. A file the server cannot read: one failure, the rest moved, exit non-zero.
 printf 'secret' > "$ROOT/$up/d3/locked"
 chown root "$ROOT/$up/d3/locked"

@@ -98,6 +98,15 @@ void jw_int(struct jw *j, long long v)
     fprintf(j->f, "%lld", v);
 }
 
+void jw_fixed(struct jw *j, double v, int decimals)
+{
+    before_value(j);
+    /* JSON has no NaN or infinity. */
+    if (!(v == v) || v > 1e300 || v < -1e300)
+        v = 0;
+    fprintf(j->f, "%.*f", decimals, v);
+}
+
 void jw_bool(struct jw *j, int v)
 {
     before_value(j);

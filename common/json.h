@@ -25,6 +25,8 @@ void jw_end_array(struct jw *j);
 void jw_key(struct jw *j, const char *key);
 void jw_string(struct jw *j, const char *s);
 void jw_int(struct jw *j, long long v);
+/* A number with that many decimals (a C locale's point). */
+void jw_fixed(struct jw *j, double v, int decimals);
 void jw_bool(struct jw *j, int v);
 void jw_null(struct jw *j);
 

@@ -710,6 +710,10 @@ struct tls_w_conn *tls_w_start(struct tls_w_ctx *ctx, int fd, const char *host,
     if (ok && resume != NULL) {
         c->parent = resume;
         ok = prefer_parent_group(c->ssl, resume->ssl);
+        /* A data connection speaks its control connection's version: a
+         * TLS 1.2 session cannot be resumed by a TLS 1.3 handshake. */
+        if (ok && SSL_version(resume->ssl) == TLS1_2_VERSION)
+            ok = SSL_set_max_proto_version(c->ssl, TLS1_2_VERSION) == 1;
         SSL_SESSION *sess = pool_take(resume);
         if (ok && sess != NULL)
             ok = SSL_set_session(c->ssl, sess); /* takes its own reference */
@@ -776,6 +780,35 @@ struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host
     if (r == 1)
         return c;
     /* A blocking socket only stops early on its time-out. */
+    if (r == 0)
+        err_set(e, ERR_CONNECT, "TLS handshake with %s: timed out", host);
+    tls_w_conn_free(c);
+    return NULL;
+}
+
+int tls_w_ctx_allows_tls12(const struct tls_w_ctx *ctx)
+{
+    return ctx != NULL && ctx->min_version <= 12;
+}
+
+struct tls_w_conn *tls_w_connect_tls12(struct tls_w_ctx *ctx, int fd, const char *host, struct err *e)
+{
+    if (!tls_w_ctx_allows_tls12(ctx)) {
+        err_set(e, ERR_USAGE, "TLS 1.2 is below the TLS policy's minimum");
+        return NULL;
+    }
+    struct tls_w_conn *c = tls_w_start(ctx, fd, host, NULL, e);
+    if (c == NULL)
+        return NULL;
+    if (SSL_set_max_proto_version(c->ssl, TLS1_2_VERSION) != 1) {
+        tls_w_conn_free(c);
+        err_set(e, ERR_INTERNAL, "cannot set up TLS 1.2 for %s", host);
+        return NULL;
+    }
+    int want_write = 0;
+    int r = tls_w_handshake(c, &want_write, e);
+    if (r == 1)
+        return c;
     if (r == 0)
         err_set(e, ERR_CONNECT, "TLS handshake with %s: timed out", host);
     tls_w_conn_free(c);

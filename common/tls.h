@@ -116,6 +116,15 @@ int tls_w_parse_version(const char *s);
 struct tls_w_conn *tls_w_connect(struct tls_w_ctx *ctx, int fd, const char *host,
                                  struct tls_w_conn *resume, struct err *e) MUST_CHECK;
 
+/* Whether the context's policy lets a connection use TLS 1.2. */
+int tls_w_ctx_allows_tls12(const struct tls_w_ctx *ctx);
+/* tls_w_connect (no session to resume) at most TLS 1.2, within the
+ * context's policy (an error when its minimum is TLS 1.3): for servers
+ * that resume TLS 1.2 sessions well and TLS 1.3 ones badly. The data
+ * connections that resume it speak TLS 1.2 too. */
+struct tls_w_conn *tls_w_connect_tls12(struct tls_w_ctx *ctx, int fd, const char *host,
+                                       struct err *e) MUST_CHECK;
+
 /* The same in two steps, for a non-blocking socket: tls_w_start sets the
  * connection up without I/O; tls_w_handshake advances the handshake and
  * returns 1 when done, 0 when it must be called again once fd is readable

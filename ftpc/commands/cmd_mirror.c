@@ -8,12 +8,35 @@
 #include "ftpc/commands/commands.h"
 #include "ftpc/parse/cmdline.h"
 #include "ftpc/parse/mirror_plan.h"
+#include "ftpc/parse/number.h"
+#include "ftpc/transfer/conn_pool.h"
 #include "ftpc/transfer/mirror.h"
 
 #define MIRROR_USAGE "mirror [-R] [--dry-run] [--delete] [--only-newer|--ignore-time|--only-missing] " \
-                     "[--exclude GLOB]... [--include GLOB]... [--follow-links] [--perms] [--verify] [--json] [-v] " \
+                     "[--exclude GLOB]... [--include GLOB]... [--follow-links] [--perms] [--verify] [--parallel N] [--json] [-v] " \
                      "REMOTE [LOCAL] " \
                      "(-R: LOCAL [REMOTE])"
+
+/* Connections when --parallel is not given: see docs/performance.md
+ * (files per second of a tree of small files, against vsftpd and
+ * Pure-FTPd, both ways). */
+#define MIRROR_PARALLEL_DEFAULT 4
+
+static int parallel_value(const char *v, int *n, struct err *e)
+{
+    uint64_t k = 0;
+    if (v == NULL) {
+        *n = MIRROR_PARALLEL_DEFAULT;
+        return 0;
+    }
+    if (parse_in_range(v, 1, CONN_POOL_MAX, &k) != 0) {
+        char shown[64];
+        return err_set(e, ERR_USAGE, "mirror: --parallel takes a number of connections from 1 to %d, not '%s' "
+                       "(1: one connection, in order)", CONN_POOL_MAX, visible_str(shown, sizeof shown, v));
+    }
+    *n = (int)k;
+    return 0;
+}
 
 /* The target when none is given: the source folder's last part, in the
  * current folder of the other side. */
@@ -62,8 +85,8 @@ int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
     int dry = 0, del = 0, newer = 0, ignore_time = 0, missing = 0, verbose = 0, reverse = 0, follow = 0,
         verify = 0, json = 0, perms = 0;
-    int n_ex = 0, n_in = 0;
-    const char *ex[OPTIONS_MAX_REPEAT], *in[OPTIONS_MAX_REPEAT];
+    int n_ex = 0, n_in = 0, parallel = 0;
+    const char *ex[OPTIONS_MAX_REPEAT], *in[OPTIONS_MAX_REPEAT], *parallel_arg = NULL;
     const struct opt opts[] = {
         { "--dry-run", OPT_FLAG, &dry, NULL },
         { "--delete", OPT_FLAG, &del, NULL },
@@ -80,6 +103,7 @@ int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         { "--verify", OPT_FLAG, &verify, NULL },
         { "--perms", OPT_FLAG, &perms, NULL },
         { "--json", OPT_FLAG, &json, NULL },
+        { "--parallel", OPT_VALUE, NULL, &parallel_arg },
         { NULL, OPT_FLAG, NULL, NULL },
     };
     char *pos[OPTIONS_MAX_POS];
@@ -88,6 +112,8 @@ int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         return err_prefix(e, "mirror");
     if (npos < 1 || npos > 2)
         return err_set(e, ERR_USAGE, "usage: %s", MIRROR_USAGE);
+    if (parallel_value(parallel_arg, &parallel, e) != 0)
+        return -1;
     if (newer + ignore_time + missing > 1)
         return err_set(e, ERR_USAGE, "mirror: --only-newer, --ignore-time and --only-missing exclude each other");
     struct mirror_options o = {
@@ -99,6 +125,7 @@ int cmd_mirror(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
         .follow_links = follow,
         .verify = verify,
         .perms = perms,
+        .parallel = parallel,
     };
     return run_mirror(cx, pos[0], npos == 2 ? pos[1] : NULL, reverse, json, &o, e);
 }
@@ -107,7 +134,7 @@ int cmd_get_any(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
     if (!(cx->opts & CMDLINE_OPT('r')))
         return cmd_get(cx, argc, argv, e);
-    struct mirror_options o = { 0 };
+    struct mirror_options o = { .parallel = MIRROR_PARALLEL_DEFAULT };
     return run_mirror(cx, argv[1], argc >= 3 ? argv[2] : NULL, 0, 0, &o, e);
 }
 
@@ -115,6 +142,6 @@ int cmd_put_any(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
     if (!(cx->opts & CMDLINE_OPT('r')))
         return cmd_put(cx, argc, argv, e);
-    struct mirror_options o = { 0 };
+    struct mirror_options o = { .parallel = MIRROR_PARALLEL_DEFAULT };
     return run_mirror(cx, argv[1], argc >= 3 ? argv[2] : NULL, 1, 0, &o, e);
 }

@@ -40,7 +40,7 @@ static const struct command COMMANDS[] = {
     { "append", NULL, 1, 2, cmd_append, "append LOCAL [REMOTE]", "append to a remote file (APPE)", "lr", "" },
     { "reput", NULL, 1, 2, cmd_reput, "reput LOCAL [REMOTE]", "resume an upload (REST and STOR, or APPE)", "lr", "" },
     { "mget", NULL, 1, -1, cmd_mget, "mget [-f] PATTERN... [(REPLACE]", "download the remote files matching each pattern; -f or (REPLACE replaces existing files", "r", "f" },
-    { "mirror", NULL, 1, -1, cmd_mirror, "mirror [OPTIONS] REMOTE [LOCAL] | mirror -R [OPTIONS] LOCAL [REMOTE]", "download the remote folder into LOCAL with all it holds, only what changed; -R uploads LOCAL (--dry-run, --delete, --only-newer, --ignore-time, --only-missing, --exclude GLOB, --include GLOB, --follow-links, --perms, --verify, --json, -v)", "rl", NULL },
+    { "mirror", NULL, 1, -1, cmd_mirror, "mirror [OPTIONS] REMOTE [LOCAL] | mirror -R [OPTIONS] LOCAL [REMOTE]", "download the remote folder into LOCAL with all it holds, only what changed; -R uploads LOCAL (--dry-run, --delete, --only-newer, --ignore-time, --only-missing, --exclude GLOB, --include GLOB, --follow-links, --perms, --verify, --parallel N, --json, -v)", "rl", NULL },
     { "mput", NULL, 1, -1, cmd_mput, "mput PATTERN...", "upload the local files matching each pattern", "l", "" },
     { "delete", NULL, 1, 1, cmd_delete, "delete REMOTE", "delete a remote file", "r", "" },
     { "mdelete", NULL, 1, -1, cmd_mdelete, "mdelete PATTERN...", "delete the remote files matching each pattern", "r", "" },

@@ -47,7 +47,7 @@ int ctrl_start_tls(struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e)
         return err_set(e, ERR_TLS, "%s sent data before the TLS handshake; refusing", c->host);
     }
     c->tls_off = 0;
-    c->tls = tls_w_connect(ctx, c->fd, c->host, NULL, e);
+    c->tls = c->tls12 ? tls_w_connect_tls12(ctx, c->fd, c->host, e) : tls_w_connect(ctx, c->fd, c->host, NULL, e);
     if (c->tls == NULL)
         return -1;
     if (c->trace) {

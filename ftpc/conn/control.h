@@ -33,6 +33,7 @@ struct ftp_ctrl {
     char host[256];           /* the name we were asked to reach */
     int timeout_ms;
     FILE *trace;              /* protocol trace, or NULL */
+    int tls12;                /* the next handshake: TLS 1.2 at most (tls_w_connect_tls12) */
 };
 
 void ctrl_init(struct ftp_ctrl *c);

@@ -26,11 +26,21 @@ static const char *show(struct shown *b, const char *name)
     return visible_str(b->s, sizeof b->s, name);
 }
 
+/* The umask, read once at start-up while the process has one thread:
+ * reading it means setting it (umask(0), then back), and a thread doing
+ * that beside another's mkdir or open (mirror --parallel) would give
+ * that folder or file 0777 or 0666. Nothing in ftpc changes it later. */
+static mode_t start_umask;
+
+__attribute__((constructor)) static void read_umask(void)
+{
+    start_umask = umask(0);
+    umask(start_umask);
+}
+
 static mode_t current_umask(void)
 {
-    mode_t m = umask(0);
-    umask(m);
-    return m;
+    return start_umask;
 }
 
 /* The mode of the folder path lives in; 0 when it cannot be read (then

@@ -140,7 +140,7 @@ static int allow_lcd(struct confine_scope *s, int argc, char **argv, struct err 
 int confine_allow_mirror(struct confine_scope *s, int n, char **words, struct err *e)
 {
     /* LOCAL is the second word that is no option (nor the value of
-     * --exclude or --include). An upload (-R: LOCAL REMOTE) writes nothing
+     * --exclude, --include or --parallel). An upload (-R: LOCAL REMOTE) writes nothing
      * here: its REMOTE is no local folder to open for writes. */
     const char *pos[2] = { NULL, NULL };
     int npos = 0, options = 1;
@@ -150,7 +150,8 @@ int confine_allow_mirror(struct confine_scope *s, int n, char **words, struct er
         else if (options && (strcmp(words[i], "-R") == 0 || strcmp(words[i], "--reverse") == 0))
             return 0;
         else if (options && words[i][0] == '-' && words[i][1] != '\0')
-            i += strcmp(words[i], "--exclude") == 0 || strcmp(words[i], "--include") == 0;
+            i += strcmp(words[i], "--exclude") == 0 || strcmp(words[i], "--include") == 0 ||
+                 strcmp(words[i], "--parallel") == 0;
         else if (npos < 2)
             pos[npos++] = words[i];
     }
@@ -209,7 +210,7 @@ int confine_apply(const struct confine_scope *s, struct err *e)
     struct sandbox_policy p = {
         .write_dirs = (const char *const *)s->dirs.items,
         .n_write_dirs = s->dirs.n,
-        .threads = 0,
+        .threads = 1, /* mirror --parallel: a thread per connection */
         .no_unix_sockets = 1,
         .allow_hint = "start ftpc with --allow-write",
     };

@@ -1,7 +1,9 @@
 /*
  * progress: a one-line progress bar on a terminal for transfers that last
  * more than a second (bytes, percent, rate, time left), redrawn at most
- * five times a second, and erased at the end.
+ * five times a second, and erased at the end; for a tree (mirror) one
+ * line for the whole of it: files, bytes, rate, files per second and
+ * time left.
  */
 #ifndef FTPC_FRONT_PROGRESS_H
 #define FTPC_FRONT_PROGRESS_H
@@ -19,6 +21,9 @@ struct progress {
     uint64_t done;
     struct timespec start, last;
     int shown;
+    /* A whole tree's line (mirror). */
+    struct timespec tree_start, tree_last;
+    int tree_started, tree_shown;
 };
 
 /* The session's hooks (ftpc/session/session.h) that draw bar p on tty. */

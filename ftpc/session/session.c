@@ -82,7 +82,8 @@ void session_free(struct ftp_session *s)
     session_forget_password(s);
     ctrl_close(&s->ctrl, 0);
     buf_free(&s->ctrl.in);
-    tls_w_ctx_free(s->tls_ctx);
+    if (!s->tls_ctx_shared)
+        tls_w_ctx_free(s->tls_ctx);
     s->tls_ctx = NULL;
     free(s->io);
     s->io = NULL;

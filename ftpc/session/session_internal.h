@@ -18,6 +18,11 @@ void session_enter(struct ftp_session *s, enum session_state to);
 /* The state before login on this connection: SECURED under TLS, else CONNECTED. */
 enum session_state session_base_state(const struct ftp_session *s);
 
+/* USER and PASS as a login by the user does, then the given protection
+ * and type (session_open_like, a renewal). */
+int session_login_levels(struct ftp_session *s, const char *user, const char *password, char prot,
+                         int ascii, struct err *e) MUST_CHECK;
+
 /* Wipes and frees the password kept for a renewal. */
 void session_forget_password(struct ftp_session *s);
 

@@ -153,6 +153,13 @@ static int login(struct ftp_session *s, const char *user, const char *password,
     return login_result(s, user, want, e);
 }
 
+int session_login_levels(struct ftp_session *s, const char *user, const char *password, char prot,
+                         int ascii, struct err *e)
+{
+    struct login_levels want = { .prot = prot, .ascii = ascii };
+    return login(s, user, password, &want, e);
+}
+
 int session_user(struct ftp_session *s, const char *user, const char *password, struct err *e)
 {
     struct login_levels want = wished_levels(s);
@@ -265,8 +272,10 @@ static int reconnect(struct ftp_session *s, struct err *e)
     enum ftp_seccnn sec = s->sec;
     char *password = s->password;
     s->password = NULL; /* close forgets it; the new login needs it */
+    int tls12 = s->ctrl.tls12 || tls_w_ctx_allows_tls12(s->tls_ctx);
     struct err ignored;
     (void)session_close(s, &ignored);
+    s->open_tls12 = tls12;
     int rc = session_open(s, host, port, sec, e);
     if (rc == 0)
         rc = login(s, user, password, &replay, e);
@@ -293,8 +302,14 @@ int session_renew_if_needed(struct ftp_session *s, struct err *e)
     if (s->password == NULL)
         return 0; /* nothing to log in with: offer the used ticket and see */
     s->renewals++;
+    int tls12 = tls_w_ctx_allows_tls12(s->tls_ctx);
     if (s->verbose)
-        fprintf(s->msg, "renewing the TLS session: the server gave no new ticket to resume\n");
+        fprintf(s->msg, "renewing the TLS session: the server gave no new ticket to resume%s\n",
+                tls12 ? "; logging in again with TLS 1.2 (the application's policy allows it), whose "
+                        "session the server can resume for every data connection" : "");
+    if (s->ctrl.trace != NULL && tls12)
+        fprintf(s->ctrl.trace, "---- renewal: TLS 1.2, as the application's policy allows, for servers "
+                               "that give no TLS 1.3 tickets on uploads\n");
     if (reconnect(s, e) != 0)
         return err_prefix(e, "renewing the TLS session");
     return 0;

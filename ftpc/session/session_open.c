@@ -136,6 +136,8 @@ int session_open(struct ftp_session *s, const char *host, unsigned port, enum ft
     host = bare;
     if (sec != SECCNN_NONE && tls_context(s, e) != 0)
         return -1;
+    s->ctrl.tls12 = s->open_tls12;
+    s->open_tls12 = 0;
     s->sec = sec;
     snprintf(s->host, sizeof s->host, "%s", host);
     s->port = port;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include "common/visible.h"
 #include "ftpc/conn/interrupt.h"
 #include "ftpc/parse/mirror_plan.h"
+#include "ftpc/transfer/conn_pool.h"
 #include "ftpc/transfer/mirror.h"
 #include "ftpc/transfer/transfer.h"
 #include "ftpc/transfer/tree_list.h"
@@ -20,6 +22,7 @@
 #include "ftpc/transfer/tree_local.h"
 #include "ftpc/transfer/tree_remote.h"
 #include "ftpc/transfer/tree_verify.h"
+#include "ftpc/transfer/work_queue.h"
 
 /* Folders deeper than this are a failure, not descended (a server's
  * listing could nest without end). */
@@ -48,7 +51,17 @@ struct walk {
      * and inode), so that a followed link back up is a loop, not a descent. */
     dev_t dev[MIRROR_DEPTH_MAX];
     ino_t ino[MIRROR_DEPTH_MAX];
+    /* --parallel: files and folders go to the queue, for any of the
+     * connections (NULL: the walk does them itself, in order, on s). */
+    struct work_queue *q;
+    struct par *par;
+    int acting;                 /* a folder's plan is being carried out */
+    int lost;                   /* the connection was lost before that: the folder goes back */
 };
+
+static int queue_file(struct walk *w, const struct plan_action *a, const struct place *c);
+static int queue_folder(struct walk *w, const struct place *c, int depth, int target_new, struct err *e);
+static void tally_tick(struct walk *w);
 
 /* The run cannot go on: Ctrl-C, or no logged-in connection left. */
 static int stopped(const struct walk *w, const struct err *e)
@@ -56,8 +69,18 @@ static int stopped(const struct walk *w, const struct err *e)
     return ftpc_interrupted || e->code == ERR_INTERRUPTED || w->s->state != SESSION_LOGGED_IN;
 }
 
+/* --parallel: the connection itself was lost (its work can go to another). */
+static int conn_lost(const struct walk *w, const struct err *e)
+{
+    return w->q != NULL && !ftpc_interrupted && e->code != ERR_INTERRUPTED && w->s->state != SESSION_LOGGED_IN;
+}
+
 static void failure(struct walk *w, const char *rel, const struct err *e)
 {
+    if (!w->acting && conn_lost(w, e)) {
+        w->lost = 1; /* nothing of the folder was done yet: another connection lists it */
+        return;
+    }
     char shown[PATH_MAX + 64], msg[ERR_MSG_MAX + 64];
     w->sum->failed++;
     fprintf(w->o->err, "ftpc: mirror: %s: %s\n", visible_str(shown, sizeof shown, rel[0] ? rel : w->top),
@@ -221,6 +244,8 @@ static int descend(struct walk *w, const struct plan_action *a, const struct pla
         (w->upload ? send_mode(w, a->source, NULL, c->remote, why)
                    : tree_local_folder_mode(c->local, a->source->mode, why)) != 0)
         failure(w, c->rel, why);
+    if (w->q != NULL)
+        return queue_folder(w, c, depth + 1, a->target == NULL, e);
     return walk_folder(w, c, depth + 1, a->target == NULL, e);
 }
 
@@ -244,7 +269,16 @@ static int act(struct walk *w, const struct place *p, const struct plan_action *
     switch (a->act) {
     case PLAN_TRANSFER:
     case PLAN_REPLACE:
-        if (!w->o->dry_run && (w->upload ? send_file(w, a, c, &why) : fetch(w, a, c, &why)) != 0)
+        if (w->q == NULL && !w->o->dry_run) {
+            w->sum->planned_files++;
+            w->sum->planned_bytes += a->source->size - (a->part ? a->part->size : 0);
+        }
+        if (w->q != NULL) {
+            if (queue_file(w, a, c) != 0) {
+                err_set(&why, ERR_INTERNAL, "out of memory");
+                failure(w, c->rel, &why);
+            }
+        } else if (!w->o->dry_run && (w->upload ? send_file(w, a, c, &why) : fetch(w, a, c, &why)) != 0)
             failure(w, c->rel, &why);
         else if (w->o->dry_run) {
             w->sum->transferred++;
@@ -279,6 +313,8 @@ static int act(struct walk *w, const struct place *p, const struct plan_action *
         *e = why;
         rc = -1;
     }
+    if (w->q == NULL && (a->act == PLAN_TRANSFER || a->act == PLAN_REPLACE))
+        tally_tick(w);
     free(c);
     return rc;
 }
@@ -345,6 +381,18 @@ static int list_target(struct walk *w, const struct place *p, int depth, int tar
     return tree_list_local(p->local, 0, l, why);
 }
 
+/* --follow-links: the links seen so far are the run's, shared by its
+ * connections (--parallel), one folder's decision at a time. */
+static pthread_mutex_t links_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int links_decide(struct walk *w, const struct place *p, struct tree_listing *source, struct err *e)
+{
+    pthread_mutex_lock(&links_lock);
+    int rc = tree_links_decide(w->links, w->s, p->remote, p->rel, source, e);
+    pthread_mutex_unlock(&links_lock);
+    return rc;
+}
+
 static int walk_folder(struct walk *w, const struct place *p, int depth, int target_new, struct err *e)
 {
     struct tree_listing source, target;
@@ -360,7 +408,7 @@ static int walk_folder(struct walk *w, const struct place *p, int depth, int tar
         }
         return 0;
     }
-    if (w->links != NULL && tree_links_decide(w->links, w->s, p->remote, p->rel, &source, e) != 0) {
+    if (w->links != NULL && links_decide(w, p, &source, e) != 0) {
         tree_listing_free(&source);
         return -1;
     }
@@ -388,6 +436,7 @@ static int walk_folder(struct walk *w, const struct place *p, int depth, int tar
     int blocked;
     size_t n = mirror_plan(source.v, source.n, target.v, target.n, &po, plan, &blocked);
     int rc = 0;
+    w->acting = 1;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (ftpc_interrupted)
             rc = err_set(e, ERR_INTERRUPTED, "mirror interrupted; run it again to continue it");
@@ -398,6 +447,365 @@ static int walk_folder(struct walk *w, const struct place *p, int depth, int tar
     tree_listing_free(&source);
     tree_listing_free(&target);
     return rc;
+}
+
+/* ---- --parallel: the walk's work shared by several connections ---- */
+
+/* What the connections share, under the queue's mutex. */
+struct par {
+    struct work_queue *q;
+    const struct walk *base;    /* what each connection's walk starts from */
+    struct mirror_summary *sum; /* the run's */
+    struct err stop;            /* why the run stopped (ERR_NONE: it did not) */
+};
+
+/* A file for any connection: its plan's action with copies of its
+ * entries (names left out: the paths say them). */
+struct file_job {
+    enum plan_act act;
+    struct tree_entry source;
+    int has_target, has_part;
+    struct tree_entry target, part;
+    int tries;                  /* connections lost while it was moving */
+    char *remote, *local, *rel; /* in the same allocation */
+};
+
+/* A folder for any connection, with the local folders above it (upload:
+ * loops are refused by device and inode). */
+struct folder_job {
+    struct place p;
+    int depth, target_new, tries;
+    dev_t dev[MIRROR_DEPTH_MAX];
+    ino_t ino[MIRROR_DEPTH_MAX];
+};
+
+/* A connection's own walk, summary (added to the run's after each piece
+ * of work) and room for a file's place. */
+struct par_worker {
+    struct walk w;
+    struct mirror_summary sum;
+    struct place c;
+    /* Uploads: how the server's TLS 1.3 tickets went (par_ready). */
+    int files_done, fresh_before, fresh_after;
+};
+
+/* Fresh TLS sessions the control connection holds (-1: not TLS 1.3). */
+static int fresh_sessions(const struct ftp_session *s)
+{
+    int fresh = 0;
+    if (s->ctrl.tls == NULL || !tls_w_is_tls13(s->ctrl.tls))
+        return -1;
+    (void)tls_w_sessions(s->ctrl.tls, &fresh);
+    return fresh;
+}
+
+/* A connection lost this often while moving one piece: it is a failure. */
+#define PAR_TRIES_MAX 3
+
+static int queue_file(struct walk *w, const struct plan_action *a, const struct place *c)
+{
+    size_t lr = strlen(c->remote) + 1, ll = strlen(c->local) + 1, lrel = strlen(c->rel) + 1;
+    struct file_job *j = malloc(sizeof *j + lr + ll + lrel);
+    if (j == NULL)
+        return -1;
+    *j = (struct file_job){ .act = a->act, .source = *a->source, .has_target = a->target != NULL,
+                            .has_part = a->part != NULL };
+    if (a->target != NULL)
+        j->target = *a->target;
+    if (a->part != NULL)
+        j->part = *a->part;
+    j->remote = (char *)(j + 1);
+    j->local = j->remote + lr;
+    j->rel = j->local + ll;
+    memcpy(j->remote, c->remote, lr);
+    memcpy(j->local, c->local, ll);
+    memcpy(j->rel, c->rel, lrel);
+    /* The entries' names: the last part of the path (checked by the plan). */
+    const char *slash = strrchr(j->rel, '/');
+    j->source.name = j->target.name = slash != NULL ? slash + 1 : j->rel;
+    j->source.name_len = j->target.name_len = strlen(j->source.name);
+    j->part.name = "";
+    j->part.name_len = 0;
+    /* A link's target points into the folder's listing, freed once it is planned. */
+    j->source.target = j->target.target = j->part.target = NULL;
+    j->source.target_len = j->target.target_len = j->part.target_len = 0;
+    uint64_t had = a->part != NULL ? a->part->size : 0;
+    if (wq_push(w->q, (struct wq_item){ .job = j, .size = a->source->size }) != 0) {
+        free(j);
+        return -1;
+    }
+    /* The run's totals (the shared summary: the worker's own is added to it). */
+    wq_lock(w->q);
+    w->par->sum->planned_files++;
+    w->par->sum->planned_bytes += a->source->size > had ? a->source->size - had : 0;
+    wq_unlock(w->q);
+    return 0;
+}
+
+static int queue_folder(struct walk *w, const struct place *c, int depth, int target_new, struct err *e)
+{
+    struct folder_job *j = calloc(1, sizeof *j);
+    if (j == NULL)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    j->p = *c;
+    j->depth = depth;
+    j->target_new = target_new;
+    for (int i = 0; i < depth && i < MIRROR_DEPTH_MAX; i++) {
+        j->dev[i] = w->dev[i];
+        j->ino[i] = w->ino[i];
+    }
+    if (wq_push(w->q, (struct wq_item){ .job = j, .folder = 1 }) != 0) {
+        free(j);
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    }
+    return 0;
+}
+
+/* 0 done (or failed and counted), 1 the connection was lost (the file
+ * went back to the queue), -1 the run stops. */
+static int run_file_job(struct par_worker *pw, struct file_job *j, struct err *e)
+{
+    struct walk *w = &pw->w;
+    struct place *c = &pw->c;
+    snprintf(c->remote, sizeof c->remote, "%s", j->remote);
+    snprintf(c->local, sizeof c->local, "%s", j->local);
+    snprintf(c->rel, sizeof c->rel, "%s", j->rel);
+    if (j->tries > 0 && !w->upload) {
+        /* What the lost connection wrote is continued, not left behind. */
+        char part[PATH_MAX + 8];
+        struct stat sb;
+        snprintf(part, sizeof part, "%s.part", c->local);
+        if (lstat(part, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            j->has_part = 1;
+            j->part.size = (uint64_t)sb.st_size;
+        }
+    }
+    struct plan_action a = { .act = j->act, .source = &j->source, .target = j->has_target ? &j->target : NULL,
+                             .part = j->has_part ? &j->part : NULL };
+    struct err why;
+    err_clear(&why);
+    w->acting = 1;
+    if (pw->files_done == 0)
+        pw->fresh_before = fresh_sessions(w->s);
+    if ((w->upload ? send_file(w, &a, c, &why) : fetch(w, &a, c, &why)) == 0) {
+        pw->files_done++;
+        pw->fresh_after = fresh_sessions(w->s);
+        free(j);
+        return 0;
+    }
+    if (ftpc_interrupted || why.code == ERR_INTERRUPTED) {
+        *e = why;
+        free(j);
+        return -1;
+    }
+    /* A transient refusal (4xx: with several connections, above all a
+     * server's passive port taken by another one's) is tried again. */
+    int lost = conn_lost(w, &why);
+    int transient = !lost && why.code == ERR_SERVER && ftp_reply_class(w->s->reply.code) == 4;
+    if (lost)
+        *e = why;
+    if ((lost || transient) && ++j->tries < PAR_TRIES_MAX) {
+        if (wq_push(w->q, (struct wq_item){ .job = j, .size = j->source.size }) == 0)
+            return lost ? 1 : 0;
+        err_set(&why, ERR_INTERNAL, "out of memory");
+    }
+    failure(w, c->rel, &why);
+    free(j);
+    return lost ? 1 : 0;
+}
+
+static int run_folder_job(struct par_worker *pw, struct folder_job *j, struct err *e)
+{
+    struct walk *w = &pw->w;
+    for (int i = 0; i < j->depth && i < MIRROR_DEPTH_MAX; i++) {
+        w->dev[i] = j->dev[i];
+        w->ino[i] = j->ino[i];
+    }
+    w->acting = w->lost = 0;
+    struct err why;
+    err_clear(&why);
+    if (walk_folder(w, &j->p, j->depth, j->target_new, &why) == 0) {
+        free(j);
+        return 0;
+    }
+    if (ftpc_interrupted || why.code == ERR_INTERRUPTED || !conn_lost(w, &why)) {
+        *e = why;
+        free(j);
+        return -1;
+    }
+    *e = why;
+    if (w->lost && ++j->tries < PAR_TRIES_MAX &&
+        wq_push(w->q, (struct wq_item){ .job = j, .folder = 1 }) == 0)
+        return 1;
+    /* Lost while its plan was carried out: what was left of it is said. */
+    struct err rest;
+    err_set(&rest, ERR_CONNECT, "the connection was lost (%s); the rest of this folder was not mirrored",
+            why.msg);
+    w->acting = 1;
+    failure(w, j->p.rel, &rest);
+    free(j);
+    return 1;
+}
+
+/* The connection's own counts into the run's. */
+static void merge_summary(struct par_worker *pw)
+{
+    struct mirror_summary *run = pw->w.par->sum, *own = &pw->sum;
+    wq_lock(pw->w.q);
+    run->transferred += own->transferred;
+    run->skipped += own->skipped;
+    run->deleted += own->deleted;
+    run->failed += own->failed;
+    run->folders_made += own->folders_made;
+    run->bytes += own->bytes;
+    if (run->first.code == ERR_NONE && own->first.code != ERR_NONE)
+        run->first = own->first;
+    wq_unlock(pw->w.q);
+    memset(own, 0, sizeof *own);
+}
+
+static void *par_start(void *arg, struct ftp_session *s)
+{
+    struct par *par = arg;
+    struct par_worker *pw = malloc(sizeof *pw);
+    if (pw == NULL)
+        return NULL;
+    memset(&pw->sum, 0, sizeof pw->sum);
+    pw->w = *par->base;
+    pw->w.s = s;
+    pw->w.sum = &pw->sum;
+    pw->files_done = pw->fresh_before = pw->fresh_after = 0;
+    if (s != par->base->s) {
+        s->verbose = par->base->s->verbose;
+        s->quiet = par->base->s->quiet;
+        pw->w.verify.renewals = -1; /* a new login: OPTS HASH again when it was sent */
+    }
+    return pw;
+}
+
+/* Said once, as the connection's thread ends. */
+static void say_lost(struct par_worker *pw, const struct err *why)
+{
+    char msg[ERR_MSG_MAX + 64];
+    fprintf(pw->w.o->err, "ftpc: mirror: warning: a connection was lost (%s); its work goes to the others\n",
+            visible_str(msg, sizeof msg, why->msg));
+}
+
+static int par_work(void *worker, struct wq_item *items, size_t n)
+{
+    struct par_worker *pw = worker;
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct err e;
+        err_clear(&e);
+        if (rc == 0 && ftpc_interrupted) {
+            err_set(&e, ERR_INTERRUPTED, "mirror interrupted; run it again to continue it");
+            rc = -1;
+        } else if (rc == 0) {
+            rc = items[i].folder ? run_folder_job(pw, items[i].job, &e) : run_file_job(pw, items[i].job, &e);
+            if (rc > 0)
+                say_lost(pw, &e);
+        } else if (rc > 0 && wq_push(pw->w.q, items[i]) == 0) {
+            continue; /* the connection is gone: the rest of the batch goes to the others */
+        } else {
+            free(items[i].job);
+        }
+        if (rc < 0 && e.code != ERR_NONE) {
+            wq_lock(pw->w.q);
+            if (pw->w.par->stop.code == ERR_NONE)
+                pw->w.par->stop = e;
+            wq_unlock(pw->w.q);
+        }
+    }
+    merge_summary(pw);
+    return rc;
+}
+
+/* The other connections open at once for a download; for an upload once
+ * the first connection knows how its TLS sessions resume: not TLS 1.3, or
+ * the server gave a ticket on an upload, or after a renewal (to TLS 1.2
+ * where the policy allows it: then they log in with it, as this one ended
+ * up). A few files at most. */
+static int par_ready(void *worker)
+{
+    struct par_worker *pw = worker;
+    const struct ftp_session *s = pw->w.s;
+    if (!pw->w.upload || s->agreed.prot != 'P' || fresh_sessions(s) < 0 || s->renewals > 0)
+        return 1;
+    if (pw->files_done == 0)
+        return 0;
+    return pw->fresh_after >= pw->fresh_before || pw->files_done >= 4;
+}
+
+static void par_finish(void *worker)
+{
+    free(worker);
+}
+
+static void par_tick(void *arg)
+{
+    struct par *par = arg;
+    tally_tick((struct walk *)par->base);
+}
+
+/* The walk from the top over o->parallel connections. */
+static int run_parallel(struct walk *w, struct place *top, struct err *e)
+{
+    struct par par = { .base = w, .sum = w->sum };
+    err_clear(&par.stop);
+    par.q = wq_new(e);
+    if (par.q == NULL)
+        return -1;
+    w->q = par.q;
+    w->par = &par;
+    struct folder_job *j = calloc(1, sizeof *j);
+    if (j == NULL || wq_push(par.q, (struct wq_item){ .job = j, .folder = 1 }) != 0) {
+        free(j);
+        wq_free(par.q);
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    }
+    j->p = *top;
+    struct conn_pool_ops ops = { .start = par_start, .work = par_work, .finish = par_finish,
+                                 .ready = par_ready, .tick = par_tick, .arg = &par };
+    int connections = 0;
+    int rc = conn_pool_run(w->s, w->o->parallel, par.q, &ops, w->o->err, &connections, e);
+    w->sum->connections = connections;
+    /* What no connection could take: the run did not go through the tree. */
+    size_t left = 0;
+    struct wq_item it;
+    while (wq_drain(par.q, &it)) {
+        free(it.job);
+        left++;
+    }
+    if (rc == 0 && par.stop.code != ERR_NONE) {
+        *e = par.stop;
+        rc = -1;
+    } else if (rc == 0 && left > 0) {
+        rc = err_set(e, ERR_CONNECT, "mirror: every connection was lost; %zu %s not done", left,
+                     left == 1 ? "piece of work was" : "pieces of work were");
+    }
+    w->q = NULL;
+    w->par = NULL;
+    wq_free(par.q);
+    return rc;
+}
+
+/* The whole tree's progress line, through the front end's hook. */
+static void tally_tick(struct walk *w)
+{
+    struct ftp_session *s = w->par != NULL ? w->par->base->s : w->s;
+    if (s->progress.tree == NULL || w->o->verbose)
+        return;
+    struct xfer_tree_tally t;
+    if (w->q != NULL)
+        wq_lock(w->q);
+    const struct mirror_summary *sum = w->par != NULL ? w->par->sum : w->sum;
+    t = (struct xfer_tree_tally){ .files_done = sum->transferred + sum->failed, .files_total = sum->planned_files,
+                                  .bytes_done = sum->bytes, .bytes_total = sum->planned_bytes,
+                                  .failed = sum->failed };
+    if (w->q != NULL)
+        wq_unlock(w->q);
+    s->progress.tree(s->progress.arg, &t, 0);
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -460,8 +868,18 @@ static int run(struct ftp_session *s, const char *remote, const char *local, int
         s->verbose = 0;
         s->quiet = 1;
     }
+    sum->connections = 1;
+    /* Each connection prints its own transfers' lines with -v: no one
+     * file's bar (the tree's line is drawn instead, without -v). */
+    struct xfer_progress saved_progress = s->progress;
+    s->progress.begin = NULL;
+    s->progress.advance = NULL;
+    s->progress.end = NULL;
     if (rc == 0)
-        rc = walk_folder(w, top, 0, 0, e);
+        rc = o->parallel > 1 && !o->dry_run ? run_parallel(w, top, e) : walk_folder(w, top, 0, 0, e);
+    if (s->progress.tree != NULL && !o->verbose)
+        s->progress.tree(s->progress.arg, NULL, 1);
+    s->progress = saved_progress;
     s->verbose = saved_verbose;
     s->quiet = saved_quiet;
     sum->seconds = seconds_since(&t0);
@@ -483,12 +901,21 @@ int mirror_upload(struct ftp_session *s, const char *local, const char *remote,
     return run(s, remote, local, 1, o, sum, e);
 }
 
+/* Files moved (or failed) per second of the run. */
+static double files_per_second(const struct mirror_summary *sum)
+{
+    return sum->seconds > 0 ? (double)(sum->transferred + sum->failed) / sum->seconds : 0.0;
+}
+
 void mirror_print_summary(FILE *out, const struct mirror_summary *sum, int dry_run)
 {
     fprintf(out, "mirror%s: %" PRIu64 " %s, %" PRIu64 " skipped, %" PRIu64 " %s, %" PRIu64 " failed; %" PRIu64
             " bytes in %.2f s\n", dry_run ? " (dry run, nothing changed)" : "", sum->transferred,
             dry_run ? "to transfer" : "transferred", sum->skipped, sum->deleted,
             dry_run ? "to delete" : "deleted", sum->failed, sum->bytes, sum->seconds);
+    if (!dry_run)
+        fprintf(out, "mirror: %.1f files/s over %d connection%s\n", files_per_second(sum), sum->connections,
+                sum->connections == 1 ? "" : "s");
 }
 
 void mirror_print_json(FILE *out, const struct mirror_summary *sum, int upload, int dry_run)
@@ -505,6 +932,9 @@ void mirror_print_json(FILE *out, const struct mirror_summary *sum, int upload, 
     jw_kv_int(&j, "folders_made", (long long)sum->folders_made);
     jw_kv_int(&j, "bytes", (long long)sum->bytes);
     jw_kv_int(&j, "milliseconds", (long long)(sum->seconds * 1000.0 + 0.5));
+    jw_key(&j, "files_per_second");
+    jw_fixed(&j, files_per_second(sum), 1);
+    jw_kv_int(&j, "connections", sum->connections);
     jw_key(&j, "first_failure");
     if (sum->first.code != ERR_NONE)
         jw_string(&j, sum->first.msg);

@@ -34,6 +34,7 @@ struct mirror_options {
     int perms;                  /* permission bits copied (& 0777): download from UNIX.mode or
                                    LIST's mode, upload with SITE CHMOD where the server has it */
     int verify;                 /* each file's hash compared with the server's (tree_verify.h) */
+    int parallel;               /* connections (conn_pool.h); 0 or 1: the one session, in order */
     FILE *out;                  /* the plan (dry run, verbose) and the summary */
     FILE *err;                  /* each failure */
 };
@@ -43,6 +44,8 @@ struct mirror_summary {
     uint64_t bytes;             /* of the files transferred (what was sent of them) */
     double seconds;
     struct err first;           /* the first failure (code ERR_NONE when none) */
+    uint64_t planned_files, planned_bytes; /* to transfer, as far as the tree was listed */
+    int connections;            /* that took part (--parallel) */
 };
 
 /* remote (a folder on the server) into local (made when missing). 0 when
@@ -67,12 +70,13 @@ int mirror_upload(struct ftp_session *s, const char *local, const char *remote,
                   const struct mirror_options *o, struct mirror_summary *sum,
                   struct err *e) MUST_CHECK;
 
-/* The summary line: "mirror: 3 transferred, ... in 0.52 s". */
+/* The summary line: "mirror: 3 transferred, ... in 0.52 s", then (unless
+ * a dry run) "mirror: 5.8 files/s over 4 connections". */
 void mirror_print_summary(FILE *out, const struct mirror_summary *sum, int dry_run);
 
 /* The same summary as one JSON object (--json): direction, dry_run,
  * transferred, skipped, deleted, failed, folders_made, bytes,
- * milliseconds, and first_failure (the first failure's message, or null). */
+ * milliseconds, files_per_second, connections, and first_failure (the first failure's message, or null). */
 void mirror_print_json(FILE *out, const struct mirror_summary *sum, int upload, int dry_run);
 
 #endif

@@ -192,19 +192,6 @@ static void *thread_main(void *arg)
     return arg;
 }
 
-static int no_threads(const struct ctx *c)
-{
-    (void)c;
-    pthread_t t;
-    int rc = pthread_create(&t, NULL, thread_main, NULL);
-    if (rc == 0) {
-        pthread_join(t, NULL);
-        fprintf(stderr, "  a thread started\n");
-        return 1;
-    }
-    return 0;
-}
-
 static int threads_when_allowed(const struct ctx *c)
 {
     (void)c;
@@ -494,7 +481,8 @@ static const struct test_case CASES[] = {
     { "bpf", bpf_call, FTPC_POLICY, KILLED },
     { "process_vm_readv", process_vm, FTPC_POLICY, KILLED },
     { "fork and clone3", no_fork, FTPC_POLICY, WORKS_OR_REFUSED },
-    { "threads refused", no_threads, FTPC_POLICY, WORKS_OR_REFUSED },
+    /* ftpc's own policy has threads (mirror --parallel), never processes. */
+    { "ftpc's threads", threads_when_allowed, FTPC_POLICY, WORKS_OR_REFUSED },
     { "threads allowed", threads_when_allowed, THREADS_POLICY, WORKS_OR_REFUSED },
     { "probe's policy", probe_policy, PROBE_POLICY, WORKS_OR_REFUSED },
     { "refused calls", refused_calls, FTPC_POLICY, WORKS_OR_REFUSED },

@@ -285,7 +285,7 @@ static int url_options(struct cli_args *a, struct err *e)
         return err_set(e, ERR_USAGE, "the URL names a folder, not a file: %s (ftpc mirror copies a folder; "
                        "a glob such as DIR/*.csv some of its files)", shown);
     if (strcmp(a->verb, "get") == 0)
-        return oneshot_prepare_get(&a->one, a->u.path, a->u.is_dir, a->local, e);
+        return oneshot_prepare_get(&a->one, a->u.path, a->local, e);
     if (strcmp(a->verb, "put") == 0)
         return oneshot_prepare_put(&a->one, a->put_words, a->n_put_words, a->u.path, a->u.is_dir, e);
     return 0;
@@ -378,6 +378,7 @@ static int check_settings(struct cli_args *a, struct err *e)
 static int parse_args(int argc, char **argv, struct cli_args *a, struct err *e)
 {
     memset(a, 0, sizeof *a);
+    oneshot_init(&a->one);
     a->opt.appid = STORE_FTP_CLIENT_APP;
     a->opt.seccnn = SECCNN_SSL;
     a->opt.prot = 'P';
@@ -753,7 +754,8 @@ static int sandbox_start(const struct cli_args *a, FILE *in, struct err *e)
     if (rc == 0 && a->output != NULL)
         rc = confine_allow_target(&sc, a->output, e);
     if (rc == 0 && a->verb != NULL && strcmp(a->verb, "get") == 0)
-        rc = a->one.glob ? confine_allow_dir(&sc, a->one.local, e) : confine_allow_target(&sc, a->one.local, e);
+        rc = a->one.glob && !a->one.into_file ? confine_allow_dir(&sc, a->one.local, e)
+                                              : confine_allow_target(&sc, a->one.local, e);
     if (rc == 0 && a->words != NULL)
         rc = confine_allow_mirror(&sc, a->n_words, a->words, e);
     /* A batch file is read ahead only when it can be read again (not a

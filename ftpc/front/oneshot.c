@@ -1,7 +1,6 @@
 /* oneshot: the one-shot get and put of several files, folders and globs. */
 #include <errno.h>
 #include <fnmatch.h>
-#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,17 +9,13 @@
 #include "ftpc/conn/interrupt.h"
 #include "ftpc/front/oneshot.h"
 #include "ftpc/parse/size_text.h"
+#include "ftpc/parse/tree_glob.h"
 #include "ftpc/parse/tree_name.h"
 #include "ftpc/transfer/transfer.h"
 #include "ftpc/transfer/tree_list.h"
 
 /* How a one-shot get asks for a replace, for the message when LOCAL exists. */
 #define GET_HINT "--force"
-
-static int has_glob(const char *s)
-{
-    return strpbrk(s, "*?[") != NULL;
-}
 
 static int is_folder(const char *path)
 {
@@ -36,66 +31,88 @@ static int join(const char *folder, const char *name, char *out, size_t outlen)
     return w < 0 || (size_t)w >= outlen ? -1 : 0;
 }
 
-int oneshot_prepare_get(struct oneshot *o, const char *path, int url_is_dir, const char *local,
-                        struct err *e)
+static int copy(char *out, size_t outlen, const char *s)
 {
-    o->path = path;
-    o->url_is_dir = url_is_dir;
-    if (url_is_dir)
-        return err_set(e, ERR_USAGE, "the URL names a folder, not a file: use ftpc mirror for a folder, "
-                                     "or a glob such as DIR/'*.csv' for some of its files");
+    int w = snprintf(out, outlen, "%s", s);
+    return w < 0 || (size_t)w >= outlen ? -1 : 0;
+}
+
+/* The URL path's folder part: a name (a quoted \*, \? or \[ is part of
+ * it), never a pattern. */
+static int settle_folder(struct oneshot *o, const char *path, const char *slash, struct err *e)
+{
+    char raw[PATH_MAX];
+    size_t len = slash ? (size_t)(slash - path) : 0;
+    if (len >= sizeof raw)
+        return err_set(e, ERR_USAGE, "the URL's path is too long");
+    memcpy(raw, path, len);
+    raw[len] = '\0';
+    if (tree_has_glob(raw))
+        return err_set(e, ERR_USAGE, "'%s': a glob may be in the last part of the path only, not in its "
+                                     "folders (quote a *, ? or [ of a folder's name with \\)", path);
+    if (slash == path)
+        raw[0] = '/', raw[1] = '\0'; /* a path from the server's root */
+    if (tree_glob_unquote(raw, o->folder, sizeof o->folder) != 0)
+        return err_set(e, ERR_USAGE, "the URL's path is too long");
+    return 0;
+}
+
+int oneshot_prepare_get(struct oneshot *o, const char *path, const char *local, struct err *e)
+{
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
-    size_t folder_len = slash ? (size_t)(slash - path) : 0;
-    if (folder_len >= sizeof o->folder)
-        return err_set(e, ERR_USAGE, "the URL's path is too long");
-    memcpy(o->folder, path, folder_len);
-    o->folder[folder_len] = '\0';
-    if (has_glob(o->folder))
-        return err_set(e, ERR_USAGE, "'%s': a glob may be in the last part of the path only, not in its folders",
-                       path);
-    if (has_glob(base)) {
+    if (settle_folder(o, path, slash, e) != 0)
+        return -1;
+    size_t n = local != NULL ? strlen(local) : 0;
+    int into_folder = local == NULL || (n > 0 && local[n - 1] == '/') || (strcmp(local, "-") != 0 && is_folder(local));
+    if (tree_has_glob(base)) {
         o->glob = 1;
         o->pattern = base;
+        o->into_file = !into_folder;
         const char *dir = local != NULL ? local : ".";
-        if (!is_folder(dir))
+        if (into_folder && !is_folder(dir))
             return err_set(e, ERR_USAGE, "%s is not a folder: the files a glob matches go into a folder "
                                          "(LOCAL must be one)", dir);
-        snprintf(o->local, sizeof o->local, "%s", dir);
+        if (copy(o->local, sizeof o->local, dir) != 0)
+            return err_set(e, ERR_USAGE, "%s: the local path is too long", dir);
         return 0;
     }
-    const char *why;
-    if (local != NULL && strcmp(local, "-") == 0) {
-        snprintf(o->local, sizeof o->local, "-");
-        return 0;
-    }
-    size_t n = local != NULL ? strlen(local) : 0;
-    int into_folder = local == NULL || (n > 0 && local[n - 1] == '/') || is_folder(local);
+    char name[PATH_MAX];
+    if (tree_glob_unquote(base, name, sizeof name) != 0 || join(o->folder, name, o->remote, sizeof o->remote) != 0)
+        return err_set(e, ERR_USAGE, "the URL's path is too long");
     if (!into_folder) {
-        snprintf(o->local, sizeof o->local, "%s", local);
+        if (copy(o->local, sizeof o->local, local) != 0)
+            return err_set(e, ERR_USAGE, "%s: the local path is too long", local);
         return 0;
     }
     /* The name comes from the URL: one element, no way out of the folder. */
-    if (tree_name_check(base, strlen(base), &why) != 0)
+    const char *why;
+    if (tree_name_check(name, strlen(name), &why) != 0)
         return err_set(e, ERR_USAGE, "the URL's file name %s: name LOCAL as a file", why);
     if (local == NULL) {
-        cmd_local_name(path, o->local, sizeof o->local);
+        cmd_local_name(name, o->local, sizeof o->local);
         return 0;
     }
-    if (join(local, base, o->local, sizeof o->local) != 0)
+    if (join(local, name, o->local, sizeof o->local) != 0)
         return err_set(e, ERR_USAGE, "%s: the local path is too long", local);
     return 0;
 }
 
-static int add_local(struct oneshot *o, const char *path, struct err *e)
+/* Two local files with the same last part would be one remote file, the
+ * second replacing the first. */
+static int refuse_same_names(const struct strlist *l, const char *url_path, struct err *e)
 {
-    char **v = realloc(o->locals, (o->n_locals + 1) * sizeof *v);
-    if (v == NULL)
-        return err_set(e, ERR_INTERNAL, "out of memory");
-    o->locals = v;
-    if ((v[o->n_locals] = strdup(path)) == NULL)
-        return err_set(e, ERR_INTERNAL, "out of memory");
-    o->n_locals++;
+    for (size_t i = 0; i < l->n; i++) {
+        char a[PATH_MAX];
+        cmd_base_name(l->items[i], a, sizeof a);
+        for (size_t k = i + 1; k < l->n; k++) {
+            char b[PATH_MAX];
+            cmd_base_name(l->items[k], b, sizeof b);
+            if (strcmp(a, b) == 0)
+                return err_set(e, ERR_USAGE, "%s and %s would both be %s in %s: put them in two runs "
+                               "(nothing was sent)", l->items[i], l->items[k], a, url_path[0] ? url_path : "the login folder");
+        }
+    }
     return 0;
 }
 
@@ -104,44 +121,25 @@ int oneshot_prepare_put(struct oneshot *o, char **words, int n, const char *path
 {
     o->path = path;
     o->url_is_dir = url_is_dir;
-    for (int i = 0; i < n; i++) {
-        if (!has_glob(words[i]) || strcmp(words[i], "-") == 0) {
-            if (add_local(o, words[i], e) != 0)
-                return -1;
-            continue;
-        }
-        glob_t g;
-        memset(&g, 0, sizeof g);
-        int r = glob(words[i], 0, NULL, &g);
-        if (r == GLOB_NOMATCH)
-            return err_set(e, ERR_LOCAL, "no local file matches %s", words[i]);
-        if (r != 0) {
-            globfree(&g);
-            return err_set(e, ERR_LOCAL, "cannot expand %s", words[i]);
-        }
-        for (size_t k = 0; k < g.gl_pathc; k++) {
-            if (add_local(o, g.gl_pathv[k], e) != 0) {
-                globfree(&g);
-                return -1;
-            }
-        }
-        globfree(&g);
-    }
-    if (o->n_locals > 1 && !url_is_dir)
-        return err_set(e, ERR_USAGE, "%zu local files go into a folder: end the URL with /", o->n_locals);
-    for (size_t i = 0; i < o->n_locals; i++)
-        if (strcmp(o->locals[i], "-") == 0 && (o->n_locals > 1 || url_is_dir))
+    if (cmd_expand_locals(words, n, &o->locals, e) != 0)
+        return -1;
+    if (o->locals.n > 1 && !url_is_dir)
+        return err_set(e, ERR_USAGE, "%zu local files go into a folder: end the URL with /", o->locals.n);
+    for (size_t i = 0; i < o->locals.n; i++)
+        if (strcmp(o->locals.items[i], "-") == 0 && (o->locals.n > 1 || url_is_dir))
             return err_set(e, ERR_USAGE, "put -: the URL must name the remote file, and - comes alone");
-    return 0;
+    return url_is_dir ? refuse_same_names(&o->locals, path, e) : 0;
+}
+
+void oneshot_init(struct oneshot *o)
+{
+    memset(o, 0, sizeof *o);
+    strlist_init(&o->locals);
 }
 
 void oneshot_free(struct oneshot *o)
 {
-    for (size_t i = 0; i < o->n_locals; i++)
-        free(o->locals[i]);
-    free(o->locals);
-    o->locals = NULL;
-    o->n_locals = 0;
+    strlist_free(&o->locals);
 }
 
 static void watch_begin(void *arg, const char *name, uint64_t total)
@@ -266,7 +264,8 @@ static int glob_matches(struct ftp_session *s, const struct oneshot *o, FILE *er
     int rc = v == NULL ? err_set(e, ERR_INTERNAL, "out of memory") : 0;
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         const struct tree_entry *t = &l.v[i];
-        if (t->kind != TREE_FILE || strlen(t->name) != t->name_len || fnmatch(o->pattern, t->name, FNM_PERIOD) != 0)
+        if (t->kind != TREE_FILE || strlen(t->name) != t->name_len ||
+            (fnmatch(o->pattern, t->name, FNM_PERIOD) != 0 && strcmp(t->name, o->pattern) != 0))
             continue;
         const char *why;
         if (tree_name_check(t->name, t->name_len, &why) != 0) {
@@ -295,6 +294,28 @@ static int glob_matches(struct ftp_session *s, const struct oneshot *o, FILE *er
     return 0;
 }
 
+/* A file named exactly as the pattern is that file alone (photo [1].jpg
+ * is a name before it is a pattern); into a LOCAL that is a file only one
+ * may match. */
+static int pick(const struct oneshot *o, char **v, size_t *n, struct err *e)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp(v[i], o->pattern) != 0)
+            continue;
+        char *keep = v[i];
+        for (size_t k = 0; k < *n; k++)
+            if (k != i)
+                free(v[k]);
+        v[0] = keep;
+        *n = 1;
+        return 0;
+    }
+    if (o->into_file && *n > 1)
+        return err_set(e, ERR_USAGE, "%zu files in %s match %s, and %s is not a folder: name a folder for them",
+                       *n, o->folder[0] ? o->folder : "the login folder", o->pattern, o->local);
+    return 0;
+}
+
 static int get_glob(struct ftp_session *s, const struct oneshot *o, struct oneshot_watch *w, FILE *err,
                     struct err *e)
 {
@@ -302,6 +323,12 @@ static int get_glob(struct ftp_session *s, const struct oneshot *o, struct onesh
     size_t n = 0, refused = 0;
     if (glob_matches(s, o, err, &names, &n, &refused, e) != 0)
         return -1;
+    if (pick(o, names, &n, e) != 0) {
+        for (size_t i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+        return -1;
+    }
     if (n == 0)
         return err_set(e, ERR_SERVER, "no file in %s that matches %s has a name that is safe here",
                        o->folder[0] ? o->folder : "the login folder", o->pattern);
@@ -314,7 +341,8 @@ static int get_glob(struct ftp_session *s, const struct oneshot *o, struct onesh
         struct err one;
         err_clear(&one);
         tried++;
-        if (join(o->folder, names[i], remote, sizeof remote) != 0 || join(o->local, names[i], local, sizeof local) != 0)
+        if (join(o->folder, names[i], remote, sizeof remote) != 0 ||
+            (o->into_file ? copy(local, sizeof local, o->local) : join(o->local, names[i], local, sizeof local)) != 0)
             err_set(&one, ERR_LOCAL, "%s: the path is too long", names[i]);
         else if (get_one(s, o, remote, local, w, &one) == 0)
             continue;
@@ -345,7 +373,7 @@ int oneshot_get(struct ftp_session *s, const struct oneshot *o, struct oneshot_w
 {
     if (o->glob)
         return get_glob(s, o, w, err, e);
-    return get_one(s, o, o->path, o->local, w, e);
+    return get_one(s, o, o->remote, o->local, w, e);
 }
 
 static int put_one(struct ftp_session *s, const struct oneshot *o, const char *local, struct oneshot_watch *w,
@@ -371,16 +399,16 @@ static int put_one(struct ftp_session *s, const struct oneshot *o, const char *l
 int oneshot_put(struct ftp_session *s, const struct oneshot *o, struct oneshot_watch *w, FILE *err,
                 struct err *e)
 {
-    if (o->n_locals == 1)
-        return put_one(s, o, o->locals[0], w, e);
+    if (o->locals.n == 1)
+        return put_one(s, o, o->locals.items[0], w, e);
     size_t failed = 0, tried = 0;
     struct err first;
     err_clear(&first);
-    for (size_t i = 0; i < o->n_locals; i++) {
+    for (size_t i = 0; i < o->locals.n; i++) {
         struct err one;
         err_clear(&one);
         tried++;
-        if (put_one(s, o, o->locals[i], w, &one) == 0)
+        if (put_one(s, o, o->locals.items[i], w, &one) == 0)
             continue;
         if (failed++ == 0)
             first = one;
@@ -390,5 +418,5 @@ int oneshot_put(struct ftp_session *s, const struct oneshot *o, struct oneshot_w
             break;
         }
     }
-    return tally(failed, tried, o->n_locals, &first, "files", e);
+    return tally(failed, tried, o->locals.n, &first, "files", e);
 }

@@ -73,6 +73,35 @@ run "${F[@]}" get "$URL/reports/*.csv" "$T/globbed/a.csv"
 expect_status 2
 expect_in "$T/err" "is not a folder"
 
+# Names that hold *, ? or [ can still be fetched: a folder's is quoted
+# with \, a last part that names a file exactly is that file, and into a
+# LOCAL that is a file one match is taken.
+mkdir -p "$MAIN_ROOT/$d/r [2024]"
+printf 'bracketed\n' > "$MAIN_ROOT/$d/r [2024]/a.csv"
+printf 'photo with brackets\n' > "$MAIN_ROOT/$d/reports/photo [1].jpg"
+printf 'photo 1\n' > "$MAIN_ROOT/$d/reports/photo 1.jpg"
+chown -R "$FTP_USER" "$MAIN_ROOT/$d"
+run "${F[@]}" get "$URL/r \[2024\]/a.csv" "$T/x.csv"
+expect_status 0
+cmp "$MAIN_ROOT/$d/r [2024]/a.csv" "$T/x.csv" || fail "get from a quoted folder name differs"
+run "${F[@]}" get "$URL/r [2024]/a.csv" "$T/y.csv"
+expect_status 2
+expect_in "$T/err" "quote a *, ? or [ of a folder's name with \\"
+run "${F[@]}" get "$URL/reports/photo [1].jpg" "$T/p.jpg"
+expect_status 0
+cmp "$MAIN_ROOT/$d/reports/photo [1].jpg" "$T/p.jpg" || fail "get of a name with [] into a file differs"
+mkdir -p "$T/photos" && (cd "$T/photos" && run "${F[@]}" get "$URL/reports/photo [1].jpg"; expect_status 0)
+cmp "$MAIN_ROOT/$d/reports/photo [1].jpg" "$T/photos/photo [1].jpg" || fail "get of a name with [] differs"
+[ ! -e "$T/photos/photo 1.jpg" ] || fail "a file named as the pattern also fetched what the pattern matches"
+run "${F[@]}" get "$URL/reports/photo ?.jpg" "$T/q.jpg"
+expect_status 0
+cmp "$MAIN_ROOT/$d/reports/photo 1.jpg" "$T/q.jpg" || fail "a glob with one match into a file differs"
+run "${F[@]}" get "$URL/reports/*.jpg" "$T/two.jpg"
+expect_status 2
+expect_in "$T/err" "2 files in $d/reports match *.jpg, and $T/two.jpg is not a folder: name a folder for them"
+[ ! -e "$T/two.jpg" ] || fail "a glob with two matches wrote a file"
+rm "$MAIN_ROOT/$d/reports/"photo*
+
 # put: several files and a quoted glob (expanded by ftpc), into a folder URL.
 mkdir -p "$T/up/logs"
 printf 'one\n' > "$T/up/a.csv"
@@ -82,6 +111,19 @@ printf 'log 2\n' > "$T/up/logs/2.log"
 (cd "$T/up" && run "${F[@]}" put a.csv b.csv 'logs/*.log' "$URL/inbox/"; expect_status 0)
 for n in a.csv b.csv; do cmp "$T/up/$n" "$MAIN_ROOT/$d/inbox/$n" || fail "put: $n differs"; done
 for n in 1 2; do cmp "$T/up/logs/$n.log" "$MAIN_ROOT/$d/inbox/$n.log" || fail "put glob: $n.log differs"; done
+# A local name with [ ] is a name when such a file exists.
+printf 'bracket\n' > "$T/up/p[1].csv"
+(cd "$T/up" && run "${F[@]}" put 'p[1].csv' "$URL/inbox/"; expect_status 0)
+cmp "$T/up/p[1].csv" "$MAIN_ROOT/$d/inbox/p[1].csv" || fail "put of a name with [] differs"
+# Two local files with the same name would be one remote file: refused
+# before anything is sent.
+mkdir -p "$T/up/other"
+printf 'other a\n' > "$T/up/other/a.csv"
+rm -f "$MAIN_ROOT/$d/inbox/"*
+run "${F[@]}" put "$T/up/a.csv" "$T/up/other/a.csv" "$URL/inbox/"
+expect_status 2
+expect_in "$T/err" "$T/up/a.csv and $T/up/other/a.csv would both be a.csv in $d/inbox/: put them in two runs"
+[ -z "$(ls "$MAIN_ROOT/$d/inbox")" ] || fail "put sent files although two had the same name"
 # A glob that matches nothing is an error naming it; nothing is sent.
 rm -f "$MAIN_ROOT/$d/inbox/"*
 run "${F[@]}" put "$T/up/a.csv" "$T/up/none-*.txt" "$URL/inbox/"

@@ -248,6 +248,45 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int by_key(const void *key, const void *item)
+{
+    return strcmp(key, *(char *const *)item);
+}
+
+/* NAME.part beside NAME: its local copy would be taken for NAME's partial
+ * download (get -c would continue NAME from it), so it is reported and
+ * left out. v is sorted. */
+static int leave_out_parts(char **v, size_t *n, FILE *err, size_t *refused, struct err *e)
+{
+    unsigned char *drop = calloc(*n ? *n : 1, 1);
+    if (drop == NULL)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    for (size_t i = 0; i < *n; i++) {
+        size_t len = strlen(v[i]);
+        char name[PATH_MAX];
+        if (len <= 5 || len - 5 >= sizeof name || strcmp(v[i] + len - 5, ".part") != 0)
+            continue;
+        memcpy(name, v[i], len - 5);
+        name[len - 5] = '\0';
+        if (bsearch(name, v, *n, sizeof *v, by_key) == NULL)
+            continue;
+        fprintf(err, "ftpc: left out %s: it collides with ftpc's partial-download name for %s; "
+                     "fetch it on its own under another name\n", v[i], name);
+        (*refused)++;
+        drop[i] = 1;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (drop[i])
+            free(v[i]);
+        else
+            v[kept++] = v[i];
+    }
+    free(drop);
+    *n = kept;
+    return 0;
+}
+
 /* The regular files of the folder whose names match, sorted. Names that
  * are not safe as local names are reported and left out. */
 static int glob_matches(struct ftp_session *s, const struct oneshot *o, FILE *err, char ***out, size_t *n_out,
@@ -289,6 +328,12 @@ static int glob_matches(struct ftp_session *s, const struct oneshot *o, FILE *er
         return -1;
     }
     qsort(v, n, sizeof *v, by_name);
+    if (leave_out_parts(v, &n, err, refused, e) != 0) {
+        for (size_t i = 0; i < n; i++)
+            free(v[i]);
+        free(v);
+        return -1;
+    }
     *out = v;
     *n_out = n;
     return 0;

@@ -102,6 +102,23 @@ expect_in "$T/err" "2 files in $d/reports match *.jpg, and $T/two.jpg is not a f
 [ ! -e "$T/two.jpg" ] || fail "a glob with two matches wrote a file"
 rm "$MAIN_ROOT/$d/reports/"photo*
 
+# NAME.part beside NAME on the server is left out of a glob: its local copy
+# would be taken for NAME's partial download, and get -c would continue
+# NAME from it.
+mkdir -p "$MAIN_ROOT/$d/coll" "$T/coll"
+printf 'the complete foo file\n' > "$MAIN_ROOT/$d/coll/foo.bin"
+printf 'XXXXXXXXXXX' > "$MAIN_ROOT/$d/coll/foo.bin.part"
+chown -R "$FTP_USER" "$MAIN_ROOT/$d/coll"
+run "${F[@]}" get "$URL/coll/foo*" "$T/coll"
+expect_status 6
+expect_in "$T/err" "left out foo.bin.part: it collides with ftpc's partial-download name for foo.bin"
+expect_in "$T/err" "1 of 2 files failed"
+cmp "$MAIN_ROOT/$d/coll/foo.bin" "$T/coll/foo.bin" || fail "glob get beside a .part differs"
+[ ! -e "$T/coll/foo.bin.part" ] || fail "the server's foo.bin.part became the local partial of foo.bin"
+run "${F[@]}" get -c "$URL/coll/foo*" "$T/coll"
+expect_status 6
+cmp "$MAIN_ROOT/$d/coll/foo.bin" "$T/coll/foo.bin" || fail "get -c continued foo.bin from another file"
+
 # put: several files and a quoted glob (expanded by ftpc), into a folder URL.
 mkdir -p "$T/up/logs"
 printf 'one\n' > "$T/up/a.csv"

@@ -574,8 +574,7 @@ static int url_mirror(struct cmd_ctx *cx, const struct cli_args *a, struct err *
 }
 
 /* One-shot URL mode, after connecting and logging in. */
-static int url_transfer(struct ftp_session *s, const struct cli_args *a, struct cmd_ctx *cx,
-                        struct oneshot_watch *w, struct err *e)
+static int url_transfer(struct ftp_session *s, const struct cli_args *a, struct cmd_ctx *cx, struct err *e)
 {
     FILE *out = cx->out;
     if (s->state != SESSION_LOGGED_IN)
@@ -586,8 +585,8 @@ static int url_transfer(struct ftp_session *s, const struct cli_args *a, struct 
     if (strcmp(a->verb, "ls") == 0)
         return xfer_list(s, "NLST", path[0] ? path : NULL, out, e);
     if (strcmp(a->verb, "get") == 0)
-        return oneshot_get(s, &a->one, w, cx->err, e);
-    return oneshot_put(s, &a->one, w, cx->err, e);
+        return oneshot_get(s, &a->one, cx->err, e);
+    return oneshot_put(s, &a->one, cx->err, e);
 }
 
 /* ftpc may hold a password (kept for TLS ticket renewal) and a private
@@ -816,9 +815,9 @@ static int run(const struct cli_args *a, FILE *in, struct output *o, struct err 
          * is aborted and what arrived kept, with a message on how to go
          * on. Before that (connecting, logging in) it ends ftpc as ever. */
         if (opened && one_file)
-            interrupt_install_second_ends();
+            interrupt_install_second_ends(watched);
         if (opened && a->verb != NULL) {
-            if (url_transfer(&s, a, &cx, &watch, e) == 0)
+            if (url_transfer(&s, a, &cx, e) == 0)
                 (void)session_close(&s, e);
             else
                 (void)session_close(&s, &(struct err){ 0 });

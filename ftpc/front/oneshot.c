@@ -145,7 +145,6 @@ void oneshot_free(struct oneshot *o)
 static void watch_begin(void *arg, const char *name, uint64_t total)
 {
     struct oneshot_watch *w = arg;
-    w->total = total;
     if (w->draw)
         w->inner.begin(w->inner.arg, name, total);
 }
@@ -182,46 +181,41 @@ static int64_t file_size(const char *path)
     return (int64_t)sb.st_size;
 }
 
-/* Ctrl-C in a get: what is kept where, and how to go on. */
-static int interrupted_get(const char *local, uint64_t start, const struct oneshot_watch *w, struct err *e)
+/* Ctrl-C in a get: what is kept where (as the download reports it), and
+ * how to go on. */
+static int interrupted_get(const struct get_outcome *out, struct err *e)
+{
+    const char *closed = out->abort_closed ? XFER_ABORT_CLOSED : "";
+    if (out->kept[0] == '\0')
+        return err_set(e, ERR_INTERRUPTED, "interrupted before any data arrived: nothing kept%s", closed);
+    char got[32], all[48] = "";
+    size_text(out->offset + out->written, got, sizeof got);
+    if (out->total > 0) {
+        char t[32];
+        size_text(out->total, t, sizeof t);
+        snprintf(all, sizeof all, " of %s", t);
+    }
+    return err_set(e, ERR_INTERRUPTED, "interrupted: %s%s kept in %s; run again with -c to resume%s", got, all,
+                   out->kept, closed);
+}
+
+/* -c continues only what is there: a file with nothing local to continue
+ * is a plain download (which needs no SIZE from the server). */
+static int something_to_continue(const char *local)
 {
     char part[PATH_MAX + 8];
     snprintf(part, sizeof part, "%s.part", local);
-    const char *kept = part;
-    int64_t have = file_size(part);
-    if (have < 0 && start > 0) {
-        kept = local; /* -c without a part: it was appended to LOCAL itself */
-        have = file_size(local);
-    }
-    if (have <= 0)
-        return err_set(e, ERR_INTERRUPTED, "interrupted before any data arrived: nothing kept");
-    char got[32], all[48] = "";
-    size_text((uint64_t)have, got, sizeof got);
-    if (w->total > 0) {
-        char t[32];
-        size_text(start + w->total, t, sizeof t);
-        snprintf(all, sizeof all, " of %s", t);
-    }
-    return err_set(e, ERR_INTERRUPTED, "interrupted: %s%s kept in %s; run again with -c to resume", got, all,
-                   kept);
+    return file_size(part) > 0 || file_size(local) > 0;
 }
 
 static int get_one(struct ftp_session *s, const struct oneshot *o, const char *remote, const char *local,
-                   struct oneshot_watch *w, struct err *e)
+                   struct err *e)
 {
-    uint64_t start = 0;
-    if (o->resume && strcmp(local, "-") != 0) {
-        char part[PATH_MAX + 8];
-        snprintf(part, sizeof part, "%s.part", local);
-        int64_t n = file_size(part);
-        if (n < 0)
-            n = file_size(local);
-        start = n > 0 ? (uint64_t)n : 0;
-    }
-    w->total = 0;
-    int rc = xfer_get(s, remote, local, o->resume ? GET_RESUME : 0, GET_HINT, e);
+    int resume = o->resume && strcmp(local, "-") != 0 && something_to_continue(local);
+    struct get_outcome out;
+    int rc = xfer_get_noting(s, remote, local, resume ? GET_RESUME : 0, GET_HINT, &out, e);
     if (rc != 0 && e->code == ERR_INTERRUPTED && strcmp(local, "-") != 0)
-        return interrupted_get(local, start, w, e);
+        return interrupted_get(&out, e);
     return rc;
 }
 
@@ -361,8 +355,7 @@ static int pick(const struct oneshot *o, char **v, size_t *n, struct err *e)
     return 0;
 }
 
-static int get_glob(struct ftp_session *s, const struct oneshot *o, struct oneshot_watch *w, FILE *err,
-                    struct err *e)
+static int get_glob(struct ftp_session *s, const struct oneshot *o, FILE *err, struct err *e)
 {
     char **names = NULL;
     size_t n = 0, refused = 0;
@@ -389,7 +382,7 @@ static int get_glob(struct ftp_session *s, const struct oneshot *o, struct onesh
         if (join(o->folder, names[i], remote, sizeof remote) != 0 ||
             (o->into_file ? copy(local, sizeof local, o->local) : join(o->local, names[i], local, sizeof local)) != 0)
             err_set(&one, ERR_LOCAL, "%s: the path is too long", names[i]);
-        else if (get_one(s, o, remote, local, w, &one) == 0)
+        else if (get_one(s, o, remote, local, &one) == 0)
             continue;
         if (failed++ == refused)
             first = one;
@@ -413,16 +406,14 @@ static int get_glob(struct ftp_session *s, const struct oneshot *o, struct onesh
     return tally(failed, tried, total, &first, "files", e);
 }
 
-int oneshot_get(struct ftp_session *s, const struct oneshot *o, struct oneshot_watch *w, FILE *err,
-                struct err *e)
+int oneshot_get(struct ftp_session *s, const struct oneshot *o, FILE *err, struct err *e)
 {
     if (o->glob)
-        return get_glob(s, o, w, err, e);
-    return get_one(s, o, o->remote, o->local, w, e);
+        return get_glob(s, o, err, e);
+    return get_one(s, o, o->remote, o->local, e);
 }
 
-static int put_one(struct ftp_session *s, const struct oneshot *o, const char *local, struct oneshot_watch *w,
-                   struct err *e)
+static int put_one(struct ftp_session *s, const struct oneshot *o, const char *local, struct err *e)
 {
     char remote[PATH_MAX];
     if (o->url_is_dir) {
@@ -433,7 +424,6 @@ static int put_one(struct ftp_session *s, const struct oneshot *o, const char *l
     } else {
         snprintf(remote, sizeof remote, "%s", o->path);
     }
-    w->total = 0;
     int rc = xfer_put(s, local, remote, o->resume ? PUT_RESUME : PUT_STORE, e);
     if (rc != 0 && e->code == ERR_INTERRUPTED)
         return err_set(e, ERR_INTERRUPTED, "interrupted: %s was not all sent to %s; run again with -c to "
@@ -441,11 +431,10 @@ static int put_one(struct ftp_session *s, const struct oneshot *o, const char *l
     return rc;
 }
 
-int oneshot_put(struct ftp_session *s, const struct oneshot *o, struct oneshot_watch *w, FILE *err,
-                struct err *e)
+int oneshot_put(struct ftp_session *s, const struct oneshot *o, FILE *err, struct err *e)
 {
     if (o->locals.n == 1)
-        return put_one(s, o, o->locals.items[0], w, e);
+        return put_one(s, o, o->locals.items[0], e);
     size_t failed = 0, tried = 0;
     struct err first;
     err_clear(&first);
@@ -453,7 +442,7 @@ int oneshot_put(struct ftp_session *s, const struct oneshot *o, struct oneshot_w
         struct err one;
         err_clear(&one);
         tried++;
-        if (put_one(s, o, o->locals.items[i], w, &one) == 0)
+        if (put_one(s, o, o->locals.items[i], &one) == 0)
             continue;
         if (failed++ == 0)
             first = one;

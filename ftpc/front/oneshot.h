@@ -54,20 +54,16 @@ int oneshot_prepare_put(struct oneshot *o, char **words, int n, const char *path
                         struct err *e) MUST_CHECK;
 void oneshot_free(struct oneshot *o);
 
-/* Remembers what the transfer announced (for the Ctrl-C message) and
- * draws the progress bar when draw is set. */
+/* Draws the progress bar when draw is set. */
 struct oneshot_watch {
     struct progress bar;
     struct xfer_progress inner;
     int draw;
-    uint64_t total;          /* the bytes this transfer was to move (0: unknown) */
 };
 struct xfer_progress oneshot_watch_hooks(struct oneshot_watch *w, int draw, FILE *tty);
 
 /* Failures of single files go to err as they happen. */
-int oneshot_get(struct ftp_session *s, const struct oneshot *o, struct oneshot_watch *w, FILE *err,
-                struct err *e) MUST_CHECK;
-int oneshot_put(struct ftp_session *s, const struct oneshot *o, struct oneshot_watch *w, FILE *err,
-                struct err *e) MUST_CHECK;
+int oneshot_get(struct ftp_session *s, const struct oneshot *o, FILE *err, struct err *e) MUST_CHECK;
+int oneshot_put(struct ftp_session *s, const struct oneshot *o, FILE *err, struct err *e) MUST_CHECK;
 
 #endif

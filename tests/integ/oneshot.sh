@@ -204,6 +204,47 @@ kept=$(stat -c %s "$part")
 (cd "$T/int" && run "${F[@]}" get -c "$SLOW"; expect_status 0; expect_in "$T/err" "received slow-$$.bin: $((10000000 - kept)) bytes")
 cmp "$slow_file" "$T/int/slow-$$.bin" || fail "get -c result differs"
 [ ! -e "$part" ] || fail "the .part stayed after -c"
+# A glob against a hostile server: names that must never become local
+# paths are reported and left out (../x and .. do not match *: a leading
+# dot is matched only by a dot), the good file comes; with -c, and no
+# SIZE on that server, a file with nothing local to continue is a plain
+# download.
+mkdir -p "$T/hostile"
+for c in "" -c; do
+    rm -f "$T/hostile/"*
+    hostile tree
+    (cd "$T/hostile" && FTPC_PASSWORD=y run "$FTPC" --store "$T/store.db" get $c "ftpes://x@127.0.0.1:$HOSTILE_PORT/dir/*"
+     expect_status 6)
+    hostile_stop
+    cmp -s "$T/hostile/ok.txt" <(python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 400)') ||
+        fail "glob get ${c:+-c }from the hostile server: the good file was not fetched"
+    expect_in "$T/err" "left out a file whose name holds '/' (a path, not a name): a/b"
+    expect_in "$T/err" "left out a file whose name is an absolute path: /etc/passwd"
+    expect_in "$T/err" "left out a file whose name holds a control character"
+    if grep -q $'\x1b' "$T/err"; then fail "a raw escape reached the terminal"; fi
+    [ "$(ls -A "$T/hostile")" = ok.txt ] || { ls -A "$T/hostile" >&2; fail "an unsafe name became a local file"; }
+    [ ! -e "$T/x" ] && [ ! -e /etc/passwd.part ] || fail "an unsafe name became a path"
+done
+# A double Ctrl-C: the first says so and starts the abort, which this
+# server never answers; the second ends ftpc at once, and the NAME.part
+# that no byte reached goes with it.
+mkdir -p "$T/dbl"
+hostile noreply
+(cd "$T/dbl" && exec env FTPC_PASSWORD=y "$FTPC" --store "$T/store.db" --timeout 30 get "ftpes://x@127.0.0.1:$HOSTILE_PORT/file.bin") \
+    > "$T/out" 2> "$T/err" &
+pid=$!
+for _ in $(seq 1 100); do grep -q "no TLS handshake" "$T/hostile.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "no TLS handshake" "$T/hostile.log" || fail "the hostile server saw no data connection"
+[ -e "$T/dbl/file.bin.part" ] || fail "no NAME.part while the download waits"
+kill -INT "$pid"
+sleep 1
+kill -0 "$pid" 2>/dev/null || { cat "$T/err" >&2; fail "ftpc ended after the first Ctrl-C: the test needs it waiting"; }
+kill -INT "$pid"
+set +e; wait "$pid"; status=$?; set -e
+hostile_stop
+expect_status 130
+expect_in "$T/err" "ftpc: interrupting; Ctrl-C again to quit at once"
+[ ! -e "$T/dbl/file.bin.part" ] || fail "a double Ctrl-C left an empty NAME.part"
 # -c is for get and put only.
 run "${F[@]}" -c 127.0.0.1 "$MAIN_PORT"
 expect_status 2

@@ -125,9 +125,14 @@ int oneshot_prepare_put(struct oneshot *o, char **words, int n, const char *path
         return -1;
     if (o->locals.n > 1 && !url_is_dir)
         return err_set(e, ERR_USAGE, "%zu local files go into a folder: end the URL with /", o->locals.n);
-    for (size_t i = 0; i < o->locals.n; i++)
-        if (strcmp(o->locals.items[i], "-") == 0 && (o->locals.n > 1 || url_is_dir))
+    for (size_t i = 0; i < o->locals.n; i++) {
+        if (strcmp(o->locals.items[i], "-") != 0)
+            continue;
+        if (o->locals.n > 1 || url_is_dir)
             return err_set(e, ERR_USAGE, "put -: the URL must name the remote file, and - comes alone");
+        if (o->resume)
+            return err_set(e, ERR_USAGE, "put -c -: cannot resume from standard input (its size is not known)");
+    }
     return url_is_dir ? refuse_same_names(&o->locals, path, e) : 0;
 }
 
@@ -425,9 +430,14 @@ static int put_one(struct ftp_session *s, const struct oneshot *o, const char *l
         snprintf(remote, sizeof remote, "%s", o->path);
     }
     int rc = xfer_put(s, local, remote, o->resume ? PUT_RESUME : PUT_STORE, e);
-    if (rc != 0 && e->code == ERR_INTERRUPTED)
+    if (rc != 0 && e->code == ERR_INTERRUPTED) {
+        const char *closed = strstr(e->msg, XFER_ABORT_CLOSED) != NULL ? XFER_ABORT_CLOSED : "";
+        if (strcmp(local, "-") == 0)
+            return err_set(e, ERR_INTERRUPTED, "interrupted: standard input was not all sent to %s%s", remote,
+                           closed);
         return err_set(e, ERR_INTERRUPTED, "interrupted: %s was not all sent to %s; run again with -c to "
-                                           "resume it", local, remote);
+                                           "resume it%s", local, remote, closed);
+    }
     return rc;
 }
 

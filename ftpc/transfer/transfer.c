@@ -352,12 +352,15 @@ struct upload {
 static int upload_resume_point(struct ftp_session *s, struct upload *u, struct err *e)
 {
     struct err none;
-    if (xfer_remote_size(s, u->remote, &u->offset, &none) != 0)
+    int there = xfer_remote_size(s, u->remote, &u->offset, &none) == 0;
+    if (!there)
         u->offset = 0; /* nothing there yet: a plain upload */
     if (u->offset > u->size)
         return err_set(e, ERR_LOCAL, "%s on the server (%" PRIu64 " bytes) is larger than %s", u->remote,
                        u->offset, u->local);
-    if (u->offset == u->size) {
+    /* Complete only when the server said so: an empty file it does not
+     * have yet is still sent. */
+    if (there && u->offset == u->size) {
         u->complete = 1;
         return 0;
     }
@@ -432,6 +435,8 @@ int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum 
         return -1;
     if (how == PUT_RESUME && s->agreed.ascii)
         return err_set(e, ERR_USAGE, "reput works in binary type only");
+    if (how == PUT_RESUME && strcmp(local, "-") == 0)
+        return err_set(e, ERR_USAGE, "cannot resume from standard input (its size is not known)");
     struct upload u = { .local = local, .remote = remote,
                         .verb = how == PUT_APPEND ? "APPE" : "STOR" };
     u.fd = open_source(local, &u.size, e);

@@ -161,6 +161,16 @@ run "${F[@]}" put -c "$T/up/big.bin" "$URL/inbox/"
 expect_status 0
 expect_in "$T/err" "sent $T/up/big.bin: 200000 bytes"
 cmp "$T/up/big.bin" "$MAIN_ROOT/$d/inbox/big.bin" || fail "put -c result differs"
+# put -c of standard input cannot know what to skip: refused. An empty
+# file the server does not have is still sent.
+run "${F[@]}" put -c - "$URL/inbox/stdin.txt" < /dev/null
+expect_status 2
+expect_in "$T/err" "put -c -: cannot resume from standard input"
+[ ! -e "$MAIN_ROOT/$d/inbox/stdin.txt" ] || fail "put -c - made a remote file"
+: > "$T/up/empty.txt"
+run "${F[@]}" put -c "$T/up/empty.txt" "$URL/inbox/"
+expect_status 0
+[ -f "$MAIN_ROOT/$d/inbox/empty.txt" ] || fail "put -c of an empty file sent nothing"
 run "${F[@]}" put "$T/up/a.csv" "$T/up/b.csv" "$URL/inbox/file"
 expect_status 2
 expect_in "$T/err" "2 local files go into a folder: end the URL with /"

@@ -40,6 +40,9 @@
 #include "sandbox/sandbox.h"
 #include "trustd/store/store.h"
 
+/* -c anywhere but before get or put. */
+#define RESUME_USAGE "-c (--resume) is for ftpc get and ftpc put; in the shell use reget or reput"
+
 /* The longest URL a message shows (a longer one is cut). */
 #define URL_SHOWN_MAX 4096
 
@@ -310,6 +313,8 @@ static int mirror_mode(int argc, char **argv, int i, struct cli_args *a, struct 
 static int url_mode(int argc, char **argv, int i, struct cli_args *a, struct err *e)
 {
     a->verb = argv[i++];
+    if (a->resume && (strcmp(a->verb, "ls") == 0 || strcmp(a->verb, "mirror") == 0))
+        return err_set(e, ERR_USAGE, RESUME_USAGE);
     if (strcmp(a->verb, "mirror") == 0)
         return mirror_mode(argc, argv, i, a, e);
     int put = strcmp(a->verb, "put") == 0;
@@ -400,7 +405,7 @@ static int parse_args(int argc, char **argv, struct cli_args *a, struct err *e)
                      strcmp(argv[i], "ls") == 0 || strcmp(argv[i], "mirror") == 0))
         return url_mode(argc, argv, i, a, e) != 0 ? -1 : check_tls_settings(a, e);
     if (a->resume)
-        return err_set(e, ERR_USAGE, "-c (--resume) is for ftpc get and ftpc put; in the shell use reget or reput");
+        return err_set(e, ERR_USAGE, RESUME_USAGE);
     if (i < argc && net_host_unbracket(argv[i], a->host_bare, sizeof a->host_bare) != 0)
         return err_set(e, ERR_USAGE, "'%s' is not a host name or address ([...] holds an IPv6 address)", argv[i]);
     if (i < argc) {

@@ -230,10 +230,14 @@ static int go_on(const struct ftp_session *s, const struct err *e)
     return e->code != ERR_INTERRUPTED && !ftpc_interrupted && s->state == SESSION_LOGGED_IN;
 }
 
-/* After several files: the first failure's status, a count in words. */
-static int tally(size_t failed, size_t tried, size_t total, const struct err *first, const char *what,
+/* After several files: the first failure's status, a count in words; a
+ * Ctrl-C between files (cut) ends the run with its own status. */
+static int tally(size_t failed, size_t tried, size_t total, const struct err *first, int cut, const char *what,
                  struct err *e)
 {
+    if (cut)
+        return err_set(e, ERR_INTERRUPTED, "interrupted: %zu of %zu %s were not tried%s", total - tried, total,
+                       what, failed ? " and some failed (each failure is above)" : "");
     if (failed == 0)
         return 0;
     if (tried < total)
@@ -376,6 +380,7 @@ static int get_glob(struct ftp_session *s, const struct oneshot *o, FILE *err, s
         return err_set(e, ERR_SERVER, "no file in %s that matches %s has a name that is safe here",
                        o->folder[0] ? o->folder : "the login folder", o->pattern);
     size_t failed = refused, tried = refused, total = n + refused;
+    int cut = 0;
     struct err first;
     err_clear(&first);
     err_set(&first, ERR_SERVER, "unsafe names");
@@ -383,6 +388,10 @@ static int get_glob(struct ftp_session *s, const struct oneshot *o, FILE *err, s
         char remote[PATH_MAX], local[PATH_MAX];
         struct err one;
         err_clear(&one);
+        if (ftpc_interrupted) {
+            cut = 1; /* Ctrl-C between two files, or during one that still finished */
+            break;
+        }
         tried++;
         if (join(o->folder, names[i], remote, sizeof remote) != 0 ||
             (o->into_file ? copy(local, sizeof local, o->local) : join(o->local, names[i], local, sizeof local)) != 0)
@@ -404,11 +413,11 @@ static int get_glob(struct ftp_session *s, const struct oneshot *o, FILE *err, s
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
-    if (failed == 0)
+    if (failed == 0 && !cut)
         return 0;
-    if (total == 1)
+    if (total == 1 && !cut)
         return -1;
-    return tally(failed, tried, total, &first, "files", e);
+    return tally(failed, tried, total, &first, cut, "files", e);
 }
 
 int oneshot_get(struct ftp_session *s, const struct oneshot *o, FILE *err, struct err *e)
@@ -446,11 +455,16 @@ int oneshot_put(struct ftp_session *s, const struct oneshot *o, FILE *err, struc
     if (o->locals.n == 1)
         return put_one(s, o, o->locals.items[0], e);
     size_t failed = 0, tried = 0;
+    int cut = 0;
     struct err first;
     err_clear(&first);
     for (size_t i = 0; i < o->locals.n; i++) {
         struct err one;
         err_clear(&one);
+        if (ftpc_interrupted) {
+            cut = 1; /* Ctrl-C between two files, or during one that still finished */
+            break;
+        }
         tried++;
         if (put_one(s, o, o->locals.items[i], &one) == 0)
             continue;
@@ -462,5 +476,5 @@ int oneshot_put(struct ftp_session *s, const struct oneshot *o, FILE *err, struc
             break;
         }
     }
-    return tally(failed, tried, o->locals.n, &first, "files", e);
+    return tally(failed, tried, o->locals.n, &first, cut, "files", e);
 }

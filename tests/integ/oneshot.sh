@@ -259,5 +259,13 @@ expect_in "$T/err" "ftpc: interrupting; Ctrl-C again to quit at once"
 run "${F[@]}" -c 127.0.0.1 "$MAIN_PORT"
 expect_status 2
 expect_in "$T/err" "-c (--resume) is for ftpc get and ftpc put"
+run "${F[@]}" -c ls "$URL/reports/"
+expect_status 2
+expect_in "$T/err" "-c (--resume) is for ftpc get and ftpc put"
+expect_not_in "$T/out" "a.csv"
+run "${F[@]}" -c mirror "$URL/reports" "$T/mirrored"
+expect_status 2
+expect_in "$T/err" "-c (--resume) is for ftpc get and ftpc put"
+[ ! -e "$T/mirrored" ] || fail "mirror ran with -c"
 expect_no_password
 echo "ok: one-shot get and put"

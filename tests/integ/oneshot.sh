@@ -60,6 +60,20 @@ cmp "$MAIN_ROOT/$d/reports/b.csv" "$T/globbed/b.csv" || fail "glob get skipped a
 run "${F[@]}" -f get "$URL/reports/*.csv" "$T/globbed"
 expect_status 0
 cmp "$MAIN_ROOT/$d/reports/a.csv" "$T/globbed/a.csv" || fail "glob get --force did not replace"
+# Into a folder others may write (1777): another user's planted links,
+# at NAME.part and at NAME, are never written through; the other files come.
+mkdir -p "$T/shared" && chmod 1777 "$T/shared"
+printf 'precious\n' > "$T/precious"
+ln -s "$T/precious" "$T/shared/a.csv.part" && chown -h nobody "$T/shared/a.csv.part"
+ln -s "$T/precious" "$T/shared/b.csv" && chown -h nobody "$T/shared/b.csv"
+run "${F[@]}" get "$URL/reports/*.csv" "$T/shared"
+expect_status 7
+expect_in "$T/err" "$T/shared/a.csv.part is a symbolic link"
+expect_in "$T/err" "$T/shared/b.csv is a symbolic link"
+expect_in "$T/err" "2 of 3 files failed"
+[ "$(cat "$T/precious")" = precious ] || fail "a glob get wrote through a planted link"
+cmp "$MAIN_ROOT/$d/reports/c.csv" "$T/shared/c.csv" || fail "glob get into a 1777 folder differs"
+[ -L "$T/shared/a.csv.part" ] && [ -L "$T/shared/b.csv" ] || fail "a planted link was replaced"
 # Default LOCAL: the current folder.
 mkdir -p "$T/here" && (cd "$T/here" && run "${F[@]}" get "$URL/reports/n*.txt"; expect_status 0)
 cmp "$MAIN_ROOT/$d/reports/notes.txt" "$T/here/notes.txt" || fail "glob get into . differs"

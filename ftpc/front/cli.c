@@ -89,6 +89,8 @@ static const char USAGE[] =
     "                           without it an existing LOCAL is refused)\n"
     "  -c, --resume             get continues LOCAL.part from its end (as reget); put\n"
     "                           continues the file on the server (as reput)\n"
+    "                           (Ctrl-C stops a one-shot get or put and keeps what\n"
+    "                           arrived; a second Ctrl-C quits at once)\n"
     "  -4, -6                   IPv4 only, IPv6 only\n"
     "  -q, --quiet              no progress bar and no transfer summaries\n"
     "  --stop-on-error          in batch use, stop at the first failure (the default)\n"
@@ -741,6 +743,16 @@ static int allow_script_line(int argc, char **argv, int lineno, void *scope, str
     return confine_allow_line(scope, argc, argv, e);
 }
 
+/* A glob get's LOCAL folder (and below it, as a get into a folder): its
+ * own message when it cannot be resolved, not --allow-write's. */
+static int allow_glob_folder(struct confine_scope *sc, const char *dir, struct err *e)
+{
+    char resolved[PATH_MAX];
+    if (realpath(dir, resolved) == NULL)
+        return err_set(e, ERR_LOCAL, "%s (the folder for the glob's files): %s", dir, strerror(errno));
+    return confine_allow_dir(sc, resolved, e);
+}
+
 /* The sandbox (confine.h), before any server is contacted: its scope
  * from the command line, the batch file and the history file. */
 static int sandbox_start(const struct cli_args *a, FILE *in, struct err *e)
@@ -758,7 +770,7 @@ static int sandbox_start(const struct cli_args *a, FILE *in, struct err *e)
     if (rc == 0 && a->output != NULL)
         rc = confine_allow_target(&sc, a->output, e);
     if (rc == 0 && a->verb != NULL && strcmp(a->verb, "get") == 0)
-        rc = a->one.glob && !a->one.into_file ? confine_allow_dir(&sc, a->one.local, e)
+        rc = a->one.glob && !a->one.into_file ? allow_glob_folder(&sc, a->one.local, e)
                                               : confine_allow_target(&sc, a->one.local, e);
     if (rc == 0 && a->words != NULL)
         rc = confine_allow_mirror(&sc, a->n_words, a->words, e);

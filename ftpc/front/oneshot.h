@@ -7,7 +7,8 @@
  *
  * Several files: each is tried, a failure reported and counted, and the
  * run goes on (as lftp's mput and curl with several files do); the exit
- * status is the first failure's. Ctrl-C, or a connection lost, ends it.
+ * status is the first failure's. Ctrl-C, or a connection lost, ends it
+ * with that status instead; after a Ctrl-C no next file is started.
  */
 #ifndef FTPC_FRONT_ONESHOT_H
 #define FTPC_FRONT_ONESHOT_H

@@ -83,6 +83,10 @@ static const char *family_mismatch(const char *host)
         return "is an IPv6 address, and -4 allows IPv4 only";
     if (family == AF_INET6 && inet_pton(AF_INET, host, tmp) == 1)
         return "is an IPv4 address, and -6 allows IPv6 only";
+    /* ::ffff:a.b.c.d is IPv4 on the wire. */
+    struct in6_addr a6;
+    if (family == AF_INET6 && inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_V4MAPPED(&a6))
+        return "is an IPv4-mapped address (its connection is IPv4), and -6 allows IPv6 only";
     return NULL;
 }
 

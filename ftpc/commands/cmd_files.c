@@ -4,11 +4,13 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ftpc/commands/commands.h"
 #include "ftpc/parse/cmdline.h"
 #include "ftpc/parse/facts.h"
 #include "ftpc/parse/time_val.h"
+#include "ftpc/parse/tree_glob.h"
 #include "ftpc/transfer/transfer.h"
 
 /* The word a user types to replace an existing file, for messages. */
@@ -62,18 +64,17 @@ int cmd_reput(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     return put_common(cx, argc, argv, PUT_RESUME, e);
 }
 
-static int has_glob(const char *s)
-{
-    return strpbrk(s, "*?[") != NULL;
-}
-
 /* Remote names matching a pattern: NLST of the pattern's folder, then
  * fnmatch on the last part (servers differ in how NLST globs). */
 static int remote_matches(struct ftp_session *s, const char *pattern, struct strlist *out,
                           struct err *e)
 {
-    if (!has_glob(pattern))
-        return strlist_add(out, pattern, strlen(pattern)) == 0 ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
+    if (!tree_has_glob(pattern)) {
+        char name[PATH_MAX];
+        if (tree_glob_unquote(pattern, name, sizeof name) != 0)
+            return err_set(e, ERR_USAGE, "%s: the path is too long", pattern);
+        return strlist_add(out, name, strlen(name)) == 0 ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
+    }
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", pattern);
     char *slash = strrchr(dir, '/');
@@ -168,32 +169,48 @@ int cmd_mdelete(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     return remote_each(cx, argc, argv, 0, delete_one, e);
 }
 
+static int add_word(struct strlist *out, const char *w, struct err *e)
+{
+    return strlist_add(out, w, strlen(w)) == 0 ? 0 : err_set(e, ERR_LOCAL, "too many local files");
+}
+
+int cmd_expand_locals(char **words, int n, struct strlist *out, struct err *e)
+{
+    for (int i = 0; i < n; i++) {
+        struct stat sb;
+        if (lstat(words[i], &sb) == 0 || !tree_has_glob(words[i])) {
+            if (add_word(out, words[i], e) != 0)
+                return -1;
+            continue;
+        }
+        glob_t g;
+        memset(&g, 0, sizeof g);
+        int r = glob(words[i], 0, NULL, &g);
+        int rc = r == GLOB_NOMATCH ? err_set(e, ERR_LOCAL, "no local file matches %s", words[i])
+                 : r != 0          ? err_set(e, ERR_LOCAL, "cannot expand %s", words[i])
+                                   : 0;
+        for (size_t k = 0; rc == 0 && k < g.gl_pathc; k++)
+            rc = add_word(out, g.gl_pathv[k], e);
+        globfree(&g);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int cmd_mput(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
     if (session_require(cx->s, 1, e) != 0)
         return -1;
-    glob_t g;
-    memset(&g, 0, sizeof g);
-    int flags = 0;
-    for (int i = 1; i < argc; i++) {
-        int r = glob(argv[i], flags, NULL, &g);
-        if (r == GLOB_NOMATCH) {
-            globfree(&g);
-            return err_set(e, ERR_LOCAL, "no local file matches %s", argv[i]);
-        }
-        if (r != 0) {
-            globfree(&g);
-            return err_set(e, ERR_LOCAL, "cannot expand %s", argv[i]);
-        }
-        flags = GLOB_APPEND;
-    }
-    int rc = 0;
-    for (size_t i = 0; i < g.gl_pathc && rc == 0; i++) {
+    struct strlist files;
+    strlist_init(&files);
+    int rc = cmd_expand_locals(argv + 1, argc - 1, &files, e);
+    for (size_t i = 0; i < files.n && rc == 0; i++) {
         char remote[PATH_MAX];
-        cmd_base_name(g.gl_pathv[i], remote, sizeof remote);
-        rc = xfer_put(cx->s, g.gl_pathv[i], remote, PUT_STORE, e);
+        cmd_base_name(files.items[i], remote, sizeof remote);
+        rc = xfer_put(cx->s, files.items[i], remote, PUT_STORE, e);
     }
-    globfree(&g);
+    strlist_free(&files);
     return rc;
 }
 

@@ -10,6 +10,7 @@
 
 #include "common/err.h"
 #include "ftpc/session/session.h"
+#include "ftpc/transfer/strlist.h"
 
 /* A number macro's digits, for help and usage texts. */
 #define HELP_NUMBER_(x) #x
@@ -113,6 +114,13 @@ void cmd_base_name(const char *path, char *out, size_t outlen);
 /* The local name a download of remote gets when none is given: its last
  * part, and "./-" for "-" (a server's name never means standard output). */
 void cmd_local_name(const char *remote, char *out, size_t outlen);
+
+/* The local files a list of words names, for mput and ftpc put: a word
+ * that names an existing entry is taken as it is (a file may be called
+ * p[1].csv); otherwise one with an unquoted *, ? or [ is a glob(3) that
+ * must match (one that matches nothing is an error naming it); any other
+ * word is taken as it is (opening it reports what is wrong). */
+int cmd_expand_locals(char **words, int n, struct strlist *out, struct err *e) MUST_CHECK;
 
 /* Joins argv[from..] with blanks into out. -1 when it does not fit. */
 int cmd_join(int argc, char **argv, int from, char *out, size_t outlen) MUST_CHECK;

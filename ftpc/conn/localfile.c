@@ -10,6 +10,7 @@
 #include "common/fdio.h"
 #include "common/file_write.h"
 #include "common/visible.h"
+#include "ftpc/conn/interrupt.h"
 #include "ftpc/conn/localfile.h"
 #include "ftpc/parse/localpolicy.h"
 #include "sandbox/sandbox.h"
@@ -154,6 +155,7 @@ static int create_part(struct local_target *t, struct err *e)
         return sys_error(e, "cannot write", t->part);
     }
     t->offset = 0;
+    interrupt_watch_part(t->fd, t->part); /* a second Ctrl-C removes it while empty */
     return 0;
 }
 
@@ -312,6 +314,7 @@ static int commit_failed(struct local_target *t, struct err *e)
 
 int local_target_commit(struct local_target *t, struct err *e)
 {
+    interrupt_unwatch_part(t->part);
     if (t->direct) {
         int rc = 0;
         if (t->fd != STDOUT_FILENO && close(t->fd) != 0)
@@ -373,6 +376,7 @@ int local_target_commit(struct local_target *t, struct err *e)
 
 void local_target_abort(struct local_target *t)
 {
+    interrupt_unwatch_part(t->part);
     if (t->fd >= 0 && t->fd != STDOUT_FILENO)
         close(t->fd);
     t->fd = -1;

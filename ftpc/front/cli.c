@@ -40,6 +40,9 @@
 #include "sandbox/sandbox.h"
 #include "trustd/store/store.h"
 
+/* -c anywhere but before get or put. */
+#define RESUME_USAGE "-c (--resume) is for ftpc get and ftpc put; in the shell use reget or reput"
+
 /* The longest URL a message shows (a longer one is cut). */
 #define URL_SHOWN_MAX 4096
 
@@ -86,6 +89,8 @@ static const char USAGE[] =
     "                           without it an existing LOCAL is refused)\n"
     "  -c, --resume             get continues LOCAL.part from its end (as reget); put\n"
     "                           continues the file on the server (as reput)\n"
+    "                           (Ctrl-C stops a one-shot get or put and keeps what\n"
+    "                           arrived; a second Ctrl-C quits at once)\n"
     "  -4, -6                   IPv4 only, IPv6 only\n"
     "  -q, --quiet              no progress bar and no transfer summaries\n"
     "  --stop-on-error          in batch use, stop at the first failure (the default)\n"
@@ -285,7 +290,7 @@ static int url_options(struct cli_args *a, struct err *e)
         return err_set(e, ERR_USAGE, "the URL names a folder, not a file: %s (ftpc mirror copies a folder; "
                        "a glob such as DIR/*.csv some of its files)", shown);
     if (strcmp(a->verb, "get") == 0)
-        return oneshot_prepare_get(&a->one, a->u.path, a->u.is_dir, a->local, e);
+        return oneshot_prepare_get(&a->one, a->u.path, a->local, e);
     if (strcmp(a->verb, "put") == 0)
         return oneshot_prepare_put(&a->one, a->put_words, a->n_put_words, a->u.path, a->u.is_dir, e);
     return 0;
@@ -310,6 +315,8 @@ static int mirror_mode(int argc, char **argv, int i, struct cli_args *a, struct 
 static int url_mode(int argc, char **argv, int i, struct cli_args *a, struct err *e)
 {
     a->verb = argv[i++];
+    if (a->resume && (strcmp(a->verb, "ls") == 0 || strcmp(a->verb, "mirror") == 0))
+        return err_set(e, ERR_USAGE, RESUME_USAGE);
     if (strcmp(a->verb, "mirror") == 0)
         return mirror_mode(argc, argv, i, a, e);
     int put = strcmp(a->verb, "put") == 0;
@@ -378,6 +385,7 @@ static int check_settings(struct cli_args *a, struct err *e)
 static int parse_args(int argc, char **argv, struct cli_args *a, struct err *e)
 {
     memset(a, 0, sizeof *a);
+    oneshot_init(&a->one);
     a->opt.appid = STORE_FTP_CLIENT_APP;
     a->opt.seccnn = SECCNN_SSL;
     a->opt.prot = 'P';
@@ -399,7 +407,7 @@ static int parse_args(int argc, char **argv, struct cli_args *a, struct err *e)
                      strcmp(argv[i], "ls") == 0 || strcmp(argv[i], "mirror") == 0))
         return url_mode(argc, argv, i, a, e) != 0 ? -1 : check_tls_settings(a, e);
     if (a->resume)
-        return err_set(e, ERR_USAGE, "-c (--resume) is for ftpc get and ftpc put; in the shell use reget or reput");
+        return err_set(e, ERR_USAGE, RESUME_USAGE);
     if (i < argc && net_host_unbracket(argv[i], a->host_bare, sizeof a->host_bare) != 0)
         return err_set(e, ERR_USAGE, "'%s' is not a host name or address ([...] holds an IPv6 address)", argv[i]);
     if (i < argc) {
@@ -573,8 +581,7 @@ static int url_mirror(struct cmd_ctx *cx, const struct cli_args *a, struct err *
 }
 
 /* One-shot URL mode, after connecting and logging in. */
-static int url_transfer(struct ftp_session *s, const struct cli_args *a, struct cmd_ctx *cx,
-                        struct oneshot_watch *w, struct err *e)
+static int url_transfer(struct ftp_session *s, const struct cli_args *a, struct cmd_ctx *cx, struct err *e)
 {
     FILE *out = cx->out;
     if (s->state != SESSION_LOGGED_IN)
@@ -585,8 +592,8 @@ static int url_transfer(struct ftp_session *s, const struct cli_args *a, struct 
     if (strcmp(a->verb, "ls") == 0)
         return xfer_list(s, "NLST", path[0] ? path : NULL, out, e);
     if (strcmp(a->verb, "get") == 0)
-        return oneshot_get(s, &a->one, w, cx->err, e);
-    return oneshot_put(s, &a->one, w, cx->err, e);
+        return oneshot_get(s, &a->one, cx->err, e);
+    return oneshot_put(s, &a->one, cx->err, e);
 }
 
 /* ftpc may hold a password (kept for TLS ticket renewal) and a private
@@ -736,6 +743,16 @@ static int allow_script_line(int argc, char **argv, int lineno, void *scope, str
     return confine_allow_line(scope, argc, argv, e);
 }
 
+/* A glob get's LOCAL folder (and below it, as a get into a folder): its
+ * own message when it cannot be resolved, not --allow-write's. */
+static int allow_glob_folder(struct confine_scope *sc, const char *dir, struct err *e)
+{
+    char resolved[PATH_MAX];
+    if (realpath(dir, resolved) == NULL)
+        return err_set(e, ERR_LOCAL, "%s (the folder for the glob's files): %s", dir, strerror(errno));
+    return confine_allow_dir(sc, resolved, e);
+}
+
 /* The sandbox (confine.h), before any server is contacted: its scope
  * from the command line, the batch file and the history file. */
 static int sandbox_start(const struct cli_args *a, FILE *in, struct err *e)
@@ -753,7 +770,8 @@ static int sandbox_start(const struct cli_args *a, FILE *in, struct err *e)
     if (rc == 0 && a->output != NULL)
         rc = confine_allow_target(&sc, a->output, e);
     if (rc == 0 && a->verb != NULL && strcmp(a->verb, "get") == 0)
-        rc = a->one.glob ? confine_allow_dir(&sc, a->one.local, e) : confine_allow_target(&sc, a->one.local, e);
+        rc = a->one.glob && !a->one.into_file ? allow_glob_folder(&sc, a->one.local, e)
+                                              : confine_allow_target(&sc, a->one.local, e);
     if (rc == 0 && a->words != NULL)
         rc = confine_allow_mirror(&sc, a->n_words, a->words, e);
     /* A batch file is read ahead only when it can be read again (not a
@@ -814,9 +832,9 @@ static int run(const struct cli_args *a, FILE *in, struct output *o, struct err 
          * is aborted and what arrived kept, with a message on how to go
          * on. Before that (connecting, logging in) it ends ftpc as ever. */
         if (opened && one_file)
-            interrupt_install_second_ends();
+            interrupt_install_second_ends(watched);
         if (opened && a->verb != NULL) {
-            if (url_transfer(&s, a, &cx, &watch, e) == 0)
+            if (url_transfer(&s, a, &cx, e) == 0)
                 (void)session_close(&s, e);
             else
                 (void)session_close(&s, &(struct err){ 0 });

@@ -1,7 +1,6 @@
 /* oneshot: the one-shot get and put of several files, folders and globs. */
 #include <errno.h>
 #include <fnmatch.h>
-#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,17 +9,13 @@
 #include "ftpc/conn/interrupt.h"
 #include "ftpc/front/oneshot.h"
 #include "ftpc/parse/size_text.h"
+#include "ftpc/parse/tree_glob.h"
 #include "ftpc/parse/tree_name.h"
 #include "ftpc/transfer/transfer.h"
 #include "ftpc/transfer/tree_list.h"
 
 /* How a one-shot get asks for a replace, for the message when LOCAL exists. */
 #define GET_HINT "--force"
-
-static int has_glob(const char *s)
-{
-    return strpbrk(s, "*?[") != NULL;
-}
 
 static int is_folder(const char *path)
 {
@@ -36,66 +31,88 @@ static int join(const char *folder, const char *name, char *out, size_t outlen)
     return w < 0 || (size_t)w >= outlen ? -1 : 0;
 }
 
-int oneshot_prepare_get(struct oneshot *o, const char *path, int url_is_dir, const char *local,
-                        struct err *e)
+static int copy(char *out, size_t outlen, const char *s)
 {
-    o->path = path;
-    o->url_is_dir = url_is_dir;
-    if (url_is_dir)
-        return err_set(e, ERR_USAGE, "the URL names a folder, not a file: use ftpc mirror for a folder, "
-                                     "or a glob such as DIR/'*.csv' for some of its files");
+    int w = snprintf(out, outlen, "%s", s);
+    return w < 0 || (size_t)w >= outlen ? -1 : 0;
+}
+
+/* The URL path's folder part: a name (a quoted \*, \? or \[ is part of
+ * it), never a pattern. */
+static int settle_folder(struct oneshot *o, const char *path, const char *slash, struct err *e)
+{
+    char raw[PATH_MAX];
+    size_t len = slash ? (size_t)(slash - path) : 0;
+    if (len >= sizeof raw)
+        return err_set(e, ERR_USAGE, "the URL's path is too long");
+    memcpy(raw, path, len);
+    raw[len] = '\0';
+    if (tree_has_glob(raw))
+        return err_set(e, ERR_USAGE, "'%s': a glob may be in the last part of the path only, not in its "
+                                     "folders (quote a *, ? or [ of a folder's name with \\)", path);
+    if (slash == path)
+        raw[0] = '/', raw[1] = '\0'; /* a path from the server's root */
+    if (tree_glob_unquote(raw, o->folder, sizeof o->folder) != 0)
+        return err_set(e, ERR_USAGE, "the URL's path is too long");
+    return 0;
+}
+
+int oneshot_prepare_get(struct oneshot *o, const char *path, const char *local, struct err *e)
+{
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
-    size_t folder_len = slash ? (size_t)(slash - path) : 0;
-    if (folder_len >= sizeof o->folder)
-        return err_set(e, ERR_USAGE, "the URL's path is too long");
-    memcpy(o->folder, path, folder_len);
-    o->folder[folder_len] = '\0';
-    if (has_glob(o->folder))
-        return err_set(e, ERR_USAGE, "'%s': a glob may be in the last part of the path only, not in its folders",
-                       path);
-    if (has_glob(base)) {
+    if (settle_folder(o, path, slash, e) != 0)
+        return -1;
+    size_t n = local != NULL ? strlen(local) : 0;
+    int into_folder = local == NULL || (n > 0 && local[n - 1] == '/') || (strcmp(local, "-") != 0 && is_folder(local));
+    if (tree_has_glob(base)) {
         o->glob = 1;
         o->pattern = base;
+        o->into_file = !into_folder;
         const char *dir = local != NULL ? local : ".";
-        if (!is_folder(dir))
+        if (into_folder && !is_folder(dir))
             return err_set(e, ERR_USAGE, "%s is not a folder: the files a glob matches go into a folder "
                                          "(LOCAL must be one)", dir);
-        snprintf(o->local, sizeof o->local, "%s", dir);
+        if (copy(o->local, sizeof o->local, dir) != 0)
+            return err_set(e, ERR_USAGE, "%s: the local path is too long", dir);
         return 0;
     }
-    const char *why;
-    if (local != NULL && strcmp(local, "-") == 0) {
-        snprintf(o->local, sizeof o->local, "-");
-        return 0;
-    }
-    size_t n = local != NULL ? strlen(local) : 0;
-    int into_folder = local == NULL || (n > 0 && local[n - 1] == '/') || is_folder(local);
+    char name[PATH_MAX];
+    if (tree_glob_unquote(base, name, sizeof name) != 0 || join(o->folder, name, o->remote, sizeof o->remote) != 0)
+        return err_set(e, ERR_USAGE, "the URL's path is too long");
     if (!into_folder) {
-        snprintf(o->local, sizeof o->local, "%s", local);
+        if (copy(o->local, sizeof o->local, local) != 0)
+            return err_set(e, ERR_USAGE, "%s: the local path is too long", local);
         return 0;
     }
     /* The name comes from the URL: one element, no way out of the folder. */
-    if (tree_name_check(base, strlen(base), &why) != 0)
+    const char *why;
+    if (tree_name_check(name, strlen(name), &why) != 0)
         return err_set(e, ERR_USAGE, "the URL's file name %s: name LOCAL as a file", why);
     if (local == NULL) {
-        cmd_local_name(path, o->local, sizeof o->local);
+        cmd_local_name(name, o->local, sizeof o->local);
         return 0;
     }
-    if (join(local, base, o->local, sizeof o->local) != 0)
+    if (join(local, name, o->local, sizeof o->local) != 0)
         return err_set(e, ERR_USAGE, "%s: the local path is too long", local);
     return 0;
 }
 
-static int add_local(struct oneshot *o, const char *path, struct err *e)
+/* Two local files with the same last part would be one remote file, the
+ * second replacing the first. */
+static int refuse_same_names(const struct strlist *l, const char *url_path, struct err *e)
 {
-    char **v = realloc(o->locals, (o->n_locals + 1) * sizeof *v);
-    if (v == NULL)
-        return err_set(e, ERR_INTERNAL, "out of memory");
-    o->locals = v;
-    if ((v[o->n_locals] = strdup(path)) == NULL)
-        return err_set(e, ERR_INTERNAL, "out of memory");
-    o->n_locals++;
+    for (size_t i = 0; i < l->n; i++) {
+        char a[PATH_MAX];
+        cmd_base_name(l->items[i], a, sizeof a);
+        for (size_t k = i + 1; k < l->n; k++) {
+            char b[PATH_MAX];
+            cmd_base_name(l->items[k], b, sizeof b);
+            if (strcmp(a, b) == 0)
+                return err_set(e, ERR_USAGE, "%s and %s would both be %s in %s: put them in two runs "
+                               "(nothing was sent)", l->items[i], l->items[k], a, url_path[0] ? url_path : "the login folder");
+        }
+    }
     return 0;
 }
 
@@ -104,50 +121,35 @@ int oneshot_prepare_put(struct oneshot *o, char **words, int n, const char *path
 {
     o->path = path;
     o->url_is_dir = url_is_dir;
-    for (int i = 0; i < n; i++) {
-        if (!has_glob(words[i]) || strcmp(words[i], "-") == 0) {
-            if (add_local(o, words[i], e) != 0)
-                return -1;
+    if (cmd_expand_locals(words, n, &o->locals, e) != 0)
+        return -1;
+    if (o->locals.n > 1 && !url_is_dir)
+        return err_set(e, ERR_USAGE, "%zu local files go into a folder: end the URL with /", o->locals.n);
+    for (size_t i = 0; i < o->locals.n; i++) {
+        if (strcmp(o->locals.items[i], "-") != 0)
             continue;
-        }
-        glob_t g;
-        memset(&g, 0, sizeof g);
-        int r = glob(words[i], 0, NULL, &g);
-        if (r == GLOB_NOMATCH)
-            return err_set(e, ERR_LOCAL, "no local file matches %s", words[i]);
-        if (r != 0) {
-            globfree(&g);
-            return err_set(e, ERR_LOCAL, "cannot expand %s", words[i]);
-        }
-        for (size_t k = 0; k < g.gl_pathc; k++) {
-            if (add_local(o, g.gl_pathv[k], e) != 0) {
-                globfree(&g);
-                return -1;
-            }
-        }
-        globfree(&g);
-    }
-    if (o->n_locals > 1 && !url_is_dir)
-        return err_set(e, ERR_USAGE, "%zu local files go into a folder: end the URL with /", o->n_locals);
-    for (size_t i = 0; i < o->n_locals; i++)
-        if (strcmp(o->locals[i], "-") == 0 && (o->n_locals > 1 || url_is_dir))
+        if (o->locals.n > 1 || url_is_dir)
             return err_set(e, ERR_USAGE, "put -: the URL must name the remote file, and - comes alone");
-    return 0;
+        if (o->resume)
+            return err_set(e, ERR_USAGE, "put -c -: cannot resume from standard input (its size is not known)");
+    }
+    return url_is_dir ? refuse_same_names(&o->locals, path, e) : 0;
+}
+
+void oneshot_init(struct oneshot *o)
+{
+    memset(o, 0, sizeof *o);
+    strlist_init(&o->locals);
 }
 
 void oneshot_free(struct oneshot *o)
 {
-    for (size_t i = 0; i < o->n_locals; i++)
-        free(o->locals[i]);
-    free(o->locals);
-    o->locals = NULL;
-    o->n_locals = 0;
+    strlist_free(&o->locals);
 }
 
 static void watch_begin(void *arg, const char *name, uint64_t total)
 {
     struct oneshot_watch *w = arg;
-    w->total = total;
     if (w->draw)
         w->inner.begin(w->inner.arg, name, total);
 }
@@ -184,46 +186,41 @@ static int64_t file_size(const char *path)
     return (int64_t)sb.st_size;
 }
 
-/* Ctrl-C in a get: what is kept where, and how to go on. */
-static int interrupted_get(const char *local, uint64_t start, const struct oneshot_watch *w, struct err *e)
+/* Ctrl-C in a get: what is kept where (as the download reports it), and
+ * how to go on. */
+static int interrupted_get(const struct get_outcome *out, struct err *e)
+{
+    const char *closed = out->abort_closed ? XFER_ABORT_CLOSED : "";
+    if (out->kept[0] == '\0')
+        return err_set(e, ERR_INTERRUPTED, "interrupted before any data arrived: nothing kept%s", closed);
+    char got[32], all[48] = "";
+    size_text(out->offset + out->written, got, sizeof got);
+    if (out->total > 0) {
+        char t[32];
+        size_text(out->total, t, sizeof t);
+        snprintf(all, sizeof all, " of %s", t);
+    }
+    return err_set(e, ERR_INTERRUPTED, "interrupted: %s%s kept in %s; run again with -c to resume%s", got, all,
+                   out->kept, closed);
+}
+
+/* -c continues only what is there: a file with nothing local to continue
+ * is a plain download (which needs no SIZE from the server). */
+static int something_to_continue(const char *local)
 {
     char part[PATH_MAX + 8];
     snprintf(part, sizeof part, "%s.part", local);
-    const char *kept = part;
-    int64_t have = file_size(part);
-    if (have < 0 && start > 0) {
-        kept = local; /* -c without a part: it was appended to LOCAL itself */
-        have = file_size(local);
-    }
-    if (have <= 0)
-        return err_set(e, ERR_INTERRUPTED, "interrupted before any data arrived: nothing kept");
-    char got[32], all[48] = "";
-    size_text((uint64_t)have, got, sizeof got);
-    if (w->total > 0) {
-        char t[32];
-        size_text(start + w->total, t, sizeof t);
-        snprintf(all, sizeof all, " of %s", t);
-    }
-    return err_set(e, ERR_INTERRUPTED, "interrupted: %s%s kept in %s; run again with -c to resume", got, all,
-                   kept);
+    return file_size(part) > 0 || file_size(local) > 0;
 }
 
 static int get_one(struct ftp_session *s, const struct oneshot *o, const char *remote, const char *local,
-                   struct oneshot_watch *w, struct err *e)
+                   struct err *e)
 {
-    uint64_t start = 0;
-    if (o->resume && strcmp(local, "-") != 0) {
-        char part[PATH_MAX + 8];
-        snprintf(part, sizeof part, "%s.part", local);
-        int64_t n = file_size(part);
-        if (n < 0)
-            n = file_size(local);
-        start = n > 0 ? (uint64_t)n : 0;
-    }
-    w->total = 0;
-    int rc = xfer_get(s, remote, local, o->resume ? GET_RESUME : 0, GET_HINT, e);
+    int resume = o->resume && strcmp(local, "-") != 0 && something_to_continue(local);
+    struct get_outcome out;
+    int rc = xfer_get_noting(s, remote, local, resume ? GET_RESUME : 0, GET_HINT, &out, e);
     if (rc != 0 && e->code == ERR_INTERRUPTED && strcmp(local, "-") != 0)
-        return interrupted_get(local, start, w, e);
+        return interrupted_get(&out, e);
     return rc;
 }
 
@@ -233,10 +230,14 @@ static int go_on(const struct ftp_session *s, const struct err *e)
     return e->code != ERR_INTERRUPTED && !ftpc_interrupted && s->state == SESSION_LOGGED_IN;
 }
 
-/* After several files: the first failure's status, a count in words. */
-static int tally(size_t failed, size_t tried, size_t total, const struct err *first, const char *what,
+/* After several files: the first failure's status, a count in words; a
+ * Ctrl-C between files (cut) ends the run with its own status. */
+static int tally(size_t failed, size_t tried, size_t total, const struct err *first, int cut, const char *what,
                  struct err *e)
 {
+    if (cut)
+        return err_set(e, ERR_INTERRUPTED, "interrupted: %zu of %zu %s were not tried%s", total - tried, total,
+                       what, failed ? " and some failed (each failure is above)" : "");
     if (failed == 0)
         return 0;
     if (tried < total)
@@ -248,6 +249,45 @@ static int tally(size_t failed, size_t tried, size_t total, const struct err *fi
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int by_key(const void *key, const void *item)
+{
+    return strcmp(key, *(char *const *)item);
+}
+
+/* NAME.part beside NAME: its local copy would be taken for NAME's partial
+ * download (get -c would continue NAME from it), so it is reported and
+ * left out. v is sorted. */
+static int leave_out_parts(char **v, size_t *n, FILE *err, size_t *refused, struct err *e)
+{
+    unsigned char *drop = calloc(*n ? *n : 1, 1);
+    if (drop == NULL)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    for (size_t i = 0; i < *n; i++) {
+        size_t len = strlen(v[i]);
+        char name[PATH_MAX];
+        if (len <= 5 || len - 5 >= sizeof name || strcmp(v[i] + len - 5, ".part") != 0)
+            continue;
+        memcpy(name, v[i], len - 5);
+        name[len - 5] = '\0';
+        if (bsearch(name, v, *n, sizeof *v, by_key) == NULL)
+            continue;
+        fprintf(err, "ftpc: left out %s: it collides with ftpc's partial-download name for %s; "
+                     "fetch it on its own under another name\n", v[i], name);
+        (*refused)++;
+        drop[i] = 1;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (drop[i])
+            free(v[i]);
+        else
+            v[kept++] = v[i];
+    }
+    free(drop);
+    *n = kept;
+    return 0;
 }
 
 /* The regular files of the folder whose names match, sorted. Names that
@@ -266,7 +306,8 @@ static int glob_matches(struct ftp_session *s, const struct oneshot *o, FILE *er
     int rc = v == NULL ? err_set(e, ERR_INTERNAL, "out of memory") : 0;
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         const struct tree_entry *t = &l.v[i];
-        if (t->kind != TREE_FILE || strlen(t->name) != t->name_len || fnmatch(o->pattern, t->name, FNM_PERIOD) != 0)
+        if (t->kind != TREE_FILE || strlen(t->name) != t->name_len ||
+            (fnmatch(o->pattern, t->name, FNM_PERIOD) != 0 && strcmp(t->name, o->pattern) != 0))
             continue;
         const char *why;
         if (tree_name_check(t->name, t->name_len, &why) != 0) {
@@ -290,22 +331,56 @@ static int glob_matches(struct ftp_session *s, const struct oneshot *o, FILE *er
         return -1;
     }
     qsort(v, n, sizeof *v, by_name);
+    if (leave_out_parts(v, &n, err, refused, e) != 0) {
+        for (size_t i = 0; i < n; i++)
+            free(v[i]);
+        free(v);
+        return -1;
+    }
     *out = v;
     *n_out = n;
     return 0;
 }
 
-static int get_glob(struct ftp_session *s, const struct oneshot *o, struct oneshot_watch *w, FILE *err,
-                    struct err *e)
+/* A file named exactly as the pattern is that file alone (photo [1].jpg
+ * is a name before it is a pattern); into a LOCAL that is a file only one
+ * may match. */
+static int pick(const struct oneshot *o, char **v, size_t *n, struct err *e)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp(v[i], o->pattern) != 0)
+            continue;
+        char *keep = v[i];
+        for (size_t k = 0; k < *n; k++)
+            if (k != i)
+                free(v[k]);
+        v[0] = keep;
+        *n = 1;
+        return 0;
+    }
+    if (o->into_file && *n > 1)
+        return err_set(e, ERR_USAGE, "%zu files in %s match %s, and %s is not a folder: name a folder for them",
+                       *n, o->folder[0] ? o->folder : "the login folder", o->pattern, o->local);
+    return 0;
+}
+
+static int get_glob(struct ftp_session *s, const struct oneshot *o, FILE *err, struct err *e)
 {
     char **names = NULL;
     size_t n = 0, refused = 0;
     if (glob_matches(s, o, err, &names, &n, &refused, e) != 0)
         return -1;
+    if (pick(o, names, &n, e) != 0) {
+        for (size_t i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+        return -1;
+    }
     if (n == 0)
         return err_set(e, ERR_SERVER, "no file in %s that matches %s has a name that is safe here",
                        o->folder[0] ? o->folder : "the login folder", o->pattern);
     size_t failed = refused, tried = refused, total = n + refused;
+    int cut = 0;
     struct err first;
     err_clear(&first);
     err_set(&first, ERR_SERVER, "unsafe names");
@@ -313,10 +388,15 @@ static int get_glob(struct ftp_session *s, const struct oneshot *o, struct onesh
         char remote[PATH_MAX], local[PATH_MAX];
         struct err one;
         err_clear(&one);
+        if (ftpc_interrupted) {
+            cut = 1; /* Ctrl-C between two files, or during one that still finished */
+            break;
+        }
         tried++;
-        if (join(o->folder, names[i], remote, sizeof remote) != 0 || join(o->local, names[i], local, sizeof local) != 0)
+        if (join(o->folder, names[i], remote, sizeof remote) != 0 ||
+            (o->into_file ? copy(local, sizeof local, o->local) : join(o->local, names[i], local, sizeof local)) != 0)
             err_set(&one, ERR_LOCAL, "%s: the path is too long", names[i]);
-        else if (get_one(s, o, remote, local, w, &one) == 0)
+        else if (get_one(s, o, remote, local, &one) == 0)
             continue;
         if (failed++ == refused)
             first = one;
@@ -333,23 +413,21 @@ static int get_glob(struct ftp_session *s, const struct oneshot *o, struct onesh
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
-    if (failed == 0)
+    if (failed == 0 && !cut)
         return 0;
-    if (total == 1)
+    if (total == 1 && !cut)
         return -1;
-    return tally(failed, tried, total, &first, "files", e);
+    return tally(failed, tried, total, &first, cut, "files", e);
 }
 
-int oneshot_get(struct ftp_session *s, const struct oneshot *o, struct oneshot_watch *w, FILE *err,
-                struct err *e)
+int oneshot_get(struct ftp_session *s, const struct oneshot *o, FILE *err, struct err *e)
 {
     if (o->glob)
-        return get_glob(s, o, w, err, e);
-    return get_one(s, o, o->path, o->local, w, e);
+        return get_glob(s, o, err, e);
+    return get_one(s, o, o->remote, o->local, e);
 }
 
-static int put_one(struct ftp_session *s, const struct oneshot *o, const char *local, struct oneshot_watch *w,
-                   struct err *e)
+static int put_one(struct ftp_session *s, const struct oneshot *o, const char *local, struct err *e)
 {
     char remote[PATH_MAX];
     if (o->url_is_dir) {
@@ -360,27 +438,35 @@ static int put_one(struct ftp_session *s, const struct oneshot *o, const char *l
     } else {
         snprintf(remote, sizeof remote, "%s", o->path);
     }
-    w->total = 0;
     int rc = xfer_put(s, local, remote, o->resume ? PUT_RESUME : PUT_STORE, e);
-    if (rc != 0 && e->code == ERR_INTERRUPTED)
+    if (rc != 0 && e->code == ERR_INTERRUPTED) {
+        const char *closed = strstr(e->msg, XFER_ABORT_CLOSED) != NULL ? XFER_ABORT_CLOSED : "";
+        if (strcmp(local, "-") == 0)
+            return err_set(e, ERR_INTERRUPTED, "interrupted: standard input was not all sent to %s%s", remote,
+                           closed);
         return err_set(e, ERR_INTERRUPTED, "interrupted: %s was not all sent to %s; run again with -c to "
-                                           "resume it", local, remote);
+                                           "resume it%s", local, remote, closed);
+    }
     return rc;
 }
 
-int oneshot_put(struct ftp_session *s, const struct oneshot *o, struct oneshot_watch *w, FILE *err,
-                struct err *e)
+int oneshot_put(struct ftp_session *s, const struct oneshot *o, FILE *err, struct err *e)
 {
-    if (o->n_locals == 1)
-        return put_one(s, o, o->locals[0], w, e);
+    if (o->locals.n == 1)
+        return put_one(s, o, o->locals.items[0], e);
     size_t failed = 0, tried = 0;
+    int cut = 0;
     struct err first;
     err_clear(&first);
-    for (size_t i = 0; i < o->n_locals; i++) {
+    for (size_t i = 0; i < o->locals.n; i++) {
         struct err one;
         err_clear(&one);
+        if (ftpc_interrupted) {
+            cut = 1; /* Ctrl-C between two files, or during one that still finished */
+            break;
+        }
         tried++;
-        if (put_one(s, o, o->locals[i], w, &one) == 0)
+        if (put_one(s, o, o->locals.items[i], &one) == 0)
             continue;
         if (failed++ == 0)
             first = one;
@@ -390,5 +476,5 @@ int oneshot_put(struct ftp_session *s, const struct oneshot *o, struct oneshot_w
             break;
         }
     }
-    return tally(failed, tried, o->n_locals, &first, "files", e);
+    return tally(failed, tried, o->locals.n, &first, cut, "files", e);
 }

@@ -124,7 +124,9 @@ static char *remote_generator(const char *text, int state)
     }
     while (names != NULL && i < names->n) {
         char name[1100];
-        snprintf(name, sizeof name, "%s", names->items[i++]);
+        int w = snprintf(name, sizeof name, "%s", names->items[i++]);
+        if (w < 0 || (size_t)w >= sizeof name)
+            continue; /* cut, it would offer a name the server does not have */
         size_t len = strlen(name);
         int folder = len > 1 && name[len - 1] == '/';
         if (folder)

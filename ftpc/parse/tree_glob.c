@@ -35,3 +35,35 @@ int tree_filter_takes(const struct tree_filter *f, const char *path, const char 
     }
     return 1;
 }
+
+static int quotable(char c)
+{
+    return c != '\0' && strchr("*?[]\\", c) != NULL;
+}
+
+int tree_has_glob(const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\\' && quotable(s[1]))
+            s++;
+        else if (*s == '*' || *s == '?' || *s == '[')
+            return 1;
+    }
+    return 0;
+}
+
+int tree_glob_unquote(const char *s, char *out, size_t outlen)
+{
+    size_t n = 0;
+    for (; *s; s++) {
+        if (*s == '\\' && quotable(s[1]))
+            s++;
+        if (n + 1 >= outlen)
+            return -1;
+        out[n++] = *s;
+    }
+    if (outlen == 0)
+        return -1;
+    out[n] = '\0';
+    return 0;
+}

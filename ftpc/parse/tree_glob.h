@@ -36,4 +36,13 @@ int tree_glob_match(const char *glob, const char *path, const char *name);
 int tree_filter_takes(const struct tree_filter *f, const char *path, const char *name,
                       int is_folder, char *why_buf, size_t why_len);
 
+/* 1 when s holds a *, ? or [ that no backslash quotes: a pattern, not a
+ * name. */
+int tree_has_glob(const char *s);
+
+/* s with the backslash dropped before each of * ? [ ] \ (the quoting a
+ * pattern needs for a literal name); any other backslash stays, so a
+ * name that holds one needs no quoting. -1 when out is too small. */
+int tree_glob_unquote(const char *s, char *out, size_t outlen);
+
 #endif

@@ -25,7 +25,7 @@
 #include "ftpc/parse/tree_ls.h"
 #include "ftpc/transfer/transfer.h"
 
-#define ABORT_CLOSED "; the server did not answer the abort, so the control connection was closed"
+#define ABORT_CLOSED XFER_ABORT_CLOSED
 
 /* For status: how the latest data connection was made. */
 static void note_data(struct ftp_session *s, const struct ftp_data *d, const char *verb)
@@ -187,6 +187,22 @@ int xfer_get(struct ftp_session *s, const char *remote, const char *local, unsig
     return xfer_get_checked(s, remote, local, flags, hint, NULL, e);
 }
 
+static int get_file(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
+                    const char *hint, const struct get_check *check, struct get_outcome *out, struct err *e);
+
+int xfer_get_checked(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
+                     const char *hint, const struct get_check *check, struct err *e)
+{
+    struct get_outcome out;
+    return get_file(s, remote, local, flags, hint, check, &out, e);
+}
+
+int xfer_get_noting(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
+                    const char *hint, struct get_outcome *out, struct err *e)
+{
+    return get_file(s, remote, local, flags, hint, NULL, out, e);
+}
+
 /* The caller's check of a finished download, when there is one: on the
  * file just written, opened again for reading (the target is write-only)
  * and checked to be the same file. */
@@ -208,9 +224,21 @@ static int check_download(const struct get_check *check, const struct local_targ
     return rc;
 }
 
-int xfer_get_checked(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
-                     const char *hint, const struct get_check *check, struct err *e)
+/* What an interrupted download keeps: the target's bytes stay (NAME.part
+ * when it holds any; NAME itself when continued in place). */
+static void note_kept(const struct local_target *t, struct get_outcome *out)
 {
+    out->offset = t->offset;
+    out->written = t->written;
+    if (t->offset + t->written == 0 || strcmp(t->path, "-") == 0)
+        return;
+    snprintf(out->kept, sizeof out->kept, "%s", t->direct ? t->path : t->part);
+}
+
+static int get_file(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
+                    const char *hint, const struct get_check *check, struct get_outcome *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
     int resume = (flags & GET_RESUME) != 0;
     unsigned lflags = (resume ? LOCAL_RESUME : 0) |
                       ((flags & GET_REPLACE) || s->opt.clobber ? LOCAL_REPLACE : 0);
@@ -233,6 +261,9 @@ int xfer_get_checked(struct ftp_session *s, const char *remote, const char *loca
         t.set_mode = 1;
         t.mode = check->mode;
     }
+    out->target_opened = 1;
+    out->offset = t.offset;
+    out->total = know_size ? expected : 0;
     if (know_size && t.offset > expected) {
         local_target_abort(&t);
         return err_set(e, ERR_LOCAL, "%s: the local part (%" PRIu64 " bytes) is larger than %s (%" PRIu64 " bytes)",
@@ -263,15 +294,23 @@ int xfer_get_checked(struct ftp_session *s, const char *remote, const char *loca
     data_hold_answers(&d);
     if (!know_size && !s->agreed.ascii && ftp_parse_announced_size(s->reply.text, s->reply.text_len, &expected) == 0)
         know_size = 1;
+    out->total = know_size ? expected : 0;
     uint64_t bytes = 0;
     watch_begin(s, remote, know_size ? expected - t.offset : 0);
     int got = receive(s, &d, s->agreed.ascii, sink_target, &t, 1, &bytes, e);
     watch_end(s);
     int resumed = data_resumed(&d);
+    /* Ctrl-C: the target is closed (an empty NAME.part removed) before the
+     * abort, which may wait for the server: a second Ctrl-C that ends ftpc
+     * then leaves nothing behind. */
+    if (got != 0 && e->code == ERR_INTERRUPTED) {
+        local_target_abort(&t);
+        note_kept(&t, out);
+    }
     int interrupted;
     int rc = end_download(&d, got, &interrupted, e);
     if (interrupted) {
-        local_target_abort(&t);
+        out->abort_closed = !connected(s);
         return err_set(e, ERR_INTERRUPTED, "get %s interrupted after %" PRIu64 " bytes%s%s", remote,
                        t.offset + bytes, t.part[0] && t.offset + bytes ? "; reget continues it" : "",
                        connected(s) ? "" : ABORT_CLOSED);
@@ -317,12 +356,15 @@ struct upload {
 static int upload_resume_point(struct ftp_session *s, struct upload *u, struct err *e)
 {
     struct err none;
-    if (xfer_remote_size(s, u->remote, &u->offset, &none) != 0)
+    int there = xfer_remote_size(s, u->remote, &u->offset, &none) == 0;
+    if (!there)
         u->offset = 0; /* nothing there yet: a plain upload */
     if (u->offset > u->size)
         return err_set(e, ERR_LOCAL, "%s on the server (%" PRIu64 " bytes) is larger than %s", u->remote,
                        u->offset, u->local);
-    if (u->offset == u->size) {
+    /* Complete only when the server said so: an empty file it does not
+     * have yet is still sent. */
+    if (there && u->offset == u->size) {
         u->complete = 1;
         return 0;
     }
@@ -397,6 +439,8 @@ int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum 
         return -1;
     if (how == PUT_RESUME && s->agreed.ascii)
         return err_set(e, ERR_USAGE, "reput works in binary type only");
+    if (how == PUT_RESUME && strcmp(local, "-") == 0)
+        return err_set(e, ERR_USAGE, "cannot resume from standard input (its size is not known)");
     struct upload u = { .local = local, .remote = remote,
                         .verb = how == PUT_APPEND ? "APPE" : "STOR" };
     u.fd = open_source(local, &u.size, e);

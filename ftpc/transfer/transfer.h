@@ -9,6 +9,7 @@
 #ifndef FTPC_TRANSFER_TRANSFER_H
 #define FTPC_TRANSFER_TRANSFER_H
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -39,6 +40,22 @@ struct get_check {
 };
 int xfer_get_checked(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
                      const char *hint, const struct get_check *check, struct err *e) MUST_CHECK;
+/* The end of an interrupted transfer's message when the server did not answer ABOR. */
+#define XFER_ABORT_CLOSED "; the server did not answer the abort, so the control connection was closed"
+
+/* What a download that failed left, for the front end's message. */
+struct get_outcome {
+    int target_opened;      /* LOCAL (or LOCAL.part) was opened */
+    char kept[PATH_MAX];    /* where the bytes that arrived stay: LOCAL.part, or LOCAL when it
+                               was continued in place; "" when nothing is kept */
+    uint64_t offset;        /* the bytes that were there before (a resume) */
+    uint64_t written;       /* the bytes this download wrote */
+    uint64_t total;         /* the file's whole size when the server told it, else 0 */
+    int abort_closed;       /* the server did not answer the abort: the connection was closed */
+};
+/* xfer_get, out filled in (also when it fails). */
+int xfer_get_noting(struct ftp_session *s, const char *remote, const char *local, unsigned flags,
+                    const char *hint, struct get_outcome *out, struct err *e) MUST_CHECK;
 int xfer_put(struct ftp_session *s, const char *local, const char *remote, enum put_how how,
              struct err *e) MUST_CHECK;
 /* verb: NLST, LIST or MLSD; path may be NULL. Line ends become LF. */

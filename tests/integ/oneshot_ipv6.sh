@@ -64,6 +64,10 @@ expect_in "$T/err" "-4 allows IPv4 only"
 run "${F[@]}" -6 ls "ftpes://127.0.0.1:$MAIN_PORT/"
 expect_status 3
 expect_in "$T/err" "cannot connect to 127.0.0.1: it is an IPv4 address, and -6 allows IPv6 only"
+# An IPv4-mapped IPv6 literal is IPv4 on the wire: -6 refuses it too.
+run "${F[@]}" -6 ls "ftpes://[::ffff:127.0.0.1]:$MAIN_PORT/"
+expect_status 3
+expect_in "$T/err" "cannot connect to ::ffff:127.0.0.1: it is an IPv4-mapped address (its connection is IPv4), and -6 allows IPv6 only"
 # Usage errors.
 run "${F[@]}" -4 -6 ls "ftpes://[::1]:$PORT/"
 expect_status 2

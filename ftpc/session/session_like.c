@@ -16,6 +16,10 @@ int session_like_take(struct ftp_session *s, struct session_like *like, struct e
     memset(like, 0, sizeof *like);
     if (session_require_data(s, e) != 0)
         return -1;
+    /* Each login sends the password: over a clear control connection only once. */
+    if (s->ctrl.tls == NULL)
+        return err_set(e, ERR_USAGE, "the control connection is not encrypted, and more connections "
+                       "would send the password in clear text again");
     /* The other connections must land where this one is: a folder that
      * cannot be read back would send their transfers somewhere else. */
     if (session_command_quiet(s, e, "PWD") != 0)

@@ -156,10 +156,11 @@ static void start(struct pool *p, int from, int to)
     for (int i = from; i < to; i++) {
         struct conn *c = &p->conns[i];
         *c = (struct conn){ .p = p, .index = i, .alive = 1 };
-        if (pthread_create(&c->tid, NULL, conn_main, c) != 0) {
+        int rc = pthread_create(&c->tid, NULL, conn_main, c);
+        if (rc != 0) {
             c->alive = 0;
             fprintf(p->err, "ftpc: mirror: warning: cannot start a thread for connection %d of %d: %s\n",
-                    i + 1, p->n, strerror(errno));
+                    i + 1, p->n, strerror(rc));
             wq_leave(p->q);
             continue;
         }
@@ -183,8 +184,16 @@ int conn_pool_run(struct ftp_session *s, int n, struct work_queue *q, const stru
     p->err = err;
     if (p->n > 1 && session_like_take(s, &p->like, e) != 0) {
         session_like_free(&p->like);
-        free(p);
-        return -1;
+        if (ftpc_interrupted || s->state != SESSION_LOGGED_IN) {
+            free(p);
+            return -1;
+        }
+        /* What one connection can do it still does: only the others are left out. */
+        char shown[ERR_MSG_MAX + 16];
+        fprintf(err, "ftpc: mirror: warning: %s; going on with one connection\n",
+                visible_str(shown, sizeof shown, e->msg));
+        err_clear(e);
+        p->n = 1;
     }
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->ended, NULL);

@@ -783,6 +783,10 @@ static int run_parallel(struct walk *w, struct place *top, struct err *e)
     } else if (rc == 0 && left > 0) {
         rc = err_set(e, ERR_CONNECT, "mirror: every connection was lost; %zu %s not done", left,
                      left == 1 ? "piece of work was" : "pieces of work were");
+        /* Failures of the run, so that the summary (and its JSON) says so. */
+        w->sum->failed += left;
+        if (w->sum->first.code == ERR_NONE)
+            w->sum->first = *e;
     }
     w->q = NULL;
     w->par = NULL;

@@ -69,7 +69,8 @@ class TreeClients:
             cmd = ("mirror %s %s %s" % (opts, remote, local) if direction == "down"
                    else "mirror -R %s %s %s" % (opts, local, remote))
             return self.cl.lftp(port, "P", cmd)
-        opts = "--parallel %d " % self.n if name != "ftpc" else ""
+        # ftpc's default is --parallel 4: the sequential row says 1.
+        opts = "--parallel %d " % (self.n if name != "ftpc" else 1)
         cmd = ("mirror %s%s %s" % (opts, remote, local) if direction == "down"
                else "mirror -R %s%s %s" % (opts, local, remote))
         return self.cl.ftpc("ftpc", port, "P", cmd)

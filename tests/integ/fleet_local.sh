@@ -41,6 +41,13 @@ run "$TRUSTD" --store "$PUB" publish --out "$OUT" --signer "$FPKI/fleet-signer-o
     --key "$FPKI/fleet-signer-other.key"
 expect_status 4
 expect_in "$T/err" "not trusted"
+# A store without the trustd-fleet application: the store's reason, then what to do.
+run "$TRUSTD" --store "$T/nofleet.db" publish --out "$OUT" --signer "$FPKI/fleet-signer.pem" \
+    --key "$FPKI/fleet-signer.key"
+[ "$status" != 0 ] || fail "publish without a trustd-fleet application succeeded"
+expect_in "$T/err" "trustd-fleet"
+expect_in "$T/err" "; the CA that issues fleet signers must be trusted for the application trustd-fleet"
+expect_in "$T/err" ": nothing was published"
 
 # Two machines of the fleet; each has a client certificate of its own.
 for m in m1 m2; do

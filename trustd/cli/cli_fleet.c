@@ -265,9 +265,9 @@ int cmd_publish(struct cli *c, struct err *e)
     if (rc == 0 && store_app_trust_anchors(c->s, STORE_FLEET_APP, &anchors, &count, e) != 0) {
         char so[4200];
         store_command_option(c->path, so, sizeof so);
-        rc = err_set(e, e->code, "%s; the CA that issues fleet signers must be trusted for the "
-                     "application " STORE_FLEET_APP " ('trustd%s app add " STORE_FLEET_APP
-                     "', then 'trustd%s app trust " STORE_FLEET_APP " CA')", e->msg, so, so);
+        rc = err_suffix(e, "; the CA that issues fleet signers must be trusted for the "
+                        "application " STORE_FLEET_APP " ('trustd%s app add " STORE_FLEET_APP
+                        "', then 'trustd%s app trust " STORE_FLEET_APP " CA')", so, so);
     }
     if (rc == 0)
         rc = fleet_signer_check(p.signer, anchors, chain, e);

@@ -195,6 +195,13 @@ json_check "$T/status.json" "d['stale'] is True"
 run "$FTPC" --store "$S" --connect-timeout 2 ftpes://127.0.0.1:1/
 expect_in "$T/err" "ftpc: warning: the fleet policy of trust store $S"
 expect_not_in "$T/err" "not connecting"
+# A store path with a terminal escape in it is shown, not obeyed.
+ESC_S="$T/esc$(printf '\033')[31m.db"
+cp -p "$S" "$ESC_S"
+run "$FTPC" --store "$ESC_S" --connect-timeout 2 ftpes://127.0.0.1:1/
+expect_in "$T/err" 'esc\x1b[31m.db'
+if grep -q "$(printf '\033')" "$T/err"; then fail "ftpc printed a store path's escape raw"; fi
+rm -f "$ESC_S"
 publish "$PUB" "$OUT" --valid-for 2s --on-stale refuse > /dev/null
 "$TRUSTD" --store "$S" sync > /dev/null
 sleep 3

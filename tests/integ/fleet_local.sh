@@ -40,7 +40,7 @@ expect_in "$T/err" "lacks the extended key usage trustd fleet snapshot signing"
 run "$TRUSTD" --store "$PUB" publish --out "$OUT" --signer "$FPKI/fleet-signer-other.pem" \
     --key "$FPKI/fleet-signer-other.key"
 expect_status 4
-expect_in "$T/err" "not trusted"
+expect_in "$T/err" "not trusted: unable to get local issuer certificate"
 # A store without the trustd-fleet application: the store's reason, then what to do.
 run "$TRUSTD" --store "$T/nofleet.db" publish --out "$OUT" --signer "$FPKI/fleet-signer.pem" \
     --key "$FPKI/fleet-signer.key"
@@ -133,6 +133,7 @@ mkdir -p "$T/rogue"
     --key "$FPKI/fleet-signer-other.key" > /dev/null
 rm -rf "$OUT"; cp -a "$T/rogue" "$OUT"
 refused "not certified by the pinned fleet signer CA"
+expect_in "$T/err" "unable to get local issuer certificate"   # OpenSSL's reason, not only "verify error"
 restore_out
 # An expired manifest.
 sleep 1

@@ -270,7 +270,7 @@ int cmd_publish(struct cli *c, struct err *e)
                         "', then 'trustd%s app trust " STORE_FLEET_APP " CA')", so, so);
     }
     if (rc == 0)
-        rc = fleet_signer_check(p.signer, anchors, chain, e);
+        rc = fleet_signer_check(p.signer, anchors, chain, NULL, e);
     if (rc == 0)
         rc = cli_transaction(c, run_publish, &p, e);
     X509_STORE_free(anchors);

@@ -49,6 +49,28 @@ expect_in "$T/err" "trustd-fleet"
 expect_in "$T/err" "; the CA that issues fleet signers must be trusted for the application trustd-fleet"
 expect_in "$T/err" ": nothing was published"
 
+# A signer under an intermediate CA: publish embeds the chain, so pinning
+# the root and pinning the intermediate both verify; without the
+# intermediate in --signer publish refuses (no subscriber could verify).
+fleet_intermediate "$FPKI"
+PUBI=$T/pubi.db
+mkdir -p "$T/wwwi"
+fleet_publisher "$PUBI"
+run "$TRUSTD" --store "$PUBI" publish --out "$T/wwwi" --signer "$FPKI/fleet-signer-int.pem" \
+    --key "$FPKI/fleet-signer-int.key"
+expect_status 4
+expect_in "$T/err" "not trusted: unable to get local issuer certificate"
+[ ! -e "$T/wwwi/manifest.p7m" ] || fail "a refused publish wrote a manifest"
+run "$TRUSTD" --store "$PUBI" publish --out "$T/wwwi" --signer "$FPKI/fleet-signer-int-chain.pem" \
+    --key "$FPKI/fleet-signer-int.key"
+expect_status 0
+for pin in fleet-ca fleet-int; do
+    "$TRUSTD" --store "$T/int-$pin.db" subscribe "file://$T/wwwi" --signer-ca "$FPKI/$pin.pem" > /dev/null
+    run "$TRUSTD" --store "$T/int-$pin.db" sync
+    expect_status 0
+    expect_in "$T/out" "signed by /O=ftpc tests/CN=fleet publisher under the intermediate"
+done
+
 # Two machines of the fleet; each has a client certificate of its own.
 for m in m1 m2; do
     S=$T/$m.db

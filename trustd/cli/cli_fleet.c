@@ -118,10 +118,29 @@ struct publish {
     EVP_PKEY *key;
     long valid_for;
     const char *on_stale;
+    STACK_OF(X509) *certs; /* embedded: the CAs between the signer and the anchor */
+    X509 *anchor;          /* the CA the chain ends at, as a subscriber pins it */
     struct fleet_manifest m;
     int64_t previous;   /* the serial published before, 0 when none */
     struct err *e;
 };
+
+/* What a subscriber pinning the anchor does with the new manifest: its
+ * text must come back, or nothing is published. */
+static int publish_self_check(const struct publish *p, const unsigned char *der, size_t derlen,
+                              const char *text, size_t len, struct err *e)
+{
+    unsigned char *back = NULL;
+    size_t backlen = 0;
+    char signer[512], ca[512];
+    certinfo_name(X509_get_subject_name(p->anchor), ca, sizeof ca);
+    if (fleet_verify(der, derlen, "the new manifest", p->anchor, &back, &backlen, signer,
+                     sizeof signer, e) != 0)
+        return err_suffix(e, " (a subscriber pinning %s would refuse it)", ca);
+    int same = backlen == len && memcmp(back, text, len) == 0;
+    free(back);
+    return same ? 0 : err_set(e, ERR_INTERNAL, "the new manifest does not verify to its own text");
+}
 
 static int run_publish(struct cli *c, void *arg)
 {
@@ -166,8 +185,12 @@ static int run_publish(struct cli *c, void *arg)
     size_t derlen = 0;
     if (tn < 0)
         return err_set(e, ERR_INTERNAL, "the manifest does not fit");
-    if (fleet_sign(text, (size_t)tn, p->signer, p->key, &der, &derlen, e) != 0)
+    if (fleet_sign(text, (size_t)tn, p->signer, p->key, p->certs, &der, &derlen, e) != 0)
         return -1;
+    if (publish_self_check(p, der, derlen, text, (size_t)tn, e) != 0) {
+        OPENSSL_free(der);
+        return -1;
+    }
     snprintf(path, sizeof path, "%s/%s", p->dir, MANIFEST_NAME);
     rc = file_write_whole(path, der, derlen, 0644, 1, "trustd-publish", e);
     OPENSSL_free(der);
@@ -269,10 +292,24 @@ int cmd_publish(struct cli *c, struct err *e)
                         "application " STORE_FLEET_APP " ('trustd%s app add " STORE_FLEET_APP
                         "', then 'trustd%s app trust " STORE_FLEET_APP " CA')", so, so);
     }
+    STACK_OF(X509) *built = NULL;
     if (rc == 0)
-        rc = fleet_signer_check(p.signer, anchors, chain, NULL, e);
+        rc = fleet_signer_check(p.signer, anchors, chain, &built, e);
+    if (rc == 0) {
+        /* The chain as publish built it, less the signer (CMS_sign adds
+         * it) and the anchor (a subscriber has it pinned). */
+        X509_free(sk_X509_shift(built));
+        p.anchor = sk_X509_pop(built);
+        p.certs = built;
+        if (p.anchor == NULL)
+            rc = err_set(e, ERR_VERIFY, "fleet signer %s: it is trusted itself, not through a "
+                         "CA a subscriber could pin (trust the CA that issues it for "
+                         STORE_FLEET_APP ")", signer);
+    }
     if (rc == 0)
         rc = cli_transaction(c, run_publish, &p, e);
+    sk_X509_pop_free(built, X509_free);
+    X509_free(p.anchor);
     X509_STORE_free(anchors);
     X509_free(p.signer);
     sk_X509_pop_free(chain, X509_free);

@@ -79,8 +79,8 @@ int fleet_signer_check(X509 *signer, X509_STORE *anchors, STACK_OF(X509) *untrus
     return 0;
 }
 
-int fleet_sign(const char *text, size_t len, X509 *signer, EVP_PKEY *key, unsigned char **der,
-               size_t *derlen, struct err *e)
+int fleet_sign(const char *text, size_t len, X509 *signer, EVP_PKEY *key, STACK_OF(X509) *certs,
+               unsigned char **der, size_t *derlen, struct err *e)
 {
     *der = NULL;
     *derlen = 0;
@@ -89,7 +89,7 @@ int fleet_sign(const char *text, size_t len, X509 *signer, EVP_PKEY *key, unsign
         return err_set(e, ERR_USAGE, "the signer's key does not belong to its certificate");
     }
     BIO *in = BIO_new_mem_buf(text, (int)len);
-    CMS_ContentInfo *cms = in ? CMS_sign(signer, key, NULL, in, CMS_BINARY | CMS_NOSMIMECAP) : NULL;
+    CMS_ContentInfo *cms = in ? CMS_sign(signer, key, certs, in, CMS_BINARY | CMS_NOSMIMECAP) : NULL;
     unsigned char *out = NULL;
     int n = cms ? i2d_CMS_ContentInfo(cms, &out) : -1;
     CMS_ContentInfo_free(cms);
@@ -182,6 +182,9 @@ int fleet_verify(const unsigned char *der, size_t len, const char *name, X509 *c
         ERR_clear_error();
         return err_set(e, ERR_INTERNAL, "out of memory");
     }
+    /* The pinned CA is the anchor whatever its own issuer: pinning an
+     * intermediate is pinning it. */
+    X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
     int rc = fleet_verify_trust(der, len, name, store, text, textlen, subject, subjectlen, e);
     X509_STORE_free(store);
     return rc;

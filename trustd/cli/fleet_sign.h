@@ -35,10 +35,12 @@ int fleet_signer_eku(X509 *cert);
 int fleet_signer_check(X509 *signer, X509_STORE *anchors, STACK_OF(X509) *untrusted,
                        STACK_OF(X509) **chain, struct err *e);
 
-/* text signed by signer with key: DER CMS SignedData that holds the text
- * and the signer's certificate. The caller frees *der with OPENSSL_free. */
-int fleet_sign(const char *text, size_t len, X509 *signer, EVP_PKEY *key, unsigned char **der,
-               size_t *derlen, struct err *e);
+/* text signed by signer with key: DER CMS SignedData that holds the text,
+ * the signer's certificate and certs (its chain, so a subscriber pinning
+ * any CA of it can verify; NULL: none). The caller frees *der with
+ * OPENSSL_free. */
+int fleet_sign(const char *text, size_t len, X509 *signer, EVP_PKEY *key, STACK_OF(X509) *certs,
+               unsigned char **der, size_t *derlen, struct err *e);
 
 /* A signed manifest's text, after its signature and its one signer were
  * checked against ca (its chain from the certificates the CMS carries,

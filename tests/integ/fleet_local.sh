@@ -71,6 +71,64 @@ for pin in fleet-ca fleet-int; do
     expect_in "$T/out" "signed by /O=ftpc tests/CN=fleet publisher under the intermediate"
 done
 
+# The folder's manifest counts only when this publisher could have signed
+# it: a planted one (a huge serial, signed by anyone) neither chooses the
+# next serial nor what is pruned; a FIFO or a link there is not read.
+PUBP=$T/pubp.db
+WP=$T/wwwp
+mkdir -p "$WP"
+fleet_publisher "$PUBP"
+manifest_text() { # serial
+    printf 'trustd-fleet-manifest 1\nserial %s\ncreated %s\nnot-after %s\nsnapshot snapshot-1.db\nsize 1\nsha256 %s\nschema 1\non-stale warn\n' \
+        "$1" "$(date +%s)" "$(($(date +%s) + 86400))" "$(printf '0%.0s' $(seq 64))"
+}
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=planter" \
+    -keyout "$T/planter.key" -out "$T/planter.pem" -days 2 2> /dev/null
+manifest_text 9007199254740992 | openssl cms -sign -nodetach -binary -outform DER \
+    -signer "$T/planter.pem" -inkey "$T/planter.key" -out "$WP/manifest.p7m" || fail "cannot plant"
+: > "$WP/snapshot-5.db"
+run "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+expect_status 0
+expect_in "$T/err" "is not a manifest this publisher signed"
+expect_in "$T/err" "its serial is ignored and no older snapshot is removed"
+pserial=$(sed -n 's/^published serial \([0-9]*\) .*/\1/p' "$T/out")
+[ -n "$pserial" ] && [ "$pserial" -le $(($(date +%s) + 5)) ] || fail "a planted manifest chose the serial: $pserial"
+[ -e "$WP/snapshot-5.db" ] || fail "a planted manifest chose what was pruned"
+# Ours now: the next publish prunes again (the one before is kept).
+sleep 1
+run "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+expect_status 0
+expect_not_in "$T/err" "not a manifest this publisher signed"
+[ ! -e "$WP/snapshot-5.db" ] || fail "an old snapshot was kept"
+[ -e "$WP/snapshot-$pserial.db" ] || fail "the snapshot before was pruned"
+# A FIFO does not make publish hang; a link is not followed.
+rm -f "$WP/manifest.p7m"
+mkfifo "$WP/manifest.p7m"
+run timeout 20 "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+expect_status 0
+expect_in "$T/err" "not a regular file"
+[ -f "$WP/manifest.p7m" ] || fail "the FIFO was not replaced"
+cp "$WP/manifest.p7m" "$T/real-manifest.p7m"
+rm -f "$WP/manifest.p7m"
+ln -s "$T/real-manifest.p7m" "$WP/manifest.p7m"
+run "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+expect_status 0
+expect_in "$T/err" "is not a manifest this publisher signed"
+[ ! -L "$WP/manifest.p7m" ] || fail "the link was not replaced"
+# Signed by the fleet's own signer but two days ahead of the clock: one
+# line, nothing published, nothing recorded.
+manifest_text $(($(date +%s) + 2 * 86400)) | openssl cms -sign -nodetach -binary -outform DER \
+    -signer "$FPKI/fleet-signer.pem" -inkey "$FPKI/fleet-signer.key" -out "$WP/manifest.p7m" || fail "cannot sign"
+cp "$WP/manifest.p7m" "$T/ahead.p7m"
+before_pub=$("$TRUSTD" --store "$PUBP" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["published_serial"])')
+run "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+[ "$status" != 0 ] || fail "publish ran more than a day ahead of the clock"
+expect_in "$T/err" "more than a day ahead of the clock"
+expect_in "$T/err" "nothing was published"
+cmp -s "$WP/manifest.p7m" "$T/ahead.p7m" || fail "a refused publish changed the manifest"
+[ "$before_pub" = "$("$TRUSTD" --store "$PUBP" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["published_serial"])')" ] ||
+    fail "a refused publish recorded a serial"
+
 # Two machines of the fleet; each has a client certificate of its own.
 for m in m1 m2; do
     S=$T/$m.db

@@ -8,11 +8,13 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/cms.h>
@@ -86,34 +88,68 @@ static int parse_duration(const char *opt, const char *text, long max, long *out
 
 /* ---- publish ---- */
 
-/* The serial of the manifest already in dir, unverified (0 when none): a
- * publisher restored from an old backup still moves past it. */
-static int64_t published_serial(const char *dir)
+/* How far ahead of the clock a serial may run (serials are clock seconds;
+ * publishing more than once a second moves them on by one). */
+#define SERIAL_AHEAD_MAX 86400L
+
+/* The manifest already in dir, if this publisher could have signed it: 1
+ * with its serial when it verifies against anchors (the trustd-fleet CAs)
+ * and parses, 0 when there is none, -1 with why when there is one that is
+ * not ours (not a regular file, unreadable, or not verified): a publisher
+ * restored from an old backup still moves past its own serial, and a
+ * planted file chooses neither the serial nor what is pruned. */
+static int folder_manifest(const char *dir, X509_STORE *anchors, int64_t *serial, char *why,
+                           size_t whylen)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", dir, MANIFEST_NAME);
-    unsigned char *data = NULL;
-    size_t len = 0;
-    struct err ignored;
-    if (import_read_file(path, &data, &len, &ignored) != 0)
+    *serial = 0;
+    /* No link followed, and a FIFO does not block the open. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
         return 0;
-    const unsigned char *p = data;
-    CMS_ContentInfo *cms = len <= FLEET_SIGNED_MAX ? d2i_CMS_ContentInfo(NULL, &p, (long)len) : NULL;
-    ASN1_OCTET_STRING **content = cms ? CMS_get0_content(cms) : NULL;
+    if (fd < 0) {
+        snprintf(why, whylen, "%s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    unsigned char *data = NULL;
+    ssize_t len = 0;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        snprintf(why, whylen, "not a regular file");
+    else if (st.st_size <= 0 || (uintmax_t)st.st_size > FLEET_SIGNED_MAX)
+        snprintf(why, whylen, "its size (%jd bytes) is wrong", (intmax_t)st.st_size);
+    else if ((data = malloc((size_t)st.st_size)) == NULL ||
+             (len = read(fd, data, (size_t)st.st_size)) != (ssize_t)st.st_size)
+        snprintf(why, whylen, "cannot read it");
+    close(fd);
+    if (len <= 0 || len != (ssize_t)st.st_size) {
+        free(data);
+        return -1;
+    }
+    unsigned char *text = NULL;
+    size_t textlen = 0;
+    char signer[512];
     struct fleet_manifest m;
-    int64_t serial = 0;
-    if (content != NULL && *content != NULL &&
-        fleet_manifest_parse(ASN1_STRING_get0_data(*content), (size_t)ASN1_STRING_length(*content),
-                             &m, &ignored) == 0)
-        serial = m.serial;
-    CMS_ContentInfo_free(cms);
+    struct err e;
+    int rc = fleet_verify_trust(data, (size_t)len, path, anchors, &text, &textlen, signer,
+                                sizeof signer, &e);
     free(data);
-    ERR_clear_error();
-    return serial;
+    if (rc == 0)
+        rc = fleet_manifest_parse(text, textlen, &m, &e);
+    free(text);
+    if (rc != 0) {
+        snprintf(why, whylen, "%s", e.msg);
+        return -1;
+    }
+    *serial = m.serial;
+    return 1;
 }
 
 struct publish {
     const char *dir;
+    X509_STORE *anchors;   /* the trustd-fleet CAs */
+    int prune;             /* the folder's manifest was ours (or there was none) */
     X509 *signer;
     EVP_PKEY *key;
     long valid_for;
@@ -149,12 +185,20 @@ static int run_publish(struct cli *c, void *arg)
     int64_t last = 0, now = (int64_t)time(NULL);
     if (store_fleet_publisher_serial(c->s, &last, e) != 0)
         return -1;
-    p->previous = published_serial(p->dir);
+    char why[ERR_MSG_MAX];
+    p->prune = folder_manifest(p->dir, p->anchors, &p->previous, why, sizeof why) >= 0;
+    if (!p->prune)
+        cli_warn("%s/%s is not a manifest this publisher signed (%s): its serial is ignored and "
+                 "no older snapshot is removed", p->dir, MANIFEST_NAME, why);
     int64_t serial = now;
     if (last + 1 > serial)
         serial = last + 1;
     if (p->previous + 1 > serial)
         serial = p->previous + 1;
+    if (serial > now + SERIAL_AHEAD_MAX)
+        return err_set(e, ERR_LOCAL, "the next serial would be %" PRId64 ", more than a day ahead "
+                       "of the clock (%" PRId64 "; this store published %" PRId64 ", the folder's "
+                       "manifest says %" PRId64 "): check the clock", serial, now, last, p->previous);
     unsigned char *image = NULL;
     size_t len = 0;
     if (store_snapshot_make(c->s, &image, &len, e) != 0)
@@ -270,7 +314,7 @@ int cmd_publish(struct cli *c, struct err *e)
         return -1;
     if (npos != 0 || out == NULL || signer == NULL || key == NULL)
         return err_set(e, ERR_USAGE, "%s", usage);
-    struct publish p = { .dir = out, .valid_for = VALID_FOR_DEFAULT,
+    struct publish p = { .dir = out, .prune = 1, .valid_for = VALID_FOR_DEFAULT,
                          .on_stale = on_stale ? on_stale : "warn", .e = e };
     if (strcmp(p.on_stale, "warn") != 0 && strcmp(p.on_stale, "refuse") != 0)
         return err_set(e, ERR_USAGE, "--on-stale takes warn or refuse, not '%s'", p.on_stale);
@@ -306,6 +350,7 @@ int cmd_publish(struct cli *c, struct err *e)
                          "CA a subscriber could pin (trust the CA that issues it for "
                          STORE_FLEET_APP ")", signer);
     }
+    p.anchors = anchors;
     if (rc == 0)
         rc = cli_transaction(c, run_publish, &p, e);
     sk_X509_pop_free(built, X509_free);
@@ -316,7 +361,8 @@ int cmd_publish(struct cli *c, struct err *e)
     EVP_PKEY_free(p.key);
     if (rc != 0)
         return err_suffix(e, ": nothing was published");
-    prune(out, &p.m, p.previous);
+    if (p.prune)
+        prune(out, &p.m, p.previous);
     char until[40];
     iso(p.m.not_after, until, sizeof until);
     printf("published serial %" PRId64 " to %s: %s (%" PRId64 " bytes), valid until %s, "

@@ -129,6 +129,25 @@ cmp -s "$WP/manifest.p7m" "$T/ahead.p7m" || fail "a refused publish changed the 
 [ "$before_pub" = "$("$TRUSTD" --store "$PUBP" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["published_serial"])')" ] ||
     fail "a refused publish recorded a serial"
 
+# The manifest is written after the commit: when it cannot be, the message
+# says the serial is recorded and the manifest not (not "nothing was
+# published"), and the next publish moves past it.
+rm -f "$WP/manifest.p7m"
+mkdir "$WP/manifest.p7m"
+run "$TRUSTD" --store "$PUBP" --json publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+[ "$status" != 0 ] || fail "publish into a manifest that is a folder succeeded"
+expect_in "$T/err" "is recorded and its snapshot"
+expect_in "$T/err" "but the manifest is not"
+expect_not_in "$T/err" "nothing was published"
+expect_not_in "$T/out" '"published"'
+recorded=$("$TRUSTD" --store "$PUBP" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["published_serial"])')
+[ "$recorded" -gt "$before_pub" ] || fail "the serial was not recorded"
+rmdir "$WP/manifest.p7m"
+run "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+expect_status 0
+next=$(sed -n 's/^published serial \([0-9]*\) .*/\1/p' "$T/out")
+[ "$next" -gt "$recorded" ] || fail "the next publish did not move past the recorded serial"
+
 # Two machines of the fleet; each has a client certificate of its own.
 for m in m1 m2; do
     S=$T/$m.db

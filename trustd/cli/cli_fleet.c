@@ -158,6 +158,8 @@ struct publish {
     X509 *anchor;          /* the CA the chain ends at, as a subscriber pins it */
     struct fleet_manifest m;
     int64_t previous;   /* the serial published before, 0 when none */
+    unsigned char *der; /* the signed manifest, written after the commit */
+    size_t derlen;
     struct err *e;
 };
 
@@ -213,12 +215,17 @@ static int run_publish(struct cli *c, void *arg)
     snprintf(m->on_stale, sizeof m->on_stale, "%s", p->on_stale);
     snprintf(m->snapshot, sizeof m->snapshot, SNAPSHOT_PREFIX "%" PRId64 SNAPSHOT_SUFFIX, serial);
     unsigned char md[32];
-    EVP_Digest(image, len, md, NULL, EVP_sha256(), NULL);
+    if (EVP_Digest(image, len, md, NULL, EVP_sha256(), NULL) != 1) {
+        free(image);
+        ERR_clear_error();
+        return err_set(e, ERR_INTERNAL, "cannot compute the snapshot's SHA-256 (OpenSSL)");
+    }
     certinfo_hex32(md, m->sha256);
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", p->dir, m->snapshot);
-    /* The snapshot first, the manifest last: a reader never finds a
-     * manifest whose snapshot is not complete. */
+    /* The snapshot first, the manifest last, after the commit (in
+     * cmd_publish): a reader never finds a manifest whose snapshot is not
+     * complete, and no manifest is live whose serial is not recorded. */
     int rc = file_write_whole(path, image, len, 0644, 1, "trustd-publish", e);
     free(image);
     if (rc != 0)
@@ -235,22 +242,13 @@ static int run_publish(struct cli *c, void *arg)
         OPENSSL_free(der);
         return -1;
     }
-    snprintf(path, sizeof path, "%s/%s", p->dir, MANIFEST_NAME);
-    rc = file_write_whole(path, der, derlen, 0644, 1, "trustd-publish", e);
-    OPENSSL_free(der);
-    if (rc != 0)
-        return -1;
+    p->der = der;
+    p->derlen = derlen;
     char subject[700];
     snprintf(subject, sizeof subject, "serial %" PRId64 " to %s", serial, p->dir);
     if (store_fleet_set_publisher_serial(c->s, serial, e) != 0 ||
         store_audit(c->s, "publish", subject, e) != 0)
         return -1;
-    char until[40], detail[200];
-    iso(m->not_after, until, sizeof until);
-    snprintf(detail, sizeof detail, "serial %" PRId64 ", %zu bytes, valid until %s, on stale %s",
-             serial, len, until, m->on_stale);
-    cli_item(c, &(struct cli_item){ .object = "snapshot", .result = "published", .file = p->dir,
-                                    .sha256 = m->sha256, .detail = detail });
     return 0;
 }
 
@@ -359,12 +357,26 @@ int cmd_publish(struct cli *c, struct err *e)
     X509_free(p.signer);
     sk_X509_pop_free(chain, X509_free);
     EVP_PKEY_free(p.key);
-    if (rc != 0)
+    if (rc != 0) {
+        OPENSSL_free(p.der);
         return err_suffix(e, ": nothing was published");
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", out, MANIFEST_NAME);
+    rc = file_write_whole(path, p.der, p.derlen, 0644, 1, "trustd-publish", e);
+    OPENSSL_free(p.der);
+    if (rc != 0)
+        return err_suffix(e, ": serial %" PRId64 " is recorded and its snapshot %s written, but "
+                          "the manifest is not: subscribers still see the one before (publish "
+                          "again)", p.m.serial, p.m.snapshot);
+    char until[40], detail[200];
+    iso(p.m.not_after, until, sizeof until);
+    snprintf(detail, sizeof detail, "serial %" PRId64 ", %" PRId64 " bytes, valid until %s, "
+             "on stale %s", p.m.serial, p.m.size, until, p.m.on_stale);
+    cli_item(c, &(struct cli_item){ .object = "snapshot", .result = "published", .file = out,
+                                    .sha256 = p.m.sha256, .detail = detail });
     if (p.prune)
         prune(out, &p.m, p.previous);
-    char until[40];
-    iso(p.m.not_after, until, sizeof until);
     printf("published serial %" PRId64 " to %s: %s (%" PRId64 " bytes), valid until %s, "
            "on stale: %s\n", p.m.serial, cli_vis(out), p.m.snapshot, p.m.size, until, p.m.on_stale);
     return 0;

@@ -148,6 +148,57 @@ expect_status 0
 next=$(sed -n 's/^published serial \([0-9]*\) .*/\1/p' "$T/out")
 [ "$next" -gt "$recorded" ] || fail "the next publish did not move past the recorded serial"
 
+# Two syncs at once (a timer and an admin): sync A has verified serial N1
+# and waits for its snapshot (held by the server) while sync B installs
+# N2. A must then refuse, not roll the store back to N1. The same when
+# the subscription changes under A.
+WR=$T/wwwr
+mkdir -p "$WR"
+publish "$PUBP" "$WR" > /dev/null
+cp -a "$WR" "$T/r1"
+sleep 1
+publish "$PUBP" "$WR" > /dev/null
+cp -a "$WR" "$T/r2"
+n2=$(sed -n 's/^serial //p' <(openssl cms -verify -noverify -inform DER -in "$WR/manifest.p7m" 2> /dev/null))
+HP=$T/hold.port
+timeout 300 python3 "$(dirname "$0")/fleet_httpd.py" hold "$HP" "$WR" &
+holdpid=$!
+for _ in $(seq 50); do [ -f "$HP" ] && break; sleep 0.1; done
+[ -f "$HP" ] || fail "the holding web server did not start"
+R=$T/race.db
+"$TRUSTD" --store "$R" subscribe "http://127.0.0.1:$(cat "$HP")" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
+serve() { rm -rf "$WR"; cp -a "$1" "$WR"; }
+held_sync() { # runs sync A up to its held snapshot
+    serve "$1"
+    touch "$HP.hold"
+    "$TRUSTD" --store "$R" sync > "$T/a.out" 2> "$T/a.err" &
+    apid=$!
+    for _ in $(seq 100); do [ -f "$HP.held" ] && break; sleep 0.1; done
+    [ -f "$HP.held" ] || { cat "$T/a.err"; fail "sync A did not reach the snapshot"; }
+}
+release() { rm -f "$HP.held"; astatus=0; wait "$apid" || astatus=$?; }
+held_sync "$T/r1"
+serve "$T/r2"
+run "$TRUSTD" --store "$R" sync
+expect_status 0
+expect_in "$T/out" "installed serial $n2"
+release
+[ "$astatus" != 0 ] || { cat "$T/a.out"; fail "sync A installed an older serial after B"; }
+expect_in "$T/a.err" "which another sync installed meanwhile"
+expect_in "$T/a.err" "the store was not changed"
+[ "$(serial_of "$R")" = "$n2" ] || fail "two syncs rolled the store back to $(serial_of "$R")"
+# The subscription changes (another pinned CA) while A waits: A refuses.
+sleep 1
+publish "$PUBP" "$T/r2" > /dev/null
+held_sync "$T/r2"
+"$TRUSTD" --store "$R" subscribe "http://127.0.0.1:$(cat "$HP")" --signer-ca "$FPKI/fleet-other-ca.pem" > /dev/null
+release
+[ "$astatus" != 0 ] || fail "sync A installed under a subscription that changed"
+expect_in "$T/a.err" "the subscription changed while this sync ran"
+[ "$(serial_of "$R")" = None ] || fail "a sync installed into a new subscription"
+kill "$holdpid" 2> /dev/null || true
+wait "$holdpid" 2> /dev/null || true
+
 # Two machines of the fleet; each has a client certificate of its own.
 for m in m1 m2; do
     S=$T/$m.db

@@ -513,10 +513,48 @@ int cmd_unsubscribe(struct cli *c, struct err *e)
 struct install {
     const struct fleet_manifest *m;
     const char *url;
+    X509 *ca;            /* the subscription this sync verified against */
+    const char *tls_pem;
     const char *etag;
+    int up_to_date;      /* another sync installed this serial meanwhile */
     long count[3];
     struct err *e;
 };
+
+/* Inside the install's transaction: the subscription and the installed
+ * serial as they are now, not as the sync read them before its fetch
+ * (another sync, subscribe or unsubscribe may have run since). */
+static int install_still_wanted(struct cli *c, struct install *in, struct err *e)
+{
+    struct store_fleet f;
+    X509 *ca = NULL;
+    char *tls = NULL;
+    if (store_fleet_get(c->s, &f, e) != 0)
+        return -1;
+    if (!f.managed)
+        return err_set(e, ERR_VERIFY, "%s: the store was unsubscribed while this sync ran "
+                       "(refused)", in->url);
+    if (store_fleet_cas(c->s, &ca, &tls, e) != 0)
+        return -1;
+    int same = strcmp(f.url, in->url) == 0 && ca != NULL && X509_cmp(ca, in->ca) == 0 &&
+               ((tls == NULL && in->tls_pem == NULL) ||
+                (tls != NULL && in->tls_pem != NULL && strcmp(tls, in->tls_pem) == 0));
+    X509_free(ca);
+    free(tls);
+    if (!same)
+        return err_set(e, ERR_VERIFY, "%s: the subscription changed while this sync ran (refused)",
+                       in->url);
+    const struct fleet_manifest *m = in->m;
+    if (f.installed && m->serial == f.serial && strcmp(m->sha256, f.sha256) == 0) {
+        in->up_to_date = 1;
+        return 0;
+    }
+    if (f.installed && m->serial <= f.serial)
+        return err_set(e, ERR_VERIFY, "%s: serial %" PRId64 " is not newer than serial %" PRId64
+                       ", which another sync installed meanwhile (a rollback is refused)",
+                       in->url, m->serial, f.serial);
+    return 0;
+}
 
 static int on_diff(int kind, const char *object, const char *fp, const char *label, void *arg,
                    struct err *e)
@@ -534,6 +572,10 @@ static int run_install(struct cli *c, void *arg)
     struct err *e = in->e;
     long before[3] = { c->changes.count[CHANGE_ADDED], c->changes.count[CHANGE_REMOVED],
                        c->changes.count[CHANGE_UPDATED] };
+    if (install_still_wanted(c, in, e) != 0)
+        return -1;
+    if (in->up_to_date)
+        return 0;
     if (store_snapshot_diff(c->s, on_diff, c, e) != 0 || store_snapshot_replace(c->s, e) != 0)
         return -1;
     in->count[0] = c->changes.count[CHANGE_ADDED] - before[0];
@@ -680,11 +722,19 @@ static int sync_run(struct cli *c, struct sync *y, struct err *e)
     store_close(snap);
     if (rc != 0)
         return -1;
-    struct install in = { .m = &m, .url = y->f.url, .etag = y->etag, .e = e };
+    struct install in = { .m = &m, .url = y->f.url, .ca = y->ca, .tls_pem = y->tls_pem,
+                          .etag = y->etag, .e = e };
     rc = cli_transaction(c, run_install, &in, e);
     store_snapshot_detach(c->s);
     if (rc != 0)
         return -1;
+    if (in.up_to_date) {
+        printf("up to date: serial %" PRId64 " from %s (installed by another sync meanwhile)\n",
+               m.serial, cli_vis(y->f.url));
+        cli_item(c, &(struct cli_item){ .object = "snapshot", .result = "unchanged",
+                                        .file = y->f.url, .sha256 = m.sha256 });
+        return 1;
+    }
     iso(m.created, t, sizeof t);
     printf("installed serial %" PRId64 " from %s (published %s, signed by %s): %ld added, "
            "%ld removed, %ld updated\n", m.serial, cli_vis(y->f.url), t, cli_vis(signer),

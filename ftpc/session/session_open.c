@@ -10,6 +10,7 @@
 
 #include "common/certinfo.h"
 #include "common/net.h"
+#include "common/visible.h"
 #include "ftpc/session/session.h"
 #include "ftpc/session/session_internal.h"
 #include "trustd/store/diagnose.h"
@@ -34,15 +35,18 @@ static int stale_policy(struct store *st, const char *path, struct err *e)
         return -1;
     if (!store_fleet_stale(&f, (int64_t)time(NULL)))
         return 0;
-    char t[40];
+    char t[40], vpath[1200], vurl[1200];
     certinfo_format_iso(f.not_after, t, sizeof t);
+    /* The path and the URL are not ours: they must not drive the terminal. */
+    visible_str(vpath, sizeof vpath, path);
+    visible_str(vurl, sizeof vurl, f.url);
     if (strcmp(f.on_stale, "refuse") == 0)
         return err_set(e, ERR_STORE, "the fleet policy of trust store %s (serial %lld from %s) went "
                        "stale at %s and its publisher refuses stale policies: not connecting "
-                       "(run trustd sync)", path, (long long)f.serial, f.url, t);
+                       "(run trustd sync)", vpath, (long long)f.serial, vurl, t);
     fprintf(stderr, "ftpc: warning: the fleet policy of trust store %s (serial %lld from %s) went "
-            "stale at %s: revocations published since are missing (run trustd sync)\n", path,
-            (long long)f.serial, f.url, t);
+            "stale at %s: revocations published since are missing (run trustd sync)\n", vpath,
+            (long long)f.serial, vurl, t);
     return 0;
 }
 

@@ -5,6 +5,12 @@ fleet_httpd.py hang PORTFILE          accepts and never answers
 fleet_httpd.py truncate PORTFILE DIR  serves DIR's files, but sends only half
                                       of each snapshot-*.db (with the full
                                       Content-Length) and closes
+fleet_httpd.py hold PORTFILE DIR      serves DIR's files; while PORTFILE.hold
+                                      exists, the next snapshot-*.db request
+                                      takes it: the file is read, PORTFILE.held
+                                      is made, and the answer waits until the
+                                      test removes PORTFILE.held (two syncs
+                                      made to overlap)
 The port it listens on is written to PORTFILE.
 """
 import os
@@ -41,7 +47,17 @@ def serve(conn):
         conn.close()
         return
     body = open(full, "rb").read()
-    sent = body[: len(body) // 2] if name.startswith("snapshot-") else body
+    sent = body[: len(body) // 2] if mode == "truncate" and name.startswith("snapshot-") else body
+    if mode == "hold" and name.startswith("snapshot-"):
+        try:
+            os.rename(portfile + ".hold", portfile + ".taken")
+            open(portfile + ".held", "w").close()
+            for _ in range(600):
+                if not os.path.exists(portfile + ".held"):
+                    break
+                time.sleep(0.05)
+        except FileNotFoundError:
+            pass  # not held: answered at once
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
     conn.sendall(sent)
     conn.close()

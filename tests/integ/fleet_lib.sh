@@ -36,6 +36,24 @@ fleet_pki() {
         fail "cannot make the fleet PKI"
 }
 
+# fleet_intermediate DIR (after fleet_pki): a signer one CA further down:
+#   fleet-int               an intermediate CA from fleet-ca
+#   fleet-signer-int        from fleet-int, with the fleet signing EKU
+#   fleet-signer-int-chain  fleet-signer-int and fleet-int in one file
+fleet_intermediate() {
+    local d=$1
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
+        -subj "/O=ftpc tests/CN=ftpc Fleet Intermediate CA" -keyout "$d/fleet-int.key" \
+        -out "$d/fleet-int.csr" 2>/dev/null &&
+        printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' > "$d/fleet-int.ext" &&
+        openssl x509 -req -in "$d/fleet-int.csr" -CA "$d/fleet-ca.pem" -CAkey "$d/fleet-ca.key" \
+            -CAcreateserial -days 30 -sha256 -extfile "$d/fleet-int.ext" -out "$d/fleet-int.pem" 2>/dev/null &&
+        rm -f "$d/fleet-int.csr" "$d/fleet-int.ext" &&
+        fleet_signer fleet-signer-int "fleet publisher under the intermediate" fleet-int "$FLEET_EKU" &&
+        cat "$d/fleet-signer-int.pem" "$d/fleet-int.pem" > "$d/fleet-signer-int-chain.pem" ||
+        fail "cannot make the fleet's intermediate CA"
+}
+
 # fleet_publisher STORE: a publisher's store whose trustd-fleet application
 # trusts the fleet signing CA.
 fleet_publisher() {

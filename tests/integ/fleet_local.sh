@@ -40,7 +40,164 @@ expect_in "$T/err" "lacks the extended key usage trustd fleet snapshot signing"
 run "$TRUSTD" --store "$PUB" publish --out "$OUT" --signer "$FPKI/fleet-signer-other.pem" \
     --key "$FPKI/fleet-signer-other.key"
 expect_status 4
-expect_in "$T/err" "not trusted"
+expect_in "$T/err" "not trusted: unable to get local issuer certificate"
+# A store without the trustd-fleet application: the store's reason, then what to do.
+run "$TRUSTD" --store "$T/nofleet.db" publish --out "$OUT" --signer "$FPKI/fleet-signer.pem" \
+    --key "$FPKI/fleet-signer.key"
+[ "$status" != 0 ] || fail "publish without a trustd-fleet application succeeded"
+expect_in "$T/err" "trustd-fleet"
+expect_in "$T/err" "; the CA that issues fleet signers must be trusted for the application trustd-fleet"
+expect_in "$T/err" ": nothing was published"
+
+# A signer under an intermediate CA: publish embeds the chain, so pinning
+# the root and pinning the intermediate both verify; without the
+# intermediate in --signer publish refuses (no subscriber could verify).
+fleet_intermediate "$FPKI"
+PUBI=$T/pubi.db
+mkdir -p "$T/wwwi"
+fleet_publisher "$PUBI"
+run "$TRUSTD" --store "$PUBI" publish --out "$T/wwwi" --signer "$FPKI/fleet-signer-int.pem" \
+    --key "$FPKI/fleet-signer-int.key"
+expect_status 4
+expect_in "$T/err" "not trusted: unable to get local issuer certificate"
+[ ! -e "$T/wwwi/manifest.p7m" ] || fail "a refused publish wrote a manifest"
+run "$TRUSTD" --store "$PUBI" publish --out "$T/wwwi" --signer "$FPKI/fleet-signer-int-chain.pem" \
+    --key "$FPKI/fleet-signer-int.key"
+expect_status 0
+for pin in fleet-ca fleet-int; do
+    "$TRUSTD" --store "$T/int-$pin.db" subscribe "file://$T/wwwi" --signer-ca "$FPKI/$pin.pem" > /dev/null
+    run "$TRUSTD" --store "$T/int-$pin.db" sync
+    expect_status 0
+    expect_in "$T/out" "signed by /O=ftpc tests/CN=fleet publisher under the intermediate"
+done
+
+# The folder's manifest counts only when this publisher could have signed
+# it: a planted one (a huge serial, signed by anyone) neither chooses the
+# next serial nor what is pruned; a FIFO or a link there is not read.
+PUBP=$T/pubp.db
+WP=$T/wwwp
+mkdir -p "$WP"
+fleet_publisher "$PUBP"
+manifest_text() { # serial
+    printf 'trustd-fleet-manifest 1\nserial %s\ncreated %s\nnot-after %s\nsnapshot snapshot-1.db\nsize 1\nsha256 %s\nschema 1\non-stale warn\n' \
+        "$1" "$(date +%s)" "$(($(date +%s) + 86400))" "$(printf '0%.0s' $(seq 64))"
+}
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=planter" \
+    -keyout "$T/planter.key" -out "$T/planter.pem" -days 2 2> /dev/null
+manifest_text 9007199254740992 | openssl cms -sign -nodetach -binary -outform DER \
+    -signer "$T/planter.pem" -inkey "$T/planter.key" -out "$WP/manifest.p7m" || fail "cannot plant"
+: > "$WP/snapshot-5.db"
+run "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+expect_status 0
+expect_in "$T/err" "is not a manifest this publisher signed"
+expect_in "$T/err" "its serial is ignored and no older snapshot is removed"
+pserial=$(sed -n 's/^published serial \([0-9]*\) .*/\1/p' "$T/out")
+[ -n "$pserial" ] && [ "$pserial" -le $(($(date +%s) + 5)) ] || fail "a planted manifest chose the serial: $pserial"
+[ -e "$WP/snapshot-5.db" ] || fail "a planted manifest chose what was pruned"
+# Ours now: the next publish prunes again (the one before is kept).
+sleep 1
+run "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+expect_status 0
+expect_not_in "$T/err" "not a manifest this publisher signed"
+[ ! -e "$WP/snapshot-5.db" ] || fail "an old snapshot was kept"
+[ -e "$WP/snapshot-$pserial.db" ] || fail "the snapshot before was pruned"
+# A FIFO does not make publish hang; a link is not followed.
+rm -f "$WP/manifest.p7m"
+mkfifo "$WP/manifest.p7m"
+run timeout 20 "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+expect_status 0
+expect_in "$T/err" "not a regular file"
+[ -f "$WP/manifest.p7m" ] || fail "the FIFO was not replaced"
+cp "$WP/manifest.p7m" "$T/real-manifest.p7m"
+rm -f "$WP/manifest.p7m"
+ln -s "$T/real-manifest.p7m" "$WP/manifest.p7m"
+run "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+expect_status 0
+expect_in "$T/err" "is not a manifest this publisher signed"
+[ ! -L "$WP/manifest.p7m" ] || fail "the link was not replaced"
+# Signed by the fleet's own signer but two days ahead of the clock: one
+# line, nothing published, nothing recorded.
+manifest_text $(($(date +%s) + 2 * 86400)) | openssl cms -sign -nodetach -binary -outform DER \
+    -signer "$FPKI/fleet-signer.pem" -inkey "$FPKI/fleet-signer.key" -out "$WP/manifest.p7m" || fail "cannot sign"
+cp "$WP/manifest.p7m" "$T/ahead.p7m"
+before_pub=$("$TRUSTD" --store "$PUBP" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["published_serial"])')
+run "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+[ "$status" != 0 ] || fail "publish ran more than a day ahead of the clock"
+expect_in "$T/err" "more than a day ahead of the clock"
+expect_in "$T/err" "nothing was published"
+cmp -s "$WP/manifest.p7m" "$T/ahead.p7m" || fail "a refused publish changed the manifest"
+[ "$before_pub" = "$("$TRUSTD" --store "$PUBP" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["published_serial"])')" ] ||
+    fail "a refused publish recorded a serial"
+
+# The manifest is written after the commit: when it cannot be, the message
+# says the serial is recorded and the manifest not (not "nothing was
+# published"), and the next publish moves past it.
+rm -f "$WP/manifest.p7m"
+mkdir "$WP/manifest.p7m"
+run "$TRUSTD" --store "$PUBP" --json publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+[ "$status" != 0 ] || fail "publish into a manifest that is a folder succeeded"
+expect_in "$T/err" "is recorded and its snapshot"
+expect_in "$T/err" "but the manifest is not"
+expect_not_in "$T/err" "nothing was published"
+expect_not_in "$T/out" '"published"'
+recorded=$("$TRUSTD" --store "$PUBP" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["published_serial"])')
+[ "$recorded" -gt "$before_pub" ] || fail "the serial was not recorded"
+rmdir "$WP/manifest.p7m"
+run "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+expect_status 0
+next=$(sed -n 's/^published serial \([0-9]*\) .*/\1/p' "$T/out")
+[ "$next" -gt "$recorded" ] || fail "the next publish did not move past the recorded serial"
+
+# Two syncs at once (a timer and an admin): sync A has verified serial N1
+# and waits for its snapshot (held by the server) while sync B installs
+# N2. A must then refuse, not roll the store back to N1. The same when
+# the subscription changes under A.
+WR=$T/wwwr
+mkdir -p "$WR"
+publish "$PUBP" "$WR" > /dev/null
+cp -a "$WR" "$T/r1"
+sleep 1
+publish "$PUBP" "$WR" > /dev/null
+cp -a "$WR" "$T/r2"
+n2=$(sed -n 's/^serial //p' <(openssl cms -verify -noverify -inform DER -in "$WR/manifest.p7m" 2> /dev/null))
+HP=$T/hold.port
+timeout 300 python3 "$(dirname "$0")/fleet_httpd.py" hold "$HP" "$WR" &
+holdpid=$!
+for _ in $(seq 50); do [ -f "$HP" ] && break; sleep 0.1; done
+[ -f "$HP" ] || fail "the holding web server did not start"
+R=$T/race.db
+"$TRUSTD" --store "$R" subscribe "http://127.0.0.1:$(cat "$HP")" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
+serve() { rm -rf "$WR"; cp -a "$1" "$WR"; }
+held_sync() { # runs sync A up to its held snapshot
+    serve "$1"
+    touch "$HP.hold"
+    "$TRUSTD" --store "$R" sync > "$T/a.out" 2> "$T/a.err" &
+    apid=$!
+    for _ in $(seq 100); do [ -f "$HP.held" ] && break; sleep 0.1; done
+    [ -f "$HP.held" ] || { cat "$T/a.err"; fail "sync A did not reach the snapshot"; }
+}
+release() { rm -f "$HP.held"; astatus=0; wait "$apid" || astatus=$?; }
+held_sync "$T/r1"
+serve "$T/r2"
+run "$TRUSTD" --store "$R" sync
+expect_status 0
+expect_in "$T/out" "installed serial $n2"
+release
+[ "$astatus" != 0 ] || { cat "$T/a.out"; fail "sync A installed an older serial after B"; }
+expect_in "$T/a.err" "which another sync installed meanwhile"
+expect_in "$T/a.err" "the store was not changed"
+[ "$(serial_of "$R")" = "$n2" ] || fail "two syncs rolled the store back to $(serial_of "$R")"
+# The subscription changes (another pinned CA) while A waits: A refuses.
+sleep 1
+publish "$PUBP" "$T/r2" > /dev/null
+held_sync "$T/r2"
+"$TRUSTD" --store "$R" subscribe "http://127.0.0.1:$(cat "$HP")" --signer-ca "$FPKI/fleet-other-ca.pem" > /dev/null
+release
+[ "$astatus" != 0 ] || fail "sync A installed under a subscription that changed"
+expect_in "$T/a.err" "the subscription changed while this sync ran"
+[ "$(serial_of "$R")" = None ] || fail "a sync installed into a new subscription"
+kill "$holdpid" 2> /dev/null || true
+wait "$holdpid" 2> /dev/null || true
 
 # Two machines of the fleet; each has a client certificate of its own.
 for m in m1 m2; do
@@ -126,6 +283,7 @@ mkdir -p "$T/rogue"
     --key "$FPKI/fleet-signer-other.key" > /dev/null
 rm -rf "$OUT"; cp -a "$T/rogue" "$OUT"
 refused "not certified by the pinned fleet signer CA"
+expect_in "$T/err" "unable to get local issuer certificate"   # OpenSSL's reason, not only "verify error"
 restore_out
 # An expired manifest.
 sleep 1
@@ -188,6 +346,13 @@ json_check "$T/status.json" "d['stale'] is True"
 run "$FTPC" --store "$S" --connect-timeout 2 ftpes://127.0.0.1:1/
 expect_in "$T/err" "ftpc: warning: the fleet policy of trust store $S"
 expect_not_in "$T/err" "not connecting"
+# A store path with a terminal escape in it is shown, not obeyed.
+ESC_S="$T/esc$(printf '\033')[31m.db"
+cp -p "$S" "$ESC_S"
+run "$FTPC" --store "$ESC_S" --connect-timeout 2 ftpes://127.0.0.1:1/
+expect_in "$T/err" 'esc\x1b[31m.db'
+if grep -q "$(printf '\033')" "$T/err"; then fail "ftpc printed a store path's escape raw"; fi
+rm -f "$ESC_S"
 publish "$PUB" "$OUT" --valid-for 2s --on-stale refuse > /dev/null
 "$TRUSTD" --store "$S" sync > /dev/null
 sleep 3

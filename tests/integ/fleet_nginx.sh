@@ -116,6 +116,26 @@ tail -n +"$((lines + 1))" "$N/access.log" > "$T/new.log"
 [ "$(wc -l < "$T/new.log")" = 1 ] || { cat "$T/new.log"; fail "more than one request for an unchanged policy"; }
 expect_in "$T/new.log" "/manifest.p7m 304"
 
+# --tls-ca is the only CA for the web server: not libcurl's CA path too.
+# In a mount namespace of its own, /etc/ssl/certs is a folder that also
+# holds the web server's CA: the default (no --tls-ca) then syncs, and
+# --tls-ca naming another CA must still refuse the server.
+mkdir -p "$T/capath"
+cp /etc/ssl/certs/ca-certificates.crt "$PKI/ca.pem" "$T/capath/"
+openssl rehash "$T/capath" 2> /dev/null
+in_capath() { unshare -m sh -c 'mount --bind "$0" /etc/ssl/certs && exec "$@"' "$T/capath" "$@"; }
+TLS=$T/tlsca.db
+"$TRUSTD" --store "$TLS" subscribe "$URL" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
+run in_capath "$TRUSTD" --store "$TLS" sync
+expect_status 0
+expect_in "$T/out" "installed serial"
+"$TRUSTD" --store "$TLS" subscribe "$URL" --signer-ca "$FPKI/fleet-ca.pem" \
+    --tls-ca "$PKI/other-ca.pem" > /dev/null
+run in_capath "$TRUSTD" --store "$TLS" sync
+[ "$status" != 0 ] || fail "--tls-ca of another CA: the web server was still trusted through the CA path"
+expect_in "$T/err" "SSL certificate problem"
+expect_in "$T/err" "the store was not changed"
+
 # Removed on the publisher: no longer trusted anywhere after sync.
 "$TRUSTD" --store "$PUB" remove "$(fingerprint "$PKI/ca.pem")" > /dev/null
 publish "$PUB" "$WWW" --valid-for 1d > /dev/null

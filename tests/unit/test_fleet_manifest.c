@@ -76,6 +76,14 @@ int main(void)
     EXPECT_EQ_INT(parse(nonl, &m), -1);
     struct err e;
     EXPECT_EQ_INT(fleet_manifest_parse((const unsigned char *)"trustd-fleet-manifest 1\nserial\0 1\n", 34, &m, &e), -1);
+    /* A NUL inside the snapshot name: "a" as a C string, refused as bytes. */
+    char nul[sizeof GOOD + 8];
+    const char *at = strstr(GOOD, "snapshot-1767225600.db");
+    size_t head = (size_t)(at - GOOD);
+    memcpy(nul, GOOD, sizeof GOOD);
+    nul[head + 1] = '\0';
+    EXPECT_EQ_INT(fleet_manifest_parse((const unsigned char *)nul, strlen(GOOD), &m, &e), -1);
+    EXPECT(strstr(e.msg, "NUL") != NULL);
     EXPECT(fleet_snapshot_name_ok("snapshot-1.db"));
     EXPECT(!fleet_snapshot_name_ok(""));
     return expect_done("test_fleet_manifest");

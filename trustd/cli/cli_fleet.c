@@ -8,11 +8,13 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/cms.h>
@@ -86,42 +88,97 @@ static int parse_duration(const char *opt, const char *text, long max, long *out
 
 /* ---- publish ---- */
 
-/* The serial of the manifest already in dir, unverified (0 when none): a
- * publisher restored from an old backup still moves past it. */
-static int64_t published_serial(const char *dir)
+/* How far ahead of the clock a serial may run (serials are clock seconds;
+ * publishing more than once a second moves them on by one). */
+#define SERIAL_AHEAD_MAX 86400L
+
+/* The manifest already in dir, if this publisher could have signed it: 1
+ * with its serial when it verifies against anchors (the trustd-fleet CAs)
+ * and parses, 0 when there is none, -1 with why when there is one that is
+ * not ours (not a regular file, unreadable, or not verified): a publisher
+ * restored from an old backup still moves past its own serial, and a
+ * planted file chooses neither the serial nor what is pruned. */
+static int folder_manifest(const char *dir, X509_STORE *anchors, int64_t *serial, char *why,
+                           size_t whylen)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", dir, MANIFEST_NAME);
-    unsigned char *data = NULL;
-    size_t len = 0;
-    struct err ignored;
-    if (import_read_file(path, &data, &len, &ignored) != 0)
+    *serial = 0;
+    /* No link followed, and a FIFO does not block the open. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
         return 0;
-    const unsigned char *p = data;
-    CMS_ContentInfo *cms = len <= FLEET_SIGNED_MAX ? d2i_CMS_ContentInfo(NULL, &p, (long)len) : NULL;
-    ASN1_OCTET_STRING **content = cms ? CMS_get0_content(cms) : NULL;
+    if (fd < 0) {
+        snprintf(why, whylen, "%s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    unsigned char *data = NULL;
+    ssize_t len = 0;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        snprintf(why, whylen, "not a regular file");
+    else if (st.st_size <= 0 || (uintmax_t)st.st_size > FLEET_SIGNED_MAX)
+        snprintf(why, whylen, "its size (%jd bytes) is wrong", (intmax_t)st.st_size);
+    else if ((data = malloc((size_t)st.st_size)) == NULL ||
+             (len = read(fd, data, (size_t)st.st_size)) != (ssize_t)st.st_size)
+        snprintf(why, whylen, "cannot read it");
+    close(fd);
+    if (len <= 0 || len != (ssize_t)st.st_size) {
+        free(data);
+        return -1;
+    }
+    unsigned char *text = NULL;
+    size_t textlen = 0;
+    char signer[512];
     struct fleet_manifest m;
-    int64_t serial = 0;
-    if (content != NULL && *content != NULL &&
-        fleet_manifest_parse(ASN1_STRING_get0_data(*content), (size_t)ASN1_STRING_length(*content),
-                             &m, &ignored) == 0)
-        serial = m.serial;
-    CMS_ContentInfo_free(cms);
+    struct err e;
+    int rc = fleet_verify_trust(data, (size_t)len, path, anchors, &text, &textlen, signer,
+                                sizeof signer, &e);
     free(data);
-    ERR_clear_error();
-    return serial;
+    if (rc == 0)
+        rc = fleet_manifest_parse(text, textlen, &m, &e);
+    free(text);
+    if (rc != 0) {
+        snprintf(why, whylen, "%s", e.msg);
+        return -1;
+    }
+    *serial = m.serial;
+    return 1;
 }
 
 struct publish {
     const char *dir;
+    X509_STORE *anchors;   /* the trustd-fleet CAs */
+    int prune;             /* the folder's manifest was ours (or there was none) */
     X509 *signer;
     EVP_PKEY *key;
     long valid_for;
     const char *on_stale;
+    STACK_OF(X509) *certs; /* embedded: the CAs between the signer and the anchor */
+    X509 *anchor;          /* the CA the chain ends at, as a subscriber pins it */
     struct fleet_manifest m;
     int64_t previous;   /* the serial published before, 0 when none */
+    unsigned char *der; /* the signed manifest, written after the commit */
+    size_t derlen;
     struct err *e;
 };
+
+/* What a subscriber pinning the anchor does with the new manifest: its
+ * text must come back, or nothing is published. */
+static int publish_self_check(const struct publish *p, const unsigned char *der, size_t derlen,
+                              const char *text, size_t len, struct err *e)
+{
+    unsigned char *back = NULL;
+    size_t backlen = 0;
+    char signer[512], ca[512];
+    certinfo_name(X509_get_subject_name(p->anchor), ca, sizeof ca);
+    if (fleet_verify(der, derlen, "the new manifest", p->anchor, &back, &backlen, signer,
+                     sizeof signer, e) != 0)
+        return err_suffix(e, " (a subscriber pinning %s would refuse it)", ca);
+    int same = backlen == len && memcmp(back, text, len) == 0;
+    free(back);
+    return same ? 0 : err_set(e, ERR_INTERNAL, "the new manifest does not verify to its own text");
+}
 
 static int run_publish(struct cli *c, void *arg)
 {
@@ -130,12 +187,20 @@ static int run_publish(struct cli *c, void *arg)
     int64_t last = 0, now = (int64_t)time(NULL);
     if (store_fleet_publisher_serial(c->s, &last, e) != 0)
         return -1;
-    p->previous = published_serial(p->dir);
+    char why[ERR_MSG_MAX];
+    p->prune = folder_manifest(p->dir, p->anchors, &p->previous, why, sizeof why) >= 0;
+    if (!p->prune)
+        cli_warn("%s/%s is not a manifest this publisher signed (%s): its serial is ignored and "
+                 "no older snapshot is removed", p->dir, MANIFEST_NAME, why);
     int64_t serial = now;
     if (last + 1 > serial)
         serial = last + 1;
     if (p->previous + 1 > serial)
         serial = p->previous + 1;
+    if (serial > now + SERIAL_AHEAD_MAX)
+        return err_set(e, ERR_LOCAL, "the next serial would be %" PRId64 ", more than a day ahead "
+                       "of the clock (%" PRId64 "; this store published %" PRId64 ", the folder's "
+                       "manifest says %" PRId64 "): check the clock", serial, now, last, p->previous);
     unsigned char *image = NULL;
     size_t len = 0;
     if (store_snapshot_make(c->s, &image, &len, e) != 0)
@@ -150,12 +215,17 @@ static int run_publish(struct cli *c, void *arg)
     snprintf(m->on_stale, sizeof m->on_stale, "%s", p->on_stale);
     snprintf(m->snapshot, sizeof m->snapshot, SNAPSHOT_PREFIX "%" PRId64 SNAPSHOT_SUFFIX, serial);
     unsigned char md[32];
-    EVP_Digest(image, len, md, NULL, EVP_sha256(), NULL);
+    if (EVP_Digest(image, len, md, NULL, EVP_sha256(), NULL) != 1) {
+        free(image);
+        ERR_clear_error();
+        return err_set(e, ERR_INTERNAL, "cannot compute the snapshot's SHA-256 (OpenSSL)");
+    }
     certinfo_hex32(md, m->sha256);
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", p->dir, m->snapshot);
-    /* The snapshot first, the manifest last: a reader never finds a
-     * manifest whose snapshot is not complete. */
+    /* The snapshot first, the manifest last, after the commit (in
+     * cmd_publish): a reader never finds a manifest whose snapshot is not
+     * complete, and no manifest is live whose serial is not recorded. */
     int rc = file_write_whole(path, image, len, 0644, 1, "trustd-publish", e);
     free(image);
     if (rc != 0)
@@ -166,24 +236,19 @@ static int run_publish(struct cli *c, void *arg)
     size_t derlen = 0;
     if (tn < 0)
         return err_set(e, ERR_INTERNAL, "the manifest does not fit");
-    if (fleet_sign(text, (size_t)tn, p->signer, p->key, &der, &derlen, e) != 0)
+    if (fleet_sign(text, (size_t)tn, p->signer, p->key, p->certs, &der, &derlen, e) != 0)
         return -1;
-    snprintf(path, sizeof path, "%s/%s", p->dir, MANIFEST_NAME);
-    rc = file_write_whole(path, der, derlen, 0644, 1, "trustd-publish", e);
-    OPENSSL_free(der);
-    if (rc != 0)
+    if (publish_self_check(p, der, derlen, text, (size_t)tn, e) != 0) {
+        OPENSSL_free(der);
         return -1;
+    }
+    p->der = der;
+    p->derlen = derlen;
     char subject[700];
     snprintf(subject, sizeof subject, "serial %" PRId64 " to %s", serial, p->dir);
     if (store_fleet_set_publisher_serial(c->s, serial, e) != 0 ||
         store_audit(c->s, "publish", subject, e) != 0)
         return -1;
-    char until[40], detail[200];
-    iso(m->not_after, until, sizeof until);
-    snprintf(detail, sizeof detail, "serial %" PRId64 ", %zu bytes, valid until %s, on stale %s",
-             serial, len, until, m->on_stale);
-    cli_item(c, &(struct cli_item){ .object = "snapshot", .result = "published", .file = p->dir,
-                                    .sha256 = m->sha256, .detail = detail });
     return 0;
 }
 
@@ -247,7 +312,7 @@ int cmd_publish(struct cli *c, struct err *e)
         return -1;
     if (npos != 0 || out == NULL || signer == NULL || key == NULL)
         return err_set(e, ERR_USAGE, "%s", usage);
-    struct publish p = { .dir = out, .valid_for = VALID_FOR_DEFAULT,
+    struct publish p = { .dir = out, .prune = 1, .valid_for = VALID_FOR_DEFAULT,
                          .on_stale = on_stale ? on_stale : "warn", .e = e };
     if (strcmp(p.on_stale, "warn") != 0 && strcmp(p.on_stale, "refuse") != 0)
         return err_set(e, ERR_USAGE, "--on-stale takes warn or refuse, not '%s'", p.on_stale);
@@ -265,23 +330,53 @@ int cmd_publish(struct cli *c, struct err *e)
     if (rc == 0 && store_app_trust_anchors(c->s, STORE_FLEET_APP, &anchors, &count, e) != 0) {
         char so[4200];
         store_command_option(c->path, so, sizeof so);
-        rc = err_set(e, e->code, "%s; the CA that issues fleet signers must be trusted for the "
-                     "application " STORE_FLEET_APP " ('trustd%s app add " STORE_FLEET_APP
-                     "', then 'trustd%s app trust " STORE_FLEET_APP " CA')", e->msg, so, so);
+        rc = err_suffix(e, "; the CA that issues fleet signers must be trusted for the "
+                        "application " STORE_FLEET_APP " ('trustd%s app add " STORE_FLEET_APP
+                        "', then 'trustd%s app trust " STORE_FLEET_APP " CA')", so, so);
     }
+    STACK_OF(X509) *built = NULL;
     if (rc == 0)
-        rc = fleet_signer_check(p.signer, anchors, chain, e);
+        rc = fleet_signer_check(p.signer, anchors, chain, &built, e);
+    if (rc == 0) {
+        /* The chain as publish built it, less the signer (CMS_sign adds
+         * it) and the anchor (a subscriber has it pinned). */
+        X509_free(sk_X509_shift(built));
+        p.anchor = sk_X509_pop(built);
+        p.certs = built;
+        if (p.anchor == NULL)
+            rc = err_set(e, ERR_VERIFY, "fleet signer %s: it is trusted itself, not through a "
+                         "CA a subscriber could pin (trust the CA that issues it for "
+                         STORE_FLEET_APP ")", signer);
+    }
+    p.anchors = anchors;
     if (rc == 0)
         rc = cli_transaction(c, run_publish, &p, e);
+    sk_X509_pop_free(built, X509_free);
+    X509_free(p.anchor);
     X509_STORE_free(anchors);
     X509_free(p.signer);
     sk_X509_pop_free(chain, X509_free);
     EVP_PKEY_free(p.key);
-    if (rc != 0)
+    if (rc != 0) {
+        OPENSSL_free(p.der);
         return err_suffix(e, ": nothing was published");
-    prune(out, &p.m, p.previous);
-    char until[40];
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", out, MANIFEST_NAME);
+    rc = file_write_whole(path, p.der, p.derlen, 0644, 1, "trustd-publish", e);
+    OPENSSL_free(p.der);
+    if (rc != 0)
+        return err_suffix(e, ": serial %" PRId64 " is recorded and its snapshot %s written, but "
+                          "the manifest is not: subscribers still see the one before (publish "
+                          "again)", p.m.serial, p.m.snapshot);
+    char until[40], detail[200];
     iso(p.m.not_after, until, sizeof until);
+    snprintf(detail, sizeof detail, "serial %" PRId64 ", %" PRId64 " bytes, valid until %s, "
+             "on stale %s", p.m.serial, p.m.size, until, p.m.on_stale);
+    cli_item(c, &(struct cli_item){ .object = "snapshot", .result = "published", .file = out,
+                                    .sha256 = p.m.sha256, .detail = detail });
+    if (p.prune)
+        prune(out, &p.m, p.previous);
     printf("published serial %" PRId64 " to %s: %s (%" PRId64 " bytes), valid until %s, "
            "on stale: %s\n", p.m.serial, cli_vis(out), p.m.snapshot, p.m.size, until, p.m.on_stale);
     return 0;
@@ -418,10 +513,48 @@ int cmd_unsubscribe(struct cli *c, struct err *e)
 struct install {
     const struct fleet_manifest *m;
     const char *url;
+    X509 *ca;            /* the subscription this sync verified against */
+    const char *tls_pem;
     const char *etag;
+    int up_to_date;      /* another sync installed this serial meanwhile */
     long count[3];
     struct err *e;
 };
+
+/* Inside the install's transaction: the subscription and the installed
+ * serial as they are now, not as the sync read them before its fetch
+ * (another sync, subscribe or unsubscribe may have run since). */
+static int install_still_wanted(struct cli *c, struct install *in, struct err *e)
+{
+    struct store_fleet f;
+    X509 *ca = NULL;
+    char *tls = NULL;
+    if (store_fleet_get(c->s, &f, e) != 0)
+        return -1;
+    if (!f.managed)
+        return err_set(e, ERR_VERIFY, "%s: the store was unsubscribed while this sync ran "
+                       "(refused)", in->url);
+    if (store_fleet_cas(c->s, &ca, &tls, e) != 0)
+        return -1;
+    int same = strcmp(f.url, in->url) == 0 && ca != NULL && X509_cmp(ca, in->ca) == 0 &&
+               ((tls == NULL && in->tls_pem == NULL) ||
+                (tls != NULL && in->tls_pem != NULL && strcmp(tls, in->tls_pem) == 0));
+    X509_free(ca);
+    free(tls);
+    if (!same)
+        return err_set(e, ERR_VERIFY, "%s: the subscription changed while this sync ran (refused)",
+                       in->url);
+    const struct fleet_manifest *m = in->m;
+    if (f.installed && m->serial == f.serial && strcmp(m->sha256, f.sha256) == 0) {
+        in->up_to_date = 1;
+        return 0;
+    }
+    if (f.installed && m->serial <= f.serial)
+        return err_set(e, ERR_VERIFY, "%s: serial %" PRId64 " is not newer than serial %" PRId64
+                       ", which another sync installed meanwhile (a rollback is refused)",
+                       in->url, m->serial, f.serial);
+    return 0;
+}
 
 static int on_diff(int kind, const char *object, const char *fp, const char *label, void *arg,
                    struct err *e)
@@ -439,6 +572,10 @@ static int run_install(struct cli *c, void *arg)
     struct err *e = in->e;
     long before[3] = { c->changes.count[CHANGE_ADDED], c->changes.count[CHANGE_REMOVED],
                        c->changes.count[CHANGE_UPDATED] };
+    if (install_still_wanted(c, in, e) != 0)
+        return -1;
+    if (in->up_to_date)
+        return 0;
     if (store_snapshot_diff(c->s, on_diff, c, e) != 0 || store_snapshot_replace(c->s, e) != 0)
         return -1;
     in->count[0] = c->changes.count[CHANGE_ADDED] - before[0];
@@ -585,11 +722,19 @@ static int sync_run(struct cli *c, struct sync *y, struct err *e)
     store_close(snap);
     if (rc != 0)
         return -1;
-    struct install in = { .m = &m, .url = y->f.url, .etag = y->etag, .e = e };
+    struct install in = { .m = &m, .url = y->f.url, .ca = y->ca, .tls_pem = y->tls_pem,
+                          .etag = y->etag, .e = e };
     rc = cli_transaction(c, run_install, &in, e);
     store_snapshot_detach(c->s);
     if (rc != 0)
         return -1;
+    if (in.up_to_date) {
+        printf("up to date: serial %" PRId64 " from %s (installed by another sync meanwhile)\n",
+               m.serial, cli_vis(y->f.url));
+        cli_item(c, &(struct cli_item){ .object = "snapshot", .result = "unchanged",
+                                        .file = y->f.url, .sha256 = m.sha256 });
+        return 1;
+    }
     iso(m.created, t, sizeof t);
     printf("installed serial %" PRId64 " from %s (published %s, signed by %s): %ld added, "
            "%ld removed, %ld updated\n", m.serial, cli_vis(y->f.url), t, cli_vis(signer),

@@ -115,10 +115,15 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
+/* The given CA and nothing else: libcurl's built-in CA file and CA path
+ * (Debian's: /etc/ssl/certs) would still admit every public CA. */
 static CURLcode set_ca_blob(CURL *h, const char *pem)
 {
     struct curl_blob blob = { .data = (void *)pem, .len = strlen(pem), .flags = CURL_BLOB_COPY };
-    return curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
+    CURLcode rc = curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(h, CURLOPT_CAINFO, NULL);
+    return rc == CURLE_OK ? curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob) : rc;
 }
 
 int crl_fetch(const char *url, const struct crl_fetch_opts *o, unsigned char **data, size_t *len,

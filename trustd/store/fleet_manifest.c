@@ -97,6 +97,9 @@ int fleet_manifest_parse(const unsigned char *data, size_t len, struct fleet_man
         return err_set(e, ERR_VERIFY, "fleet manifest: its size (%zu bytes) is wrong", len);
     if (data[len - 1] != '\n')
         return err_set(e, ERR_VERIFY, "fleet manifest: it does not end with a line break");
+    /* Text only: a value cut short at a NUL would pass as its C string. */
+    if (memchr(data, '\0', len) != NULL)
+        return err_set(e, ERR_VERIFY, "fleet manifest: it holds a NUL byte");
     int seen[F_COUNT] = { 0 };
     size_t pos = 0;
     int line = 0;

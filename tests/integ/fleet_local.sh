@@ -61,6 +61,21 @@ for m in m1 m2; do
 done
 S=$T/m1.db
 serial1=$(serial_of "$S")
+same_as_snapshot "$S" "$OUT"
+
+# A store with a policy of its own, its rows under other ids than the
+# publisher's (other-ca first), an application the publisher lacks: its
+# first sync leaves exactly the publisher's rows.
+M3=$T/m3.db
+"$TRUSTD" --store "$M3" import "$PKI/other-ca.pem" > /dev/null
+"$TRUSTD" --store "$M3" import "$PKI/ca.pem" > /dev/null
+"$TRUSTD" --store "$M3" app add local-app > /dev/null
+"$TRUSTD" --store "$M3" app trust local-app "$OTHER_FP" > /dev/null
+"$TRUSTD" --store "$M3" subscribe "file://$OUT" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
+run "$TRUSTD" --store "$M3" sync
+expect_status 0
+expect_in "$T/out" "removed"
+same_as_snapshot "$M3" "$OUT"
 
 # Unchanged: up to date, nothing changed, still trusted.
 run "$TRUSTD" --store "$S" sync
@@ -141,6 +156,7 @@ chmod 755 "$T/hooks/10-log"
 run "$TRUSTD" --store "$S" --hooks-dir "$T/hooks" sync
 expect_status 0
 expect_in "$T/out" "1 added, 0 removed"
+same_as_snapshot "$S" "$OUT"
 [ "$(grep -c '"action"' "$T/hook.log")" = 1 ] || { cat "$T/hook.log"; fail "hooks not run once"; }
 expect_in "$T/hook.log" "$OTHER_FP"
 "$TRUSTD" --store "$S" list --app ftp-client > "$T/list"
@@ -174,7 +190,25 @@ expect_status 0
 expect_in "$T/out" "1 updated"
 run "$TRUSTD" --store "$S" verify --app ftp-client --host localhost "$PKI/server.pem"
 [ "$status" != 0 ] || fail "a CA the publisher disabled is still trusted"
+same_as_snapshot "$S" "$OUT"
 "$TRUSTD" --store "$PUB" enable "$CA_FP" > /dev/null
+
+# A relabelled CA, a CRL, a trust list: each row as the publisher has it
+# (sync writes only the rows that differ).
+"$TRUSTD" --store "$PUB" label "$CA_FP" "fleet root" > /dev/null
+ca_db "$T/crl"
+openssl ca -config "$T/crl/cnf" -keyfile "$PKI/ca.key" -cert "$PKI/ca.pem" -gencrl \
+    -out "$T/crl/crl.pem" 2> /dev/null || fail "cannot make a CRL"
+"$TRUSTD" --store "$PUB" crl import "$T/crl/crl.pem" > /dev/null
+"$TRUSTD" --store "$PUB" app add fleet-app > /dev/null
+"$TRUSTD" --store "$PUB" app trust fleet-app "$CA_FP" > /dev/null
+publish "$PUB" "$OUT" --valid-for 1d > /dev/null
+run "$TRUSTD" --store "$S" sync
+expect_status 0
+expect_in "$T/out" "2 added, 0 removed, 1 updated"
+same_as_snapshot "$S" "$OUT"
+"$TRUSTD" --store "$S" crl list > "$T/crls"
+expect_in "$T/crls" "ftpc Test Root CA"
 
 # Stale: warn (trustd and ftpc), then refuse (ftpc exit 8, probe).
 publish "$PUB" "$OUT" --valid-for 2s > /dev/null

@@ -36,6 +36,10 @@
 #define VALID_FOR_MAX (366 * 86400L)
 #define SYNC_TIMEOUT_DEFAULT 30L
 #define SYNC_TIMEOUT_MAX 3600L
+/* --timeout is how long the server may be silent; a fetch that keeps
+ * going but slowly (a busy machine, a slow link) may take this many
+ * times as long in all before it is cut off. */
+#define SYNC_TOTAL_FACTOR 20L
 /* As large as restore reads. */
 #define SNAPSHOT_BYTES_MAX (512u * 1024 * 1024)
 
@@ -466,7 +470,7 @@ static int run_install(struct cli *c, void *arg)
 static void note(struct cli *c, int64_t fetched_at, const char *etag, const char *error)
 {
     struct err ignored;
-    if (store_begin(c->s, &ignored) != 0)
+    if (store_begin_note(c->s, &ignored) != 0)
         return;
     if (store_fleet_note(c->s, fetched_at, etag, error, &ignored) != 0 ||
         store_commit(c->s, &ignored) != 0)
@@ -496,7 +500,8 @@ struct sync {
  * install. 1 when the store was already up to date. */
 static int sync_run(struct cli *c, struct sync *y, struct err *e)
 {
-    struct crl_fetch_opts o = { .timeout = y->timeout, .max_size = FLEET_SIGNED_MAX };
+    struct crl_fetch_opts o = { .timeout = y->timeout * SYNC_TOTAL_FACTOR,
+                                .stall = y->timeout, .max_size = FLEET_SIGNED_MAX };
     struct fetch_more more = { .allow_file = 1, .user_agent = "trustd-sync", .ca_pem = y->tls_pem,
                                .if_none_match = y->f.installed ? y->f.etag : NULL };
     char url[STORE_FLEET_URL_MAX + FLEET_SNAPSHOT_NAME_MAX + 2];
@@ -554,7 +559,8 @@ static int sync_run(struct cli *c, struct sync *y, struct err *e)
                        url, m.size);
     char snap_url[sizeof url];
     snprintf(snap_url, sizeof snap_url, "%s/%s", y->f.url, m.snapshot);
-    struct crl_fetch_opts so = { .timeout = y->timeout, .max_size = (size_t)m.size };
+    struct crl_fetch_opts so = { .timeout = y->timeout * SYNC_TOTAL_FACTOR,
+                                 .stall = y->timeout, .max_size = (size_t)m.size };
     struct fetch_more smore = { .allow_file = 1, .user_agent = "trustd-sync", .ca_pem = y->tls_pem };
     unsigned char *image = NULL;
     size_t len = 0;
@@ -582,12 +588,14 @@ static int sync_run(struct cli *c, struct sync *y, struct err *e)
                        schema, m.schema);
     }
     rc = store_snapshot_attach(c->s, snap, e);
-    store_close(snap);
-    if (rc != 0)
+    if (rc != 0) {
+        store_close(snap);
         return -1;
+    }
     struct install in = { .m = &m, .url = y->f.url, .etag = y->etag, .e = e };
     rc = cli_transaction(c, run_install, &in, e);
     store_snapshot_detach(c->s);
+    store_close(snap);
     if (rc != 0)
         return -1;
     iso(m.created, t, sizeof t);

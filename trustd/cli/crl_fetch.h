@@ -23,6 +23,10 @@ struct crl_fetch_opts {
     long timeout;        /* seconds for the whole transfer */
     size_t max_size;     /* bytes */
     const char *ca_file; /* NULL: the system CA bundle */
+    /* When > 0: seconds to connect (TLS included) and the longest the
+     * server may send nothing; timeout then only bounds a trickle. A busy
+     * machine makes a transfer slow, not silent, so it is not cut off. */
+    long stall;
 };
 
 /* Once per process, before the first crl_fetch. 0 or -1. */

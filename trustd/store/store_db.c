@@ -252,9 +252,10 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
     /* Said in plain words: SQLite would only say "unable to open database file". */
     if (exists && access(path, R_OK) != 0 && errno == EACCES)
         return err_set(e, ERR_STORE, "cannot read trust store %s: permission denied", path);
-    if (mode == STORE_READ_WRITE && exists && access(path, R_OK | W_OK) != 0)
+    int writes = mode != STORE_READ_ONLY;
+    if (writes && exists && access(path, R_OK | W_OK) != 0)
         return err_set(e, ERR_STORE, "cannot write trust store %s: %s", path, strerror(errno));
-    if (mode == STORE_READ_WRITE && !exists &&
+    if (writes && !exists &&
         (make_parent(path, e) != 0 || create_readable(path, e) != 0))
         return -1;
     struct store *s = calloc(1, sizeof *s);
@@ -287,7 +288,9 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
             store_exec(s, "SELECT count(*) FROM sqlite_master", e) != 0)
             goto fail;
     } else {
-        if (s->version > 0 && quick_check(s, e) != 0)
+        if (mode == STORE_READ_WRITE_LAZY)
+            s->unchecked = s->version > 0;
+        else if (s->version > 0 && quick_check(s, e) != 0)
             goto fail;
         /* Keep the -wal and -shm files after close: a reader that cannot
          * write the folder (a user's ftpc on a root-owned system store) can
@@ -489,7 +492,10 @@ static int open_image(unsigned char *image, sqlite3_int64 size, const char *name
     sqlite3_free(image);
     if (rc != 0) {
         err_set(e, ERR_LOCAL, "%s is not %s", name, what);
-    } else if (validate(b, e) != 0 || quick_check(b, e) != 0) {
+    } else if (validate(b, e) != 0 ||
+               /* store_check below covers it, but a migration must not
+                * run on a damaged image. */
+               (b->version < schema_migration_count && quick_check(b, e) != 0)) {
         rc = -1;
     } else {
         *was = b->version;
@@ -558,6 +564,20 @@ int store_snapshot_open(const unsigned char *image, size_t len, const char *name
     return 0;
 }
 
+/* A log this small stays (a few notes of unchanged syncs): scanning it
+ * costs a reader microseconds, and folding it in would cost every such
+ * sync three flushes to disk. */
+#define WAL_KEPT_MAX (256 * 1024)
+
+static long long wal_bytes(struct store *s)
+{
+    char wal[sizeof s->path + 8];
+    struct stat sb;
+    snprintf(wal, sizeof wal, "%s-wal", s->path);
+    /* Unknown: fold it in, as before. */
+    return stat(wal, &sb) == 0 ? (long long)sb.st_size : WAL_KEPT_MAX + 1;
+}
+
 void store_close(struct store *s)
 {
     if (s == NULL)
@@ -566,7 +586,7 @@ void store_close(struct store *s)
      * that finds frames in it must scan them all at open (3 ms per client
      * connection after a 10,000-certificate import); an empty one costs
      * nothing. Busy readers only postpone this to the next writer. */
-    if (s->writable && s->db != NULL) {
+    if (s->writable && s->db != NULL && wal_bytes(s) > WAL_KEPT_MAX) {
         sqlite3_busy_timeout(s->db, 100);
         (void)sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     }
@@ -575,9 +595,42 @@ void store_close(struct store *s)
     free(s);
 }
 
+/* Commits flushed to disk (the default), or not for a note. */
+static int set_relaxed(struct store *s, int relaxed, struct err *e)
+{
+    if (s->relaxed == relaxed)
+        return 0;
+    if (store_exec(s, relaxed ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", e) != 0)
+        return -1;
+    s->relaxed = relaxed;
+    return 0;
+}
+
 int store_begin(struct store *s, struct err *e)
 {
     store_labels_forget(s);
+    if (set_relaxed(s, 0, e) != 0)
+        return -1;
+    /* Before the first write of a lazily opened store: never write to a
+     * damaged one. Checked inside the write lock, so no other writer can
+     * change it between the check and the write. */
+    if (store_exec(s, "BEGIN IMMEDIATE", e) != 0)
+        return -1;
+    if (s->unchecked) {
+        if (quick_check(s, e) != 0) {
+            store_rollback(s);
+            return -1;
+        }
+        s->unchecked = 0;
+    }
+    return 0;
+}
+
+int store_begin_note(struct store *s, struct err *e)
+{
+    store_labels_forget(s);
+    if (set_relaxed(s, 1, e) != 0)
+        return -1;
     return store_exec(s, "BEGIN IMMEDIATE", e);
 }
 

@@ -25,6 +25,8 @@ struct store {
     sqlite3 *db;
     int version;
     int writable;
+    int unchecked;      /* the structural check is still to run (STORE_READ_WRITE_LAZY) */
+    int relaxed;        /* synchronous = NORMAL for a note (store_begin_note) */
     char path[4096];
     struct label_next *labels[LABEL_BUCKETS];
 };

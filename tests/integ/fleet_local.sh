@@ -174,6 +174,18 @@ expect_in "$T/audit" "sync  serial $serial2"
 rm -rf "$OUT"; cp -a "$T/saved1" "$OUT"
 refused "older than the installed"
 restore_out
+# Unsubscribing and subscribing again (the same signer CA) keeps the
+# highest serial installed: the replay is still refused...
+"$TRUSTD" --store "$S" unsubscribe > /dev/null
+"$TRUSTD" --store "$S" subscribe "file://$OUT" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
+rm -rf "$OUT"; cp -a "$T/saved1" "$OUT"
+refused "older than serial $serial2 this store installed before under the same signer CA"
+restore_out
+# ...and the publication it had installed installs again.
+run "$TRUSTD" --store "$S" sync
+expect_status 0
+expect_in "$T/out" "installed serial $serial2"
+same_as_snapshot "$S" "$OUT"
 "$TRUSTD" --store "$PUB" remove --force "$OTHER_FP" > /dev/null
 
 # Removing and disabling a CA on the publisher: no longer trusted after sync.

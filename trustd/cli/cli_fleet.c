@@ -40,6 +40,10 @@
  * going but slowly (a busy machine, a slow link) may take this many
  * times as long in all before it is cut off. */
 #define SYNC_TOTAL_FACTOR 20L
+/* Connecting, TLS handshake included, may take this many times
+ * --timeout: a busy web server (hundreds of subscribers fetching at once)
+ * answers new handshakes late, after the transfers it is already at. */
+#define SYNC_CONNECT_FACTOR 4L
 /* As large as restore reads. */
 #define SNAPSHOT_BYTES_MAX (512u * 1024 * 1024)
 
@@ -501,7 +505,8 @@ struct sync {
 static int sync_run(struct cli *c, struct sync *y, struct err *e)
 {
     struct crl_fetch_opts o = { .timeout = y->timeout * SYNC_TOTAL_FACTOR,
-                                .stall = y->timeout, .max_size = FLEET_SIGNED_MAX };
+                                .stall = y->timeout, .connect = y->timeout * SYNC_CONNECT_FACTOR,
+                                .max_size = FLEET_SIGNED_MAX };
     struct fetch_more more = { .allow_file = 1, .user_agent = "trustd-sync", .ca_pem = y->tls_pem,
                                .if_none_match = y->f.installed ? y->f.etag : NULL };
     char url[STORE_FLEET_URL_MAX + FLEET_SNAPSHOT_NAME_MAX + 2];
@@ -546,6 +551,15 @@ static int sync_run(struct cli *c, struct sync *y, struct err *e)
                                         .file = y->f.url, .sha256 = m.sha256 });
         return 1;
     }
+    /* What an earlier subscription under the same signer CA installed
+     * holds too: unsubscribe and subscribe again reopen no replay. */
+    if (m.serial < y->f.floor_serial ||
+        (m.serial == y->f.floor_serial && strcmp(m.sha256, y->f.floor_sha256) != 0))
+        return err_set(e, ERR_VERIFY, "%s: serial %" PRId64 " is %s serial %" PRId64 " this store "
+                       "installed before under the same signer CA (a rollback or a replay is "
+                       "refused)", url, m.serial,
+                       m.serial < y->f.floor_serial ? "older than" : "another snapshot than",
+                       y->f.floor_serial);
     if (m.not_after <= now) {
         iso(m.not_after, t, sizeof t);
         return err_set(e, ERR_VERIFY, "%s: serial %" PRId64 " expired at %s (the publisher must "
@@ -560,7 +574,8 @@ static int sync_run(struct cli *c, struct sync *y, struct err *e)
     char snap_url[sizeof url];
     snprintf(snap_url, sizeof snap_url, "%s/%s", y->f.url, m.snapshot);
     struct crl_fetch_opts so = { .timeout = y->timeout * SYNC_TOTAL_FACTOR,
-                                 .stall = y->timeout, .max_size = (size_t)m.size };
+                                 .stall = y->timeout, .connect = y->timeout * SYNC_CONNECT_FACTOR,
+                                 .max_size = (size_t)m.size };
     struct fetch_more smore = { .allow_file = 1, .user_agent = "trustd-sync", .ca_pem = y->tls_pem };
     unsigned char *image = NULL;
     size_t len = 0;

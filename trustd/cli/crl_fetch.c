@@ -161,7 +161,8 @@ int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more
     struct body b = { .h = h, .max = o->max_size };
     char errbuf[CURL_ERROR_SIZE] = "";
     long timeout = o->timeout > 0 ? o->timeout : CRL_FETCH_TIMEOUT;
-    long connect = o->stall > 0 ? o->stall
+    long connect = o->connect > 0 ? o->connect
+                   : o->stall > 0 ? o->stall
                    : timeout < CRL_FETCH_CONNECT_TIMEOUT ? timeout : CRL_FETCH_CONNECT_TIMEOUT;
     const char *scheme = file ? "file" : https ? "https" : "http";
     int ok = curl_easy_setopt(h, CURLOPT_URL, url) == CURLE_OK &&
@@ -208,7 +209,7 @@ int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more
         err_set(e, ERR_CONNECT, "%s: the answer is larger than %zu bytes", url, o->max_size);
     else if (rc == CURLE_OPERATION_TIMEDOUT && o->stall > 0 && connected == 0 && !file &&
              spent < (curl_off_t)timeout * 1000000)
-        err_set(e, ERR_CONNECT, "%s: no connection within %ld seconds", url, o->stall);
+        err_set(e, ERR_CONNECT, "%s: no connection within %ld seconds", url, connect);
     else if (rc == CURLE_OPERATION_TIMEDOUT && o->stall > 0 && spent < (curl_off_t)timeout * 1000000)
         err_set(e, ERR_CONNECT, "%s: the server sent nothing for %ld seconds", url, o->stall);
     else if (rc == CURLE_OPERATION_TIMEDOUT)

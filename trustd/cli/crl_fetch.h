@@ -27,6 +27,7 @@ struct crl_fetch_opts {
      * server may send nothing; timeout then only bounds a trickle. A busy
      * machine makes a transfer slow, not silent, so it is not cut off. */
     long stall;
+    long connect;        /* seconds to connect, TLS included; 0: as said above */
 };
 
 /* Once per process, before the first crl_fetch. 0 or -1. */

@@ -56,7 +56,7 @@ int store_snapshot_make(struct store *s, unsigned char **image, size_t *len, str
     }
     rc = store_exec(&m, "DELETE FROM client_certs; DELETE FROM audit; "
                         "DELETE FROM fleet_subscription; DELETE FROM fleet_installed; "
-                        "DELETE FROM fleet_publisher; VACUUM", e);
+                        "DELETE FROM fleet_publisher; DELETE FROM fleet_serials; VACUUM", e);
     sqlite3_int64 n = 0;
     unsigned char *out = rc == 0 ? sqlite3_serialize(m.db, "main", &n, 0) : NULL;
     if (rc == 0 && (out == NULL || n < 100))

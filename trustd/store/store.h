@@ -346,6 +346,11 @@ struct store_fleet {
     int64_t serial, created, not_after, size, installed_at;
     char sha256[65];
     char on_stale[8];        /* "warn" or "refuse" */
+    /* The highest serial ever installed under the pinned signer CA, by
+     * this or an earlier subscription (0: none), and its snapshot's
+     * SHA-256: no snapshot below it is installed again. */
+    int64_t floor_serial;
+    char floor_sha256[65];
 };
 /* The store's fleet state (all zero for a local store). */
 int store_fleet_get(struct store *s, struct store_fleet *out, struct err *e) STORE_MUST_CHECK;
@@ -396,7 +401,8 @@ int store_snapshot_attach(struct store *s, struct store *snap, struct err *e) ST
 int store_snapshot_diff(struct store *s, store_snapshot_diff_cb cb, void *arg, struct err *e)
     STORE_MUST_CHECK;
 int store_snapshot_replace(struct store *s, struct err *e) STORE_MUST_CHECK;
-/* Records the manifest's fields as installed (in the transaction). */
+/* Records the manifest's fields as installed (in the transaction), and
+ * raises the pinned signer CA's floor (store_fleet.floor_serial) to it. */
 int store_fleet_set_installed(struct store *s, int64_t serial, int64_t created, int64_t not_after,
                               const char *on_stale, const char *sha256, int64_t size,
                               struct err *e) STORE_MUST_CHECK;

@@ -64,15 +64,52 @@ int store_schema_version(struct store *s)
     return s->version;
 }
 
+/* The refusal of a write the authorizer denied, as trustd says it. */
+static int refused_managed(struct store *s, struct err *e)
+{
+    s->denied = 0;
+    return err_set(e, ERR_STORE,
+                   "trust store %s is managed by the fleet publisher at %s: change the policy "
+                   "there and publish it (trustd unsubscribe makes this store local again)",
+                   s->path, s->fleet_url);
+}
+
 int store_sql_error(struct store *s, struct err *e, const char *what)
 {
+    if (s->denied)
+        return refused_managed(s, e);
     return err_set(e, ERR_STORE, "trust store %s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+/* What a fleet owns (docs/fleet.md): in a managed store only the install
+ * of a verified snapshot writes it, whoever calls the library. */
+static int authorize(void *arg, int action, const char *table, const char *column,
+                     const char *db, const char *trigger)
+{
+    (void)column;
+    (void)trigger;
+    static const char *const owned[] = { "certificates", "crls", "applications", "trust_list" };
+    struct store *s = arg;
+    if (!s->managed || s->installing ||
+        (action != SQLITE_INSERT && action != SQLITE_UPDATE && action != SQLITE_DELETE) ||
+        table == NULL || db == NULL || strcmp(db, "main") != 0)
+        return SQLITE_OK;
+    for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
+        if (strcmp(table, owned[i]) == 0) {
+            s->denied = 1;
+            return SQLITE_DENY;
+        }
+    return SQLITE_OK;
 }
 
 int store_exec(struct store *s, const char *sql, struct err *e)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        if (s->denied) {
+            sqlite3_free(msg);
+            return refused_managed(s, e);
+        }
         err_set(e, ERR_STORE, "trust store %s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         return -1;
@@ -305,6 +342,8 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
         if (s->version < schema_migration_count && migrate(s, e) != 0)
             goto fail;
         s->writable = 1;
+        store_fleet_refresh(s);
+        sqlite3_set_authorizer(s->db, authorize, s);
     }
     *out = s;
     return 0;
@@ -518,6 +557,10 @@ static int open_image(unsigned char *image, sqlite3_int64 size, const char *name
 
 int store_restore(struct store *s, const char *backup, struct err *e)
 {
+    /* The backup API writes pages, which no authorizer sees. */
+    store_fleet_refresh(s);
+    if (s->managed)
+        return refused_managed(s, e);
     unsigned char *image = NULL;
     sqlite3_int64 size = 0;
     if (read_backup(backup, &image, &size, e) != 0)
@@ -616,6 +659,9 @@ int store_begin(struct store *s, struct err *e)
      * change it between the check and the write. */
     if (store_exec(s, "BEGIN IMMEDIATE", e) != 0)
         return -1;
+    /* Another process may have subscribed or unsubscribed the store. */
+    if (s->writable)
+        store_fleet_refresh(s);
     if (s->unchecked) {
         if (quick_check(s, e) != 0) {
             store_rollback(s);

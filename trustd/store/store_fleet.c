@@ -49,6 +49,27 @@ static int row_floor(sqlite3_stmt *st, void *arg, struct err *e)
     return 1;
 }
 
+static int row_url(sqlite3_stmt *st, void *arg, struct err *e)
+{
+    (void)e;
+    struct store *s = arg;
+    s->managed = 1;
+    store_column_text(st, 0, s->fleet_url, sizeof s->fleet_url);
+    return 1;
+}
+
+void store_fleet_refresh(struct store *s)
+{
+    struct err ignored;
+    sqlite3_stmt *st = NULL;
+    int was = s->managed;
+    s->managed = 0;
+    if (s->version < 6 || store_prepare(s, "SELECT url FROM fleet_subscription WHERE id = 1", &st,
+                                        "fleet", &ignored) != 0 ||
+        store_each_row(s, st, row_url, s, "fleet", &ignored) != 0)
+        s->managed = was;
+}
+
 int store_fleet_get(struct store *s, struct store_fleet *out, struct err *e)
 {
     static const char what[] = "cannot read its fleet subscription";
@@ -137,12 +158,15 @@ int store_fleet_subscribe(struct store *s, const char *url, X509 *signer_ca, con
     if (rc == 0)
         rc = store_each_row(s, st, NULL, NULL, what, e);
     OPENSSL_free(der);
+    store_fleet_refresh(s);
     return rc;
 }
 
 int store_fleet_unsubscribe(struct store *s, struct err *e)
 {
-    return store_exec(s, "DELETE FROM fleet_subscription; DELETE FROM fleet_installed", e);
+    int rc = store_exec(s, "DELETE FROM fleet_subscription; DELETE FROM fleet_installed", e);
+    store_fleet_refresh(s);
+    return rc;
 }
 
 int store_fleet_note(struct store *s, int64_t fetched_at, const char *etag, const char *error,

@@ -62,17 +62,17 @@ mark_log() { mark=$(wc -l < "$W/nginx/access.log"); }
 bytes_since() { tail -n +"$((mark + 1))" "$W/nginx/access.log" | awk '{b += $3; n++} END {printf "%d bytes in %d requests", b, n}'; }
 # CPU seconds (user + system) of the children the calling shell waited for,
 # from bash's times: a wall time on a shared machine says little alone.
-# (times runs in this shell: in a pipeline it would see no children.)
-child_cpu() {
-    local f=$W/times.$BASHPID
-    times > "$f"
-    tail -1 "$f" | awk '{ for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } } END { printf "%.2f", t }'
-}
+# times runs in the calling shell itself (in $(...) or a pipeline it would
+# see no children): child_cpu FILE, then cpu_of FILE.
+child_cpu() { times > "$1"; }
+cpu_of() { tail -1 "$1" | awk '{ for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } } END { printf "%.2f", t }'; }
 # "WALL CPU" of one command.
 timed() { (
     s=$(date +%s.%N)
     "$@" > /dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
-    echo "$(awk "BEGIN { print $(date +%s.%N) - $s }") $(child_cpu)"
+    w=$(awk "BEGIN { print $(date +%s.%N) - $s }")
+    child_cpu "$W/times.one"
+    echo "$w $(cpu_of "$W/times.one")"
 ) }
 
 S=$W/sub.db
@@ -97,8 +97,9 @@ many() { # -> "seconds, CPU, failures, bytes"
         pids+=($!)
     done
     for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+    child_cpu "$W/times.many"
     printf '%.2f s wall, %s s CPU, %d failed, %s' "$(awk "BEGIN { print $(date +%s.%N) - $s }")" \
-        "$(child_cpu)" "$fails" "$(bytes_since)"
+        "$(cpu_of "$W/times.many")" "$fails" "$(bytes_since)"
 }
 r_full=$(many)
 r_same=$(many)

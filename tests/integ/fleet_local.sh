@@ -231,6 +231,11 @@ expect_status 0
 expect_in "$T/err" "went stale at"
 "$TRUSTD" --store "$S" status --json > "$T/status.json"
 json_check "$T/status.json" "d['stale'] is True"
+# Nothing newer to install is no success while the policy is stale.
+run "$TRUSTD" --store "$S" sync
+[ "$status" != 0 ] || fail "sync of a stale, unchanged policy succeeded"
+expect_in "$T/err" "has not published since serial"
+expect_in "$T/out" "up to date"
 run "$FTPC" --store "$S" --connect-timeout 2 ftpes://127.0.0.1:1/
 expect_in "$T/err" "ftpc: warning: the fleet policy of trust store $S"
 expect_not_in "$T/err" "not connecting"

@@ -500,6 +500,15 @@ struct sync {
     char etag[256];
 };
 
+/* Past half the installed policy's validity: the manifest is fetched
+ * whole (no If-None-Match), as an ETag (nginx: mtime seconds and length)
+ * may match a newer manifest published in the same second. */
+static int late(const struct store_fleet *f)
+{
+    int64_t now = (int64_t)time(NULL);
+    return now >= f->not_after - (f->not_after - f->created) / 2;
+}
+
 /* Everything sync checks, in order, before the store is touched; then the
  * install. 1 when the store was already up to date. */
 static int sync_run(struct cli *c, struct sync *y, struct err *e)
@@ -508,7 +517,8 @@ static int sync_run(struct cli *c, struct sync *y, struct err *e)
                                 .stall = y->timeout, .connect = y->timeout * SYNC_CONNECT_FACTOR,
                                 .max_size = FLEET_SIGNED_MAX };
     struct fetch_more more = { .allow_file = 1, .user_agent = "trustd-sync", .ca_pem = y->tls_pem,
-                               .if_none_match = y->f.installed ? y->f.etag : NULL };
+                               .if_none_match = y->f.installed && !late(&y->f) ? y->f.etag
+                                                                               : NULL };
     char url[STORE_FLEET_URL_MAX + FLEET_SNAPSHOT_NAME_MAX + 2];
     snprintf(url, sizeof url, "%s/%s", y->f.url, MANIFEST_NAME);
     unsigned char *signed_data = NULL, *text = NULL;
@@ -646,6 +656,16 @@ int cmd_sync(struct cli *c, struct err *e)
     }
     X509_free(y.ca);
     free(y.tls_pem);
+    if (rc > 0 && store_fleet_stale(&y.f, (int64_t)time(NULL))) {
+        /* Up to date with a stale policy: the publisher (or whoever
+         * serves its folder) has not published since; timers must see it. */
+        char t[40];
+        iso(y.f.not_after, t, sizeof t);
+        err_set(e, ERR_VERIFY, "the publisher at %s has not published since serial %" PRId64
+                ", which went stale at %s", y.f.url, y.f.serial, t);
+        note(c, y.fetched_at, y.etag[0] ? y.etag : NULL, e->msg);
+        return err_suffix(e, "; the store was not changed");
+    }
     if (rc > 0) {
         note(c, y.fetched_at, y.etag[0] ? y.etag : NULL, "");
         return 0;

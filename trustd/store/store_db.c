@@ -269,6 +269,17 @@ static int quick_check(struct store *s, struct err *e)
     return ok ? 0 : -1;
 }
 
+/* Every connection: an image from elsewhere (a backup, a fleet
+ * snapshot, attached to the live connection) may hold any schema: no writes to sqlite_master and the like, and no function with
+ * side effects run from its views, triggers or defaults. */
+static int harden(sqlite3 *db)
+{
+    int on = -1;
+    if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK || on != 1)
+        return -1;
+    return sqlite3_exec(db, "PRAGMA trusted_schema = OFF", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 int store_open(const char *path, enum store_mode mode, struct store **out, struct err *e)
 {
     *out = NULL;
@@ -309,6 +320,11 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
     /* Writers queue behind each other; readers never wait for a writer (WAL). */
     sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->db, 1);
+    /* A fleet snapshot is attached to this connection (store_snapshot_attach). */
+    if (harden(s->db) != 0) {
+        store_sql_error(s, e, "cannot harden the connection");
+        goto fail;
+    }
     if (validate(s, e) != 0 || store_exec(s, "PRAGMA foreign_keys = ON", e) != 0)
         goto fail;
     if (mode == STORE_READ_ONLY) {
@@ -521,6 +537,8 @@ static int open_image(unsigned char *image, sqlite3_int64 size, const char *name
     }
     snprintf(b->path, sizeof b->path, "%s", name);
     int rc = sqlite3_open(":memory:", &b->db) == SQLITE_OK ? 0 : -1;
+    if (rc == 0 && harden(b->db) != 0)
+        rc = -1;
     if (rc == 0) {
         int d = sqlite3_deserialize(b->db, "main", image, size, size,
                                     SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);

@@ -60,7 +60,20 @@ snap_bytes=$(stat -c %s "$W/www"/snapshot-*.db)
 # The bytes nginx sent for the requests made since mark_log.
 mark_log() { mark=$(wc -l < "$W/nginx/access.log"); }
 bytes_since() { tail -n +"$((mark + 1))" "$W/nginx/access.log" | awk '{b += $3; n++} END {printf "%d bytes in %d requests", b, n}'; }
-timed() { local s; s=$(date +%s.%N); "$@" > /dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }; awk "BEGIN { print $(date +%s.%N) - $s }"; }
+# CPU seconds (user + system) of the children the calling shell waited for,
+# from bash's times: a wall time on a shared machine says little alone.
+# times runs in the calling shell itself (in $(...) or a pipeline it would
+# see no children): child_cpu FILE, then cpu_of FILE.
+child_cpu() { times > "$1"; }
+cpu_of() { tail -1 "$1" | awk '{ for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } } END { printf "%.2f", t }'; }
+# "WALL CPU" of one command.
+timed() { (
+    s=$(date +%s.%N)
+    "$@" > /dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+    w=$(awk "BEGIN { print $(date +%s.%N) - $s }")
+    child_cpu "$W/times.one"
+    echo "$w $(cpu_of "$W/times.one")"
+) }
 
 S=$W/sub.db
 "$TRUSTD" --store "$S" subscribe "$URL" --signer-ca "$FPKI/fleet-ca.pem" --tls-ca "$PKI/ca.pem" > /dev/null 2>&1
@@ -75,7 +88,7 @@ certs=$(sqlite3 "$S" 'SELECT count(*) FROM certificates')
 
 # The fleet: NSUB stores, each subscribed with nothing installed yet.
 for i in $(seq "$NSUB"); do cp "$W/empty-subscriber.db" "$W/s$i.db"; done
-many() { # label -> "seconds, failures, bytes"
+many() { # -> "seconds, CPU, failures, bytes"
     mark_log
     local s fails=0 pids=() p
     s=$(date +%s.%N)
@@ -84,7 +97,9 @@ many() { # label -> "seconds, failures, bytes"
         pids+=($!)
     done
     for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
-    printf '%.2f s wall, %d failed, %s' "$(awk "BEGIN { print $(date +%s.%N) - $s }")" "$fails" "$(bytes_since)"
+    child_cpu "$W/times.many"
+    printf '%.2f s wall, %s s CPU, %d failed, %s' "$(awk "BEGIN { print $(date +%s.%N) - $s }")" \
+        "$(cpu_of "$W/times.many")" "$fails" "$(bytes_since)"
 }
 r_full=$(many)
 r_same=$(many)
@@ -95,18 +110,22 @@ out=bench/results/fleet.md
     echo
     echo "Policy: $certs certificates; snapshot $snap_bytes bytes (SQLite image)."
     echo
-    echo "| case | time | transferred |"
-    echo "|---|---|---|"
-    printf '| first sync (full snapshot) | %.3f s | %s |\n' "$t_first" "$b_first"
-    printf '| unchanged (one 304) | %.3f s | %s |\n' "$t_same" "$b_same"
-    printf '| changed (one CA added) | %.3f s | %s |\n' "$t_changed" "$b_changed"
-    echo "| $NSUB subscribers at once, first sync | ${r_full%%,*} | ${r_full#*, } |"
-    echo "| $NSUB subscribers at once, unchanged | ${r_same%%,*} | ${r_same#*, } |"
-    if [ -s "$W/many.err" ]; then
+    echo "| case | wall | CPU (user + sys) | transferred |"
+    echo "|---|---|---|---|"
+    printf '| first sync (full snapshot) | %.3f s | %.2f s | %s |\n' $t_first "$b_first"
+    printf '| unchanged (one 304) | %.3f s | %.2f s | %s |\n' $t_same "$b_same"
+    printf '| changed (one CA added) | %.3f s | %.2f s | %s |\n' $t_changed "$b_changed"
+    row() { # label "wall, cpu, rest"
+        local wall=${2%%,*} rest=${2#*, }
+        echo "| $1 | $wall | ${rest%%,*} | ${rest#*, } |"
+    }
+    row "$NSUB subscribers at once, first sync" "$r_full"
+    row "$NSUB subscribers at once, unchanged" "$r_same"
+    if grep -qv '^trustd: changed:' "$W/many.err" 2> /dev/null; then
         echo
-        echo "Failed syncs by message (URLs and numbers left out):"
+        echo "Failed syncs by message (host and numbers left out):"
         echo
-        sed -E 's/^trustd: //; s#https?://[^ :]+(:[0-9]+)?[^ :]*#URL#g; s/[0-9]+/N/g' "$W/many.err" |
+        sed -E 's/^trustd: //; s#https?://[^ /:]+(:[0-9]+)?/#URL/#g; s/[0-9]+/N/g' "$W/many.err" |
             grep -v '^changed:' | sort | uniq -c | sort -rn | sed 's/^/    /'
     fi
 } | tee "$out"

@@ -74,3 +74,24 @@ publish() {
 serial_of() { # store -> installed serial (or "null")
     "$TRUSTD" --store "$1" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["serial"])'
 }
+
+# fleet_tables DB: the rows of the fleet-owned tables, every column, ids too.
+fleet_tables() {
+    local q
+    for q in "SELECT id, hex(der), sha256, label, subject, issuer, serial, not_before, not_after, is_ca, enabled, imported_at FROM certificates ORDER BY id" \
+             "SELECT id, hex(der), sha256, issuer_id, issuer, this_update, next_update, entries, imported_at FROM crls ORDER BY id" \
+             "SELECT * FROM applications ORDER BY id" \
+             "SELECT app_id, cert_id FROM trust_list ORDER BY app_id, cert_id"; do
+        echo "-- $q"
+        sqlite3 "$1" "$q"
+    done
+}
+
+# same_as_snapshot STORE DIR: sync left the store's fleet-owned tables
+# exactly as the newest snapshot in DIR holds them.
+same_as_snapshot() {
+    local snap
+    snap=$(ls "$2"/snapshot-*.db | sort -V | tail -1)
+    diff <(fleet_tables "$snap") <(fleet_tables "$1") > "$T/tables.diff" ||
+        { cat "$T/tables.diff"; fail "$1 does not hold what $snap holds"; }
+}

@@ -218,6 +218,21 @@ for m in m1 m2; do
 done
 S=$T/m1.db
 serial1=$(serial_of "$S")
+same_as_snapshot "$S" "$OUT"
+
+# A store with a policy of its own, its rows under other ids than the
+# publisher's (other-ca first), an application the publisher lacks: its
+# first sync leaves exactly the publisher's rows.
+M3=$T/m3.db
+"$TRUSTD" --store "$M3" import "$PKI/other-ca.pem" > /dev/null
+"$TRUSTD" --store "$M3" import "$PKI/ca.pem" > /dev/null
+"$TRUSTD" --store "$M3" app add local-app > /dev/null
+"$TRUSTD" --store "$M3" app trust local-app "$OTHER_FP" > /dev/null
+"$TRUSTD" --store "$M3" subscribe "file://$OUT" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
+run "$TRUSTD" --store "$M3" sync
+expect_status 0
+expect_in "$T/out" "removed"
+same_as_snapshot "$M3" "$OUT"
 
 # Unchanged: up to date, nothing changed, still trusted.
 run "$TRUSTD" --store "$S" sync
@@ -299,6 +314,7 @@ chmod 755 "$T/hooks/10-log"
 run "$TRUSTD" --store "$S" --hooks-dir "$T/hooks" sync
 expect_status 0
 expect_in "$T/out" "1 added, 0 removed"
+same_as_snapshot "$S" "$OUT"
 [ "$(grep -c '"action"' "$T/hook.log")" = 1 ] || { cat "$T/hook.log"; fail "hooks not run once"; }
 expect_in "$T/hook.log" "$OTHER_FP"
 "$TRUSTD" --store "$S" list --app ftp-client > "$T/list"
@@ -316,6 +332,18 @@ expect_in "$T/audit" "sync  serial $serial2"
 rm -rf "$OUT"; cp -a "$T/saved1" "$OUT"
 refused "older than the installed"
 restore_out
+# Unsubscribing and subscribing again (the same signer CA) keeps the
+# highest serial installed: the replay is still refused...
+"$TRUSTD" --store "$S" unsubscribe > /dev/null
+"$TRUSTD" --store "$S" subscribe "file://$OUT" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
+rm -rf "$OUT"; cp -a "$T/saved1" "$OUT"
+refused "older than serial $serial2 this store installed before under the same signer CA"
+restore_out
+# ...and the publication it had installed installs again.
+run "$TRUSTD" --store "$S" sync
+expect_status 0
+expect_in "$T/out" "installed serial $serial2"
+same_as_snapshot "$S" "$OUT"
 "$TRUSTD" --store "$PUB" remove --force "$OTHER_FP" > /dev/null
 
 # Removing and disabling a CA on the publisher: no longer trusted after sync.
@@ -332,7 +360,25 @@ expect_status 0
 expect_in "$T/out" "1 updated"
 run "$TRUSTD" --store "$S" verify --app ftp-client --host localhost "$PKI/server.pem"
 [ "$status" != 0 ] || fail "a CA the publisher disabled is still trusted"
+same_as_snapshot "$S" "$OUT"
 "$TRUSTD" --store "$PUB" enable "$CA_FP" > /dev/null
+
+# A relabelled CA, a CRL, a trust list: each row as the publisher has it
+# (sync writes only the rows that differ).
+"$TRUSTD" --store "$PUB" label "$CA_FP" "fleet root" > /dev/null
+ca_db "$T/crl"
+openssl ca -config "$T/crl/cnf" -keyfile "$PKI/ca.key" -cert "$PKI/ca.pem" -gencrl \
+    -out "$T/crl/crl.pem" 2> /dev/null || fail "cannot make a CRL"
+"$TRUSTD" --store "$PUB" crl import "$T/crl/crl.pem" > /dev/null
+"$TRUSTD" --store "$PUB" app add fleet-app > /dev/null
+"$TRUSTD" --store "$PUB" app trust fleet-app "$CA_FP" > /dev/null
+publish "$PUB" "$OUT" --valid-for 1d > /dev/null
+run "$TRUSTD" --store "$S" sync
+expect_status 0
+expect_in "$T/out" "2 added, 0 removed, 1 updated"
+same_as_snapshot "$S" "$OUT"
+"$TRUSTD" --store "$S" crl list > "$T/crls"
+expect_in "$T/crls" "ftpc Test Root CA"
 
 # Stale: warn (trustd and ftpc), then refuse (ftpc exit 8, probe).
 publish "$PUB" "$OUT" --valid-for 2s > /dev/null
@@ -343,6 +389,11 @@ expect_status 0
 expect_in "$T/err" "went stale at"
 "$TRUSTD" --store "$S" status --json > "$T/status.json"
 json_check "$T/status.json" "d['stale'] is True"
+# Nothing newer to install is no success while the policy is stale.
+run "$TRUSTD" --store "$S" sync
+[ "$status" != 0 ] || fail "sync of a stale, unchanged policy succeeded"
+expect_in "$T/err" "has not published since serial"
+expect_in "$T/out" "up to date"
 run "$FTPC" --store "$S" --connect-timeout 2 ftpes://127.0.0.1:1/
 expect_in "$T/err" "ftpc: warning: the fleet policy of trust store $S"
 expect_not_in "$T/err" "not connecting"

@@ -162,7 +162,7 @@ start=$(date +%s)
 run "$TRUSTD" --store "$S3" sync --timeout 2
 [ "$status" != 0 ] || fail "sync from a hanging server succeeded"
 [ $(($(date +%s) - start)) -lt 10 ] || fail "sync did not time out"
-expect_in "$T/err" "no complete answer within 2 seconds"
+expect_in "$T/err" "the server sent nothing for 2 seconds"
 [ "$before" = "$(dump3)" ] || fail "a hanging server changed the store"
 
 # A truncated download (the full Content-Length, half the body).

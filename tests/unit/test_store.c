@@ -927,6 +927,35 @@ static void callback_results(void)
     store_close(s);
 }
 
+/* A managed store refuses writes to fleet-owned tables in the library
+ * itself, for any caller; local tables (audit) stay writable, and
+ * unsubscribe lifts it. */
+static void managed_refusals(void)
+{
+    char path[256];
+    struct err e;
+    struct store *s = fresh_store("managed", path, sizeof path);
+    X509 *ca = make_cert("Fleet Pinned", 1, 40), *other = make_cert("Local CA", 1, 41);
+    int added = 0;
+    struct store_cert row;
+    EXPECT_EQ_INT(store_begin(s, &e), 0);
+    EXPECT_EQ_INT(store_fleet_subscribe(s, "https://fleet.example/trust", ca, NULL, &e), 0);
+    EXPECT_EQ_INT(store_commit(s, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, other, NULL, &added, &row, &e), -1);
+    EXPECT_CONTAINS(e.msg, "is managed by the fleet publisher at https://fleet.example/trust");
+    EXPECT_EQ_INT(store_app_add(s, "local", "", "client", &e), -1);
+    EXPECT_CONTAINS(e.msg, "is managed by the fleet publisher");
+    EXPECT_EQ_INT(store_audit(s, "test", "a local note", &e), 0);
+    EXPECT_EQ_INT(store_begin(s, &e), 0);
+    EXPECT_EQ_INT(store_fleet_unsubscribe(s, &e), 0);
+    EXPECT_EQ_INT(store_commit(s, &e), 0);
+    EXPECT_EQ_INT(store_cert_add(s, other, NULL, &added, &row, &e), 0);
+    EXPECT_EQ_INT(added, 1);
+    X509_free(ca);
+    X509_free(other);
+    store_close(s);
+}
+
 int main(void)
 {
     if (mkdtemp(dir) == NULL)
@@ -944,6 +973,7 @@ int main(void)
     audit_log();
     callback_results();
     tls_policy();
+    managed_refusals();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)

@@ -76,7 +76,13 @@ int cli_open(struct cli *c, struct err *e)
     err_clear(&unsafe);
     if (store_check_permissions(c->path, getuid(), &unsafe) != 0)
         cli_warn("%s", unsafe.msg);
-    if (store_open(c->path, c->writes ? STORE_READ_WRITE : STORE_READ_ONLY, &c->s, e) != 0)
+    /* sync checks the store only when it installs (an unchanged policy
+     * writes just its note): store_open's STORE_READ_WRITE_LAZY. */
+    enum store_mode mode = !c->writes ? STORE_READ_ONLY
+                           : c->action != NULL && strcmp(c->action, "sync") == 0
+                               ? STORE_READ_WRITE_LAZY
+                               : STORE_READ_WRITE;
+    if (store_open(c->path, mode, &c->s, e) != 0)
         return -1;
     struct store_fleet f;
     if (store_fleet_get(c->s, &f, e) != 0)

@@ -38,6 +38,14 @@
 #define VALID_FOR_MAX (366 * 86400L)
 #define SYNC_TIMEOUT_DEFAULT 30L
 #define SYNC_TIMEOUT_MAX 3600L
+/* --timeout is how long the server may be silent; a fetch that keeps
+ * going but slowly (a busy machine, a slow link) may take this many
+ * times as long in all before it is cut off. */
+#define SYNC_TOTAL_FACTOR 20L
+/* Connecting, TLS handshake included, may take this many times
+ * --timeout: a busy web server (hundreds of subscribers fetching at once)
+ * answers new handshakes late, after the transfers it is already at. */
+#define SYNC_CONNECT_FACTOR 4L
 /* As large as restore reads. */
 #define SNAPSHOT_BYTES_MAX (512u * 1024 * 1024)
 
@@ -603,7 +611,7 @@ static int run_install(struct cli *c, void *arg)
 static void note(struct cli *c, int64_t fetched_at, const char *etag, const char *error)
 {
     struct err ignored;
-    if (store_begin(c->s, &ignored) != 0)
+    if (store_begin_note(c->s, &ignored) != 0)
         return;
     if (store_fleet_note(c->s, fetched_at, etag, error, &ignored) != 0 ||
         store_commit(c->s, &ignored) != 0)
@@ -629,13 +637,25 @@ struct sync {
     char etag[256];
 };
 
+/* Past half the installed policy's validity: the manifest is fetched
+ * whole (no If-None-Match), as an ETag (nginx: mtime seconds and length)
+ * may match a newer manifest published in the same second. */
+static int late(const struct store_fleet *f)
+{
+    int64_t now = (int64_t)time(NULL);
+    return now >= f->not_after - (f->not_after - f->created) / 2;
+}
+
 /* Everything sync checks, in order, before the store is touched; then the
  * install. 1 when the store was already up to date. */
 static int sync_run(struct cli *c, struct sync *y, struct err *e)
 {
-    struct crl_fetch_opts o = { .timeout = y->timeout, .max_size = FLEET_SIGNED_MAX };
+    struct crl_fetch_opts o = { .timeout = y->timeout * SYNC_TOTAL_FACTOR,
+                                .stall = y->timeout, .connect = y->timeout * SYNC_CONNECT_FACTOR,
+                                .max_size = FLEET_SIGNED_MAX };
     struct fetch_more more = { .allow_file = 1, .user_agent = "trustd-sync", .ca_pem = y->tls_pem,
-                               .if_none_match = y->f.installed ? y->f.etag : NULL };
+                               .if_none_match = y->f.installed && !late(&y->f) ? y->f.etag
+                                                                               : NULL };
     char url[STORE_FLEET_URL_MAX + FLEET_SNAPSHOT_NAME_MAX + 2];
     snprintf(url, sizeof url, "%s/%s", y->f.url, MANIFEST_NAME);
     unsigned char *signed_data = NULL, *text = NULL;
@@ -678,6 +698,15 @@ static int sync_run(struct cli *c, struct sync *y, struct err *e)
                                         .file = y->f.url, .sha256 = m.sha256 });
         return 1;
     }
+    /* What an earlier subscription under the same signer CA installed
+     * holds too: unsubscribe and subscribe again reopen no replay. */
+    if (m.serial < y->f.floor_serial ||
+        (m.serial == y->f.floor_serial && strcmp(m.sha256, y->f.floor_sha256) != 0))
+        return err_set(e, ERR_VERIFY, "%s: serial %" PRId64 " is %s serial %" PRId64 " this store "
+                       "installed before under the same signer CA (a rollback or a replay is "
+                       "refused)", url, m.serial,
+                       m.serial < y->f.floor_serial ? "older than" : "another snapshot than",
+                       y->f.floor_serial);
     if (m.not_after <= now) {
         iso(m.not_after, t, sizeof t);
         return err_set(e, ERR_VERIFY, "%s: serial %" PRId64 " expired at %s (the publisher must "
@@ -691,7 +720,9 @@ static int sync_run(struct cli *c, struct sync *y, struct err *e)
                        url, m.size);
     char snap_url[sizeof url];
     snprintf(snap_url, sizeof snap_url, "%s/%s", y->f.url, m.snapshot);
-    struct crl_fetch_opts so = { .timeout = y->timeout, .max_size = (size_t)m.size };
+    struct crl_fetch_opts so = { .timeout = y->timeout * SYNC_TOTAL_FACTOR,
+                                 .stall = y->timeout, .connect = y->timeout * SYNC_CONNECT_FACTOR,
+                                 .max_size = (size_t)m.size };
     struct fetch_more smore = { .allow_file = 1, .user_agent = "trustd-sync", .ca_pem = y->tls_pem };
     unsigned char *image = NULL;
     size_t len = 0;
@@ -719,13 +750,15 @@ static int sync_run(struct cli *c, struct sync *y, struct err *e)
                        schema, m.schema);
     }
     rc = store_snapshot_attach(c->s, snap, e);
-    store_close(snap);
-    if (rc != 0)
+    if (rc != 0) {
+        store_close(snap);
         return -1;
+    }
     struct install in = { .m = &m, .url = y->f.url, .ca = y->ca, .tls_pem = y->tls_pem,
                           .etag = y->etag, .e = e };
     rc = cli_transaction(c, run_install, &in, e);
     store_snapshot_detach(c->s);
+    store_close(snap);
     if (rc != 0)
         return -1;
     if (in.up_to_date) {
@@ -768,6 +801,16 @@ int cmd_sync(struct cli *c, struct err *e)
     }
     X509_free(y.ca);
     free(y.tls_pem);
+    if (rc > 0 && store_fleet_stale(&y.f, (int64_t)time(NULL))) {
+        /* Up to date with a stale policy: the publisher (or whoever
+         * serves its folder) has not published since; timers must see it. */
+        char t[40];
+        iso(y.f.not_after, t, sizeof t);
+        err_set(e, ERR_VERIFY, "the publisher at %s has not published since serial %" PRId64
+                ", which went stale at %s", y.f.url, y.f.serial, t);
+        note(c, y.fetched_at, y.etag[0] ? y.etag : NULL, e->msg);
+        return err_suffix(e, "; the store was not changed");
+    }
     if (rc > 0) {
         note(c, y.fetched_at, y.etag[0] ? y.etag : NULL, "");
         return 0;

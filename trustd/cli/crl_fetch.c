@@ -1,4 +1,5 @@
 /* crl_fetch: a CA's CRL from its distribution points, with libcurl. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -63,6 +64,7 @@ int crl_fetch_uris(X509 *cert, char **out, int max)
 }
 
 struct body {
+    CURL *h;
     unsigned char *data;
     size_t len, cap, max;
     int too_big;
@@ -77,7 +79,14 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
         return 0; /* aborts the transfer */
     }
     if (b->len + n > b->cap) {
+        /* The size the server announced, when it is within bounds: one
+         * buffer, not a string of ever larger copies. */
+        curl_off_t announced = -1;
         size_t cap = b->cap ? b->cap : 64 * 1024;
+        if (b->cap == 0 && curl_easy_getinfo(b->h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced) ==
+                               CURLE_OK &&
+            announced > 0 && (uint64_t)announced <= b->max && (size_t)announced > cap)
+            cap = (size_t)announced;
         while (cap < b->len + n)
             cap *= 2;
         if (cap > b->max)
@@ -154,10 +163,12 @@ int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more
         snprintf(cond, sizeof cond, "If-None-Match: %s", m->if_none_match);
         headers = curl_slist_append(NULL, cond);
     }
-    struct body b = { .max = o->max_size };
+    struct body b = { .h = h, .max = o->max_size };
     char errbuf[CURL_ERROR_SIZE] = "";
     long timeout = o->timeout > 0 ? o->timeout : CRL_FETCH_TIMEOUT;
-    long connect = timeout < CRL_FETCH_CONNECT_TIMEOUT ? timeout : CRL_FETCH_CONNECT_TIMEOUT;
+    long connect = o->connect > 0 ? o->connect
+                   : o->stall > 0 ? o->stall
+                   : timeout < CRL_FETCH_CONNECT_TIMEOUT ? timeout : CRL_FETCH_CONNECT_TIMEOUT;
     const char *scheme = file ? "file" : https ? "https" : "http";
     int ok = curl_easy_setopt(h, CURLOPT_URL, url) == CURLE_OK &&
              /* Only the URL's scheme, also after a redirect (no https -> http, no file://). */
@@ -168,6 +179,9 @@ int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more
              curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
              curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, connect) == CURLE_OK &&
              curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout) == CURLE_OK &&
+             (o->stall <= 0 ||
+              (curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L) == CURLE_OK &&
+               curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, o->stall) == CURLE_OK)) &&
              curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_size) == CURLE_OK &&
              curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
              curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
@@ -187,7 +201,10 @@ int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more
     }
     CURLcode rc = curl_easy_perform(h);
     long status = 0;
+    curl_off_t spent = 0, connected = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &spent);
+    curl_easy_getinfo(h, https ? CURLINFO_APPCONNECT_TIME_T : CURLINFO_CONNECT_TIME_T, &connected);
     curl_easy_cleanup(h);
     curl_slist_free_all(headers);
     if (file && rc == CURLE_OK)
@@ -195,6 +212,11 @@ int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more
     int failed = -1;
     if (b.too_big || rc == CURLE_FILESIZE_EXCEEDED)
         err_set(e, ERR_CONNECT, "%s: the answer is larger than %zu bytes", url, o->max_size);
+    else if (rc == CURLE_OPERATION_TIMEDOUT && o->stall > 0 && connected == 0 && !file &&
+             spent < (curl_off_t)timeout * 1000000)
+        err_set(e, ERR_CONNECT, "%s: no connection within %ld seconds", url, connect);
+    else if (rc == CURLE_OPERATION_TIMEDOUT && o->stall > 0 && spent < (curl_off_t)timeout * 1000000)
+        err_set(e, ERR_CONNECT, "%s: the server sent nothing for %ld seconds", url, o->stall);
     else if (rc == CURLE_OPERATION_TIMEDOUT)
         err_set(e, ERR_CONNECT, "%s: no complete answer within %ld seconds", url, timeout);
     else if (rc == CURLE_UNSUPPORTED_PROTOCOL && status >= 300 && status < 400)

@@ -23,6 +23,11 @@ struct crl_fetch_opts {
     long timeout;        /* seconds for the whole transfer */
     size_t max_size;     /* bytes */
     const char *ca_file; /* NULL: the system CA bundle */
+    /* When > 0: seconds to connect (TLS included) and the longest the
+     * server may send nothing; timeout then only bounds a trickle. A busy
+     * machine makes a transfer slow, not silent, so it is not cut off. */
+    long stall;
+    long connect;        /* seconds to connect, TLS included; 0: as said above */
 };
 
 /* Once per process, before the first crl_fetch. 0 or -1. */

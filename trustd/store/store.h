@@ -34,7 +34,12 @@
 
 struct store;
 
-enum store_mode { STORE_READ_ONLY, STORE_READ_WRITE };
+/* STORE_READ_WRITE_LAZY is STORE_READ_WRITE with the structural check of
+ * the whole store (made before anything is written) put off to the first
+ * store_begin: for trustd sync, whose usual outcome, an unchanged policy,
+ * writes only its note (store_begin_note) and should not read 10,000
+ * certificates' pages to do it. */
+enum store_mode { STORE_READ_ONLY, STORE_READ_WRITE, STORE_READ_WRITE_LAZY };
 
 struct store_cert {
     int64_t id;
@@ -147,6 +152,12 @@ int store_schema_latest(void);
 /* Explicit transactions, so a command of many steps is all or nothing. */
 int store_begin(struct store *s, struct err *e) STORE_MUST_CHECK;
 int store_commit(struct store *s, struct err *e) STORE_MUST_CHECK;
+/* A write transaction for bookkeeping of one small local row (a sync's
+ * fetch time, ETag or error): no structural check first even when one is
+ * pending (STORE_READ_WRITE_LAZY; SQLite still refuses any page it finds
+ * damaged on the way), and its commit is not flushed to disk at once (a
+ * power cut may lose the note, never the store's consistency). */
+int store_begin_note(struct store *s, struct err *e) STORE_MUST_CHECK;
 void store_rollback(struct store *s);
 
 /* Adds a certificate. *added is 0 (and *row the existing one) when a
@@ -335,6 +346,11 @@ struct store_fleet {
     int64_t serial, created, not_after, size, installed_at;
     char sha256[65];
     char on_stale[8];        /* "warn" or "refuse" */
+    /* The highest serial ever installed under the pinned signer CA, by
+     * this or an earlier subscription (0: none), and its snapshot's
+     * SHA-256: no snapshot below it is installed again. */
+    int64_t floor_serial;
+    char floor_sha256[65];
 };
 /* The store's fleet state (all zero for a local store). */
 int store_fleet_get(struct store *s, struct store_fleet *out, struct err *e) STORE_MUST_CHECK;
@@ -374,7 +390,8 @@ int store_snapshot_make(struct store *s, unsigned char **image, size_t *len, str
  * name is for messages. The caller closes *out with store_close. */
 int store_snapshot_open(const unsigned char *image, size_t len, const char *name,
                         struct store **out, int *schema, struct err *e) STORE_MUST_CHECK;
-/* Installing snap into s: attach before the transaction, then, inside
+/* Installing snap into s: attach before the transaction (snap stays
+ * open until the detach: s reads its pages in place), then, inside
  * it, the difference (cb per certificate, CRL or application that is
  * added, removed or updated; kind 0 added, 1 removed, 2 updated) and
  * the replacement of the fleet-owned tables; detach after it. */
@@ -384,7 +401,8 @@ int store_snapshot_attach(struct store *s, struct store *snap, struct err *e) ST
 int store_snapshot_diff(struct store *s, store_snapshot_diff_cb cb, void *arg, struct err *e)
     STORE_MUST_CHECK;
 int store_snapshot_replace(struct store *s, struct err *e) STORE_MUST_CHECK;
-/* Records the manifest's fields as installed (in the transaction). */
+/* Records the manifest's fields as installed (in the transaction), and
+ * raises the pinned signer CA's floor (store_fleet.floor_serial) to it. */
 int store_fleet_set_installed(struct store *s, int64_t serial, int64_t created, int64_t not_after,
                               const char *on_stale, const char *sha256, int64_t size,
                               struct err *e) STORE_MUST_CHECK;

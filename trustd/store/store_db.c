@@ -64,15 +64,52 @@ int store_schema_version(struct store *s)
     return s->version;
 }
 
+/* The refusal of a write the authorizer denied, as trustd says it. */
+static int refused_managed(struct store *s, struct err *e)
+{
+    s->denied = 0;
+    return err_set(e, ERR_STORE,
+                   "trust store %s is managed by the fleet publisher at %s: change the policy "
+                   "there and publish it (trustd unsubscribe makes this store local again)",
+                   s->path, s->fleet_url);
+}
+
 int store_sql_error(struct store *s, struct err *e, const char *what)
 {
+    if (s->denied)
+        return refused_managed(s, e);
     return err_set(e, ERR_STORE, "trust store %s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+/* What a fleet owns (docs/fleet.md): in a managed store only the install
+ * of a verified snapshot writes it, whoever calls the library. */
+static int authorize(void *arg, int action, const char *table, const char *column,
+                     const char *db, const char *trigger)
+{
+    (void)column;
+    (void)trigger;
+    static const char *const owned[] = { "certificates", "crls", "applications", "trust_list" };
+    struct store *s = arg;
+    if (!s->managed || s->installing ||
+        (action != SQLITE_INSERT && action != SQLITE_UPDATE && action != SQLITE_DELETE) ||
+        table == NULL || db == NULL || strcmp(db, "main") != 0)
+        return SQLITE_OK;
+    for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
+        if (strcmp(table, owned[i]) == 0) {
+            s->denied = 1;
+            return SQLITE_DENY;
+        }
+    return SQLITE_OK;
 }
 
 int store_exec(struct store *s, const char *sql, struct err *e)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        if (s->denied) {
+            sqlite3_free(msg);
+            return refused_managed(s, e);
+        }
         err_set(e, ERR_STORE, "trust store %s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         return -1;
@@ -232,6 +269,17 @@ static int quick_check(struct store *s, struct err *e)
     return ok ? 0 : -1;
 }
 
+/* Every connection: an image from elsewhere (a backup, a fleet
+ * snapshot, attached to the live connection) may hold any schema: no writes to sqlite_master and the like, and no function with
+ * side effects run from its views, triggers or defaults. */
+static int harden(sqlite3 *db)
+{
+    int on = -1;
+    if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK || on != 1)
+        return -1;
+    return sqlite3_exec(db, "PRAGMA trusted_schema = OFF", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 int store_open(const char *path, enum store_mode mode, struct store **out, struct err *e)
 {
     *out = NULL;
@@ -252,9 +300,10 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
     /* Said in plain words: SQLite would only say "unable to open database file". */
     if (exists && access(path, R_OK) != 0 && errno == EACCES)
         return err_set(e, ERR_STORE, "cannot read trust store %s: permission denied", path);
-    if (mode == STORE_READ_WRITE && exists && access(path, R_OK | W_OK) != 0)
+    int writes = mode != STORE_READ_ONLY;
+    if (writes && exists && access(path, R_OK | W_OK) != 0)
         return err_set(e, ERR_STORE, "cannot write trust store %s: %s", path, strerror(errno));
-    if (mode == STORE_READ_WRITE && !exists &&
+    if (writes && !exists &&
         (make_parent(path, e) != 0 || create_readable(path, e) != 0))
         return -1;
     struct store *s = calloc(1, sizeof *s);
@@ -271,6 +320,11 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
     /* Writers queue behind each other; readers never wait for a writer (WAL). */
     sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->db, 1);
+    /* A fleet snapshot is attached to this connection (store_snapshot_attach). */
+    if (harden(s->db) != 0) {
+        store_sql_error(s, e, "cannot harden the connection");
+        goto fail;
+    }
     if (validate(s, e) != 0 || store_exec(s, "PRAGMA foreign_keys = ON", e) != 0)
         goto fail;
     if (mode == STORE_READ_ONLY) {
@@ -287,7 +341,9 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
             store_exec(s, "SELECT count(*) FROM sqlite_master", e) != 0)
             goto fail;
     } else {
-        if (s->version > 0 && quick_check(s, e) != 0)
+        if (mode == STORE_READ_WRITE_LAZY)
+            s->unchecked = s->version > 0;
+        else if (s->version > 0 && quick_check(s, e) != 0)
             goto fail;
         /* Keep the -wal and -shm files after close: a reader that cannot
          * write the folder (a user's ftpc on a root-owned system store) can
@@ -302,6 +358,8 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
         if (s->version < schema_migration_count && migrate(s, e) != 0)
             goto fail;
         s->writable = 1;
+        store_fleet_refresh(s);
+        sqlite3_set_authorizer(s->db, authorize, s);
     }
     *out = s;
     return 0;
@@ -479,6 +537,8 @@ static int open_image(unsigned char *image, sqlite3_int64 size, const char *name
     }
     snprintf(b->path, sizeof b->path, "%s", name);
     int rc = sqlite3_open(":memory:", &b->db) == SQLITE_OK ? 0 : -1;
+    if (rc == 0 && harden(b->db) != 0)
+        rc = -1;
     if (rc == 0) {
         int d = sqlite3_deserialize(b->db, "main", image, size, size,
                                     SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
@@ -489,7 +549,10 @@ static int open_image(unsigned char *image, sqlite3_int64 size, const char *name
     sqlite3_free(image);
     if (rc != 0) {
         err_set(e, ERR_LOCAL, "%s is not %s", name, what);
-    } else if (validate(b, e) != 0 || quick_check(b, e) != 0) {
+    } else if (validate(b, e) != 0 ||
+               /* store_check below covers it, but a migration must not
+                * run on a damaged image. */
+               (b->version < schema_migration_count && quick_check(b, e) != 0)) {
         rc = -1;
     } else {
         *was = b->version;
@@ -512,6 +575,10 @@ static int open_image(unsigned char *image, sqlite3_int64 size, const char *name
 
 int store_restore(struct store *s, const char *backup, struct err *e)
 {
+    /* The backup API writes pages, which no authorizer sees. */
+    store_fleet_refresh(s);
+    if (s->managed)
+        return refused_managed(s, e);
     unsigned char *image = NULL;
     sqlite3_int64 size = 0;
     if (read_backup(backup, &image, &size, e) != 0)
@@ -558,6 +625,20 @@ int store_snapshot_open(const unsigned char *image, size_t len, const char *name
     return 0;
 }
 
+/* A log this small stays (a few notes of unchanged syncs): scanning it
+ * costs a reader microseconds, and folding it in would cost every such
+ * sync three flushes to disk. */
+#define WAL_KEPT_MAX (256 * 1024)
+
+static long long wal_bytes(struct store *s)
+{
+    char wal[sizeof s->path + 8];
+    struct stat sb;
+    snprintf(wal, sizeof wal, "%s-wal", s->path);
+    /* Unknown: fold it in, as before. */
+    return stat(wal, &sb) == 0 ? (long long)sb.st_size : WAL_KEPT_MAX + 1;
+}
+
 void store_close(struct store *s)
 {
     if (s == NULL)
@@ -566,7 +647,7 @@ void store_close(struct store *s)
      * that finds frames in it must scan them all at open (3 ms per client
      * connection after a 10,000-certificate import); an empty one costs
      * nothing. Busy readers only postpone this to the next writer. */
-    if (s->writable && s->db != NULL) {
+    if (s->writable && s->db != NULL && wal_bytes(s) > WAL_KEPT_MAX) {
         sqlite3_busy_timeout(s->db, 100);
         (void)sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     }
@@ -575,9 +656,45 @@ void store_close(struct store *s)
     free(s);
 }
 
+/* Commits flushed to disk (the default), or not for a note. */
+static int set_relaxed(struct store *s, int relaxed, struct err *e)
+{
+    if (s->relaxed == relaxed)
+        return 0;
+    if (store_exec(s, relaxed ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", e) != 0)
+        return -1;
+    s->relaxed = relaxed;
+    return 0;
+}
+
 int store_begin(struct store *s, struct err *e)
 {
     store_labels_forget(s);
+    if (set_relaxed(s, 0, e) != 0)
+        return -1;
+    /* Before the first write of a lazily opened store: never write to a
+     * damaged one. Checked inside the write lock, so no other writer can
+     * change it between the check and the write. */
+    if (store_exec(s, "BEGIN IMMEDIATE", e) != 0)
+        return -1;
+    /* Another process may have subscribed or unsubscribed the store. */
+    if (s->writable)
+        store_fleet_refresh(s);
+    if (s->unchecked) {
+        if (quick_check(s, e) != 0) {
+            store_rollback(s);
+            return -1;
+        }
+        s->unchecked = 0;
+    }
+    return 0;
+}
+
+int store_begin_note(struct store *s, struct err *e)
+{
+    store_labels_forget(s);
+    if (set_relaxed(s, 1, e) != 0)
+        return -1;
     return store_exec(s, "BEGIN IMMEDIATE", e);
 }
 

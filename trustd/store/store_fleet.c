@@ -40,6 +40,36 @@ static int row_installed(sqlite3_stmt *st, void *arg, struct err *e)
     return 1;
 }
 
+static int row_floor(sqlite3_stmt *st, void *arg, struct err *e)
+{
+    (void)e;
+    struct store_fleet *f = arg;
+    f->floor_serial = sqlite3_column_int64(st, 0);
+    store_column_text(st, 1, f->floor_sha256, sizeof f->floor_sha256);
+    return 1;
+}
+
+static int row_url(sqlite3_stmt *st, void *arg, struct err *e)
+{
+    (void)e;
+    struct store *s = arg;
+    s->managed = 1;
+    store_column_text(st, 0, s->fleet_url, sizeof s->fleet_url);
+    return 1;
+}
+
+void store_fleet_refresh(struct store *s)
+{
+    struct err ignored;
+    sqlite3_stmt *st = NULL;
+    int was = s->managed;
+    s->managed = 0;
+    if (s->version < 6 || store_prepare(s, "SELECT url FROM fleet_subscription WHERE id = 1", &st,
+                                        "fleet", &ignored) != 0 ||
+        store_each_row(s, st, row_url, s, "fleet", &ignored) != 0)
+        s->managed = was;
+}
+
 int store_fleet_get(struct store *s, struct store_fleet *out, struct err *e)
 {
     static const char what[] = "cannot read its fleet subscription";
@@ -52,6 +82,10 @@ int store_fleet_get(struct store *s, struct store_fleet *out, struct err *e)
     if (store_prepare(s, "SELECT serial, created, not_after, on_stale, sha256, size, installed_at "
                       "FROM fleet_installed WHERE id = 1", &st, what, e) != 0 ||
         store_each_row(s, st, row_installed, out, what, e) != 0)
+        return -1;
+    if (store_prepare(s, "SELECT r.serial, r.sha256 FROM fleet_serials r JOIN fleet_subscription f "
+                      "ON r.signer_ca = f.signer_ca WHERE f.id = 1", &st, what, e) != 0 ||
+        store_each_row(s, st, row_floor, out, what, e) != 0)
         return -1;
     return 0;
 }
@@ -124,12 +158,15 @@ int store_fleet_subscribe(struct store *s, const char *url, X509 *signer_ca, con
     if (rc == 0)
         rc = store_each_row(s, st, NULL, NULL, what, e);
     OPENSSL_free(der);
+    store_fleet_refresh(s);
     return rc;
 }
 
 int store_fleet_unsubscribe(struct store *s, struct err *e)
 {
-    return store_exec(s, "DELETE FROM fleet_subscription; DELETE FROM fleet_installed", e);
+    int rc = store_exec(s, "DELETE FROM fleet_subscription; DELETE FROM fleet_installed", e);
+    store_fleet_refresh(s);
+    return rc;
 }
 
 int store_fleet_note(struct store *s, int64_t fetched_at, const char *etag, const char *error,
@@ -193,6 +230,17 @@ int store_fleet_set_installed(struct store *s, int64_t serial, int64_t created, 
         sqlite3_bind_text(st, 5, sha256, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
         sqlite3_bind_int64(st, 6, size) != SQLITE_OK ||
         sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL)) != SQLITE_OK)
+        return store_bind_failed(s, &st, what, e);
+    if (store_each_row(s, st, NULL, NULL, what, e) != 0)
+        return -1;
+    /* Never lowered: sync refuses a serial below the floor. */
+    if (store_prepare(s, "INSERT INTO fleet_serials (signer_ca, serial, sha256) SELECT signer_ca, "
+                      "?1, ?2 FROM fleet_subscription WHERE id = 1 ON CONFLICT(signer_ca) DO "
+                      "UPDATE SET serial = excluded.serial, sha256 = excluded.sha256 "
+                      "WHERE excluded.serial > serial", &st, what, e) != 0)
+        return -1;
+    if (sqlite3_bind_int64(st, 1, serial) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, sha256, -1, SQLITE_TRANSIENT) != SQLITE_OK)
         return store_bind_failed(s, &st, what, e);
     return store_each_row(s, st, NULL, NULL, what, e);
 }

@@ -25,9 +25,20 @@ struct store {
     sqlite3 *db;
     int version;
     int writable;
+    int unchecked;      /* the structural check is still to run (STORE_READ_WRITE_LAZY) */
+    int relaxed;        /* synchronous = NORMAL for a note (store_begin_note) */
+    /* Managed by a fleet publisher (as last read, store_fleet_refresh):
+     * the authorizer (store_db.c) refuses every write to a fleet-owned
+     * table but the install's (installing). denied: it just did. */
+    int managed, installing, denied;
+    char fleet_url[STORE_FLEET_URL_MAX];
     char path[4096];
     struct label_next *labels[LABEL_BUCKETS];
 };
+
+/* Reads whether s is managed, and by which URL, into s (after a failure
+ * it keeps what it had). */
+void store_fleet_refresh(struct store *s);
 
 /* Forgets the label suffixes (at every transaction's start and end). */
 void store_labels_forget(struct store *s);

@@ -299,6 +299,8 @@ def main():
     ap.add_argument("--big-files", type=int, default=100, help="big-file tree: files")
     ap.add_argument("--big-mib", type=int, default=10, help="big-file tree: MiB per file")
     ap.add_argument("--tree-reps", type=int, default=3)
+    ap.add_argument("--tree-shapes", default="small,big", help="which trees: small, big")
+    ap.add_argument("--tree-directions", default="down,up", help="which ways: down, up")
     ap.add_argument("--tree-parallel", type=int, default=4, help="N of ftpc --parallel and lftp --parallel")
     ap.add_argument("--only", choices=("all", "files", "trees"), default="all",
                     help="files: the single-file, small-file, login and store rows; trees: the mirror rows")

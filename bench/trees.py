@@ -93,6 +93,7 @@ def tree_rows(b, srv, cl):
     shapes = [("small", args.tree_files, args.tree_folders, 4096),
               ("big", args.big_files, 1, args.big_mib << 20)]
     cores = os.cpu_count()
+    shapes = [sh for sh in shapes if sh[0] in args.tree_shapes.split(",")]
     for shape, files, folders, size in shapes:
         src = os.path.join(b.tmp, "tree-%s" % shape)
         make_tree(src, files, folders, size)
@@ -108,7 +109,7 @@ def tree_rows(b, srv, cl):
             shutil.copytree(src, os.path.join(root, "tree"))
             shutil.copytree(tenth, os.path.join(root, "tree-tenth"))
             B.sh("chown", "-R", srv.user, root)
-            for direction in ("down", "up"):
+            for direction in args.tree_directions.split(","):
                 print("== %s, mirror %s, %s" % (kind, direction, label), flush=True)
                 what = "%s mirror %s %s" % (kind, "download" if direction == "down" else "upload", label)
                 for name in tc.names:

@@ -594,6 +594,8 @@ static int run_file_job(struct par_worker *pw, struct file_job *j, struct err *e
         return 0;
     }
     if (ftpc_interrupted || why.code == ERR_INTERRUPTED) {
+        /* Said with the file's name, as the walk in order says it. */
+        failure(w, c->rel, &why);
         *e = why;
         free(j);
         return -1;

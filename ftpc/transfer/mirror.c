@@ -45,6 +45,8 @@ struct walk {
     struct ftp_features feat;   /* upload or --verify: what the server offers (MFMT, hashes) */
     struct tree_verify verify;  /* --verify: how */
     struct tree_links *links;   /* download --follow-links: the server's links seen */
+    const char *above;          /* with links: the folders above this one, with no link in
+                                 * their paths, one a line (tree_links_decide) */
     int no_chmod;               /* upload --perms: the server has no SITE CHMOD */
     int no_rename;              /* upload: the server has no RNFR (files go straight to their names) */
     /* Upload: the local folders being copied, from the top down (device
@@ -385,12 +387,25 @@ static int list_target(struct walk *w, const struct place *p, int depth, int tar
  * connections (--parallel), one folder's decision at a time. */
 static pthread_mutex_t links_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int links_decide(struct walk *w, const struct place *p, struct tree_listing *source, struct err *e)
+static int links_decide(struct walk *w, const struct place *p, struct tree_listing *source, char **chain,
+                        struct err *e)
 {
+    char real[PATH_MAX];
     pthread_mutex_lock(&links_lock);
-    int rc = tree_links_decide(w->links, w->s, p->remote, p->rel, source, e);
+    int rc = tree_links_decide(w->links, w->s, p->remote, p->rel, w->above, real, sizeof real, source, e);
     pthread_mutex_unlock(&links_lock);
-    return rc;
+    if (rc != 0)
+        return rc;
+    /* The folders below see this one on their path too. */
+    const char *above = w->above != NULL ? w->above : "";
+    size_t n = strlen(above), m = strlen(real);
+    *chain = malloc(n + m + 2);
+    if (*chain == NULL)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    memcpy(*chain, above, n);
+    (*chain)[n] = '\n';
+    memcpy(*chain + n + 1, real, m + 1);
+    return 0;
 }
 
 static int walk_folder(struct walk *w, const struct place *p, int depth, int target_new, struct err *e)
@@ -408,18 +423,26 @@ static int walk_folder(struct walk *w, const struct place *p, int depth, int tar
         }
         return 0;
     }
-    if (w->links != NULL && links_decide(w, p, &source, e) != 0) {
+    char *chain = NULL;
+    if (w->links != NULL && links_decide(w, p, &source, &chain, e) != 0) {
         tree_listing_free(&source);
         return -1;
     }
+    const char *saved_above = w->above;
+    if (chain != NULL)
+        w->above = chain;
     /* A download's top folder is made only once the server's side could be listed. */
     if (!w->upload && depth == 0 && !w->o->dry_run && tree_local_mkdir(p->local, e) != 0) {
         tree_listing_free(&source);
+        w->above = saved_above;
+        free(chain);
         return -1;
     }
     if (list_target(w, p, depth, target_new, &target, &why) != 0) {
         failure(w, p->rel, &why);
         tree_listing_free(&source);
+        w->above = saved_above;
+        free(chain);
         if (stopped(w, &why)) {
             *e = why;
             return -1;
@@ -430,6 +453,8 @@ static int walk_folder(struct walk *w, const struct place *p, int depth, int tar
     if (plan == NULL) {
         tree_listing_free(&source);
         tree_listing_free(&target);
+        w->above = saved_above;
+        free(chain);
         return err_set(e, ERR_INTERNAL, "out of memory");
     }
     struct plan_options po = { .flags = w->plan_flags, .filter = w->o->filter, .folder = p->rel };
@@ -446,6 +471,8 @@ static int walk_folder(struct walk *w, const struct place *p, int depth, int tar
     free(plan);
     tree_listing_free(&source);
     tree_listing_free(&target);
+    w->above = saved_above;
+    free(chain);
     return rc;
 }
 
@@ -477,6 +504,7 @@ struct folder_job {
     int depth, target_new, tries;
     dev_t dev[MIRROR_DEPTH_MAX];
     ino_t ino[MIRROR_DEPTH_MAX];
+    char above[];               /* download --follow-links: walk's above, as it was */
 };
 
 /* A connection's own walk, summary (added to the run's after each piece
@@ -544,9 +572,12 @@ static int queue_file(struct walk *w, const struct plan_action *a, const struct 
 
 static int queue_folder(struct walk *w, const struct place *c, int depth, int target_new, struct err *e)
 {
-    struct folder_job *j = calloc(1, sizeof *j);
+    size_t above = w->above != NULL ? strlen(w->above) : 0;
+    struct folder_job *j = calloc(1, sizeof *j + above + 1);
     if (j == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");
+    if (above > 0)
+        memcpy(j->above, w->above, above + 1);
     j->p = *c;
     j->depth = depth;
     j->target_new = target_new;
@@ -623,6 +654,7 @@ static int run_folder_job(struct par_worker *pw, struct folder_job *j, struct er
         w->dev[i] = j->dev[i];
         w->ino[i] = j->ino[i];
     }
+    w->above = j->above;
     w->acting = w->lost = 0;
     struct err why;
     err_clear(&why);
@@ -760,7 +792,7 @@ static int run_parallel(struct walk *w, struct place *top, struct err *e)
         return -1;
     w->q = par.q;
     w->par = &par;
-    struct folder_job *j = calloc(1, sizeof *j);
+    struct folder_job *j = calloc(1, sizeof *j + 1);
     if (j == NULL || wq_push(par.q, (struct wq_item){ .job = j, .folder = 1 }) != 0) {
         free(j);
         wq_free(par.q);

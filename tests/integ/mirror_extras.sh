@@ -244,6 +244,41 @@ expect_in "$T/err" "sub/up: skipped: link on the server"
 expect_in "$T/out" "0 failed;"
 cmp -s "$T/links/sub/x.txt" "$tree/sub/x.txt" || fail "the real folder beside the loop was not fetched"
 
+# 3b. Links that only the server's own walk tells apart: a ".." after a
+#     link that leads out (x -> esc/../secret.txt is other/secret.txt on
+#     the server), a target through a folder not listed yet (fwd ->
+#     b/inner/c, itself a link out), and a loop through a sibling (la/L
+#     -> ../lb, lb/M -> ../la): nothing outside is fetched, and the
+#     sibling loop stops at the first folder seen again on the walk.
+oth=oth$$
+mkdir -p "$ROOT/$oth/deep" "$ROOT/${d}lk/b/inner" "$ROOT/${d}lk/la" "$ROOT/${d}lk/lb"
+echo secret > "$ROOT/$oth/secret.txt"
+echo z > "$ROOT/$oth/deep/z.txt"
+echo ok > "$ROOT/${d}lk/ok.txt"
+echo f1 > "$ROOT/${d}lk/la/f1"
+echo f2 > "$ROOT/${d}lk/lb/f2"
+ln -s "../$oth/deep" "$ROOT/${d}lk/esc"
+ln -s esc/../secret.txt "$ROOT/${d}lk/x"
+ln -s b/inner/c "$ROOT/${d}lk/fwd"
+ln -s "../../../$oth" "$ROOT/${d}lk/b/inner/c"
+ln -s ../lb "$ROOT/${d}lk/la/L"
+ln -s ../la "$ROOT/${d}lk/lb/M"
+chown -R "$FTP_USER" "$ROOT/$oth" "$ROOT/${d}lk"
+chown -h "$FTP_USER" "$ROOT/${d}lk/esc" "$ROOT/${d}lk/x" "$ROOT/${d}lk/fwd" "$ROOT/${d}lk/b/inner/c" \
+    "$ROOT/${d}lk/la/L" "$ROOT/${d}lk/lb/M"
+for par in 1 4; do
+    batch "mirror --follow-links --parallel $par ${d}lk $T/lk$par"
+    expect_status 0
+    got=$(cd "$T/lk$par" && find . | sort | tr '\n' ' ')
+    case "$got" in *secret*|*z.txt*|*deep*) fail "a link led the run outside the tree (--parallel $par): $got" ;; esac
+    [ -e "$T/lk$par/la/L/f2" ] && [ -e "$T/lk$par/lb/M/f1" ] ||
+        fail "a folder link inside the tree was not followed (--parallel $par): $got"
+    [ ! -e "$T/lk$par/la/L/M" ] && [ ! -e "$T/lk$par/lb/M/L" ] ||
+        fail "a loop through a sibling was walked (--parallel $par): $got"
+    [ ! -e "$T/lk$par/fwd" ] && [ ! -e "$T/lk$par/x" ] || fail "fwd or x was followed (--parallel $par): $got"
+    expect_in "$T/out" "0 failed;"
+done
+
 # 4. Uploads with --perms: SITE CHMOD sets the local bits on the server.
 up=$T/up
 mkdir -p "$up/folder"

@@ -48,6 +48,7 @@ struct walk {
     const char *above;          /* with links: the folders above this one, with no link in
                                  * their paths, one a line (tree_links_decide) */
     int no_chmod;               /* upload --perms: the server has no SITE CHMOD */
+    mode_t umask;               /* download --perms: the bits the user's umask takes away */
     int no_rename;              /* upload: the server has no RNFR (files go straight to their names) */
     /* Upload: the local folders being copied, from the top down (device
      * and inode), so that a followed link back up is a loop, not a descent. */
@@ -141,8 +142,10 @@ static int fetch(struct walk *w, const struct plan_action *a, const struct place
     if (a->part != NULL && lstat(part, &sb) == 0 && S_ISREG(sb.st_mode))
         flags |= GET_RESUME;
     struct fetch_check k = { w, c->remote };
+    /* --perms: the server's bits, but never more than the umask lets a
+     * new file have (a listing cannot make it writable by others). */
     struct get_check check = { w->o->verify ? check_fetched : NULL, &k, w->o->perms && a->source->has_mode,
-                               (mode_t)(a->source->mode & 0777) };
+                               (mode_t)(a->source->mode & 0777) & ~w->umask };
     if (xfer_get_checked(w->s, c->remote, c->local, flags, "mirror (the file appeared during the run)",
                          &check, e) != 0)
         return -1;
@@ -167,38 +170,75 @@ static int verify_sent(struct walk *w, const struct place *c, const char *remote
         return rc;
     struct err del;
     err_clear(&del);
-    if (tree_remote_remove(w->s, remote, TREE_FILE, &del) == 0)
-        err_suffix(e, "; the server's copy was deleted");
+    /* The part (NAME itself only on a server that cannot rename). */
+    int part = strcmp(remote, c->remote) != 0;
+    if (tree_remote_remove(w->s, remote, TREE_FILE, &del) != 0)
+        err_suffix(e, "; deleting %s failed too: %s", remote, del.msg);
+    else if (part)
+        err_suffix(e, "; %s was deleted, %s is as it was", remote, c->remote);
     else
-        err_suffix(e, "; deleting the server's copy failed too: %s", del.msg);
+        err_suffix(e, "; the server's copy was deleted");
     return -1;
 }
 
-struct sent_check {
+/* Upload: with --perms the local bits on the server; without, a
+ * replaced file keeps its old copy's bits where the server can set them
+ * (an old copy others could not read that cannot stay so is said). */
+static int send_mode(struct walk *w, const struct tree_entry *src, const struct tree_entry *old,
+                     const char *remote, const char *shown_as, struct err *e)
+{
+    const struct tree_entry *from = w->o->perms ? src : old;
+    if (from == NULL || !from->has_mode)
+        return 0;
+    if (w->o->perms)
+        return tree_remote_mode(w->s, remote, from->mode, 1, &w->no_chmod, e);
+    struct err quiet;
+    err_clear(&quiet);
+    int unsupported = w->no_chmod;
+    if (!unsupported && tree_remote_chmod(w->s, remote, from->mode, &unsupported, &quiet) == 0 && !unsupported)
+        return 0;
+    if (w->s->state != SESSION_LOGGED_IN || quiet.code == ERR_INTERRUPTED) {
+        *e = quiet;
+        return -1;
+    }
+    w->no_chmod = 1; /* refused once: not asked again in this run */
+    if ((from->mode & 044) != 044) {
+        char shown[PATH_MAX + 64], msg[ERR_MSG_MAX + 64];
+        fprintf(w->o->err, "ftpc: mirror: warning: %s: its old mode %03o could not be kept on the server (%s); "
+                "the new copy has the server's default mode\n", visible_str(shown, sizeof shown, shown_as),
+                from->mode & 0777,
+                quiet.code != ERR_NONE ? visible_str(msg, sizeof msg, quiet.msg) : "no SITE CHMOD here");
+    }
+    return 0;
+}
+
+/* A file uploaded as the plan says (through NAME.part, renamed when
+ * complete: tree_remote_put); its local time (where the server can take
+ * it) and mode are set on the part, before it takes the name. */
+struct sent_file {
     struct walk *w;
+    const struct plan_action *a;
     const struct place *c;
 };
 
 static int check_sent(void *arg, const char *part, struct err *e)
 {
-    struct sent_check *k = arg;
+    struct sent_file *k = arg;
     return verify_sent(k->w, k->c, part, e);
 }
 
-/* Upload: with --perms the local bits on the server; without, a
- * replaced file keeps its old copy's bits (tree_remote_mode). */
-static int send_mode(struct walk *w, const struct tree_entry *src, const struct tree_entry *old,
-                     const char *remote, struct err *e)
+static int ready_sent(void *arg, const char *part, struct err *e)
 {
-    const struct tree_entry *from = w->o->perms ? src : old;
-    if (from == NULL || !from->has_mode)
-        return 0;
-    return tree_remote_mode(w->s, remote, from->mode, w->o->perms, &w->no_chmod, e);
+    struct sent_file *k = arg;
+    struct walk *w = k->w;
+    if ((w->feat.names & FTP_FEAT_MFMT) && k->a->source->has_mtime &&
+        tree_remote_set_mtime(w->s, part, k->a->source->mtime, e) != 0)
+        return err_prefix(e, "sent, but its time was not set");
+    if (send_mode(w, k->a->source, k->a->target, part, k->c->rel, e) != 0)
+        return err_prefix(e, "sent, but its mode was not set");
+    return 0;
 }
 
-/* A file uploaded as the plan says (through NAME.part, renamed when
- * complete: tree_remote_put), then given its local time where the
- * server can take it. */
 static int send_file(struct walk *w, const struct plan_action *a, const struct place *c, struct err *e)
 {
     struct stat sb;
@@ -206,16 +246,11 @@ static int send_file(struct walk *w, const struct plan_action *a, const struct p
      * a link that took its place since is not followed. */
     if (!w->o->follow_links && (lstat(c->local, &sb) != 0 || !S_ISREG(sb.st_mode)))
         return err_set(e, ERR_LOCAL, "no longer a regular file here; not sent");
-    struct sent_check k = { w, c };
-    struct put_check check = { check_sent, &k };
-    if (tree_remote_put(w->s, c->local, c->remote, a->part != NULL, a->target != NULL, &w->no_rename,
-                        w->o->verify ? &check : NULL, e) != 0)
+    struct sent_file k = { w, a, c };
+    struct put_check check = { w->o->verify ? check_sent : NULL, ready_sent, &k };
+    if (tree_remote_put(w->s, c->local, c->remote, a->part != NULL, a->target != NULL, &w->no_rename, &check,
+                        e) != 0)
         return -1;
-    if ((w->feat.names & FTP_FEAT_MFMT) && a->source->has_mtime &&
-        tree_remote_set_mtime(w->s, c->remote, a->source->mtime, e) != 0)
-        return -1;
-    if (send_mode(w, a->source, a->target, c->remote, e) != 0)
-        return err_prefix(e, "sent, but its mode was not set");
     w->sum->transferred++;
     w->sum->bytes += a->source->size - (a->part != NULL && a->part->size < a->source->size ? a->part->size : 0);
     return 0;
@@ -242,9 +277,15 @@ static int descend(struct walk *w, const struct plan_action *a, const struct pla
     }
     if (a->target == NULL)
         w->sum->folders_made++;
+    /* --perms: an upload's folder keeps u+rwx on the server while the
+     * walk (with --parallel, any connection) may still write in it; a
+     * download's gets the server's bits under the umask (and u+rwx:
+     * tree_local_folder_mode). */
+    struct tree_entry walked = *a->source;
+    walked.mode |= 0700;
     if (w->o->perms && a->source->has_mode && !w->o->dry_run &&
-        (w->upload ? send_mode(w, a->source, NULL, c->remote, why)
-                   : tree_local_folder_mode(c->local, a->source->mode, why)) != 0)
+        (w->upload ? send_mode(w, &walked, NULL, c->remote, c->rel, why)
+                   : tree_local_folder_mode(c->local, a->source->mode & ~(unsigned)w->umask, why)) != 0)
         failure(w, c->rel, why);
     if (w->q != NULL)
         return queue_folder(w, c, depth + 1, a->target == NULL, e);
@@ -886,6 +927,9 @@ static int run(struct ftp_session *s, const char *remote, const char *local, int
     }
     *w = (struct walk){ .s = s, .o = o, .sum = sum, .top = upload ? local : remote, .upload = upload,
                         .plan_flags = o->plan_flags | (upload ? PLAN_OPT_UPLOAD : 0) };
+    /* Read once, before any connection's thread starts (umask() sets it). */
+    w->umask = umask(022);
+    umask(w->umask);
     int rc = top_place(remote, local, upload, top, e);
     if (rc == 0 && (upload || o->verify))
         rc = tree_remote_features(s, &w->feat, e);

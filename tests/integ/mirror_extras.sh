@@ -206,28 +206,31 @@ expect_in "$T/out" "skip     lf (link on the server, not followed"
 expect_in "$T/out" "skip     ld (link on the server, not followed"
 [ ! -e "$T/plain/lf" ] && [ ! -e "$T/plain/ld" ] || fail "a link was followed without --follow-links"
 
-# 2. --perms: the server's bits, never setuid; a read-only folder stays
-#    writable by its owner (so the next run can update it).
+# 2. --perms: the server's bits under the umask (027 here), never setuid;
+#    a read-only folder stays writable by its owner (so the next run can
+#    update it).
 umask 027
 batch "mirror --perms $d $T/perms"
 umask "$old_umask"
 expect_status 0
-expect_mode "$T/perms/f.txt" 755
+expect_mode "$T/perms/f.txt" 750
 expect_mode "$T/perms/priv.txt" 600
-expect_mode "$T/perms/deep" 711
+expect_mode "$T/perms/deep" 710
 expect_mode "$T/perms/deep/d.txt" 640
-expect_mode "$T/perms/ro/r.txt" 444
-expect_mode "$T/perms/ro" 755
+expect_mode "$T/perms/ro/r.txt" 440
+expect_mode "$T/perms/ro" 750
 # A second run replaces nothing, and a changed file lands with its new bits.
 batch "mirror --perms $d $T/perms"
 expect_status 0
 expect_in "$T/out" "mirror: 0 transferred, "
 expect_in "$T/out" " 0 failed;"
 echo changed > "$tree/priv.txt"
-chmod 0604 "$tree/priv.txt"
+chmod 0646 "$tree/priv.txt"
+umask 002
 batch "mirror --perms $d $T/perms"
+umask "$old_umask"
 expect_status 0
-expect_mode "$T/perms/priv.txt" 604
+expect_mode "$T/perms/priv.txt" 644 # o+w: never more than the umask allows
 
 # 3. --follow-links: the file link and the folder link inside the tree
 #    are followed; the one out (ProFTPD does not even list it) and the
@@ -289,8 +292,15 @@ chmod 0750 "$up/exec.sh"
 chmod 0604 "$up/shared.txt"
 chmod 0640 "$up/folder/in.txt"
 chmod 0710 "$up/folder"
+# A read-only folder keeps u+rwx on the server: its files still go in.
+mkdir -p "$up/rofold"
+echo r > "$up/rofold/r.txt"
+chmod 0555 "$up/rofold"
 batch "mirror -R --perms $up ${d}up"
 expect_status 0
+expect_mode "$ROOT/${d}up/rofold" 755
+[ -f "$ROOT/${d}up/rofold/r.txt" ] || fail "a file in a read-only folder was not uploaded"
+expect_in "$T/out" " 0 failed;"
 expect_mode "$ROOT/${d}up/exec.sh" 750
 expect_mode "$ROOT/${d}up/shared.txt" 604
 expect_mode "$ROOT/${d}up/folder/in.txt" 640
@@ -303,4 +313,8 @@ echo bb > "$up/shared.txt"
 batch "mirror -R $up ${d}up"
 expect_status 0
 expect_mode "$ROOT/${d}up/shared.txt" 604
+# ... set on the part, before it takes the name (never the server's
+# default bits under the name).
+[ "$mode" != main ] || grep -q "\"SITE CHMOD 604 ${d}up/shared.txt.part\"" "$LOG" ||
+    fail "the kept mode was not set on the part before the rename"
 echo "ok: modes and links on $mode"

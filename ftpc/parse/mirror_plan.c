@@ -167,12 +167,16 @@ static void append(struct plan_action *a, const char *fmt, ...)
 /* A transfer of r: continue NAME.part when it can be (shorter than the
  * source, and not older: a source changed since is sent again whole). */
 static void consider_part(const struct tree_entry *r, const struct tree_entry *part, struct plan_action *a,
-                          const struct sides *w)
+                          const struct sides *w, unsigned flags)
 {
     if (part == NULL)
         return;
     const char *what = w == &UPLOAD ? "upload" : "download";
-    if (r->has_size && part->has_size && part->size < r->size &&
+    /* A server's NAME.part may be anyone's: continued only where a hash
+     * can show it holds the file's beginning. */
+    if (flags & PLAN_OPT_NO_PART_CHECK)
+        append(a, "; the old partial upload is started again (the server offers no hash to check it by)");
+    else if (r->has_size && part->has_size && part->size < r->size &&
         (!r->has_mtime || !part->has_mtime || part->mtime >= r->mtime)) {
         a->part = part;
         append(a, "; continues the partial %s (%" PRIu64 " bytes)", what, part->size);
@@ -285,11 +289,11 @@ static void plan_source(const struct tree_entry *r, const struct tree_entry *l, 
     const struct tree_entry *part = part_of(r, target, n_target);
     if (l == NULL) {
         set(a, PLAN_TRANSFER, 0, "new");
-        consider_part(r, part, a, w);
+        consider_part(r, part, a, w, o->flags);
     } else {
         compare_files(r, l, o->flags, a);
         if (a->act == PLAN_REPLACE)
-            consider_part(r, part, a, w);
+            consider_part(r, part, a, w, o->flags);
     }
     if (r->link == LINK_FOLLOWED)
         append(a, "; through a symbolic link");

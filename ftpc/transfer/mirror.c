@@ -239,6 +239,34 @@ static int ready_sent(void *arg, const char *part, struct err *e)
     return 0;
 }
 
+/* Whether the server's NAME.part holds the local file's first bytes, by
+ * the server's hash of it: 1 yes (it is continued), 0 no or the server
+ * cannot tell (it is sent again whole: REST only saves time), -1 when the
+ * session cannot go on. */
+static int part_holds_start(struct walk *w, const struct plan_action *a, const struct place *c, struct err *e)
+{
+    char part[PATH_MAX + 8];
+    if (snprintf(part, sizeof part, "%s.part", c->remote) >= (int)sizeof part)
+        return 0;
+    int fd = open(c->local, O_RDONLY | O_CLOEXEC | O_NOCTTY | (w->o->follow_links ? 0 : O_NOFOLLOW));
+    if (fd < 0)
+        return 0;
+    struct err why;
+    err_clear(&why);
+    int rc = tree_verify_prefix(&w->verify, w->s, part, fd, a->part->size, &why);
+    close(fd);
+    if (rc != 0 && (w->s->state != SESSION_LOGGED_IN || ftpc_interrupted || why.code == ERR_INTERRUPTED)) {
+        *e = why;
+        return -1;
+    }
+    if (rc != 0 && w->o->verbose) {
+        char shown[PATH_MAX + 64];
+        fprintf(w->o->out, "mirror: %s: the server's .part of it is not this file's beginning; sent again "
+                "whole\n", visible_str(shown, sizeof shown, c->rel));
+    }
+    return rc == 0;
+}
+
 static int send_file(struct walk *w, const struct plan_action *a, const struct place *c, struct err *e)
 {
     struct stat sb;
@@ -246,13 +274,15 @@ static int send_file(struct walk *w, const struct plan_action *a, const struct p
      * a link that took its place since is not followed. */
     if (!w->o->follow_links && (lstat(c->local, &sb) != 0 || !S_ISREG(sb.st_mode)))
         return err_set(e, ERR_LOCAL, "no longer a regular file here; not sent");
+    int resume = a->part != NULL && part_holds_start(w, a, c, e);
+    if (resume < 0)
+        return -1;
     struct sent_file k = { w, a, c };
     struct put_check check = { w->o->verify ? check_sent : NULL, ready_sent, &k };
-    if (tree_remote_put(w->s, c->local, c->remote, a->part != NULL, a->target != NULL, &w->no_rename, &check,
-                        e) != 0)
+    if (tree_remote_put(w->s, c->local, c->remote, resume, a->target != NULL, &w->no_rename, &check, e) != 0)
         return -1;
     w->sum->transferred++;
-    w->sum->bytes += a->source->size - (a->part != NULL && a->part->size < a->source->size ? a->part->size : 0);
+    w->sum->bytes += a->source->size - (resume && a->part->size < a->source->size ? a->part->size : 0);
     return 0;
 }
 
@@ -935,8 +965,12 @@ static int run(struct ftp_session *s, const char *remote, const char *local, int
         rc = tree_remote_features(s, &w->feat, e);
     if (rc == 0 && upload && !(w->feat.names & FTP_FEAT_MFMT))
         w->plan_flags |= PLAN_OPT_NO_TIME_SET;
-    if (rc == 0 && o->verify && !o->dry_run)
-        rc = tree_verify_start(&w->verify, s, &w->feat, o->err, e);
+    /* --verify, and an upload's check of a server's NAME.part before it
+     * is continued (quietly: no hash then means no continuing). */
+    if (rc == 0 && (o->verify || upload))
+        rc = tree_verify_start(&w->verify, s, &w->feat, o->verify && !o->dry_run ? o->err : NULL, e);
+    if (rc == 0 && upload && w->verify.way == VERIFY_NONE)
+        w->plan_flags |= PLAN_OPT_NO_PART_CHECK;
     if (rc == 0 && !upload && o->follow_links && (w->links = tree_links_new(s, remote)) == NULL)
         rc = err_set(e, ERR_INTERNAL, "out of memory");
     struct timespec t0;

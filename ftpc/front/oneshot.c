@@ -297,7 +297,8 @@ static int glob_matches(struct ftp_session *s, const struct oneshot *o, FILE *er
 {
     struct tree_listing l;
     tree_listing_init(&l);
-    if (tree_list_remote(s, o->folder[0] ? o->folder : ".", &l, e) != 0) {
+    /* Names and kinds only: no MDTM for every file where LIST is read. */
+    if (tree_list_remote_with(s, o->folder[0] ? o->folder : ".", TREE_LIST_NO_TIMES, &l, e) != 0) {
         tree_listing_free(&l);
         return err_prefix(e, "cannot list %s", o->folder[0] ? o->folder : "the login folder");
     }

@@ -167,12 +167,16 @@ static void append(struct plan_action *a, const char *fmt, ...)
 /* A transfer of r: continue NAME.part when it can be (shorter than the
  * source, and not older: a source changed since is sent again whole). */
 static void consider_part(const struct tree_entry *r, const struct tree_entry *part, struct plan_action *a,
-                          const struct sides *w)
+                          const struct sides *w, unsigned flags)
 {
     if (part == NULL)
         return;
     const char *what = w == &UPLOAD ? "upload" : "download";
-    if (r->has_size && part->has_size && part->size < r->size &&
+    /* A server's NAME.part may be anyone's: continued only where a hash
+     * can show it holds the file's beginning. */
+    if (flags & PLAN_OPT_NO_PART_CHECK)
+        append(a, "; the old partial upload is started again (the server offers no hash to check it by)");
+    else if (r->has_size && part->has_size && part->size < r->size &&
         (!r->has_mtime || !part->has_mtime || part->mtime >= r->mtime)) {
         a->part = part;
         append(a, "; continues the partial %s (%" PRIu64 " bytes)", what, part->size);
@@ -225,8 +229,8 @@ static void skip_link(const struct tree_entry *r, const struct sides *w, int upl
 
 /* An entry of the source's listing (l: its namesake in the target, or NULL). */
 static void plan_source(const struct tree_entry *r, const struct tree_entry *l, int duplicate,
-                        const struct tree_entry *target, size_t n_target, const struct plan_options *o,
-                        struct plan_action *a)
+                        const struct tree_entry *source, size_t n_source, const struct tree_entry *target,
+                        size_t n_target, const struct plan_options *o, struct plan_action *a)
 {
     memset(a, 0, sizeof *a);
     a->source = r;
@@ -260,6 +264,16 @@ static void plan_source(const struct tree_entry *r, const struct tree_entry *l, 
         set(a, PLAN_SKIP, 0, "neither a file nor a folder %s", w->src);
         return;
     case TREE_FOLDER:
+        /* A folder NAME.part beside a file NAME would stand where NAME's
+         * transfers land: every one of them would fail. */
+        if (part_stem(r) != 0) {
+            const struct tree_entry *owner = find(source, n_source, r->name, part_stem(r));
+            if (owner != NULL && owner->kind == TREE_FILE) {
+                set(a, PLAN_SKIP, 1, "a folder named as the partial transfer (.part) of the file beside it; "
+                    "rename it to mirror it");
+                return;
+            }
+        }
         if (l == NULL)
             set(a, PLAN_DESCEND, 0, "new folder");
         else if (l->kind == TREE_FOLDER)
@@ -285,11 +299,11 @@ static void plan_source(const struct tree_entry *r, const struct tree_entry *l, 
     const struct tree_entry *part = part_of(r, target, n_target);
     if (l == NULL) {
         set(a, PLAN_TRANSFER, 0, "new");
-        consider_part(r, part, a, w);
+        consider_part(r, part, a, w, o->flags);
     } else {
         compare_files(r, l, o->flags, a);
         if (a->act == PLAN_REPLACE)
-            consider_part(r, part, a, w);
+            consider_part(r, part, a, w, o->flags);
     }
     if (r->link == LINK_FOLLOWED)
         append(a, "; through a symbolic link");
@@ -352,7 +366,7 @@ size_t mirror_plan(struct tree_entry *source, size_t n_source, struct tree_entry
             int duplicate = (i > 0 && entry_cmp(&source[i - 1], &source[i]) == 0) ||
                             (i + 1 < n_source && entry_cmp(&source[i], &source[i + 1]) == 0);
             const struct tree_entry *l = c == 0 ? &target[j] : NULL;
-            plan_source(&source[i], l, duplicate, target, n_target, o, &out[n++]);
+            plan_source(&source[i], l, duplicate, source, n_source, target, n_target, o, &out[n++]);
             i++;
             if (l != NULL && (i >= n_source || entry_cmp(&source[i], l) != 0))
                 j++;

@@ -56,6 +56,7 @@
 #define PLAN_OPT_DELETE       8u
 #define PLAN_OPT_UPLOAD      16u  /* the source is the local folder, the target the server's */
 #define PLAN_OPT_NO_TIME_SET 32u  /* upload: the target's times are those of the uploads */
+#define PLAN_OPT_NO_PART_CHECK 64u /* upload: no hash to check a server's NAME.part by: never continued */
 
 struct plan_options {
     unsigned flags;

@@ -45,7 +45,10 @@ struct walk {
     struct ftp_features feat;   /* upload or --verify: what the server offers (MFMT, hashes) */
     struct tree_verify verify;  /* --verify: how */
     struct tree_links *links;   /* download --follow-links: the server's links seen */
+    const char *above;          /* with links: the folders above this one, with no link in
+                                 * their paths, one a line (tree_links_decide) */
     int no_chmod;               /* upload --perms: the server has no SITE CHMOD */
+    mode_t umask;               /* download --perms: the bits the user's umask takes away */
     int no_rename;              /* upload: the server has no RNFR (files go straight to their names) */
     /* Upload: the local folders being copied, from the top down (device
      * and inode), so that a followed link back up is a loop, not a descent. */
@@ -139,8 +142,10 @@ static int fetch(struct walk *w, const struct plan_action *a, const struct place
     if (a->part != NULL && lstat(part, &sb) == 0 && S_ISREG(sb.st_mode))
         flags |= GET_RESUME;
     struct fetch_check k = { w, c->remote };
+    /* --perms: the server's bits, but never more than the umask lets a
+     * new file have (a listing cannot make it writable by others). */
     struct get_check check = { w->o->verify ? check_fetched : NULL, &k, w->o->perms && a->source->has_mode,
-                               (mode_t)(a->source->mode & 0777) };
+                               (mode_t)(a->source->mode & 0777) & ~w->umask };
     if (xfer_get_checked(w->s, c->remote, c->local, flags, "mirror (the file appeared during the run)",
                          &check, e) != 0)
         return -1;
@@ -165,38 +170,103 @@ static int verify_sent(struct walk *w, const struct place *c, const char *remote
         return rc;
     struct err del;
     err_clear(&del);
-    if (tree_remote_remove(w->s, remote, TREE_FILE, &del) == 0)
-        err_suffix(e, "; the server's copy was deleted");
+    /* The part (NAME itself only on a server that cannot rename). */
+    int part = strcmp(remote, c->remote) != 0;
+    if (tree_remote_remove(w->s, remote, TREE_FILE, &del) != 0)
+        err_suffix(e, "; deleting %s failed too: %s", remote, del.msg);
+    else if (part)
+        err_suffix(e, "; %s was deleted, %s is as it was", remote, c->remote);
     else
-        err_suffix(e, "; deleting the server's copy failed too: %s", del.msg);
+        err_suffix(e, "; the server's copy was deleted");
     return -1;
 }
 
-struct sent_check {
+/* Upload: with --perms the local bits on the server; without, a
+ * replaced file keeps its old copy's bits where the server can set them
+ * (an old copy others could not read that cannot stay so is said). */
+static int send_mode(struct walk *w, const struct tree_entry *src, const struct tree_entry *old,
+                     const char *remote, const char *shown_as, struct err *e)
+{
+    const struct tree_entry *from = w->o->perms ? src : old;
+    if (from == NULL || !from->has_mode)
+        return 0;
+    if (w->o->perms)
+        return tree_remote_mode(w->s, remote, from->mode, 1, &w->no_chmod, e);
+    struct err quiet;
+    err_clear(&quiet);
+    int unsupported = w->no_chmod;
+    if (!unsupported && tree_remote_chmod(w->s, remote, from->mode, &unsupported, &quiet) == 0 && !unsupported)
+        return 0;
+    if (w->s->state != SESSION_LOGGED_IN || quiet.code == ERR_INTERRUPTED) {
+        *e = quiet;
+        return -1;
+    }
+    w->no_chmod = 1; /* refused once: not asked again in this run */
+    if ((from->mode & 044) != 044) {
+        char shown[PATH_MAX + 64], msg[ERR_MSG_MAX + 64];
+        fprintf(w->o->err, "ftpc: mirror: warning: %s: its old mode %03o could not be kept on the server (%s); "
+                "the new copy has the server's default mode\n", visible_str(shown, sizeof shown, shown_as),
+                from->mode & 0777,
+                quiet.code != ERR_NONE ? visible_str(msg, sizeof msg, quiet.msg) : "no SITE CHMOD here");
+    }
+    return 0;
+}
+
+/* A file uploaded as the plan says (through NAME.part, renamed when
+ * complete: tree_remote_put); its local time (where the server can take
+ * it) and mode are set on the part, before it takes the name. */
+struct sent_file {
     struct walk *w;
+    const struct plan_action *a;
     const struct place *c;
 };
 
 static int check_sent(void *arg, const char *part, struct err *e)
 {
-    struct sent_check *k = arg;
+    struct sent_file *k = arg;
     return verify_sent(k->w, k->c, part, e);
 }
 
-/* Upload: with --perms the local bits on the server; without, a
- * replaced file keeps its old copy's bits (tree_remote_mode). */
-static int send_mode(struct walk *w, const struct tree_entry *src, const struct tree_entry *old,
-                     const char *remote, struct err *e)
+static int ready_sent(void *arg, const char *part, struct err *e)
 {
-    const struct tree_entry *from = w->o->perms ? src : old;
-    if (from == NULL || !from->has_mode)
-        return 0;
-    return tree_remote_mode(w->s, remote, from->mode, w->o->perms, &w->no_chmod, e);
+    struct sent_file *k = arg;
+    struct walk *w = k->w;
+    if ((w->feat.names & FTP_FEAT_MFMT) && k->a->source->has_mtime &&
+        tree_remote_set_mtime(w->s, part, k->a->source->mtime, e) != 0)
+        return err_prefix(e, "sent, but its time was not set");
+    if (send_mode(w, k->a->source, k->a->target, part, k->c->rel, e) != 0)
+        return err_prefix(e, "sent, but its mode was not set");
+    return 0;
 }
 
-/* A file uploaded as the plan says (through NAME.part, renamed when
- * complete: tree_remote_put), then given its local time where the
- * server can take it. */
+/* Whether the server's NAME.part holds the local file's first bytes, by
+ * the server's hash of it: 1 yes (it is continued), 0 no or the server
+ * cannot tell (it is sent again whole: REST only saves time), -1 when the
+ * session cannot go on. */
+static int part_holds_start(struct walk *w, const struct plan_action *a, const struct place *c, struct err *e)
+{
+    char part[PATH_MAX + 8];
+    if (snprintf(part, sizeof part, "%s.part", c->remote) >= (int)sizeof part)
+        return 0;
+    int fd = open(c->local, O_RDONLY | O_CLOEXEC | O_NOCTTY | (w->o->follow_links ? 0 : O_NOFOLLOW));
+    if (fd < 0)
+        return 0;
+    struct err why;
+    err_clear(&why);
+    int rc = tree_verify_prefix(&w->verify, w->s, part, fd, a->part->size, &why);
+    close(fd);
+    if (rc != 0 && (w->s->state != SESSION_LOGGED_IN || ftpc_interrupted || why.code == ERR_INTERRUPTED)) {
+        *e = why;
+        return -1;
+    }
+    if (rc != 0 && w->o->verbose) {
+        char shown[PATH_MAX + 64];
+        fprintf(w->o->out, "mirror: %s: the server's .part of it is not this file's beginning; sent again "
+                "whole\n", visible_str(shown, sizeof shown, c->rel));
+    }
+    return rc == 0;
+}
+
 static int send_file(struct walk *w, const struct plan_action *a, const struct place *c, struct err *e)
 {
     struct stat sb;
@@ -204,18 +274,15 @@ static int send_file(struct walk *w, const struct plan_action *a, const struct p
      * a link that took its place since is not followed. */
     if (!w->o->follow_links && (lstat(c->local, &sb) != 0 || !S_ISREG(sb.st_mode)))
         return err_set(e, ERR_LOCAL, "no longer a regular file here; not sent");
-    struct sent_check k = { w, c };
-    struct put_check check = { check_sent, &k };
-    if (tree_remote_put(w->s, c->local, c->remote, a->part != NULL, a->target != NULL, &w->no_rename,
-                        w->o->verify ? &check : NULL, e) != 0)
+    int resume = a->part != NULL && part_holds_start(w, a, c, e);
+    if (resume < 0)
         return -1;
-    if ((w->feat.names & FTP_FEAT_MFMT) && a->source->has_mtime &&
-        tree_remote_set_mtime(w->s, c->remote, a->source->mtime, e) != 0)
+    struct sent_file k = { w, a, c };
+    struct put_check check = { w->o->verify ? check_sent : NULL, ready_sent, &k };
+    if (tree_remote_put(w->s, c->local, c->remote, resume, a->target != NULL, &w->no_rename, &check, e) != 0)
         return -1;
-    if (send_mode(w, a->source, a->target, c->remote, e) != 0)
-        return err_prefix(e, "sent, but its mode was not set");
     w->sum->transferred++;
-    w->sum->bytes += a->source->size - (a->part != NULL && a->part->size < a->source->size ? a->part->size : 0);
+    w->sum->bytes += a->source->size - (resume && a->part->size < a->source->size ? a->part->size : 0);
     return 0;
 }
 
@@ -240,9 +307,15 @@ static int descend(struct walk *w, const struct plan_action *a, const struct pla
     }
     if (a->target == NULL)
         w->sum->folders_made++;
+    /* --perms: an upload's folder keeps u+rwx on the server while the
+     * walk (with --parallel, any connection) may still write in it; a
+     * download's gets the server's bits under the umask (and u+rwx:
+     * tree_local_folder_mode). */
+    struct tree_entry walked = *a->source;
+    walked.mode |= 0700;
     if (w->o->perms && a->source->has_mode && !w->o->dry_run &&
-        (w->upload ? send_mode(w, a->source, NULL, c->remote, why)
-                   : tree_local_folder_mode(c->local, a->source->mode, why)) != 0)
+        (w->upload ? send_mode(w, &walked, NULL, c->remote, c->rel, why)
+                   : tree_local_folder_mode(c->local, a->source->mode & ~(unsigned)w->umask, why)) != 0)
         failure(w, c->rel, why);
     if (w->q != NULL)
         return queue_folder(w, c, depth + 1, a->target == NULL, e);
@@ -385,12 +458,25 @@ static int list_target(struct walk *w, const struct place *p, int depth, int tar
  * connections (--parallel), one folder's decision at a time. */
 static pthread_mutex_t links_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int links_decide(struct walk *w, const struct place *p, struct tree_listing *source, struct err *e)
+static int links_decide(struct walk *w, const struct place *p, struct tree_listing *source, char **chain,
+                        struct err *e)
 {
+    char real[PATH_MAX];
     pthread_mutex_lock(&links_lock);
-    int rc = tree_links_decide(w->links, w->s, p->remote, p->rel, source, e);
+    int rc = tree_links_decide(w->links, w->s, p->remote, p->rel, w->above, real, sizeof real, source, e);
     pthread_mutex_unlock(&links_lock);
-    return rc;
+    if (rc != 0)
+        return rc;
+    /* The folders below see this one on their path too. */
+    const char *above = w->above != NULL ? w->above : "";
+    size_t n = strlen(above), m = strlen(real);
+    *chain = malloc(n + m + 2);
+    if (*chain == NULL)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    memcpy(*chain, above, n);
+    (*chain)[n] = '\n';
+    memcpy(*chain + n + 1, real, m + 1);
+    return 0;
 }
 
 static int walk_folder(struct walk *w, const struct place *p, int depth, int target_new, struct err *e)
@@ -408,18 +494,26 @@ static int walk_folder(struct walk *w, const struct place *p, int depth, int tar
         }
         return 0;
     }
-    if (w->links != NULL && links_decide(w, p, &source, e) != 0) {
+    char *chain = NULL;
+    if (w->links != NULL && links_decide(w, p, &source, &chain, e) != 0) {
         tree_listing_free(&source);
         return -1;
     }
+    const char *saved_above = w->above;
+    if (chain != NULL)
+        w->above = chain;
     /* A download's top folder is made only once the server's side could be listed. */
     if (!w->upload && depth == 0 && !w->o->dry_run && tree_local_mkdir(p->local, e) != 0) {
         tree_listing_free(&source);
+        w->above = saved_above;
+        free(chain);
         return -1;
     }
     if (list_target(w, p, depth, target_new, &target, &why) != 0) {
         failure(w, p->rel, &why);
         tree_listing_free(&source);
+        w->above = saved_above;
+        free(chain);
         if (stopped(w, &why)) {
             *e = why;
             return -1;
@@ -430,6 +524,8 @@ static int walk_folder(struct walk *w, const struct place *p, int depth, int tar
     if (plan == NULL) {
         tree_listing_free(&source);
         tree_listing_free(&target);
+        w->above = saved_above;
+        free(chain);
         return err_set(e, ERR_INTERNAL, "out of memory");
     }
     struct plan_options po = { .flags = w->plan_flags, .filter = w->o->filter, .folder = p->rel };
@@ -446,6 +542,8 @@ static int walk_folder(struct walk *w, const struct place *p, int depth, int tar
     free(plan);
     tree_listing_free(&source);
     tree_listing_free(&target);
+    w->above = saved_above;
+    free(chain);
     return rc;
 }
 
@@ -477,6 +575,7 @@ struct folder_job {
     int depth, target_new, tries;
     dev_t dev[MIRROR_DEPTH_MAX];
     ino_t ino[MIRROR_DEPTH_MAX];
+    char above[];               /* download --follow-links: walk's above, as it was */
 };
 
 /* A connection's own walk, summary (added to the run's after each piece
@@ -544,9 +643,12 @@ static int queue_file(struct walk *w, const struct plan_action *a, const struct 
 
 static int queue_folder(struct walk *w, const struct place *c, int depth, int target_new, struct err *e)
 {
-    struct folder_job *j = calloc(1, sizeof *j);
+    size_t above = w->above != NULL ? strlen(w->above) : 0;
+    struct folder_job *j = calloc(1, sizeof *j + above + 1);
     if (j == NULL)
         return err_set(e, ERR_INTERNAL, "out of memory");
+    if (above > 0)
+        memcpy(j->above, w->above, above + 1);
     j->p = *c;
     j->depth = depth;
     j->target_new = target_new;
@@ -594,6 +696,8 @@ static int run_file_job(struct par_worker *pw, struct file_job *j, struct err *e
         return 0;
     }
     if (ftpc_interrupted || why.code == ERR_INTERRUPTED) {
+        /* Said with the file's name, as the walk in order says it. */
+        failure(w, c->rel, &why);
         *e = why;
         free(j);
         return -1;
@@ -621,6 +725,7 @@ static int run_folder_job(struct par_worker *pw, struct folder_job *j, struct er
         w->dev[i] = j->dev[i];
         w->ino[i] = j->ino[i];
     }
+    w->above = j->above;
     w->acting = w->lost = 0;
     struct err why;
     err_clear(&why);
@@ -758,7 +863,7 @@ static int run_parallel(struct walk *w, struct place *top, struct err *e)
         return -1;
     w->q = par.q;
     w->par = &par;
-    struct folder_job *j = calloc(1, sizeof *j);
+    struct folder_job *j = calloc(1, sizeof *j + 1);
     if (j == NULL || wq_push(par.q, (struct wq_item){ .job = j, .folder = 1 }) != 0) {
         free(j);
         wq_free(par.q);
@@ -856,13 +961,20 @@ static int run(struct ftp_session *s, const char *remote, const char *local, int
     }
     *w = (struct walk){ .s = s, .o = o, .sum = sum, .top = upload ? local : remote, .upload = upload,
                         .plan_flags = o->plan_flags | (upload ? PLAN_OPT_UPLOAD : 0) };
+    /* Read once, before any connection's thread starts (umask() sets it). */
+    w->umask = umask(022);
+    umask(w->umask);
     int rc = top_place(remote, local, upload, top, e);
     if (rc == 0 && (upload || o->verify))
         rc = tree_remote_features(s, &w->feat, e);
     if (rc == 0 && upload && !(w->feat.names & FTP_FEAT_MFMT))
         w->plan_flags |= PLAN_OPT_NO_TIME_SET;
-    if (rc == 0 && o->verify && !o->dry_run)
-        rc = tree_verify_start(&w->verify, s, &w->feat, o->err, e);
+    /* --verify, and an upload's check of a server's NAME.part before it
+     * is continued (quietly: no hash then means no continuing). */
+    if (rc == 0 && (o->verify || upload))
+        rc = tree_verify_start(&w->verify, s, &w->feat, o->verify && !o->dry_run ? o->err : NULL, e);
+    if (rc == 0 && upload && w->verify.way == VERIFY_NONE)
+        w->plan_flags |= PLAN_OPT_NO_PART_CHECK;
     if (rc == 0 && !upload && o->follow_links && (w->links = tree_links_new(s, remote)) == NULL)
         rc = err_set(e, ERR_INTERNAL, "out of memory");
     struct timespec t0;

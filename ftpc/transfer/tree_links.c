@@ -1,5 +1,7 @@
 /* tree_links: a server's symbolic links, followed inside the tree only. */
+#define _GNU_SOURCE /* memrchr */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +19,16 @@ struct known {
     int untold;     /* its target is not known */
 };
 
+/* The folders listed in the run (their paths with no link in them), so
+ * that a target through one not listed yet is not judged inside: an
+ * open-addressing set of strings. */
+#define TREE_LISTED_MAX (1u << 18)
+
 struct tree_links {
     struct known *v;
     size_t n, cap;
+    char **listed;
+    size_t nlisted, caplisted; /* caplisted: a power of two */
     size_t followed;        /* folder links followed so far */
     int have_top;
     char top_abs[PATH_MAX]; /* the top's absolute path on the server, when known */
@@ -46,8 +55,62 @@ void tree_links_free(struct tree_links *t)
         free(t->v[i].from);
         free(t->v[i].to);
     }
+    for (size_t i = 0; i < t->caplisted; i++)
+        free(t->listed[i]);
+    free(t->listed);
     free(t->v);
     free(t);
+}
+
+static size_t hash(const char *p, size_t len)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211u;
+    return (size_t)h;
+}
+
+/* The slot of path[0..len) in the listed set: its own, or the empty one
+ * where it would go. */
+static size_t listed_slot(const struct tree_links *t, const char *path, size_t len)
+{
+    size_t mask = t->caplisted - 1, i = hash(path, len) & mask;
+    while (t->listed[i] != NULL && !(strlen(t->listed[i]) == len && memcmp(t->listed[i], path, len) == 0))
+        i = (i + 1) & mask;
+    return i;
+}
+
+static int was_listed(const struct tree_links *t, const char *path, size_t len)
+{
+    return t->caplisted > 0 && t->listed[listed_slot(t, path, len)] != NULL;
+}
+
+/* Notes path as listed; a full set just leaves it out (then what lies
+ * through it is not followed). */
+static void note_listed(struct tree_links *t, const char *path)
+{
+    size_t len = strlen(path);
+    if (was_listed(t, path, len) || t->nlisted >= TREE_LISTED_MAX)
+        return;
+    if (2 * (t->nlisted + 1) > t->caplisted) {
+        size_t cap = t->caplisted ? 2 * t->caplisted : 64;
+        char **v = calloc(cap, sizeof *v);
+        if (v == NULL)
+            return;
+        char **old = t->listed;
+        size_t oldcap = t->caplisted;
+        t->listed = v;
+        t->caplisted = cap;
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i] != NULL)
+                t->listed[listed_slot(t, old[i], strlen(old[i]))] = old[i];
+        free(old);
+    }
+    char *d = strdup(path);
+    if (d == NULL)
+        return;
+    t->listed[listed_slot(t, path, len)] = d;
+    t->nlisted++;
 }
 
 static int lookup(void *arg, const char *path, size_t len, const char **to)
@@ -58,7 +121,11 @@ static int lookup(void *arg, const char *path, size_t len, const char **to)
             *to = t->v[i].to;
             return t->v[i].untold ? 2 : 1;
         }
-    return 0;
+    /* Not a link as far as the run knows: it knows only when the folder
+     * holding it was listed. */
+    const char *slash = memrchr(path, '/', len);
+    size_t parent = slash != NULL ? (size_t)(slash - path) : 0;
+    return was_listed(t, path, parent) ? 0 : 3;
 }
 
 /* Remembers the link at from leading to to (NULL: outside; untold: not
@@ -66,7 +133,8 @@ static int lookup(void *arg, const char *path, size_t len, const char **to)
 static int remember(struct tree_links *t, const char *from, const char *to, int untold)
 {
     const char *old;
-    if (lookup(t, from, strlen(from), &old))
+    int had = lookup(t, from, strlen(from), &old);
+    if (had == 1 || had == 2)
         return 0;
     if (t->n == TREE_LINKS_MAX)
         return -1;
@@ -164,9 +232,40 @@ static enum tree_link link_of(enum tree_where w)
     return w == WHERE_OUTSIDE ? LINK_OUTSIDE : w == WHERE_LOOP ? LINK_LOOP : LINK_UNKNOWN;
 }
 
-int tree_links_decide(struct tree_links *t, struct ftp_session *s, const char *folder, const char *rel,
-                      struct tree_listing *l, struct err *e)
+/* Whether to (a folder's path with no link in it) is one of the folders
+ * on the walk's path, or above one: the lines of above, and real. */
+static int on_path(const char *to, const char *above, const char *real)
 {
+    if (tree_link_is_above(to, real))
+        return 1;
+    char one[PATH_MAX];
+    for (const char *p = above; p != NULL && *p != '\0';) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+        if (n < sizeof one) {
+            memcpy(one, p, n);
+            one[n] = '\0';
+            if (tree_link_is_above(to, one))
+                return 1;
+        }
+        p = nl != NULL ? nl + 1 : p + n;
+    }
+    return 0;
+}
+
+int tree_links_decide(struct tree_links *t, struct ftp_session *s, const char *folder, const char *rel,
+                      const char *above, char *real, size_t real_len, struct tree_listing *l, struct err *e)
+{
+    char path[PATH_MAX], lexical[PATH_MAX], to[PATH_MAX];
+    /* The folder's own path with no link in it: through the links seen,
+     * each folder on the way listed before (the walk goes top down). */
+    enum tree_where where = t->n == 0 ? (snprintf(real, real_len, "%s", rel) < (int)real_len ? WHERE_INSIDE
+                                                                                             : WHERE_BAD)
+                                      : tree_link_canonical(rel, lookup, t, real, real_len);
+    if (where == WHERE_INSIDE)
+        note_listed(t, real);
+    else
+        real[0] = '\0';
     int any = 0, untold = 0;
     for (size_t i = 0; i < l->n; i++)
         if (l->v[i].kind == TREE_LINK) {
@@ -177,8 +276,6 @@ int tree_links_decide(struct tree_links *t, struct ftp_session *s, const char *f
         return 0;
     if (untold)
         targets_from_list(s, folder, l);
-    char real[PATH_MAX], path[PATH_MAX], lexical[PATH_MAX], to[PATH_MAX];
-    enum tree_where where = tree_link_canonical(rel, lookup, t, real, sizeof real);
     /* First every link of this folder remembered, so that one through
      * another of them is judged by where that one leads. */
     const char *why;
@@ -215,9 +312,10 @@ int tree_links_decide(struct tree_links *t, struct ftp_session *s, const char *f
             x->link = link_of(w);
             continue;
         }
-        /* The folder holding the link, or one above it: a loop (a folder,
-         * so nothing to ask the server). */
-        if (tree_link_is_above(to, real)) {
+        /* A folder on the walk's path (this one, one above it, or one a
+         * followed link led to on the way here), or one above such a
+         * folder: a loop (a folder, so nothing to ask the server). */
+        if (on_path(to, above, real)) {
             x->link = LINK_LOOP;
             continue;
         }

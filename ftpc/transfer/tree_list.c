@@ -181,25 +181,31 @@ static int add_times(struct ftp_session *s, const char *path, struct tree_listin
     return 0;
 }
 
-static int list_remote_as(struct ftp_session *s, const char *path, int ls, struct tree_listing *l,
+static int list_remote_as(struct ftp_session *s, const char *path, int ls, int times, struct tree_listing *l,
                           struct err *e);
 
-int tree_list_remote(struct ftp_session *s, const char *path, struct tree_listing *l, struct err *e)
+int tree_list_remote_with(struct ftp_session *s, const char *path, unsigned flags, struct tree_listing *l,
+                          struct err *e)
 {
     if (tree_remote_ready(s, e) != 0)
         return -1;
     int ls = !(s->agreed.feat & FEAT_MLST);
     if (ls && tree_remote_folder_exists(s, path, e) != 0)
         return -1;
-    return list_remote_as(s, path, ls, l, e);
+    return list_remote_as(s, path, ls, !(flags & TREE_LIST_NO_TIMES), l, e);
+}
+
+int tree_list_remote(struct ftp_session *s, const char *path, struct tree_listing *l, struct err *e)
+{
+    return tree_list_remote_with(s, path, 0, l, e);
 }
 
 int tree_list_remote_ls(struct ftp_session *s, const char *path, struct tree_listing *l, struct err *e)
 {
-    return list_remote_as(s, path, 1, l, e) == 0 ? 0 : err_prefix(e, "LIST %s", path);
+    return list_remote_as(s, path, 1, 1, l, e) == 0 ? 0 : err_prefix(e, "LIST %s", path);
 }
 
-static int list_remote_as(struct ftp_session *s, const char *path, int ls, struct tree_listing *l,
+static int list_remote_as(struct ftp_session *s, const char *path, int ls, int times, struct tree_listing *l,
                           struct err *e)
 {
     struct mlsd_sink *k = calloc(1, sizeof *k);
@@ -226,7 +232,7 @@ static int list_remote_as(struct ftp_session *s, const char *path, int ls, struc
         rc = -1;
     }
     free(k);
-    if (rc == 0 && ls && !(s->agreed.feat & FEAT_MLST))
+    if (rc == 0 && ls && times && !(s->agreed.feat & FEAT_MLST))
         rc = add_times(s, path, l, e);
     if (rc != 0)
         tree_listing_free(l);

@@ -32,6 +32,13 @@ int tree_remote_ready(struct ftp_session *s, struct err *e) MUST_CHECK;
 int tree_list_remote(struct ftp_session *s, const char *path, struct tree_listing *l,
                      struct err *e) MUST_CHECK;
 
+/* tree_list_remote, with TREE_LIST_NO_TIMES: no MDTM for each file
+ * where LIST is read (a caller that needs no times: files then have
+ * none). */
+#define TREE_LIST_NO_TIMES 1u
+int tree_list_remote_with(struct ftp_session *s, const char *path, unsigned flags, struct tree_listing *l,
+                          struct err *e) MUST_CHECK;
+
 /* LIST -a of path read as `ls -l` lines, without times: where MLSD
  * names no link targets, LIST does ("name -> target"). */
 int tree_list_remote_ls(struct ftp_session *s, const char *path, struct tree_listing *l,

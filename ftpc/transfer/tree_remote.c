@@ -108,7 +108,7 @@ int tree_remote_set_mtime(struct ftp_session *s, const char *path, int64_t mtime
 }
 
 /* RNFR part, RNTO remote: 0, 1 when the server has no RNFR (500, 502,
- * 504), -1 when refused otherwise (e says why). */
+ * 504), -1 when RNFR is refused otherwise, -2 when RNTO is (e says why). */
 static int rename_part(struct ftp_session *s, const char *part, const char *remote, struct err *e)
 {
     if (session_command(s, e, "RNFR %s", part) != 0)
@@ -120,7 +120,10 @@ static int rename_part(struct ftp_session *s, const char *part, const char *remo
         return refused(s, "RNFR", part, e);
     if (session_command(s, e, "RNTO %s", remote) != 0)
         return -1;
-    return ftp_reply_class(s->reply.code) == 2 ? 0 : refused(s, "RNTO", remote, e);
+    if (ftp_reply_class(s->reply.code) == 2)
+        return 0;
+    refused(s, "RNTO", remote, e);
+    return -2;
 }
 
 /* Straight to remote, as put does: for a server that cannot rename. */
@@ -129,7 +132,20 @@ static int put_direct(struct ftp_session *s, const char *local, const char *remo
 {
     if (xfer_put(s, local, remote, PUT_STORE, e) != 0)
         return -1;
-    return check != NULL ? check->fn(check->arg, remote, e) : 0;
+    if (check != NULL && check->fn != NULL && check->fn(check->arg, remote, e) != 0)
+        return -1;
+    return check != NULL && check->ready != NULL ? check->ready(check->arg, remote, e) : 0;
+}
+
+/* After a failed rename: whether the part is still there, as the server says. */
+static const char *part_left(struct ftp_session *s, const char *part)
+{
+    uint64_t size;
+    struct err none;
+    err_clear(&none);
+    if (s->state != SESSION_LOGGED_IN)
+        return "the upload should stay as";
+    return xfer_remote_size(s, part, &size, &none) == 0 ? "the upload stays as" : "the server does not show";
 }
 
 int tree_remote_put(struct ftp_session *s, const char *local, const char *remote, int resume, int replace,
@@ -148,8 +164,12 @@ int tree_remote_put(struct ftp_session *s, const char *local, const char *remote
                     s->state == SESSION_DISCONNECTED ? " (the control connection was closed)" : "");
         return -1;
     }
-    if (check != NULL && check->fn(check->arg, part, e) != 0)
+    if (check != NULL && check->fn != NULL && check->fn(check->arg, part, e) != 0)
         return -1;
+    /* Mode and time on the part, before it takes the name: the new copy
+     * is never under remote with the server's default bits. */
+    if (check != NULL && check->ready != NULL && check->ready(check->arg, part, e) != 0)
+        return err_suffix(e, "; %s is as it was, the upload stays as %s", remote, part);
     struct err first;
     err_clear(&first);
     int r = rename_part(s, part, remote, &first);
@@ -163,19 +183,28 @@ int tree_remote_put(struct ftp_session *s, const char *local, const char *remote
             return -1;
         return put_direct(s, local, remote, check, e);
     }
-    if (!replace || s->state != SESSION_LOGGED_IN) {
+    /* Only a server that took RNFR (the part is there) and refused RNTO
+     * (it will not rename over a file) gets the old file deleted first. */
+    if (r != -2 || !replace || s->state != SESSION_LOGGED_IN) {
         *e = first;
-        return err_suffix(e, "; the upload stays as %s", part);
+        return err_suffix(e, "; %s is as it was, %s %s", remote, part_left(s, part), part);
     }
-    /* A server that will not rename over a file: the old one goes first. */
     if (session_command(s, e, "DELE %s", remote) != 0)
-        return -1;
-    if (ftp_reply_class(s->reply.code) != 2 || rename_part(s, part, remote, e) != 0) {
+        return err_suffix(e, "; %s may be deleted, the upload stays as %s", remote, part);
+    if (ftp_reply_class(s->reply.code) != 2) {
         *e = first;
-        return err_suffix(e, "; the upload stays as %s", part);
+        return err_suffix(e, "; %s is as it was (DELE refused too), the upload stays as %s", remote, part);
+    }
+    struct err second;
+    err_clear(&second);
+    if (rename_part(s, part, remote, &second) != 0) {
+        *e = second;
+        return err_suffix(e, "; %s was deleted (the server would not rename over it), and %s %s", remote,
+                          part_left(s, part), part);
     }
     return 0;
 }
+
 int tree_remote_chmod(struct ftp_session *s, const char *path, unsigned mode, int *unsupported,
                       struct err *e)
 {

@@ -31,15 +31,19 @@ int tree_remote_remove(struct ftp_session *s, const char *path, enum tree_kind k
 
 /* An upload that lands whole or not at all: local is sent to
  * remote.part (STOR; with resume, continued where the server's part
- * ends: REST then STOR, or APPE where REST is refused), check (NULL: none)
- * judges the part, then RNFR remote.part, RNTO remote; with replace (remote
- * exists), a rename the server refuses gets DELE remote and a second try.
- * A failed transfer or check leaves remote as it was (and remote.part,
- * for the next run). A server without RNFR (500, 502, 504) sets
- * *no_rename: the part is deleted and the file, and every later one with
- * *no_rename set, is sent straight to remote as put sends it. */
+ * ends: REST then STOR, or APPE where REST is refused), check's fn (NULL:
+ * none) judges the part, its ready (NULL: none) gives it its mode and
+ * time, then RNFR remote.part, RNTO remote. With replace (remote exists),
+ * only when RNFR is taken (350) and RNTO refused, remote is deleted and
+ * the rename tried again. A failed transfer leaves remote as it was and
+ * remote.part for the next run; a failed fn deletes remote.part (fn's
+ * own doing); every failure says what is left of remote and remote.part.
+ * A server without RNFR (500, 502, 504) sets *no_rename: the part is
+ * deleted and the file, and every later one with *no_rename set, is sent
+ * straight to remote as put sends it (then checked and given its mode). */
 struct put_check {
     int (*fn)(void *arg, const char *part, struct err *e);
+    int (*ready)(void *arg, const char *part, struct err *e);
     void *arg;
 };
 int tree_remote_put(struct ftp_session *s, const char *local, const char *remote, int resume, int replace,

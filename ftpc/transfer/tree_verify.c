@@ -90,7 +90,7 @@ int tree_verify_start(struct tree_verify *v, struct ftp_session *s, const struct
         v->way = VERIFY_XCRC;
         v->algo = HASH_CRC32;
     }
-    if (v->way == VERIFY_NONE)
+    if (v->way == VERIFY_NONE && err != NULL)
         fprintf(err, "ftpc: mirror: --verify: the server offers no hash (HASH, XSHA256, XSHA512, XSHA1, XMD5 "
                      "or XCRC in FEAT); files are not verified\n");
     return 0;
@@ -108,7 +108,7 @@ static const EVP_MD *md_of(enum ftp_hash_algo a)
 }
 
 /* The local file's value as lower-case hex (CRC32: 8 digits). */
-static int local_value(int fd, enum ftp_hash_algo a, char *hex, size_t len, struct err *e)
+static int local_value(int fd, uint64_t limit, enum ftp_hash_algo a, char *hex, size_t len, struct err *e)
 {
     const EVP_MD *md = md_of(a);
     EVP_MD_CTX *ctx = md ? EVP_MD_CTX_new() : NULL;
@@ -121,7 +121,10 @@ static int local_value(int fd, enum ftp_hash_algo a, char *hex, size_t len, stru
     off_t at = 0;
     int rc = 0;
     for (;;) {
-        ssize_t n = pread(fd, buf, sizeof buf, at);
+        size_t want = (uint64_t)at + sizeof buf > limit ? (size_t)(limit - (uint64_t)at) : sizeof buf;
+        if (want == 0)
+            break;
+        ssize_t n = pread(fd, buf, want, at);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -191,11 +194,10 @@ static int server_value(const struct tree_verify *v, struct ftp_session *s, cons
     return 0;
 }
 
-int tree_verify_file(struct tree_verify *v, struct ftp_session *s, const char *remote, int fd,
-                     struct err *e)
+/* remote against the first limit bytes of fd (UINT64_MAX: all of it). */
+static int compare(struct tree_verify *v, struct ftp_session *s, const char *remote, int fd, uint64_t limit,
+                   struct err *e)
 {
-    if (v->way == VERIFY_NONE)
-        return 0;
     /* A new login (a TLS renewal) has the server's default again. */
     if (v->picked && v->renewals != s->renewals) {
         if (session_command(s, e, "OPTS HASH %s", ftp_hash_name(v->algo)) != 0)
@@ -205,7 +207,7 @@ int tree_verify_file(struct tree_verify *v, struct ftp_session *s, const char *r
     char here[FTP_HASH_HEX_MAX + 1], there[FTP_HASH_HEX_MAX + 1], name[64];
     enum ftp_hash_algo algo = v->algo;
     if (server_value(v, s, remote, there, sizeof there, &algo, e) != 0 ||
-        local_value(fd, algo, here, sizeof here, e) != 0)
+        local_value(fd, limit, algo, here, sizeof here, e) != 0)
         return err_prefix(e, "--verify");
     struct tree_verify used = *v;
     used.algo = algo;
@@ -213,4 +215,20 @@ int tree_verify_file(struct tree_verify *v, struct ftp_session *s, const char *r
         return err_set(e, ERR_SERVER, "--verify: the server's %s %s differs from the file's %s",
                        tree_verify_name(&used, name, sizeof name), there, here);
     return 0;
+}
+
+int tree_verify_file(struct tree_verify *v, struct ftp_session *s, const char *remote, int fd,
+                     struct err *e)
+{
+    if (v->way == VERIFY_NONE)
+        return 0;
+    return compare(v, s, remote, fd, UINT64_MAX, e);
+}
+
+int tree_verify_prefix(struct tree_verify *v, struct ftp_session *s, const char *remote, int fd, uint64_t len,
+                       struct err *e)
+{
+    if (v->way == VERIFY_NONE)
+        return 1;
+    return compare(v, s, remote, fd, len, e);
 }

@@ -27,7 +27,7 @@ struct tree_verify {
 
 /* Picks the way from the server's features (OPTS HASH sent when it
  * changes the algorithm; refused, the one in force is used). With none,
- * says so once on err. */
+ * says so once on err (NULL: not). */
 int tree_verify_start(struct tree_verify *v, struct ftp_session *s, const struct ftp_features *f,
                       FILE *err, struct err *e) MUST_CHECK;
 
@@ -38,6 +38,13 @@ int tree_verify_start(struct tree_verify *v, struct ftp_session *s, const struct
  * (a login made again since OPTS HASH has the server's default). */
 int tree_verify_file(struct tree_verify *v, struct ftp_session *s, const char *remote, int fd,
                      struct err *e) MUST_CHECK;
+
+/* Whether remote (a whole file on the server: an upload's NAME.part)
+ * holds the first len bytes of the local file fd: 0 yes, -1 no (or the
+ * server could not tell: e says which), 1 when the server offers no hash
+ * to tell by. */
+int tree_verify_prefix(struct tree_verify *v, struct ftp_session *s, const char *remote, int fd, uint64_t len,
+                       struct err *e) MUST_CHECK;
 
 /* The algorithm's name as --verify reports it ("SHA-256 (HASH)"). */
 const char *tree_verify_name(const struct tree_verify *v, char *buf, size_t len);

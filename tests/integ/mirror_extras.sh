@@ -23,10 +23,12 @@
 #   2 MB/s) ended by SIGINT while a big file goes up (a batch run dies at
 #   once, as on a crash or a kill): the server has
 #   big.bin.part only, never a short big.bin; run again, the part is
-#   continued (REST in the server's log; fewer bytes sent than the file),
+#   sent again whole (vsftpd offers no hash to check it by: no REST),
 #   the trees are byte-equal and no .part is left; a third run sends
 #   nothing. The same with Ctrl-C in the shell (tmux): ABOR, the part
-#   stays, the shell's next mirror -R finishes it.
+#   stays, the shell's next mirror -R finishes it. On ProFTPD with
+#   mod_digest a part holding the file's beginning is continued, a
+#   foreign one sent again whole.
 . "$(dirname "$0")/lib.sh"
 mode=$1
 make_store ca
@@ -128,14 +130,15 @@ if [ "$mode" = resume ]; then
         sleep 0.2
     done
     [ "$had" -gt 1000000 ] && [ "$had" -lt 8000000 ] || fail "the partial upload has $had bytes"
+    # vsftpd offers no hash to show that the part is this file's
+    # beginning (it could be anyone's): it is sent again whole.
     batch "mirror -R -v $src $d"
     expect_status 0
-    expect_in "$T/out" "transfer big.bin (new; continues the partial upload ($had bytes))"
+    expect_in "$T/out" "transfer big.bin (new; the old partial upload is started again (the server offers no hash to check it by))"
     diff -r "$src" "$dst" > /dev/null || { diff -r "$src" "$dst" >&2 || true; fail "the trees differ"; }
     [ ! -e "$dst/big.bin.part" ] || fail "big.bin.part is left on the server"
-    sent=$((8000000 - had + 6 + 7))
-    expect_in "$T/out" "3 transferred, 0 skipped, 0 deleted, 0 failed; $sent bytes"
-    grep -q "\"REST $had\"" "$LOG" || fail "the server's log shows no REST $had"
+    expect_in "$T/out" "3 transferred, 0 skipped, 0 deleted, 0 failed; 8000013 bytes"
+    if grep -q "\"REST $had\"" "$LOG"; then fail "a part the server cannot hash was continued (REST $had)"; fi
     grep -q "\"STOR $d/big.bin.part\"" "$LOG" || fail "the server's log shows no STOR of the part"
     batch "mirror -R $src $d"
     expect_status 0
@@ -167,6 +170,27 @@ if [ "$mode" = resume ]; then
     tm send-keys -t ftpc "quit" Enter
     wait_for "ftpc-ended"
     diff -r "$src" "$ROOT/$d2" > /dev/null || fail "the trees differ after Ctrl-C and a second run"
+
+    # A server with hashes (ProFTPD's mod_digest): a part that holds the
+    # file's beginning is continued; a foreign one ("FOREIGN", newer and
+    # shorter, as a stale or someone else's upload) is sent again whole.
+    server prodigest
+    src3=$T/src3
+    d3=part$$
+    mkdir -p "$src3" "$ROOT/$d3"
+    head -c 300000 /dev/urandom > "$src3/good.bin"
+    head -c 200000 /dev/urandom > "$src3/foreign.bin"
+    touch -d '2020-01-01' "$src3/good.bin" "$src3/foreign.bin"
+    head -c 100000 "$src3/good.bin" > "$ROOT/$d3/good.bin.part"
+    printf FOREIGN > "$ROOT/$d3/foreign.bin.part"
+    chown -R "$FTP_USER" "$ROOT/$d3"
+    batch "mirror -R -v $src3 $d3"
+    expect_status 0
+    expect_in "$T/out" "foreign.bin: the server's .part of it is not this file's beginning; sent again whole"
+    expect_not_in "$T/out" "good.bin: the server's .part"
+    cmp -s "$src3/good.bin" "$ROOT/$d3/good.bin" || fail "the continued upload differs"
+    cmp -s "$src3/foreign.bin" "$ROOT/$d3/foreign.bin" || fail "a foreign part was continued"
+    expect_in "$T/out" "2 transferred, 0 skipped, 0 deleted, 0 failed; $((300000 - 100000 + 200000)) bytes"
     echo "ok: an interrupted upload continued (killed, and Ctrl-C)"
     exit 0
 fi
@@ -206,28 +230,31 @@ expect_in "$T/out" "skip     lf (link on the server, not followed"
 expect_in "$T/out" "skip     ld (link on the server, not followed"
 [ ! -e "$T/plain/lf" ] && [ ! -e "$T/plain/ld" ] || fail "a link was followed without --follow-links"
 
-# 2. --perms: the server's bits, never setuid; a read-only folder stays
-#    writable by its owner (so the next run can update it).
+# 2. --perms: the server's bits under the umask (027 here), never setuid;
+#    a read-only folder stays writable by its owner (so the next run can
+#    update it).
 umask 027
 batch "mirror --perms $d $T/perms"
 umask "$old_umask"
 expect_status 0
-expect_mode "$T/perms/f.txt" 755
+expect_mode "$T/perms/f.txt" 750
 expect_mode "$T/perms/priv.txt" 600
-expect_mode "$T/perms/deep" 711
+expect_mode "$T/perms/deep" 710
 expect_mode "$T/perms/deep/d.txt" 640
-expect_mode "$T/perms/ro/r.txt" 444
-expect_mode "$T/perms/ro" 755
+expect_mode "$T/perms/ro/r.txt" 440
+expect_mode "$T/perms/ro" 750
 # A second run replaces nothing, and a changed file lands with its new bits.
 batch "mirror --perms $d $T/perms"
 expect_status 0
 expect_in "$T/out" "mirror: 0 transferred, "
 expect_in "$T/out" " 0 failed;"
 echo changed > "$tree/priv.txt"
-chmod 0604 "$tree/priv.txt"
+chmod 0646 "$tree/priv.txt"
+umask 002
 batch "mirror --perms $d $T/perms"
+umask "$old_umask"
 expect_status 0
-expect_mode "$T/perms/priv.txt" 604
+expect_mode "$T/perms/priv.txt" 644 # o+w: never more than the umask allows
 
 # 3. --follow-links: the file link and the folder link inside the tree
 #    are followed; the one out (ProFTPD does not even list it) and the
@@ -244,6 +271,41 @@ expect_in "$T/err" "sub/up: skipped: link on the server"
 expect_in "$T/out" "0 failed;"
 cmp -s "$T/links/sub/x.txt" "$tree/sub/x.txt" || fail "the real folder beside the loop was not fetched"
 
+# 3b. Links that only the server's own walk tells apart: a ".." after a
+#     link that leads out (x -> esc/../secret.txt is other/secret.txt on
+#     the server), a target through a folder not listed yet (fwd ->
+#     b/inner/c, itself a link out), and a loop through a sibling (la/L
+#     -> ../lb, lb/M -> ../la): nothing outside is fetched, and the
+#     sibling loop stops at the first folder seen again on the walk.
+oth=oth$$
+mkdir -p "$ROOT/$oth/deep" "$ROOT/${d}lk/b/inner" "$ROOT/${d}lk/la" "$ROOT/${d}lk/lb"
+echo secret > "$ROOT/$oth/secret.txt"
+echo z > "$ROOT/$oth/deep/z.txt"
+echo ok > "$ROOT/${d}lk/ok.txt"
+echo f1 > "$ROOT/${d}lk/la/f1"
+echo f2 > "$ROOT/${d}lk/lb/f2"
+ln -s "../$oth/deep" "$ROOT/${d}lk/esc"
+ln -s esc/../secret.txt "$ROOT/${d}lk/x"
+ln -s b/inner/c "$ROOT/${d}lk/fwd"
+ln -s "../../../$oth" "$ROOT/${d}lk/b/inner/c"
+ln -s ../lb "$ROOT/${d}lk/la/L"
+ln -s ../la "$ROOT/${d}lk/lb/M"
+chown -R "$FTP_USER" "$ROOT/$oth" "$ROOT/${d}lk"
+chown -h "$FTP_USER" "$ROOT/${d}lk/esc" "$ROOT/${d}lk/x" "$ROOT/${d}lk/fwd" "$ROOT/${d}lk/b/inner/c" \
+    "$ROOT/${d}lk/la/L" "$ROOT/${d}lk/lb/M"
+for par in 1 4; do
+    batch "mirror --follow-links --parallel $par ${d}lk $T/lk$par"
+    expect_status 0
+    got=$(cd "$T/lk$par" && find . | sort | tr '\n' ' ')
+    case "$got" in *secret*|*z.txt*|*deep*) fail "a link led the run outside the tree (--parallel $par): $got" ;; esac
+    [ -e "$T/lk$par/la/L/f2" ] && [ -e "$T/lk$par/lb/M/f1" ] ||
+        fail "a folder link inside the tree was not followed (--parallel $par): $got"
+    [ ! -e "$T/lk$par/la/L/M" ] && [ ! -e "$T/lk$par/lb/M/L" ] ||
+        fail "a loop through a sibling was walked (--parallel $par): $got"
+    [ ! -e "$T/lk$par/fwd" ] && [ ! -e "$T/lk$par/x" ] || fail "fwd or x was followed (--parallel $par): $got"
+    expect_in "$T/out" "0 failed;"
+done
+
 # 4. Uploads with --perms: SITE CHMOD sets the local bits on the server.
 up=$T/up
 mkdir -p "$up/folder"
@@ -254,8 +316,15 @@ chmod 0750 "$up/exec.sh"
 chmod 0604 "$up/shared.txt"
 chmod 0640 "$up/folder/in.txt"
 chmod 0710 "$up/folder"
+# A read-only folder keeps u+rwx on the server: its files still go in.
+mkdir -p "$up/rofold"
+echo r > "$up/rofold/r.txt"
+chmod 0555 "$up/rofold"
 batch "mirror -R --perms $up ${d}up"
 expect_status 0
+expect_mode "$ROOT/${d}up/rofold" 755
+[ -f "$ROOT/${d}up/rofold/r.txt" ] || fail "a file in a read-only folder was not uploaded"
+expect_in "$T/out" " 0 failed;"
 expect_mode "$ROOT/${d}up/exec.sh" 750
 expect_mode "$ROOT/${d}up/shared.txt" 604
 expect_mode "$ROOT/${d}up/folder/in.txt" 640
@@ -268,4 +337,8 @@ echo bb > "$up/shared.txt"
 batch "mirror -R $up ${d}up"
 expect_status 0
 expect_mode "$ROOT/${d}up/shared.txt" 604
+# ... set on the part, before it takes the name (never the server's
+# default bits under the name).
+[ "$mode" != main ] || grep -q "\"SITE CHMOD 604 ${d}up/shared.txt.part\"" "$LOG" ||
+    fail "the kept mode was not set on the part before the rename"
 echo "ok: modes and links on $mode"

@@ -6,7 +6,7 @@
 # pass.
 # mirror_verify.sh proftpd: no hash offered: said once, files still move.
 # mirror_verify.sh hostile: the server answers a wrong SHA-256: the
-# download stays NAME.part, the upload's remote copy is deleted (DELE),
+# download stays NAME.part, the upload's NAME.part is deleted (DELE; NAME as it was),
 # both are failures.
 . "$(dirname "$0")/lib.sh"
 name=$1
@@ -28,7 +28,7 @@ if [ "$name" = hostile ]; then
     expect_in "$T/hostile.log" "stored up/f.txt.part 10 bytes" # uploads land as NAME.part
     expect_in "$T/hostile.log" "deleted up/f.txt"
     expect_in "$T/err" "f.txt: --verify: the server's SHA-256 (HASH)"
-    expect_in "$T/err" "the server's copy was deleted"
+    expect_in "$T/err" "up/f.txt.part was deleted, up/f.txt is as it was"
     [ "$(grep -c '0 transferred, 0 skipped, 0 deleted, 1 failed;' "$T/out")" = 2 ] || { cat "$T/out" >&2; fail "summaries"; }
     echo "ok: a wrong hash fails the file both ways"
     exit 0

@@ -48,6 +48,8 @@ run "${F[@]}" get "$URL/reports/*.csv" "$T/globbed"
 expect_status 0
 for n in a b c; do cmp "$MAIN_ROOT/$d/reports/$n.csv" "$T/globbed/$n.csv" || fail "glob get: $n.csv differs"; done
 [ ! -e "$T/globbed/notes.txt" ] || fail "glob get took a file that does not match"
+# vsftpd has no MLSD: the glob is matched on LIST alone, no MDTM per file.
+if grep -q "\"MDTM [^\"]*$d/reports/" "$MAIN_LOG"; then fail "glob get asked MDTM for the files it lists"; fi
 # Existing files stay (each named), the others still come; status 7.
 rm "$T/globbed/b.csv" "$T/globbed/c.csv"
 printf 'mine\n' > "$T/globbed/a.csv"

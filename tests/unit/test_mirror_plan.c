@@ -327,6 +327,22 @@ static void test_upload_parts(void)
     EXPECT_ACT(&res, "mine.part", "skip", 0, "a partial transfer (.part)");
     EXPECT(act(&res, "big.part") == NULL && act(&res, "done.part") == NULL);
     EXPECT_ACT(&res, "stray.part", "delete", 0, "not here");
+    /* No hash to check a server's part by: it could be anyone's. */
+    plan(r, 4, l, 5, PLAN_OPT_UPLOAD | PLAN_OPT_NO_PART_CHECK, &res);
+    EXPECT_ACT(&res, "big", "transfer", 0, "the old partial upload is started again (the server offers no hash");
+    EXPECT(act(&res, "big")->part == NULL);
+}
+
+/* A source folder NAME.part beside a file NAME: a failure, not mirrored
+ * (NAME's transfers land there); one beside nothing is a folder. */
+static void test_part_folder(void)
+{
+    struct tree_entry r[] = { file("x", 3, T0), folder("x.part"), folder("y.part") };
+    struct result res;
+    plan(r, 3, NULL, 0, 0, &res);
+    EXPECT_ACT(&res, "x.part", "skip", 1, "a folder named as the partial transfer (.part) of the file beside it");
+    EXPECT_ACT(&res, "y.part", "folder", 0, "new folder");
+    EXPECT_ACT(&res, "x", "transfer", 0, "new");
 }
 
 int main(void)
@@ -342,5 +358,6 @@ int main(void)
     test_upload();
     test_links();
     test_upload_parts();
+    test_part_folder();
     return expect_done("test_mirror_plan");
 }

@@ -301,9 +301,11 @@ static void test_ls_lines(void)
 struct known {
     const char *from, *to;
 };
-static const struct known KNOWN[] = { { "out", NULL }, { "sub/up", "" }, { "ld", "sub" }, { "self", "self" },
-                                      { "sub/b", "sub/a" }, { "sub/a", "" }, { "untold", "?" } };
+static const struct known KNOWN[] = { { "out", NULL }, { "sub/up", "sub/.." }, { "ld", "sub" },
+                                      { "self", "self" }, { "sub/b", "sub/a" }, { "sub/a", "sub/.." },
+                                      { "untold", "?" }, { "abs", NULL }, { "lnk", "other/deep" } };
 
+/* Every folder is listed but those under "unlisted". */
 static int known(void *arg, const char *path, size_t len, const char **to)
 {
     (void)arg;
@@ -312,7 +314,7 @@ static int known(void *arg, const char *path, size_t len, const char **to)
             *to = KNOWN[i].to;
             return KNOWN[i].to != NULL && strcmp(KNOWN[i].to, "?") == 0 ? 2 : 1;
         }
-    return 0;
+    return len > 9 && memcmp(path, "unlisted/", 9) == 0 ? 3 : 0;
 }
 
 static void test_links(void)
@@ -321,12 +323,15 @@ static void test_links(void)
 #define RESOLVE(top, folder, target) tree_link_resolve(top, folder, target, strlen(target), out, sizeof out)
     EXPECT_EQ_INT(RESOLVE(NULL, "", "f.txt"), WHERE_INSIDE);
     EXPECT_EQ_STR(out, "f.txt");
+    /* ".." is kept: what it means depends on the links before it. */
     EXPECT_EQ_INT(RESOLVE(NULL, "a/b", "../c/./d//e"), WHERE_INSIDE);
-    EXPECT_EQ_STR(out, "a/c/d/e");
+    EXPECT_EQ_STR(out, "a/b/../c/d/e");
     EXPECT_EQ_INT(RESOLVE(NULL, "a", ".."), WHERE_INSIDE);
-    EXPECT_EQ_STR(out, "");
-    EXPECT_EQ_INT(RESOLVE(NULL, "a", "../.."), WHERE_OUTSIDE);
-    EXPECT_EQ_INT(RESOLVE(NULL, "", "../tree/x"), WHERE_OUTSIDE); /* out and back in: lexically out */
+    EXPECT_EQ_STR(out, "a/..");
+    EXPECT_EQ_INT(RESOLVE(NULL, "a", "../.."), WHERE_INSIDE);
+    EXPECT_EQ_INT(tree_link_canonical(out, known, NULL, out, sizeof out), WHERE_OUTSIDE);
+    EXPECT_EQ_INT(RESOLVE(NULL, "", "../tree/x"), WHERE_INSIDE);
+    EXPECT_EQ_INT(tree_link_canonical(out, known, NULL, out, sizeof out), WHERE_OUTSIDE); /* out and back in */
     EXPECT_EQ_INT(RESOLVE(NULL, "", "/etc/passwd"), WHERE_OUTSIDE);
     EXPECT_EQ_INT(RESOLVE("/srv/tree", "", "/etc/passwd"), WHERE_OUTSIDE);
     EXPECT_EQ_INT(RESOLVE("/srv/tree", "a", "/srv/tree/b/c"), WHERE_INSIDE);
@@ -334,7 +339,16 @@ static void test_links(void)
     EXPECT_EQ_INT(RESOLVE("/srv/tree/", "a", "/srv/tree"), WHERE_INSIDE);
     EXPECT_EQ_STR(out, "");
     EXPECT_EQ_INT(RESOLVE("/srv/tree", "a", "/srv/treetop/x"), WHERE_OUTSIDE);
-    EXPECT_EQ_INT(RESOLVE("/srv/tree", "a", "/srv/tree/../x"), WHERE_OUTSIDE);
+    EXPECT_EQ_INT(RESOLVE("/srv/tree", "a", "/srv/tree/../x"), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "../x");
+    EXPECT_EQ_INT(tree_link_canonical(out, known, NULL, out, sizeof out), WHERE_OUTSIDE);
+    EXPECT_EQ_INT(RESOLVE("/srv/tree", "a", "/srv/x/../tree/y"), WHERE_OUTSIDE); /* srv/x may be a link */
+    /* A ".." above the root in the top's own path stays at the root. */
+    EXPECT_EQ_INT(RESOLVE("/../a/b", "", "/etc"), WHERE_OUTSIDE);
+    EXPECT_EQ_INT(RESOLVE("/../a/b", "", "/a/b/c"), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "c");
+    EXPECT_EQ_INT(RESOLVE("/", "", "/../x"), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "x");
     EXPECT_EQ_INT(RESOLVE("/srv/tree", "a", "/../../srv/tree/x"), WHERE_INSIDE); /* "/.." is "/" */
     EXPECT_EQ_STR(out, "x");
     EXPECT_EQ_INT(RESOLVE("/", "a", "/x/y"), WHERE_INSIDE);
@@ -359,6 +373,17 @@ static void test_links(void)
     EXPECT_EQ_STR(out, "");
     EXPECT_EQ_INT(tree_link_canonical("subx/up", known, NULL, out, sizeof out), WHERE_INSIDE); /* no prefix match */
     EXPECT_EQ_STR(out, "subx/up");
+    /* A ".." after a link applies to where the link leads (abs leads
+     * out, lnk to other/deep), as the server has it. */
+    EXPECT_EQ_INT(tree_link_canonical("abs/../secret.txt", known, NULL, out, sizeof out), WHERE_OUTSIDE);
+    EXPECT_EQ_INT(tree_link_canonical("lnk/../s", known, NULL, out, sizeof out), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "other/s");
+    EXPECT_EQ_INT(tree_link_canonical("ld/../f", known, NULL, out, sizeof out), WHERE_INSIDE);
+    EXPECT_EQ_STR(out, "f");
+    EXPECT_EQ_INT(tree_link_canonical("../x", known, NULL, out, sizeof out), WHERE_OUTSIDE);
+    /* Through a folder not listed yet: a link there could lead anywhere. */
+    EXPECT_EQ_INT(tree_link_canonical("unlisted/inner/c", known, NULL, out, sizeof out), WHERE_BAD);
+    EXPECT_EQ_INT(tree_link_canonical("unlisted", known, NULL, out, sizeof out), WHERE_INSIDE);
     /* Loops: a folder link to its own folder or one above. */
     EXPECT(tree_link_is_above("", "sub"));
     EXPECT(tree_link_is_above("sub", "sub"));

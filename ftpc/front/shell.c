@@ -136,8 +136,10 @@ static char *remote_generator(const char *text, int state)
         if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0 || strncmp(last, base, strlen(base)) != 0)
             continue;
         /* A folder gets its '/' (and no blank after it): the next Tab lists it. */
-        char full[2100];
-        snprintf(full, sizeof full, "%s%s%s", dir, last, folder ? "/" : "");
+        char full[sizeof dir + sizeof name + 1];
+        int fw = snprintf(full, sizeof full, "%s%s%s", dir, last, folder ? "/" : "");
+        if (fw < 0 || (size_t)fw >= sizeof full)
+            continue;
         char *out = insertion(full);
         if (out != NULL)
             return out;

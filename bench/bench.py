@@ -47,12 +47,25 @@ def pin(cpus):
     return lambda: os.sched_setaffinity(0, cpus)
 
 
-def run_client(argv, env=None, stdin=None):
-    """Runs one client; returns (wall s, user+sys CPU s, peak RSS KiB)."""
+def machine_busy():
+    """Seconds all cores of the machine have spent busy (not idle, not
+    waiting for I/O) since boot: /proc/stat's first line. Includes what is
+    charged to no process: interrupts and the softirqs that carry loopback
+    TCP between a client and its server."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal (guest time is in user)
+    return (sum(v[:8]) - v[3] - v[4]) / float(os.sysconf("SC_CLK_TCK"))
+
+
+def run_client(argv, env=None, stdin=None, cpus=None):
+    """Runs one client (on cpus, by default the clients' core); returns
+    (wall s, user+sys CPU s, peak RSS KiB, machine busy s during the run)."""
     import threading
+    busy0 = machine_busy()
     t0 = time.monotonic()
     p = subprocess.Popen(argv, env=env, stdin=stdin, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, preexec_fn=pin(CLIENT_CPUS))
+                         stderr=subprocess.PIPE, preexec_fn=pin(cpus or CLIENT_CPUS))
     timer = threading.Timer(CLIENT_TIME_LIMIT, p.kill)
     timer.start()
     _, status, ru = os.wait4(p.pid, 0)
@@ -66,7 +79,7 @@ def run_client(argv, env=None, stdin=None):
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise RuntimeError("%s failed (%d): %s" % (argv[0], code, err[-400:]))
-    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, machine_busy() - busy0
 
 
 class Servers:
@@ -186,6 +199,7 @@ class Bench:
         self.args = args
         self.clients = args.clients.split(",")
         self.rows = []
+        self.client_cpus = None  # None: the clients' core (CLIENT_CPUS)
         self.tmp = tempfile.mkdtemp(prefix="ftpc-bench.", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
         os.chmod(self.tmp, 0o755)  # the servers' FTP user must reach its folder inside
 
@@ -215,7 +229,7 @@ class Bench:
                 if before:
                     before()
                 try:
-                    sample = run_client(argv, env)
+                    sample = run_client(argv, env, cpus=self.client_cpus)
                     if check:
                         check(name)
                 except ClientTimeout as e:

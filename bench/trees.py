@@ -4,10 +4,14 @@ many small files and one of big files, against the same servers in one
 run. Started by bench.py (bench/run --only trees runs these rows alone).
 
 Per row: files/s and MB/s (medians, min-max), the client's CPU per file
-(user+sys of all its threads, from wait4), the server's CPU per file (the
-server's master process and every session it reaped, from /proc), and the
+(user+sys of all its threads, from wait4), the server's CPU per file (its
+master process and every process it forked, counted by a cgroup), and the
 bound those give on this machine: cores / (client + server CPU per file),
-the most files/s any client could reach with both sides busy on every core.
+the most files/s any client could reach with both sides busy on every core,
+with the share of it reached; and how busy the cores were during the runs
+(/proc/stat: what no process is charged for, loopback TCP's softirqs, is
+in it). Clients and servers may use every core in these rows (the
+single-file rows pin them to one each).
 Control connections are counted in one more run of each client, untimed,
 under strace, on a tenth of the tree (strace slows a client down).
 """
@@ -22,12 +26,54 @@ import bench as B
 CLK = os.sysconf("SC_CLK_TCK")
 
 
-def server_cpu(pid):
-    """user+sys seconds of a server and of every child it has reaped."""
-    with open("/proc/%s/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    # utime, stime, cutime, cstime are fields 14-17 (1-based), after the ")".
-    return sum(int(v) for v in fields[11:15]) / float(CLK)
+class ServerCPU:
+    """CPU seconds of a server and of every process it forked, counted by a
+    cgroup of its own (v1 cpuacct or v2 cpu.stat): a server's session
+    processes are not all reaped by the process the bench started (vsftpd's
+    are not), so the parent's reaped-children times in /proc miss some.
+    Processes forked after the move land in the cgroup too."""
+
+    V1 = "/sys/fs/cgroup/cpuacct"
+    V2 = "/sys/fs/cgroup"
+
+    def __init__(self, name, pid):
+        self.pid = pid
+        if os.path.isfile(os.path.join(self.V1, "cpuacct.usage")):
+            self.top, self.usage = self.V1, self._v1
+        elif os.path.isfile(os.path.join(self.V2, "cgroup.controllers")):
+            self.top, self.usage = self.V2, self._v2
+        else:
+            raise RuntimeError("no cgroup to count the server's CPU in: mount cgroup v2 or v1 cpuacct")
+        self.path = os.path.join(self.top, "ftpc-bench-%s-%d" % (name, os.getpid()))
+        os.makedirs(self.path, exist_ok=True)
+        with open(os.path.join(self.path, "cgroup.procs"), "w") as f:
+            f.write(str(pid))
+
+    def _v1(self):
+        with open(os.path.join(self.path, "cpuacct.usage")) as f:
+            return int(f.read()) / 1e9
+
+    def _v2(self):
+        with open(os.path.join(self.path, "cpu.stat")) as f:
+            for line in f:
+                if line.startswith("usage_usec "):
+                    return int(line.split()[1]) / 1e6
+        raise RuntimeError("cpu.stat without usage_usec")
+
+    def close(self):
+        # Back to the top: a cgroup with processes in it cannot be removed.
+        with open(os.path.join(self.path, "cgroup.procs")) as f:
+            pids = f.read().split()
+        for pid in pids:
+            try:
+                with open(os.path.join(self.top, "cgroup.procs"), "w") as f:
+                    f.write(pid)
+            except OSError:
+                pass  # gone meanwhile
+        try:
+            os.rmdir(self.path)
+        except OSError:
+            pass
 
 
 def make_tree(top, files, folders, size):
@@ -87,7 +133,44 @@ def count_connections(argv, env, port, out):
     return n
 
 
+class AllCores:
+    """Clients and servers free to run on every core while the tree rows
+    run: the bound, cores / (client + server CPU per file), assumes both
+    sides can use both cores, which one core each (the single-file rows'
+    pinning) would not allow. Servers fork their sessions later, so the
+    affinity they inherit is the master's."""
+
+    def __init__(self, b, srv):
+        self.b = b
+        self.pids = [info["PID"] for info in srv.info.values()]
+
+    def __enter__(self):
+        self.b.client_cpus = set(os.sched_getaffinity(0))
+        self._set(self.b.client_cpus)
+
+    def __exit__(self, *_):
+        self.b.client_cpus = None
+        self._set(B.SERVER_CPUS)
+
+    def _set(self, cpus):
+        for pid in self.pids:
+            B.sh("taskset", "-a", "-p", "-c", ",".join(str(c) for c in sorted(cpus)), pid,
+                 stdout=subprocess.DEVNULL)
+
+
 def tree_rows(b, srv, cl):
+    counters = {}
+    try:
+        for kind, info in srv.info.items():
+            counters[kind] = ServerCPU(kind, info["PID"])
+        with AllCores(b, srv):
+            _tree_rows(b, srv, cl, counters)
+    finally:
+        for c in counters.values():
+            c.close()
+
+
+def _tree_rows(b, srv, cl, counters):
     args = b.args
     tc = TreeClients(cl, args.tree_parallel)
     shapes = [("small", args.tree_files, args.tree_folders, 4096),
@@ -130,12 +213,12 @@ def tree_rows(b, srv, cl):
                         argv = tc.argv(name, port, direction, "tree", local)
                     else:
                         argv = tc.argv(name, port, direction, remote, src)
-                    cpu0 = server_cpu(pid)
+                    cpu0 = counters[kind].usage()
                     res = b.measure({name: (argv, before)}, cl.env, args.tree_reps, warm=False,
                                     files=files, check=check)[name]
                     time.sleep(0.3)  # the last session reaped by the server
                     runs = len(res) if not isinstance(res, str) else 0
-                    srv_per_file = (server_cpu(pid) - cpu0) / (runs * files) if runs else None
+                    srv_per_file = (counters[kind].usage() - cpu0) / (runs * files) if runs else None
                     conns = None
                     if runs:
                         if direction == "down":
@@ -157,6 +240,9 @@ def tree_rows(b, srv, cl):
                         row["cpu_ms"] = cpu * 1000
                         row["srv_ms"] = srv_per_file * 1000
                         row["bound"] = cores / (cpu + srv_per_file) if cpu + srv_per_file > 0 else 0
+                        row["of_bound"] = 100.0 * row["median"] / row["bound"] if row["bound"] else 0
+                        # How busy the cores were: 100 % leaves nothing to use.
+                        row["busy_pct"] = 100.0 * statistics.median([s[3] / s[0] / cores for s in res])
                         row["conns"] = conns
                     shutil.rmtree(local, ignore_errors=True)
                     shutil.rmtree(rpath, ignore_errors=True)
@@ -169,13 +255,13 @@ def tree_rows(b, srv, cl):
 def tree_table(rows):
     """The Markdown lines of the trees section."""
     lines = ["| case | client | files/s | MB/s | client CPU ms/file | server CPU ms/file | "
-             "bound files/s | control connections (tenth of the tree) |",
-             "|---|---|---|---|---|---|---|---|"]
+             "bound files/s | of the bound | machine busy | control connections (tenth of the tree) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         if "failed" in r:
-            lines.append("| %s | %s | %s | | | | | |" % (r["what"], r["client"], "failed: " + r["failed"].replace("|", "/")))
+            lines.append("| %s | %s | %s | | | | | | | |" % (r["what"], r["client"], "failed: " + r["failed"].replace("|", "/")))
             continue
-        lines.append("| %s | %s | %.0f (%.0f-%.0f) | %.1f | %.3f | %.3f | %.0f | %s |" % (
+        lines.append("| %s | %s | %.0f (%.0f-%.0f) | %.1f | %.3f | %.3f | %.0f | %.0f %% | %.0f %% | %s |" % (
             r["what"], r["client"], r["median"], r["min"], r["max"], r["mbs"], r["cpu_ms"], r["srv_ms"],
-            r["bound"], r["conns"]))
+            r["bound"], r["of_bound"], r["busy_pct"], r["conns"]))
     return lines

@@ -180,6 +180,15 @@ int session_features(struct ftp_session *s, struct err *e) MUST_CHECK;
  * worked. */
 int session_renew_if_needed(struct ftp_session *s, struct err *e) MUST_CHECK;
 
+/* Before many private data connections (a tree): a server that gave no
+ * TLS 1.3 ticket on the control connection (Pure-FTPd) resumes none, so
+ * each data connection would be a full handshake, certificate checks and
+ * all. Where the application's TLS policy allows TLS 1.2, the session logs
+ * in again with it (as a renewal does): such servers resume a TLS 1.2
+ * session for every data connection. 0 when nothing was needed or it
+ * worked. */
+int session_prefer_resumable(struct ftp_session *s, struct err *e) MUST_CHECK;
+
 /* What it takes to open more connections like a logged-in session's,
  * for parallel transfers, taken once from it (session_like_take asks
  * PWD) so that other threads never read the session itself: its

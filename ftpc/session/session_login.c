@@ -290,6 +290,26 @@ static int reconnect(struct ftp_session *s, struct err *e)
     return rc;
 }
 
+int session_prefer_resumable(struct ftp_session *s, struct err *e)
+{
+    struct tls_w_conn *t = s->ctrl.tls;
+    int fresh = 0;
+    if (s->agreed.prot != 'P' || t == NULL || !tls_w_is_tls13(t) || tls_w_sessions(t, &fresh) > 0 ||
+        s->password == NULL || !tls_w_ctx_allows_tls12(s->tls_ctx))
+        return 0;
+    s->renewals++;
+    if (s->verbose)
+        fprintf(s->msg, "the server gives no TLS 1.3 tickets, so each data connection would be a full "
+                        "handshake; logging in again with TLS 1.2 (the application's policy allows it), "
+                        "whose session the server can resume\n");
+    if (s->ctrl.trace != NULL)
+        fprintf(s->ctrl.trace, "---- renewal: TLS 1.2, as the application's policy allows, for a server "
+                               "that gives no TLS 1.3 tickets\n");
+    if (reconnect(s, e) != 0)
+        return err_prefix(e, "logging in again with TLS 1.2");
+    return 0;
+}
+
 int session_renew_if_needed(struct ftp_session *s, struct err *e)
 {
     struct tls_w_conn *t = s->ctrl.tls;

@@ -950,7 +950,7 @@ static int run(struct ftp_session *s, const char *remote, const char *local, int
                const struct mirror_options *o, struct mirror_summary *sum, struct err *e)
 {
     memset(sum, 0, sizeof *sum);
-    if (session_require_data(s, e) != 0 || tree_remote_ready(s, e) != 0)
+    if (session_require_data(s, e) != 0 || tree_remote_ready(s, e) != 0 || session_prefer_resumable(s, e) != 0)
         return -1;
     struct walk *w = calloc(1, sizeof *w);
     struct place *top = calloc(1, sizeof *top);

@@ -12,7 +12,9 @@
 # in the middle hands its work to the others (vsftpd). ProFTPD gives no
 # TLS 1.3 tickets on uploads: 100 files with --parallel 1 take 2 logins
 # (one renewal, to TLS 1.2 as the application allows), and where the
-# command line allows only TLS 1.3 the renewals stay TLS 1.3. vsftpd: in
+# command line allows only TLS 1.3 the renewals stay TLS 1.3. Pure-FTPd
+# gives no TLS 1.3 tickets at all: a tree logs in again with TLS 1.2 first,
+# and every data connection resumes (ftpc's trace). vsftpd: in
 # a terminal, the password is asked once for 4 connections, and the tree
 # has one progress line. quick: the first checks only (sanitizer runs).
 . "$(dirname "$0")/lib.sh"
@@ -171,6 +173,33 @@ if [ "$kind" = proftpd ]; then
     expect_status 0
     expect_in "$T/out" "100 transferred"
     [ "$(tls_since | count 'TLSv1\.2')" = 0 ] || fail "TLS 1.2 was used against --tls-min 1.3"
+fi
+
+# 6b. Pure-FTPd gives no TLS 1.3 tickets, so no data connection could
+# resume: before a tree, the session logs in again with TLS 1.2 (the
+# application allows it), which it resumes for every data connection; the
+# other connections open so. Where the command line allows TLS 1.3 only,
+# it stays, each data connection a full handshake, and the tree still moves.
+if [ "$kind" = pureftpd ]; then
+    printf 'user %s\nmirror --parallel 2 %s %s\nstatus\n' "$FTP_USER" "$up" "$T/resumed" > "$T/cmds"
+    ftpc -d -s "$T/cmds" 127.0.0.1 "$PORT"
+    expect_status 0
+    expect_in "$T/out" "$nfiles transferred"
+    expect_in "$T/out" "TLS sessions renewed: 1"
+    expect_in "$T/out" "Control connection: TLSv1.2"
+    all=$(cat "$T/out" "$T/err" | count '^---- data TLS ')
+    resumed=$(cat "$T/out" "$T/err" | count '^---- data TLS TLSv1\.2, .*, session resumed')
+    [ "$all" -ge "$nfiles" ] && [ "$resumed" = "$all" ] ||
+        fail "Pure-FTPd: $resumed of $all data connections resumed a TLS 1.2 session"
+    same_trees "$src" "$T/resumed"
+    printf 'user %s\nmirror --parallel 1 %s %s\nstatus\n' "$FTP_USER" "$up" "$T/tls13" > "$T/cmds"
+    ftpc -d --tls-min 1.3 -s "$T/cmds" 127.0.0.1 "$PORT"
+    expect_status 0
+    expect_in "$T/out" "$nfiles transferred"
+    expect_in "$T/out" "Control connection: TLSv1.3"
+    grep -q 'TLS sessions renewed' "$T/out" && fail "a renewal against --tls-min 1.3"
+    [ "$(cat "$T/out" "$T/err" | count '^---- data TLS TLSv1\.2')" = 0 ] || fail "TLS 1.2 against --tls-min 1.3"
+    same_trees "$src" "$T/tls13"
 fi
 
 # 7. vsftpd in a terminal: one password prompt for 4 connections, and one

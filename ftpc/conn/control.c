@@ -21,6 +21,20 @@ void ctrl_init(struct ftp_ctrl *c)
     c->timeout_ms = CTRL_REPLY_TIMEOUT_S * 1000;
 }
 
+void ctrl_trace(const struct ftp_ctrl *c, const char *fmt, ...)
+{
+    if (c->trace == NULL)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    flockfile(c->trace);
+    if (c->trace_tag > 0)
+        fprintf(c->trace, "[%d] ", c->trace_tag);
+    vfprintf(c->trace, fmt, ap);
+    funlockfile(c->trace);
+    va_end(ap);
+}
+
 int ctrl_is_open(const struct ftp_ctrl *c)
 {
     return c->fd >= 0;
@@ -51,8 +65,10 @@ int ctrl_start_tls(struct ftp_ctrl *c, struct tls_w_ctx *ctx, struct err *e)
     if (c->tls == NULL)
         return -1;
     if (c->trace) {
-        fprintf(c->trace, "---- TLS %s, %s\n", tls_w_version(c->tls), tls_w_cipher(c->tls));
+        flockfile(c->trace); /* the chain's lines together, in a shared trace */
+        ctrl_trace(c, "---- TLS %s, %s\n", tls_w_version(c->tls), tls_w_cipher(c->tls));
         tls_w_print_chain(c->tls, c->trace);
+        funlockfile(c->trace);
     }
     return 0;
 }
@@ -81,7 +97,7 @@ int ctrl_end_tls(struct ftp_ctrl *c, struct err *e)
     (void)net_set_timeouts(c->fd, c->timeout_ms);
     c->tls_off = 1;
     if (c->trace)
-        fprintf(c->trace, "---- control connection now in clear text (CCC)\n");
+        ctrl_trace(c, "---- control connection now in clear text (CCC)\n");
     return 0;
 }
 
@@ -90,11 +106,11 @@ static void trace_line(struct ftp_ctrl *c, const char *line)
     if (c->trace == NULL)
         return;
     if (strncasecmp(line, "PASS ", 5) == 0 || strcasecmp(line, "PASS") == 0)
-        fprintf(c->trace, "---> PASS ****\n");
+        ctrl_trace(c, "---> PASS ****\n");
     else if (strncasecmp(line, "ACCT ", 5) == 0)
-        fprintf(c->trace, "---> ACCT ****\n");
+        ctrl_trace(c, "---> ACCT ****\n");
     else
-        fprintf(c->trace, "---> %s\n", line);
+        ctrl_trace(c, "---> %s\n", line);
 }
 
 static int write_all(struct ftp_ctrl *c, const char *p, size_t n, struct err *e)
@@ -169,7 +185,7 @@ int ctrl_read_reply(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e)
         return -1;
     }
     if (c->trace)
-        fprintf(c->trace, "<--- %d %s\n", r->code, r->text);
+        ctrl_trace(c, "<--- %d %s\n", r->code, r->text);
     return 0;
 }
 

@@ -33,10 +33,16 @@ struct ftp_ctrl {
     char host[256];           /* the name we were asked to reach */
     int timeout_ms;
     FILE *trace;              /* protocol trace, or NULL */
+    int trace_tag;            /* its number in a parallel run, shown in the trace; 0: none */
     int tls12;                /* the next handshake: TLS 1.2 at most (tls_w_connect_tls12) */
 };
 
 void ctrl_init(struct ftp_ctrl *c);
+
+/* One line of the protocol trace (when there is one), whole, after the
+ * connection's "[N] " when it has a number: the connections of a parallel
+ * run share one trace. */
+void ctrl_trace(const struct ftp_ctrl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* TCP connection to host:port. */
 int ctrl_connect(struct ftp_ctrl *c, const char *host, unsigned port, int timeout_ms,

@@ -70,7 +70,7 @@ static int open_passive(struct ftp_data *d, int *epsv_refused, struct err *e)
             return refused(d, "malformed PASV reply", e);
     }
     if (c->trace)
-        fprintf(c->trace, "---- data connection to port %u\n", port);
+        ctrl_trace(c, "---- data connection to port %u\n", port);
     d->fd = net_connect_addr(&c->peer, port, d->timeout_ms, e);
     return d->fd < 0 ? -1 : 0;
 }
@@ -256,7 +256,7 @@ static int establish(struct ftp_data *d, struct tls_w_ctx *ctx, struct err *e)
         if (d->fd < 0)
             return -1;
         if (c->trace)
-            fprintf(c->trace, "---- data connection accepted\n");
+            ctrl_trace(c, "---- data connection accepted\n");
     }
     if (ctx == NULL)
         return 0;
@@ -304,7 +304,7 @@ int data_open(struct ftp_data *d, const struct data_link *link, const struct dat
     }
     struct ftp_ctrl *c = d->link.ctrl;
     if (c->trace && d->tls != NULL)
-        fprintf(c->trace, "---- data TLS %s, %s, session %s\n", tls_w_version(d->tls),
+        ctrl_trace(c, "---- data TLS %s, %s, session %s\n", tls_w_version(d->tls),
                 tls_w_cipher(d->tls), tls_w_session_reused(d->tls) ? "resumed" : "new");
     return 0;
 }
@@ -387,9 +387,9 @@ int data_end_download(struct ftp_data *d, int ok, struct err *e)
         struct err why;
         int r = tls_w_close(d->tls, DOWNLOAD_CLOSE_WAIT_MS, &why);
         if (trace && r < 0)
-            fprintf(trace, "---- data TLS: no close_notify sent: %s\n", why.msg);
+            ctrl_trace(d->link.ctrl, "---- data TLS: no close_notify sent: %s\n", why.msg);
         else if (trace)
-            fprintf(trace, "---- data TLS: close_notify sent\n");
+            ctrl_trace(d->link.ctrl, "---- data TLS: close_notify sent\n");
     }
     data_close(d);
     return end_reply(d, ok, e);
@@ -406,7 +406,7 @@ static int finish_upload(struct ftp_data *d, struct err *e)
         if (tls_w_close(d->tls, UPLOAD_CLOSE_WAIT_MS, &ignored) < 0)
             return err_set(e, ERR_TLS, "data connection: %s", ignored.msg);
         if (d->link.ctrl->trace)
-            fprintf(d->link.ctrl->trace, "---- data TLS: close_notify sent\n");
+            ctrl_trace(d->link.ctrl, "---- data TLS: close_notify sent\n");
         return 0;
     }
     if (shutdown(d->fd, SHUT_WR) != 0)

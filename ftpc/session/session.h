@@ -217,8 +217,8 @@ void session_like_free(struct session_like *like);
 
 /* dst (not yet initialised) opened, secured, logged in and put in the
  * folder as like says; safe in any thread (each its own dst). On failure
- * dst is freed. */
-int session_open_like(struct ftp_session *dst, const struct session_like *like, struct err *e) MUST_CHECK;
+ * dst is freed. tag: its number in the trace (conn_pool: 2 and on). */
+int session_open_like(struct ftp_session *dst, const struct session_like *like, int tag, struct err *e) MUST_CHECK;
 
 /* How a data connection reaches the control connection, and how it is
  * to be made (mode, protection, time-out), for data_open. */

@@ -74,5 +74,5 @@ void session_note_presented(struct ftp_session *s)
     else
         snprintf(s->presented, sizeof s->presented, "%s", p);
     if (s->ctrl.trace != NULL)
-        fprintf(s->ctrl.trace, "---- client certificate presented: %s\n", s->presented);
+        ctrl_trace(&s->ctrl, "---- client certificate presented: %s\n", s->presented);
 }

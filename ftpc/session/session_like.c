@@ -53,13 +53,14 @@ void session_like_free(struct session_like *like)
     like->password = NULL;
 }
 
-int session_open_like(struct ftp_session *dst, const struct session_like *like, struct err *e)
+int session_open_like(struct ftp_session *dst, const struct session_like *like, int tag, struct err *e)
 {
     if (session_init(dst, &like->opt, e) != 0)
         return -1;
     dst->tls_ctx = like->tls_ctx;
     dst->tls_ctx_shared = 1;
     dst->ctrl.trace = like->trace;
+    dst->ctrl.trace_tag = tag;
     dst->msg = like->msg;
     dst->verbose = like->verbose;
     dst->quiet = 1;

@@ -303,7 +303,7 @@ int session_prefer_resumable(struct ftp_session *s, struct err *e)
                         "handshake; logging in again with TLS 1.2 (the application's policy allows it), "
                         "whose session the server can resume\n");
     if (s->ctrl.trace != NULL)
-        fprintf(s->ctrl.trace, "---- renewal: TLS 1.2, as the application's policy allows, for a server "
+        ctrl_trace(&s->ctrl, "---- renewal: TLS 1.2, as the application's policy allows, for a server "
                                "that gives no TLS 1.3 tickets\n");
     if (reconnect(s, e) != 0)
         return err_prefix(e, "logging in again with TLS 1.2");
@@ -328,7 +328,7 @@ int session_renew_if_needed(struct ftp_session *s, struct err *e)
                 tls12 ? "; logging in again with TLS 1.2 (the application's policy allows it), whose "
                         "session the server can resume for every data connection" : "");
     if (s->ctrl.trace != NULL && tls12)
-        fprintf(s->ctrl.trace, "---- renewal: TLS 1.2, as the application's policy allows, for servers "
+        ctrl_trace(&s->ctrl, "---- renewal: TLS 1.2, as the application's policy allows, for servers "
                                "that give no TLS 1.3 tickets on uploads\n");
     if (reconnect(s, e) != 0)
         return err_prefix(e, "renewing the TLS session");

@@ -79,8 +79,8 @@ static int tls_context(struct ftp_session *s, struct err *e)
     if (rc == 0)
         rc = session_tls_config(s, &app.tls, &cfg, e);
     if (rc == 0 && s->ctrl.trace != NULL) {
-        fprintf(s->ctrl.trace, "---- TLS policy of application %s: %s\n", s->opt.appid, s->tls_policy);
-        fprintf(s->ctrl.trace, "---- client certificates: %s\n",
+        ctrl_trace(&s->ctrl, "---- TLS policy of application %s: %s\n", s->opt.appid, s->tls_policy);
+        ctrl_trace(&s->ctrl, "---- client certificates: %s\n",
                 s->client_certs[0] ? s->client_certs : "none");
     }
     if (rc == 0)

@@ -92,7 +92,7 @@ static void *conn_main(void *arg)
         struct ftp_session *s = malloc(sizeof *s);
         struct err why;
         err_clear(&why);
-        if (s == NULL || session_open_like(s, &p->like, &why) != 0) {
+        if (s == NULL || session_open_like(s, &p->like, c->index + 1, &why) != 0) {
             char msg[ERR_MSG_MAX + 64];
             fprintf(p->err, "ftpc: mirror: warning: connection %d of %d could not be opened (%s); "
                     "going on without it\n", c->index + 1, p->n,
@@ -199,6 +199,8 @@ int conn_pool_run(struct ftp_session *s, int n, struct work_queue *q, const stru
     pthread_cond_init(&p->ended, NULL);
     wq_set_workers(q, p->n);
     p->go = p->n > 1 ? 0 : -1;
+    if (p->n > 1)
+        s->ctrl.trace_tag = 1; /* "[1] " in the trace beside the others' "[2] "... */
     start(p, 0, 1);
     for (;;) {
         int done = wait_a_little(p);
@@ -223,6 +225,7 @@ int conn_pool_run(struct ftp_session *s, int n, struct work_queue *q, const stru
     for (int i = 0; i < p->n; i++)
         if (p->conns[i].started)
             pthread_join(p->conns[i].tid, NULL);
+    s->ctrl.trace_tag = 0;
     *connections = p->connected;
     session_like_free(&p->like);
     pthread_mutex_destroy(&p->mu);

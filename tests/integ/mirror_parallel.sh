@@ -187,10 +187,15 @@ if [ "$kind" = pureftpd ]; then
     expect_in "$T/out" "$nfiles transferred"
     expect_in "$T/out" "TLS sessions renewed: 1"
     expect_in "$T/out" "Control connection: TLSv1.2"
-    all=$(cat "$T/out" "$T/err" | count '^---- data TLS ')
-    resumed=$(cat "$T/out" "$T/err" | count '^---- data TLS TLSv1\.2, .*, session resumed')
+    all=$(cat "$T/out" "$T/err" | count '^\[[12]\] ---- data TLS ')
+    resumed=$(cat "$T/out" "$T/err" | count '^\[[12]\] ---- data TLS TLSv1\.2, .*, session resumed')
     [ "$all" -ge "$nfiles" ] && [ "$resumed" = "$all" ] ||
         fail "Pure-FTPd: $resumed of $all data connections resumed a TLS 1.2 session"
+    # Two connections share the trace: each of their lines says whose it is.
+    for n in 1 2; do
+        [ "$(cat "$T/out" "$T/err" | count "^\[$n\] ---> RETR ")" -gt 0 ] || fail "no RETR traced as connection [$n]"
+    done
+    [ "$(cat "$T/out" "$T/err" | count '^---> RETR ')" = 0 ] || fail "a RETR of the parallel run traced without its connection"
     same_trees "$src" "$T/resumed"
     printf 'user %s\nmirror --parallel 1 %s %s\nstatus\n' "$FTP_USER" "$up" "$T/tls13" > "$T/cmds"
     ftpc -d --tls-min 1.3 -s "$T/cmds" 127.0.0.1 "$PORT"

@@ -118,7 +118,17 @@ static int remote_matches(struct ftp_session *s, const char *pattern, struct str
     return 0;
 }
 
-static int remote_each(struct cmd_ctx *cx, int argc, char **argv, unsigned flags,
+/* A login costs about what ten full TLS handshakes do: fewer files than
+ * that are not worth a new one (session_prefer_resumable). */
+#define RESUMABLE_MIN_FILES 10
+
+static int prefer_resumable(struct ftp_session *s, size_t files, struct err *e)
+{
+    return files >= RESUMABLE_MIN_FILES ? session_prefer_resumable(s, e) : 0;
+}
+
+/* fn on every name the words match; data: fn opens a data connection each. */
+static int remote_each(struct cmd_ctx *cx, int argc, char **argv, unsigned flags, int data,
                        int (*fn)(struct ftp_session *s, const char *name, unsigned flags,
                                  struct err *e),
                        struct err *e)
@@ -130,6 +140,8 @@ static int remote_each(struct cmd_ctx *cx, int argc, char **argv, unsigned flags
     int rc = 0;
     for (int i = 1; i < argc && rc == 0; i++)
         rc = remote_matches(cx->s, argv[i], &names, e);
+    if (rc == 0 && data)
+        rc = prefer_resumable(cx->s, names.n, e);
     for (size_t i = 0; i < names.n && rc == 0; i++)
         rc = fn(cx->s, names.items[i], flags, e);
     strlist_free(&names);
@@ -145,7 +157,7 @@ static int get_one(struct ftp_session *s, const char *remote, unsigned flags, st
 
 int cmd_mget(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
-    return remote_each(cx, argc, argv, (cx->opts & CMDLINE_OPT('f')) ? GET_REPLACE : 0, get_one, e);
+    return remote_each(cx, argc, argv, (cx->opts & CMDLINE_OPT('f')) ? GET_REPLACE : 0, 1, get_one, e);
 }
 
 static int delete_one(struct ftp_session *s, const char *remote, unsigned flags, struct err *e)
@@ -166,7 +178,7 @@ int cmd_delete(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 
 int cmd_mdelete(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
 {
-    return remote_each(cx, argc, argv, 0, delete_one, e);
+    return remote_each(cx, argc, argv, 0, 0, delete_one, e);
 }
 
 static int add_word(struct strlist *out, const char *w, struct err *e)
@@ -205,6 +217,8 @@ int cmd_mput(struct cmd_ctx *cx, int argc, char **argv, struct err *e)
     struct strlist files;
     strlist_init(&files);
     int rc = cmd_expand_locals(argv + 1, argc - 1, &files, e);
+    if (rc == 0)
+        rc = prefer_resumable(cx->s, files.n, e);
     for (size_t i = 0; i < files.n && rc == 0; i++) {
         char remote[PATH_MAX];
         cmd_base_name(files.items[i], remote, sizeof remote);

@@ -197,6 +197,17 @@ if [ "$kind" = pureftpd ]; then
     done
     [ "$(cat "$T/out" "$T/err" | count '^---> RETR ')" = 0 ] || fail "a RETR of the parallel run traced without its connection"
     same_trees "$src" "$T/resumed"
+    # mget and mput of ten files or more do the same (fewer are not worth a login).
+    mkdir "$T/mg"
+    printf 'user %s\nlcd %s\nmget %s/d4/*\nmkdir mp%s\ncd mp%s\nmput %s/d5/*\nstatus\n' \
+        "$FTP_USER" "$T/mg" "$up" "$$" "$$" "$src" > "$T/cmds"
+    ftpc -d -s "$T/cmds" 127.0.0.1 "$PORT"
+    expect_status 0
+    expect_in "$T/out" "TLS sessions renewed: 1"
+    [ "$(cat "$T/out" "$T/err" | count '^---- data TLS TLSv1\.2, .*, session resumed')" -ge 40 ] ||
+        fail "Pure-FTPd: mget and mput did not resume TLS 1.2 sessions"
+    same_trees "$src/d4" "$T/mg"
+    same_trees "$src/d5" "$ROOT/mp$$"
     printf 'user %s\nmirror --parallel 1 %s %s\nstatus\n' "$FTP_USER" "$up" "$T/tls13" > "$T/cmds"
     ftpc -d --tls-min 1.3 -s "$T/cmds" 127.0.0.1 "$PORT"
     expect_status 0

@@ -38,16 +38,32 @@ class ServerCPU:
 
     def __init__(self, name, pid):
         self.pid = pid
+        self.path = None
         if os.path.isfile(os.path.join(self.V1, "cpuacct.usage")):
-            self.top, self.usage = self.V1, self._v1
+            self.top, usage = self.V1, self._v1
         elif os.path.isfile(os.path.join(self.V2, "cgroup.controllers")):
-            self.top, self.usage = self.V2, self._v2
+            self.top, usage = self.V2, self._v2
         else:
-            raise RuntimeError("no cgroup to count the server's CPU in: mount cgroup v2 or v1 cpuacct")
-        self.path = os.path.join(self.top, "ftpc-bench-%s-%d" % (name, os.getpid()))
-        os.makedirs(self.path, exist_ok=True)
-        with open(os.path.join(self.path, "cgroup.procs"), "w") as f:
-            f.write(str(pid))
+            self.top, usage = None, None
+        if self.top is not None:
+            path = os.path.join(self.top, "ftpc-bench-%s-%d" % (name, os.getpid()))
+            try:
+                os.makedirs(path, exist_ok=True)
+                self.path = path
+                with open(os.path.join(path, "cgroup.procs"), "w") as f:
+                    f.write(str(pid))
+                self.usage = usage
+                return
+            except OSError as e:
+                print("bench: no cgroup for %s's CPU (%s): counting its reaped children "
+                      "instead, which misses sessions it does not reap" % (name, e), flush=True)
+        self.usage = self._reaped
+
+    def _reaped(self):
+        with open("/proc/%s/stat" % self.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        # utime, stime, cutime, cstime: fields 14-17 (1-based), after the ")".
+        return sum(int(v) for v in fields[11:15]) / float(CLK)
 
     def _v1(self):
         with open(os.path.join(self.path, "cpuacct.usage")) as f:
@@ -61,19 +77,27 @@ class ServerCPU:
         raise RuntimeError("cpu.stat without usage_usec")
 
     def close(self):
-        # Back to the top: a cgroup with processes in it cannot be removed.
-        with open(os.path.join(self.path, "cgroup.procs")) as f:
-            pids = f.read().split()
-        for pid in pids:
+        if self.path is None:
+            return
+        # Back to the top: a cgroup with processes in it cannot be removed;
+        # a session still exiting may take a moment to leave.
+        for _ in range(20):
             try:
-                with open(os.path.join(self.top, "cgroup.procs"), "w") as f:
-                    f.write(pid)
+                with open(os.path.join(self.path, "cgroup.procs")) as f:
+                    pids = f.read().split()
+                for pid in pids:
+                    try:
+                        with open(os.path.join(self.top, "cgroup.procs"), "w") as f:
+                            f.write(pid)
+                    except OSError:
+                        pass  # gone meanwhile
+                os.rmdir(self.path)
+                return
+            except FileNotFoundError:
+                return
             except OSError:
-                pass  # gone meanwhile
-        try:
-            os.rmdir(self.path)
-        except OSError:
-            pass
+                time.sleep(0.1)
+        print("bench: could not remove the cgroup %s" % self.path, flush=True)
 
 
 def make_tree(top, files, folders, size):

@@ -109,6 +109,7 @@ struct ftp_session {
     char *password;             /* wiped on close and free */
     int renewals;
     int open_tls12;             /* the next session_open: TLS 1.2 at most (a renewal's choice) */
+    int tls12_failed;           /* TLS 1.2, tried for resumption, did not work with this server */
     /* Feedback. */
     int quiet;                  /* no summaries, no progress */
     struct xfer_progress progress; /* a front end's progress bar; begin NULL: none */

@@ -272,11 +272,25 @@ static int reconnect(struct ftp_session *s, struct err *e)
     enum ftp_seccnn sec = s->sec;
     char *password = s->password;
     s->password = NULL; /* close forgets it; the new login needs it */
-    int tls12 = s->ctrl.tls12 || tls_w_ctx_allows_tls12(s->tls_ctx);
+    /* TLS 1.2 where allowed; only a preference when this session is not
+     * already on it: a server that will not do it gets TLS 1.3 again. */
+    int preferred = !s->ctrl.tls12 && tls_w_ctx_allows_tls12(s->tls_ctx);
+    int tls12 = s->ctrl.tls12 || preferred;
+    int renewals = s->renewals, tls12_failed = s->tls12_failed;
     struct err ignored;
     (void)session_close(s, &ignored);
     s->open_tls12 = tls12;
     int rc = session_open(s, host, port, sec, e);
+    if (rc != 0 && preferred) {
+        if (s->verbose)
+            fprintf(s->msg, "TLS 1.2 did not work with this server; connecting with TLS 1.3 again\n");
+        err_clear(e);
+        s->open_tls12 = 0;
+        rc = session_open(s, host, port, sec, e);
+        tls12_failed = 1;
+    }
+    s->renewals = renewals;
+    s->tls12_failed = tls12_failed;
     if (rc == 0)
         rc = login(s, user, password, &replay, e);
     if (rc == 0 && s->state != SESSION_LOGGED_IN)
@@ -294,19 +308,26 @@ int session_prefer_resumable(struct ftp_session *s, struct err *e)
 {
     struct tls_w_conn *t = s->ctrl.tls;
     int fresh = 0;
-    if (s->agreed.prot != 'P' || t == NULL || !tls_w_is_tls13(t) || tls_w_sessions(t, &fresh) > 0 ||
-        s->password == NULL || !tls_w_ctx_allows_tls12(s->tls_ctx))
+    /* Not after CCC either: a new login would be TLS throughout again. */
+    if (s->agreed.prot != 'P' || t == NULL || s->agreed.control != CONTROL_TLS || !tls_w_is_tls13(t) ||
+        tls_w_sessions(t, &fresh) > 0 || s->password == NULL || s->tls12_failed ||
+        !tls_w_ctx_allows_tls12(s->tls_ctx))
         return 0;
-    s->renewals++;
     if (s->verbose)
         fprintf(s->msg, "the server gives no TLS 1.3 tickets, so each data connection would be a full "
                         "handshake; logging in again with TLS 1.2 (the application's policy allows it), "
                         "whose session the server can resume\n");
-    if (s->ctrl.trace != NULL)
-        ctrl_trace(&s->ctrl, "---- renewal: TLS 1.2, as the application's policy allows, for a server "
-                               "that gives no TLS 1.3 tickets\n");
-    if (reconnect(s, e) != 0)
-        return err_prefix(e, "logging in again with TLS 1.2");
+    ctrl_trace(&s->ctrl, "---- logging in again: TLS 1.2, as the application's policy allows, for a server "
+                         "that gives no TLS 1.3 tickets\n");
+    if (reconnect(s, e) != 0) {
+        if (s->state == SESSION_LOGGED_IN) {
+            err_clear(e); /* it could not tell its folder: it stays as it was, and slower */
+            return 0;
+        }
+        return err_prefix(e, "logging in again");
+    }
+    if (s->ctrl.tls12)
+        s->renewals++;
     return 0;
 }
 

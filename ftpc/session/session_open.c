@@ -133,6 +133,10 @@ int session_open(struct ftp_session *s, const char *host, unsigned port, enum ft
         struct err ignored;
         (void)session_close(s, &ignored);
     }
+    /* A new server: what was learnt of the last one's TLS sessions goes
+     * (a reconnect to the same one puts it back). */
+    s->renewals = 0;
+    s->tls12_failed = 0;
     /* "[::1]", as in URLs, is the address ::1 (the name TLS checks too). */
     char bare[sizeof s->host];
     if (net_host_unbracket(host, bare, sizeof bare) != 0)

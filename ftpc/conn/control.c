@@ -96,8 +96,7 @@ int ctrl_end_tls(struct ftp_ctrl *c, struct err *e)
         return err_set(e, ERR_TLS, "CCC: %s", why.msg);
     (void)net_set_timeouts(c->fd, c->timeout_ms);
     c->tls_off = 1;
-    if (c->trace)
-        ctrl_trace(c, "---- control connection now in clear text (CCC)\n");
+    ctrl_trace(c, "---- control connection now in clear text (CCC)\n");
     return 0;
 }
 
@@ -184,8 +183,7 @@ int ctrl_read_reply(struct ftp_ctrl *c, struct ftp_reply *r, struct err *e)
         ctrl_close(c, 0);
         return -1;
     }
-    if (c->trace)
-        ctrl_trace(c, "<--- %d %s\n", r->code, r->text);
+    ctrl_trace(c, "<--- %d %s\n", r->code, r->text);
     return 0;
 }
 

@@ -69,8 +69,7 @@ static int open_passive(struct ftp_data *d, int *epsv_refused, struct err *e)
         if (ftp_parse_pasv(r->text, ignored_addr, &port) != 0)
             return refused(d, "malformed PASV reply", e);
     }
-    if (c->trace)
-        ctrl_trace(c, "---- data connection to port %u\n", port);
+    ctrl_trace(c, "---- data connection to port %u\n", port);
     d->fd = net_connect_addr(&c->peer, port, d->timeout_ms, e);
     return d->fd < 0 ? -1 : 0;
 }
@@ -255,8 +254,7 @@ static int establish(struct ftp_data *d, struct tls_w_ctx *ctx, struct err *e)
         d->listen_fd = -1;
         if (d->fd < 0)
             return -1;
-        if (c->trace)
-            ctrl_trace(c, "---- data connection accepted\n");
+        ctrl_trace(c, "---- data connection accepted\n");
     }
     if (ctx == NULL)
         return 0;
@@ -303,9 +301,9 @@ int data_open(struct ftp_data *d, const struct data_link *link, const struct dat
         }
     }
     struct ftp_ctrl *c = d->link.ctrl;
-    if (c->trace && d->tls != NULL)
+    if (d->tls != NULL)
         ctrl_trace(c, "---- data TLS %s, %s, session %s\n", tls_w_version(d->tls),
-                tls_w_cipher(d->tls), tls_w_session_reused(d->tls) ? "resumed" : "new");
+                  tls_w_cipher(d->tls), tls_w_session_reused(d->tls) ? "resumed" : "new");
     return 0;
 }
 
@@ -382,13 +380,11 @@ static int end_reply(struct ftp_data *d, int ok, struct err *e)
 
 int data_end_download(struct ftp_data *d, int ok, struct err *e)
 {
-    FILE *trace = d->link.ctrl->trace;
     if (d->tls != NULL) {
         struct err why;
-        int r = tls_w_close(d->tls, DOWNLOAD_CLOSE_WAIT_MS, &why);
-        if (trace && r < 0)
+        if (tls_w_close(d->tls, DOWNLOAD_CLOSE_WAIT_MS, &why) < 0)
             ctrl_trace(d->link.ctrl, "---- data TLS: no close_notify sent: %s\n", why.msg);
-        else if (trace)
+        else
             ctrl_trace(d->link.ctrl, "---- data TLS: close_notify sent\n");
     }
     data_close(d);
@@ -405,8 +401,7 @@ static int finish_upload(struct ftp_data *d, struct err *e)
          * upload: it has read ours, so it has every byte. */
         if (tls_w_close(d->tls, UPLOAD_CLOSE_WAIT_MS, &ignored) < 0)
             return err_set(e, ERR_TLS, "data connection: %s", ignored.msg);
-        if (d->link.ctrl->trace)
-            ctrl_trace(d->link.ctrl, "---- data TLS: close_notify sent\n");
+        ctrl_trace(d->link.ctrl, "---- data TLS: close_notify sent\n");
         return 0;
     }
     if (shutdown(d->fd, SHUT_WR) != 0)

@@ -30,9 +30,8 @@ void session_enter(struct ftp_session *s, enum session_state to)
 {
     unsigned effects = session_state_effects(s->state, to);
     if (effects & STATE_INVALID) {
-        if (s->ctrl.trace)
-            ctrl_trace(&s->ctrl, "---- no step from %s to %s: disconnecting\n",
-                    session_state_name(s->state), session_state_name(to));
+        ctrl_trace(&s->ctrl, "---- no step from %s to %s: disconnecting\n",
+                   session_state_name(s->state), session_state_name(to));
         to = SESSION_DISCONNECTED;
         effects = session_state_effects(s->state, to);
     }

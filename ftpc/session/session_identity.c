@@ -73,6 +73,5 @@ void session_note_presented(struct ftp_session *s)
         snprintf(s->presented, sizeof s->presented, "none (the server asked for none)");
     else
         snprintf(s->presented, sizeof s->presented, "%s", p);
-    if (s->ctrl.trace != NULL)
-        ctrl_trace(&s->ctrl, "---- client certificate presented: %s\n", s->presented);
+    ctrl_trace(&s->ctrl, "---- client certificate presented: %s\n", s->presented);
 }

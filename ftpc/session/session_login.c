@@ -348,9 +348,9 @@ int session_renew_if_needed(struct ftp_session *s, struct err *e)
         fprintf(s->msg, "renewing the TLS session: the server gave no new ticket to resume%s\n",
                 tls12 ? "; logging in again with TLS 1.2 (the application's policy allows it), whose "
                         "session the server can resume for every data connection" : "");
-    if (s->ctrl.trace != NULL && tls12)
+    if (tls12)
         ctrl_trace(&s->ctrl, "---- renewal: TLS 1.2, as the application's policy allows, for servers "
-                               "that give no TLS 1.3 tickets on uploads\n");
+                             "that give no TLS 1.3 tickets on uploads\n");
     if (reconnect(s, e) != 0)
         return err_prefix(e, "renewing the TLS session");
     return 0;

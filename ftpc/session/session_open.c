@@ -78,10 +78,9 @@ static int tls_context(struct ftp_session *s, struct err *e)
     struct tls_w_config cfg;
     if (rc == 0)
         rc = session_tls_config(s, &app.tls, &cfg, e);
-    if (rc == 0 && s->ctrl.trace != NULL) {
+    if (rc == 0) {
         ctrl_trace(&s->ctrl, "---- TLS policy of application %s: %s\n", s->opt.appid, s->tls_policy);
-        ctrl_trace(&s->ctrl, "---- client certificates: %s\n",
-                s->client_certs[0] ? s->client_certs : "none");
+        ctrl_trace(&s->ctrl, "---- client certificates: %s\n", s->client_certs[0] ? s->client_certs : "none");
     }
     if (rc == 0)
         s->tls_ctx = tls_w_ctx_new(&cfg, anchors, e);

@@ -950,7 +950,7 @@ static int run(struct ftp_session *s, const char *remote, const char *local, int
                const struct mirror_options *o, struct mirror_summary *sum, struct err *e)
 {
     memset(sum, 0, sizeof *sum);
-    if (session_require_data(s, e) != 0 || tree_remote_ready(s, e) != 0)
+    if (session_require_data(s, e) != 0)
         return -1;
     struct walk *w = calloc(1, sizeof *w);
     struct place *top = calloc(1, sizeof *top);
@@ -965,9 +965,12 @@ static int run(struct ftp_session *s, const char *remote, const char *local, int
     w->umask = umask(022);
     umask(w->umask);
     int rc = top_place(remote, local, upload, top, e);
-    /* A tree is many data connections (a dry run only lists). */
+    /* A tree is many data connections (a dry run only lists). Before
+     * FEAT: a new login would have to ask it again. */
     if (rc == 0 && !o->dry_run)
         rc = session_prefer_resumable(s, e);
+    if (rc == 0)
+        rc = tree_remote_ready(s, e);
     if (rc == 0 && (upload || o->verify))
         rc = tree_remote_features(s, &w->feat, e);
     if (rc == 0 && upload && !(w->feat.names & FTP_FEAT_MFMT))

@@ -181,21 +181,31 @@ fi
 # other connections open so. Where the command line allows TLS 1.3 only,
 # it stays, each data connection a full handshake, and the tree still moves.
 if [ "$kind" = pureftpd ]; then
+    traced() { cat "$T/out" "$T/err" | count "$1"; } # regex: lines of the last run's trace
+    # A run (the batch in $T/cmds, traced) logs in again once, and at least
+    # n data connections resume a TLS 1.2 session.
+    expect_tls12_resumed() { # n what
+        ftpc -d -s "$T/cmds" 127.0.0.1 "$PORT"
+        expect_status 0
+        expect_in "$T/out" "TLS sessions renewed: 1"
+        [ "$(traced '^---- data TLS TLSv1\.2, .*, session resumed')" -ge "$1" ] ||
+            fail "Pure-FTPd: $2 did not resume TLS 1.2 sessions"
+    }
     printf 'user %s\nmirror --parallel 2 %s %s\nstatus\n' "$FTP_USER" "$up" "$T/resumed" > "$T/cmds"
     ftpc -d -s "$T/cmds" 127.0.0.1 "$PORT"
     expect_status 0
     expect_in "$T/out" "$nfiles transferred"
     expect_in "$T/out" "TLS sessions renewed: 1"
     expect_in "$T/out" "Control connection: TLSv1.2"
-    all=$(cat "$T/out" "$T/err" | count '^\[[12]\] ---- data TLS ')
-    resumed=$(cat "$T/out" "$T/err" | count '^\[[12]\] ---- data TLS TLSv1\.2, .*, session resumed')
+    all=$(traced '^\[[12]\] ---- data TLS ')
+    resumed=$(traced '^\[[12]\] ---- data TLS TLSv1\.2, .*, session resumed')
     [ "$all" -ge "$nfiles" ] && [ "$resumed" = "$all" ] ||
         fail "Pure-FTPd: $resumed of $all data connections resumed a TLS 1.2 session"
     # Two connections share the trace: each of their lines says whose it is.
     for n in 1 2; do
-        [ "$(cat "$T/out" "$T/err" | count "^\[$n\] ---> RETR ")" -gt 0 ] || fail "no RETR traced as connection [$n]"
+        [ "$(traced "^\[$n\] ---> RETR ")" -gt 0 ] || fail "no RETR traced as connection [$n]"
     done
-    [ "$(cat "$T/out" "$T/err" | count '^---> RETR ')" = 0 ] || fail "a RETR of the parallel run traced without its connection"
+    [ "$(traced '^---> RETR ')" = 0 ] || fail "a RETR of the parallel run traced without its connection"
     same_trees "$src" "$T/resumed"
     # mget and mput of ten files or more do the same, each in a session of
     # its own; two files are not worth a login.
@@ -206,18 +216,10 @@ if [ "$kind" = pureftpd ]; then
     grep -q 'TLS sessions renewed' "$T/out" && fail "a new login for an mget of two files"
     cmp "$src/d4/f2" "$T/mg2/f2" || fail "mget of two files"
     printf 'user %s\nlcd %s\nmget %s/d4/*\nstatus\n' "$FTP_USER" "$T/mg" "$up" > "$T/cmds"
-    ftpc -d -s "$T/cmds" 127.0.0.1 "$PORT"
-    expect_status 0
-    expect_in "$T/out" "TLS sessions renewed: 1"
-    [ "$(cat "$T/out" "$T/err" | count '^---- data TLS TLSv1\.2, .*, session resumed')" -ge 20 ] ||
-        fail "Pure-FTPd: mget did not resume TLS 1.2 sessions"
+    expect_tls12_resumed 20 mget
     same_trees "$src/d4" "$T/mg"
     printf 'user %s\nmkdir mp%s\ncd mp%s\nmput %s/d5/*\nstatus\n' "$FTP_USER" "$$" "$$" "$src" > "$T/cmds"
-    ftpc -d -s "$T/cmds" 127.0.0.1 "$PORT"
-    expect_status 0
-    expect_in "$T/out" "TLS sessions renewed: 1"
-    [ "$(cat "$T/out" "$T/err" | count '^---- data TLS TLSv1\.2, .*, session resumed')" -ge 20 ] ||
-        fail "Pure-FTPd: mput did not resume TLS 1.2 sessions"
+    expect_tls12_resumed 20 mput
     same_trees "$src/d5" "$ROOT/mp$$"
     # A dry run only lists: no new login for it.
     printf 'user %s\nmirror --dry-run %s %s\nstatus\n' "$FTP_USER" "$up" "$T/dry" > "$T/cmds"
@@ -230,7 +232,7 @@ if [ "$kind" = pureftpd ]; then
     expect_in "$T/out" "$nfiles transferred"
     expect_in "$T/out" "Control connection: TLSv1.3"
     grep -q 'TLS sessions renewed' "$T/out" && fail "a renewal against --tls-min 1.3"
-    [ "$(cat "$T/out" "$T/err" | count '^---- data TLS TLSv1\.2')" = 0 ] || fail "TLS 1.2 against --tls-min 1.3"
+    [ "$(traced '^---- data TLS TLSv1\.2')" = 0 ] || fail "TLS 1.2 against --tls-min 1.3"
     same_trees "$src" "$T/tls13"
 fi
 

@@ -245,7 +245,7 @@ def _tree_rows(b, srv, cl, counters):
                     cpu0 = counters[kind].usage()
                     res = b.measure({name: (argv, before)}, cl.env, args.tree_reps, warm=False,
                                     files=files, check=check)[name]
-                    time.sleep(0.3)  # the last session reaped by the server
+                    time.sleep(0.3)  # the last session ends: its CPU is all counted
                     runs = len(res) if not isinstance(res, str) else 0
                     srv_per_file = (counters[kind].usage() - cpu0) / (runs * files) if runs else None
                     conns = None

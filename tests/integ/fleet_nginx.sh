@@ -2,8 +2,8 @@
 # A fleet served by nginx over HTTPS (docs/fleet.md): the publisher's
 # folder on 127.0.0.1 with TLS from the test PKI; three subscriber stores,
 # each its own path and user. A CA imported once on the publisher is
-# trusted by ftpc on every subscriber after sync; removed, it no longer
-# is. An unchanged policy costs one conditional request (304). A server
+# trusted by ftpc on every subscriber after sync; removed, or the
+# server's certificate revoked, it no longer is. An unchanged policy costs one conditional request (304). A server
 # that hangs and a truncated download are refused with the store
 # unchanged; kill -9 during a sync leaves the old policy in force.
 . "$(dirname "$0")/lib.sh"
@@ -148,6 +148,36 @@ for i in 1 2 3; do
 done
 "$TRUSTD" --store "$PUB" import "$PKI/ca.pem" > /dev/null
 publish "$PUB" "$WWW" --valid-for 1d > /dev/null
+
+# Revoked on the publisher (its CA's CRL lists the server's certificate,
+# and ftp-client requires a CRL): refused everywhere after sync, for that
+# reason; the CRL taken away again, trusted again.
+ca_db "$T/crl"
+openssl ca -config "$T/crl/cnf" -keyfile "$PKI/ca.key" -cert "$PKI/ca.pem" -revoke "$PKI/server.pem" \
+    > /dev/null 2>&1 || fail "cannot revoke the server's certificate"
+openssl ca -config "$T/crl/cnf" -keyfile "$PKI/ca.key" -cert "$PKI/ca.pem" -gencrl \
+    -out "$T/crl/revoked.pem" 2> /dev/null || fail "cannot make a CRL"
+"$TRUSTD" --store "$PUB" crl import "$T/crl/revoked.pem" > /dev/null || fail "the publisher refused the CRL"
+policy=$("$TRUSTD" --store "$PUB" app show ftp-client --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["crl_policy"])')
+"$TRUSTD" --store "$PUB" app set ftp-client --crl required > /dev/null
+publish "$PUB" "$WWW" --valid-for 1d > /dev/null
+for i in 1 2 3; do
+    sync_as "$i"
+    expect_status 0
+    ftpc_as "$i"
+    expect_status 4
+    expect_in "$T/err" "it is revoked by the CRL of CN=ftpc Test Root CA,O=ftpc tests in the trust store"
+    expect_no_password
+done
+"$TRUSTD" --store "$PUB" crl remove "$("$TRUSTD" --store "$PUB" crl list | cut -d' ' -f1 | cut -c1-12)" > /dev/null
+"$TRUSTD" --store "$PUB" app set ftp-client --crl "$policy" > /dev/null
+publish "$PUB" "$WWW" --valid-for 1d > /dev/null
+for i in 1 2 3; do
+    sync_as "$i"
+    expect_status 0
+    ftpc_as "$i"
+    expect_status 0
+done
 
 S3=$shared/m3/trust.db
 dump3() { sqlite3 "$S3" .dump | grep -v fleet_subscription; }

@@ -43,11 +43,12 @@ const size_t SECCOMP_N_ALLOWED = sizeof SECCOMP_ALLOWED / sizeof SECCOMP_ALLOWED
 
 /* socket: IPv4, IPv6, netlink, and local (UNIX) unless the policy has
  * no_unix_sockets (the resolver asks netlink for the
- * addresses); ioctl: the terminal's and the sockets' requests (never
+ * addresses); socketpair: UNIX only, a connected pair that reaches no
+ * path (libcurl's resolver thread signals over one); ioctl: the terminal's and the sockets' requests (never
  * TIOCSTI); kill: itself or its process group (the line editor passes a
  * Ctrl-C on); tgkill: its own threads; prlimit64: reading limits only;
  * clone: threads, when the policy has them. */
-const char *const SECCOMP_CHECKED[] = { "socket", "ioctl", "kill", "tgkill", "prlimit64", "clone" };
+const char *const SECCOMP_CHECKED[] = { "socket", "socketpair", "ioctl", "kill", "tgkill", "prlimit64", "clone" };
 const size_t SECCOMP_N_CHECKED = sizeof SECCOMP_CHECKED / sizeof SECCOMP_CHECKED[0];
 
 const char *const SECCOMP_KILLED[] = {
@@ -149,11 +150,13 @@ static int checked_rules(scmp_filter_ctx ctx, int threads, int no_unix, struct e
     for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++)
         if (!(no_unix && SOCKET_DOMAINS[i] == AF_UNIX))
             domains[ndomains++] = (unsigned long)SOCKET_DOMAINS[i];
+    unsigned long unix_only[] = { AF_UNIX };
     unsigned long self[] = { (unsigned long)getpid(), 0 };
     struct scmp_arg_cmp own_pid = { 0, SCMP_CMP_MASKED_EQ, LOW32, self[0] & LOW32 };
     struct scmp_arg_cmp read_only = { 2, SCMP_CMP_EQ, 0, 0 };
     struct scmp_arg_cmp thread = { 0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD };
     if (allow_low32_in(ctx, "socket", 0, domains, ndomains, e) != 0 ||
+        allow_low32_in(ctx, "socketpair", 0, unix_only, 1, e) != 0 ||
         allow_low32_in(ctx, "ioctl", 1, IOCTLS, sizeof IOCTLS / sizeof IOCTLS[0], e) != 0 ||
         allow_low32_in(ctx, "kill", 0, self, 2, e) != 0 ||
         rule(ctx, SCMP_ACT_ALLOW, "tgkill", 1, &own_pid, e) != 0 ||

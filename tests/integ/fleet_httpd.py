@@ -11,7 +11,8 @@ fleet_httpd.py hold PORTFILE DIR      serves DIR's files; while PORTFILE.hold
                                       is made, and the answer waits until the
                                       test removes PORTFILE.held (two syncs
                                       made to overlap)
-The port it listens on is written to PORTFILE.
+In every mode but hang, a path /to-PORT/NAME is answered with a redirect to
+http://127.0.0.1:PORT/NAME. The port it listens on is written to PORTFILE.
 """
 import os
 import socket
@@ -40,6 +41,12 @@ def serve(conn):
             return
         data += chunk
     path = data.split(b" ")[1].decode("ascii", "replace").lstrip("/")
+    if path.startswith("to-"):
+        port, _, rest = path[3:].partition("/")
+        conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:%s/%s\r\n"
+                     b"Content-Length: 0\r\nConnection: close\r\n\r\n" % (port.encode(), rest.encode()))
+        conn.close()
+        return
     name = os.path.basename(path)
     full = os.path.join(root, name)
     if not os.path.isfile(full):

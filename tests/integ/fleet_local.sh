@@ -196,8 +196,38 @@ release
 [ "$astatus" != 0 ] || fail "sync A installed under a subscription that changed"
 expect_in "$T/a.err" "the subscription changed while this sync ran"
 [ "$(serial_of "$R")" = None ] || fail "a sync installed into a new subscription"
-kill "$holdpid" 2> /dev/null || true
-wait "$holdpid" 2> /dev/null || true
+
+# The fetch runs in a confined child. libcurl's resolver thread works
+# there: a name only /etc/hosts knows (in a mount namespace of our own).
+# A redirect to another port cannot connect where Landlock has TCP rules
+# (ABI 4 and up); on an older kernel it is followed.
+serve "$T/r2"
+printf '127.0.0.1 localhost\n127.0.0.1 fleet-web.test\n' > "$T/hosts"
+NS=$T/named.db
+"$TRUSTD" --store "$NS" subscribe "http://fleet-web.test:$(cat "$HP")" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
+run unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$T/hosts" "$TRUSTD" --store "$NS" sync
+expect_status 0
+expect_in "$T/out" "installed serial"
+HP2=$T/other.port
+timeout 300 python3 "$(dirname "$0")/fleet_httpd.py" hold "$HP2" "$WR" &
+otherpid=$!
+for _ in $(seq 50); do [ -f "$HP2" ] && break; sleep 0.1; done
+[ -f "$HP2" ] || fail "the second web server did not start"
+RD=$T/redirected.db
+"$TRUSTD" --store "$RD" subscribe "http://127.0.0.1:$(cat "$HP")/to-$(cat "$HP2")" \
+    --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
+kernel_abi=$(python3 -c 'import ctypes; r = ctypes.CDLL(None, use_errno=True).syscall(444, None, 0, 1); print(max(r, 0))')
+run "$TRUSTD" --store "$RD" sync --timeout 5
+if [ "$kernel_abi" -ge 4 ]; then
+    [ "$status" != 0 ] || fail "the confined fetch followed a redirect to another port"
+    expect_in "$T/err" "http://127.0.0.1:$(cat "$HP")/to-$(cat "$HP2")/manifest.p7m: redirected to http://127.0.0.1:$(cat "$HP2")/manifest.p7m, which could not be reached (a redirect must keep the URL's port"
+    expect_in "$T/err" "the store was not changed"
+    [ "$(serial_of "$RD")" = None ] || fail "a refused redirect installed a policy"
+else
+    expect_status 0
+fi
+kill "$holdpid" "$otherpid" 2> /dev/null || true
+wait "$holdpid" "$otherpid" 2> /dev/null || true
 
 # Two machines of the fleet; each has a client certificate of its own.
 for m in m1 m2; do

@@ -1,5 +1,6 @@
 /* crl_fetch: a CA's CRL from its distribution points, with libcurl. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -142,8 +143,8 @@ int crl_fetch(const char *url, const struct crl_fetch_opts *o, unsigned char **d
     return fetch_url(url, o, &m, data, len, e);
 }
 
-int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more *m,
-              unsigned char **data, size_t *len, struct err *e)
+int fetch_url_here(const char *url, const struct crl_fetch_opts *o, struct fetch_more *m,
+                   unsigned char **data, size_t *len, struct err *e)
 {
     *data = NULL;
     *len = 0;
@@ -205,6 +206,13 @@ int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &spent);
     curl_easy_getinfo(h, https ? CURLINFO_APPCONNECT_TIME_T : CURLINFO_CONNECT_TIME_T, &connected);
+    long redirects = 0;
+    char *last = NULL;
+    curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &redirects);
+    curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &last);
+    char moved[512] = "";
+    if (redirects > 0 && last != NULL)
+        snprintf(moved, sizeof moved, "%s", last);
     curl_easy_cleanup(h);
     curl_slist_free_all(headers);
     if (file && rc == CURLE_OK)
@@ -221,6 +229,10 @@ int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more
         err_set(e, ERR_CONNECT, "%s: no complete answer within %ld seconds", url, timeout);
     else if (rc == CURLE_UNSUPPORTED_PROTOCOL && status >= 300 && status < 400)
         err_set(e, ERR_CONNECT, "%s: redirected to another scheme (refused)", url);
+    else if (rc == CURLE_COULDNT_CONNECT && moved[0] != '\0')
+        /* The confined fetch connects only to the URL's own port. */
+        err_set(e, ERR_CONNECT, "%s: redirected to %s, which could not be reached (a redirect must "
+                "keep the URL's port: subscribe to the final URL)", url, moved);
     else if (rc != CURLE_OK)
         err_set(e, ERR_CONNECT, "%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
     else if (status == 304 && headers != NULL) {

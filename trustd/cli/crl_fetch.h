@@ -41,7 +41,9 @@ int crl_fetch_uris(X509 *cert, char **out, int max);
 
 /* Fetches url into *data (the caller frees it). Anything but a 200 answer,
  * a body over max_size, a time-out or an unverified HTTPS server is an
- * error naming the URL. */
+ * error naming the URL. libcurl, its TLS and HTTP run in a confined child
+ * (confined.h): it reads the system's files, the CA file and a file://
+ * URL's file, writes nothing, and hands the body back over a pipe. */
 int crl_fetch(const char *url, const struct crl_fetch_opts *o, unsigned char **data, size_t *len,
               struct err *e);
 
@@ -59,5 +61,10 @@ struct fetch_more {
 };
 int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more *m,
               unsigned char **data, size_t *len, struct err *e);
+
+/* The same in this process: the child's part (crl_fetch.c; fetch_url is
+ * in fetch_confined.c). */
+int fetch_url_here(const char *url, const struct crl_fetch_opts *o, struct fetch_more *m,
+                   unsigned char **data, size_t *len, struct err *e);
 
 #endif

@@ -48,8 +48,21 @@ int file_take_new_name(const char *tmp, const char *dest)
     return rename(tmp, dest);
 }
 
-int file_write_whole(const char *dest, const void *data, size_t len, mode_t mode, int replace,
-                     const char *tag, struct err *e)
+/* The open file's times one second past was's when its own are not
+ * later: readers that tell files apart by mtime seconds see a new one. */
+static int later_than(int fd, const struct stat *was)
+{
+    struct stat now;
+    if (fstat(fd, &now) != 0)
+        return -1;
+    if (now.st_mtim.tv_sec > was->st_mtim.tv_sec)
+        return 0;
+    struct timespec t[2] = { { was->st_mtim.tv_sec + 1, 0 }, { was->st_mtim.tv_sec + 1, 0 } };
+    return futimens(fd, t);
+}
+
+static int write_whole(const char *dest, const void *data, size_t len, mode_t mode, int replace,
+                       int newer, const char *tag, struct err *e)
 {
     char dir[4096], tmp[4096 + 64];
     if (dest[0] == '\0' || path_folder(dest, dir, sizeof dir) != 0 ||
@@ -58,7 +71,12 @@ int file_write_whole(const char *dest, const void *data, size_t len, mode_t mode
     int fd = mkostemp(tmp, O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return err_set(e, ERR_LOCAL, "cannot write %s: %s", dest, strerror(errno));
-    int rc = fchmod(fd, mode) == 0 && fd_write_all(fd, data, len) == 0 && fsync(fd) == 0 ? 0 : -1;
+    struct stat was;
+    int rc = fchmod(fd, mode) == 0 && fd_write_all(fd, data, len) == 0 &&
+                     (!newer || lstat(dest, &was) != 0 || !S_ISREG(was.st_mode) || later_than(fd, &was) == 0) &&
+                     fsync(fd) == 0
+                 ? 0
+                 : -1;
     int saved = errno;
     if (close(fd) != 0 && rc == 0) {
         rc = -1;
@@ -84,4 +102,16 @@ int file_write_whole(const char *dest, const void *data, size_t len, mode_t mode
         close(dfd);
     }
     return 0;
+}
+
+int file_write_whole(const char *dest, const void *data, size_t len, mode_t mode, int replace,
+                     const char *tag, struct err *e)
+{
+    return write_whole(dest, data, len, mode, replace, 0, tag, e);
+}
+
+int file_replace_newer(const char *dest, const void *data, size_t len, mode_t mode, const char *tag,
+                       struct err *e)
+{
+    return write_whole(dest, data, len, mode, 1, 1, tag, e);
 }

@@ -36,4 +36,12 @@ int file_take_new_name(const char *tmp, const char *dest) MUST_CHECK;
 int file_write_whole(const char *dest, const void *data, size_t len, mode_t mode, int replace,
                      const char *tag, struct err *e) MUST_CHECK;
 
+/* The same, replacing dest, with a modification time in a later second
+ * than the file it replaces (one second past it when the clock has not
+ * moved on): web servers derive an ETag from mtime seconds and size
+ * (nginx), so a new file written within the same second must not look
+ * like the old one to a conditional request. */
+int file_replace_newer(const char *dest, const void *data, size_t len, mode_t mode, const char *tag,
+                       struct err *e) MUST_CHECK;
+
 #endif

@@ -116,6 +116,17 @@ tail -n +"$((lines + 1))" "$N/access.log" > "$T/new.log"
 [ "$(wc -l < "$T/new.log")" = 1 ] || { cat "$T/new.log"; fail "more than one request for an unchanged policy"; }
 expect_in "$T/new.log" "/manifest.p7m 304"
 
+# Publications in quick succession, some within one second: a subscriber
+# that installed one still gets the next (nginx's ETag is the manifest's
+# mtime seconds and size, and two manifests can have one size: publish
+# moves the mtime a second on).
+for try in 1 2 3 4; do
+    publish "$PUB" "$WWW" --valid-for 1d > /dev/null
+    sync_as 1
+    expect_status 0
+    expect_in "$T/out" "installed serial"
+done
+
 # --tls-ca is the only CA for the web server: not libcurl's CA path too.
 # In a mount namespace of its own, /etc/ssl/certs is a folder that also
 # holds the web server's CA: the default (no --tls-ca) then syncs, and
@@ -248,4 +259,43 @@ done
 run "$TRUSTD" --store "$S3" sync
 expect_status 0
 [ "$(sqlite3 "$S3" 'SELECT count(*) FROM certificates')" = "$new" ] || fail "the sync after the kills did not install"
+
+# kill -9 inside the install's write transaction: the store is polled for
+# its write lock (another writer's BEGIN IMMEDIATE is refused at once
+# while a sync holds it: sync writes nothing before the install) and the
+# sync killed the moment it is held. The old policy stays, whole. Tried
+# until a kill lands there; an install that completed first takes its
+# serial, so each try has a publication of its own.
+inside=0
+for try in 1 2 3 4 5 6; do
+    "$GEN_CERTS" 1000 "inside$try" > "$T/inside.pem"
+    "$TRUSTD" --store "$PUB" import "$T/inside.pem" > /dev/null
+    publish "$PUB" "$WWW" --valid-for 1d > /dev/null
+    old=$(sqlite3 "$S3" 'SELECT count(*) FROM certificates')
+    oldserial=$(sqlite3 "$S3" 'SELECT max(serial) FROM fleet_installed')
+    "$TRUSTD" --store "$S3" sync > /dev/null 2>&1 &
+    syncpid=$!
+    held=0
+    while kill -0 "$syncpid" 2> /dev/null; do
+        why=$(sqlite3 -cmd '.timeout 0' "$S3" 'BEGIN IMMEDIATE; ROLLBACK;' 2>&1 > /dev/null) && continue
+        kill -9 "$syncpid" 2> /dev/null && held=1
+        case $why in *"database is locked"*) ;; *) fail "the store's write lock could not be probed: $why" ;; esac
+        break
+    done
+    wait "$syncpid" 2> /dev/null || true
+    "$TRUSTD" --store "$S3" check > /dev/null || fail "store damaged after kill -9 inside the install"
+    count=$(sqlite3 "$S3" 'SELECT count(*) FROM certificates')
+    serial=$(sqlite3 "$S3" 'SELECT max(serial) FROM fleet_installed')
+    if [ "$held" = 1 ] && [ "$count" = "$old" ]; then
+        [ "$serial" = "$oldserial" ] || fail "the old policy with the new record after kill -9 inside the install"
+        inside=1
+        break
+    fi
+    [ "$count" = "$((old + 1000))" ] || fail "a mix after kill -9 inside the install: $count certificates"
+    [ "$serial" != "$oldserial" ] || fail "the new policy without its record"
+done
+[ "$inside" = 1 ] || fail "no kill -9 landed inside the install transaction in 6 tries"
+run "$TRUSTD" --store "$S3" sync
+expect_status 0
+expect_in "$T/out" "1000 added"
 echo "ok: a fleet served by nginx"

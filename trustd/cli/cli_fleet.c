@@ -371,7 +371,9 @@ int cmd_publish(struct cli *c, struct err *e)
     }
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", out, MANIFEST_NAME);
-    rc = file_write_whole(path, p.der, p.derlen, 0644, 1, "trustd-publish", e);
+    /* A later mtime than the manifest before: an ETag from mtime and size
+     * (nginx) must change even for two publications in one second. */
+    rc = file_replace_newer(path, p.der, p.derlen, 0644, "trustd-publish", e);
     OPENSSL_free(p.der);
     if (rc != 0)
         return err_suffix(e, ": serial %" PRId64 " is recorded and its snapshot %s written, but "

@@ -459,6 +459,50 @@ run "$TRUSTD" --store "$S" verify --app ftp-client --host localhost "$PKI/server
 expect_status 0
 expect_not_in "$T/err" "stale"
 
+# A snapshot of an older schema (a publisher not upgraded yet) is checked
+# against what that version's migrations make, upgraded in memory and
+# installed; one with an object of its own (a trigger, a view) is refused
+# before it is read, the store unchanged.
+SCHEMA_DIR=$(dirname "$0")/../../schema
+latest=$(ls "$SCHEMA_DIR"/*.sql | wc -l)
+OLD=$T/old
+mkdir -p "$OLD"
+newest=$(ls "$OUT"/snapshot-*.db | sort -V | tail -1)
+old_publish() { # serial [SQL run on the snapshot]: a schema 6 snapshot of the newest one, signed
+    local snap=$OLD/snapshot-$1.db f
+    rm -f "$snap"
+    for f in "$SCHEMA_DIR"/000[1-6]_*.sql; do sqlite3 "$snap" < "$f" || fail "cannot run $f"; done
+    sqlite3 "$snap" "PRAGMA foreign_keys = OFF; PRAGMA user_version = 6; ATTACH '$newest' AS n;
+        DELETE FROM trust_list; DELETE FROM crls; DELETE FROM applications; DELETE FROM certificates;
+        INSERT INTO certificates SELECT * FROM n.certificates; INSERT INTO applications SELECT * FROM n.applications;
+        INSERT INTO crls SELECT * FROM n.crls; INSERT INTO trust_list SELECT * FROM n.trust_list;
+        DETACH n; ${2:-} VACUUM;" || fail "cannot make a schema 6 snapshot"
+    printf 'trustd-fleet-manifest 1\nserial %s\ncreated %s\nnot-after %s\nsnapshot snapshot-%s.db\nsize %s\nsha256 %s\nschema 6\non-stale warn\n' \
+        "$1" "$(date +%s)" "$(($(date +%s) + 86400))" "$1" "$(stat -c %s "$snap")" \
+        "$(sha256sum "$snap" | cut -d' ' -f1)" |
+        openssl cms -sign -nodetach -binary -outform DER -signer "$FPKI/fleet-signer.pem" \
+            -inkey "$FPKI/fleet-signer.key" -out "$OLD/manifest.p7m" || fail "cannot sign a manifest"
+}
+# The publisher itself refuses to publish such a store.
+sqlite3 "$PUBP" "CREATE VIEW mine AS SELECT 1"
+run "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.pem" --key "$FPKI/fleet-signer.key"
+[ "$status" != 0 ] || fail "a store with a view of its own was published"
+expect_in "$T/err" "the new snapshot is not a fleet snapshot of schema version $latest: it has an extra view mine"
+expect_in "$T/err" "(every subscriber would refuse it): nothing was published"
+sqlite3 "$PUBP" "DROP VIEW mine"
+oserial=$(($(serial_of "$S") + 1))
+"$TRUSTD" --store "$S" subscribe "file://$OLD" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
+old_publish "$oserial" "CREATE TRIGGER mine AFTER INSERT ON certificates BEGIN SELECT 1; END;"
+refused "is not a fleet snapshot of schema version 6: it has an extra trigger mine (refused before anything reads it)"
+old_publish "$((oserial + 1))"
+run "$TRUSTD" --store "$S" sync
+expect_status 0
+expect_in "$T/out" "installed serial $((oserial + 1))"
+[ "$(sqlite3 "$S" 'PRAGMA user_version')" = "$latest" ] || fail "the store's own schema changed"
+same_as_snapshot "$S" "$OUT"
+run "$TRUSTD" --store "$S" verify --app ftp-client --host localhost "$PKI/server.pem"
+expect_status 0
+
 # unsubscribe: local again, with the last policy.
 run "$TRUSTD" --store "$S" unsubscribe
 expect_status 0

@@ -213,6 +213,15 @@ static int run_publish(struct cli *c, void *arg)
     size_t len = 0;
     if (store_snapshot_make(c->s, &image, &len, e) != 0)
         return -1;
+    /* Opened as every subscriber will open it (schema, integrity): a
+     * store with objects of its own is refused here, not on every machine. */
+    struct store *check = NULL;
+    int schema = 0;
+    if (store_snapshot_open(image, len, "the new snapshot", &check, &schema, e) != 0) {
+        free(image);
+        return err_suffix(e, " (every subscriber would refuse it)");
+    }
+    store_close(check);
     struct fleet_manifest *m = &p->m;
     memset(m, 0, sizeof *m);
     m->serial = serial;

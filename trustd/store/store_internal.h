@@ -105,5 +105,10 @@ int store_label_valid(const char *label, struct err *e) STORE_MUST_CHECK;
 
 int store_sql_error(struct store *s, struct err *e, const char *what);
 int store_exec(struct store *s, const char *sql, struct err *e) STORE_MUST_CHECK;
+/* Whether the schema of s (an image of a backup or snapshot, what) is
+ * exactly what the migrations up to version make: the same tables,
+ * indexes, views and triggers with the same SQL. ERR_VERIFY naming the
+ * first entry extra, missing or changed. */
+int store_schema_is_reference(struct store *s, int version, const char *what, struct err *e) STORE_MUST_CHECK;
 
 #endif

@@ -148,13 +148,16 @@ expect_status 0
 next=$(sed -n 's/^published serial \([0-9]*\) .*/\1/p' "$T/out")
 [ "$next" -gt "$recorded" ] || fail "the next publish did not move past the recorded serial"
 
-# Publications within one second: the manifest's mtime still moves on
-# each time (web servers' ETags: nginx's is mtime seconds and size, and
-# two manifests can have one size).
-for try in 1 2 3; do
-    was=$(stat -c %Y "$WP/manifest.p7m")
+# A new manifest's mtime is past the one it replaces even when the clock
+# has not moved on (web servers' ETags: nginx's is mtime seconds and
+# size, and two manifests can have one size): the one before is dated
+# ahead of the clock here, and the new one must be a second past it.
+for ahead in 30 31; do
+    was=$(($(date +%s) + ahead))
+    touch -d "@$was" "$WP/manifest.p7m"
     publish "$PUBP" "$WP" --valid-for 1d > /dev/null || fail "publish failed"
-    [ "$(stat -c %Y "$WP/manifest.p7m")" -gt "$was" ] || fail "a new manifest kept the mtime of the one before"
+    [ "$(stat -c %Y "$WP/manifest.p7m")" = $((was + 1)) ] ||
+        fail "a new manifest is dated $(stat -c %Y "$WP/manifest.p7m"), not a second past the one before ($was)"
 done
 
 # Two syncs at once (a timer and an admin): sync A has verified serial N1
@@ -209,7 +212,7 @@ expect_in "$T/a.err" "the subscription changed while this sync ran"
 # The fetch runs in a confined child. libcurl's resolver thread works
 # there: a name only /etc/hosts knows (in a mount namespace of our own).
 # A redirect to another port cannot connect where Landlock has TCP rules
-# (ABI 4 and up); on an older kernel it is followed.
+# (ABI 4 and up); on an older kernel it is followed. A proxy's port can.
 serve "$T/r2"
 printf '127.0.0.1 localhost\n127.0.0.1 fleet-web.test\n' > "$T/hosts"
 NS=$T/named.db
@@ -235,6 +238,13 @@ if [ "$kernel_abi" -ge 4 ]; then
 else
     expect_status 0
 fi
+# Through a proxy (http_proxy): the confined child may reach its port.
+# Nothing listens on the URL's own port: only the proxy can answer.
+PX=$T/proxied.db
+"$TRUSTD" --store "$PX" subscribe "http://127.0.0.1:1" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
+run env http_proxy="http://127.0.0.1:$(cat "$HP2")" "$TRUSTD" --store "$PX" sync --timeout 5
+expect_status 0
+expect_in "$T/out" "installed serial"
 kill "$holdpid" "$otherpid" 2> /dev/null || true
 wait "$holdpid" "$otherpid" 2> /dev/null || true
 
@@ -494,6 +504,9 @@ oserial=$(($(serial_of "$S") + 1))
 "$TRUSTD" --store "$S" subscribe "file://$OLD" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
 old_publish "$oserial" "CREATE TRIGGER mine AFTER INSERT ON certificates BEGIN SELECT 1; END;"
 refused "is not a fleet snapshot of schema version 6: it has an extra trigger mine (refused before anything reads it)"
+# Statistics too: trustd never runs ANALYZE, and a name proves nothing.
+old_publish "$oserial" "ANALYZE;"
+refused "is not a fleet snapshot of schema version 6: it has an extra table sqlite_stat1"
 old_publish "$((oserial + 1))"
 run "$TRUSTD" --store "$S" sync
 expect_status 0

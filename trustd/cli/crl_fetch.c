@@ -136,6 +136,29 @@ static CURLcode set_ca_blob(CURL *h, const char *pem)
     return rc == CURLE_OK ? curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob) : rc;
 }
 
+unsigned long fetch_url_port(const char *text, unsigned flags, int *explicit_port)
+{
+    CURLU *u = curl_url();
+    char *port = NULL;
+    unsigned long p = 0;
+    *explicit_port = 0;
+    if (u != NULL && curl_url_set(u, CURLUPART_URL, text, flags | CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
+        if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
+            *explicit_port = 1;
+        else
+            (void)curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+    }
+    if (port != NULL) {
+        char *end;
+        p = strtoul(port, &end, 10);
+        if (*end != '\0' || p > 65535)
+            p = 0;
+    }
+    curl_free(port);
+    curl_url_cleanup(u);
+    return p;
+}
+
 int crl_fetch(const char *url, const struct crl_fetch_opts *o, unsigned char **data, size_t *len,
               struct err *e)
 {
@@ -207,6 +230,7 @@ int fetch_url_here(const char *url, const struct crl_fetch_opts *o, struct fetch
     curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &spent);
     curl_easy_getinfo(h, https ? CURLINFO_APPCONNECT_TIME_T : CURLINFO_CONNECT_TIME_T, &connected);
     long redirects = 0;
+    int explicit_port;
     char *last = NULL;
     curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &redirects);
     curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &last);
@@ -229,7 +253,8 @@ int fetch_url_here(const char *url, const struct crl_fetch_opts *o, struct fetch
         err_set(e, ERR_CONNECT, "%s: no complete answer within %ld seconds", url, timeout);
     else if (rc == CURLE_UNSUPPORTED_PROTOCOL && status >= 300 && status < 400)
         err_set(e, ERR_CONNECT, "%s: redirected to another scheme (refused)", url);
-    else if (rc == CURLE_COULDNT_CONNECT && moved[0] != '\0')
+    else if (rc == CURLE_COULDNT_CONNECT && moved[0] != '\0' &&
+             fetch_url_port(moved, 0, &explicit_port) != fetch_url_port(url, 0, &explicit_port))
         /* The confined fetch connects only to the URL's own port. */
         err_set(e, ERR_CONNECT, "%s: redirected to %s, which could not be reached (a redirect must "
                 "keep the URL's port: subscribe to the final URL)", url, moved);

@@ -43,7 +43,8 @@ int crl_fetch_uris(X509 *cert, char **out, int max);
  * a body over max_size, a time-out or an unverified HTTPS server is an
  * error naming the URL. libcurl, its TLS and HTTP run in a confined child
  * (confined.h): it reads the system's files, the CA file and a file://
- * URL's file, writes nothing, and hands the body back over a pipe. */
+ * URL's file, connects to the URL's port and a proxy's, writes nothing,
+ * and hands the body back over a pipe. */
 int crl_fetch(const char *url, const struct crl_fetch_opts *o, unsigned char **data, size_t *len,
               struct err *e);
 
@@ -61,6 +62,11 @@ struct fetch_more {
 };
 int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more *m,
               unsigned char **data, size_t *len, struct err *e);
+
+/* The port of a URL, or of a proxy with flags CURLU_GUESS_SCHEME (its
+ * scheme's default when none, *explicit_port 0 then): 0 when it cannot
+ * be read. */
+unsigned long fetch_url_port(const char *text, unsigned flags, int *explicit_port);
 
 /* The same in this process: the child's part (crl_fetch.c; fetch_url is
  * in fetch_confined.c). */

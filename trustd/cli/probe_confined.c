@@ -78,7 +78,8 @@ int probe_chain(const char *host, unsigned port, int implicit, int timeout_ms,
     snprintf(what, sizeof what, "probe of %s", host);
     struct confined_limits l;
     confined_limits_system(&l);
-    l.port = port;
+    if (confined_port(&l, port) != 0)
+        return err_set(e, ERR_USAGE, "%s: port %u is out of range", what, port);
     struct probe_job j = { host, port, implicit, timeout_ms };
     struct buf b;
     struct answer a;
@@ -89,6 +90,8 @@ int probe_chain(const char *host, unsigned port, int implicit, int timeout_ms,
     const unsigned char *text;
     size_t text_len;
     int rc = answer_take_bytes(&a, tls_info_len - 1, &text, &text_len) == 0 ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < text_len; i++) /* "TLSv1.3, CIPHER": printed as it is */
+        rc = text[i] >= 0x20 && text[i] < 0x7f ? 0 : -1;
     if (rc == 0) {
         memcpy(tls_info, text, text_len);
         tls_info[text_len] = '\0';

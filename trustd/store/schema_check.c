@@ -6,16 +6,21 @@
 #include "trustd/store/schema.h"
 #include "trustd/store/store_internal.h"
 
-/* Every schema entry but SQLite's statistics (ANALYZE may add them):
- * tables, indexes, views and triggers, with the SQL that made them. */
+/* Every schema entry: tables, indexes, views and triggers with the SQL
+ * that made them. None is left out: trustd never runs ANALYZE, so a
+ * statistics table is foreign too (and a name alone proves nothing). */
 static const char ENTRIES[] = "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema "
-                              "WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' ORDER BY type, name";
+                              "ORDER BY type, name";
 
-/* The next entry as "type name", its table and SQL; 0 at the end. */
+/* The next entry as "type name", its table and SQL: 1; 0 at the end;
+ * -1 when it cannot be read. */
 static int next_entry(sqlite3_stmt *st, char *what, size_t len, const char **table, const char **sql)
 {
-    if (sqlite3_step(st) != SQLITE_ROW)
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
         return 0;
+    if (rc != SQLITE_ROW)
+        return -1;
     snprintf(what, len, "%s %s", (const char *)sqlite3_column_text(st, 0),
              (const char *)sqlite3_column_text(st, 1));
     *table = (const char *)sqlite3_column_text(st, 2);
@@ -46,6 +51,10 @@ int store_schema_is_reference(struct store *s, int version, const char *what, st
         const char *ta = "", *sa = "", *tb = "", *sb = "";
         int has_a = next_entry(mine, a, sizeof a, &ta, &sa);
         int has_b = next_entry(want, b, sizeof b, &tb, &sb);
+        if (has_a < 0 || has_b < 0) {
+            rc = store_sql_error(has_a < 0 ? s : &ref, e, "cannot read the schema");
+            break;
+        }
         if (!has_a && !has_b)
             break;
         const char *why = NULL, *name = a;

@@ -550,12 +550,12 @@ static int open_image(unsigned char *image, sqlite3_int64 size, const char *name
     if (rc != 0) {
         err_set(e, ERR_LOCAL, "%s is not %s", name, what);
     } else if (validate(b, e) != 0 ||
+               /* Nothing of its own (a trigger, a view, a changed table)
+                * may run in a check, a migration or an install. */
+               (b->version > 0 && store_schema_is_reference(b, b->version, what, e) != 0) ||
                /* store_check below covers it, but a migration must not
                 * run on a damaged image. */
-               (b->version < schema_migration_count && quick_check(b, e) != 0) ||
-               /* Nothing of its own (a trigger, a view, a changed table)
-                * may run in a migration or an install. */
-               (b->version > 0 && store_schema_is_reference(b, b->version, what, e) != 0)) {
+               (b->version < schema_migration_count && quick_check(b, e) != 0)) {
         rc = -1;
     } else {
         *was = b->version;

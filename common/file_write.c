@@ -57,7 +57,7 @@ static int later_than(int fd, const struct stat *was)
         return -1;
     if (now.st_mtim.tv_sec > was->st_mtim.tv_sec)
         return 0;
-    struct timespec t[2] = { { was->st_mtim.tv_sec + 1, 0 }, { was->st_mtim.tv_sec + 1, 0 } };
+    struct timespec t[2] = { { 0, UTIME_OMIT }, { was->st_mtim.tv_sec + 1, 0 } };
     return futimens(fd, t);
 }
 

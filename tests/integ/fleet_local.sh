@@ -242,7 +242,7 @@ fi
 # Nothing listens on the URL's own port: only the proxy can answer.
 PX=$T/proxied.db
 "$TRUSTD" --store "$PX" subscribe "http://127.0.0.1:1" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
-run env http_proxy="http://127.0.0.1:$(cat "$HP2")" "$TRUSTD" --store "$PX" sync --timeout 5
+run env -u no_proxy -u NO_PROXY http_proxy="http://127.0.0.1:$(cat "$HP2")" "$TRUSTD" --store "$PX" sync --timeout 5
 expect_status 0
 expect_in "$T/out" "installed serial"
 kill "$holdpid" "$otherpid" 2> /dev/null || true
@@ -499,7 +499,13 @@ run "$TRUSTD" --store "$PUBP" publish --out "$WP" --signer "$FPKI/fleet-signer.p
 [ "$status" != 0 ] || fail "a store with a view of its own was published"
 expect_in "$T/err" "the new snapshot is not a fleet snapshot of schema version $latest: it has an extra view mine"
 expect_in "$T/err" "(every subscriber would refuse it): nothing was published"
+# and check names it.
+run "$TRUSTD" --store "$PUBP" check
+[ "$status" != 0 ] || fail "check passed a store with a view of its own"
+expect_in "$T/err" "is not a trust store of schema version $latest: it has an extra view mine (something other than trustd changed its schema"
 sqlite3 "$PUBP" "DROP VIEW mine"
+run "$TRUSTD" --store "$PUBP" check
+expect_status 0
 oserial=$(($(serial_of "$S") + 1))
 "$TRUSTD" --store "$S" subscribe "file://$OLD" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
 old_publish "$oserial" "CREATE TRIGGER mine AFTER INSERT ON certificates BEGIN SELECT 1; END;"

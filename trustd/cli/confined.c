@@ -1,5 +1,6 @@
 /* confined: untrusted talk in a confined child; its answer over a pipe. */
 #define _GNU_SOURCE /* pipe2, close_range, setresuid */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -118,13 +119,26 @@ static int keep_only(int out)
 {
     int hi = fcntl(out, F_DUPFD, 10);
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    /* (The pipe itself may have been given 2, when the parent had none.) */
     if (hi < 0 || null < 0 || dup2(null, 0) != 0 || dup2(null, 1) != 1 ||
-        (!KEEP_STDERR && dup2(null, 2) != 2) || dup2(hi, 3) != 3)
+        ((!KEEP_STDERR || out == 2) && dup2(null, 2) != 2) || dup2(hi, 3) != 3)
         return -1;
     if (close_range(4, ~0U, 0) != 0) { /* before Linux 5.9, or refused */
-        long max = sysconf(_SC_OPEN_MAX);
-        for (long fd = 4; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
-            close((int)fd);
+        DIR *d = opendir("/proc/self/fd");
+        if (d == NULL)
+            return -1;
+        int fds[1024], n = 0, self = dirfd(d);
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL && n < 1024) {
+            int fd = atoi(de->d_name);
+            if (fd > 3 && fd != self)
+                fds[n++] = fd;
+        }
+        closedir(d);
+        if (n == 1024)
+            return -1;
+        for (int i = 0; i < n; i++)
+            close(fds[i]);
     }
     return 0;
 }
@@ -134,7 +148,9 @@ static int drop_root(uid_t uid, gid_t gid, struct err *e)
 {
     if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0 ||
         geteuid() != uid || getegid() != gid)
-        return err_set(e, ERR_INTERNAL, "cannot become nobody in the confined process: %s", strerror(errno));
+        return err_set(e, ERR_INTERNAL, "cannot become nobody to talk to the server: %s (run by root, "
+                       "trustd needs CAP_SETUID and CAP_SETGID for that; or run it as the store's "
+                       "owner)", strerror(errno));
     return 0;
 }
 
@@ -168,7 +184,10 @@ static void child(int out, const struct child_setup *c, confined_work work, void
     struct buf body, head;
     buf_init(&body, answer_max);
     buf_init(&head, ERR_MSG_MAX + 64);
-    int rc = c->drop ? drop_root(c->uid, c->gid, &e) : 0;
+    /* No controlling terminal, a process group of its own: no /dev/tty
+     * to write to, no kill(0) reaching the parent's group. */
+    (void)setsid();
+    int rc = c->drop && drop_root(c->uid, c->gid, &e) != 0 ? err_prefix(&e, "%s", c->what) : 0;
     /* After the change of user, which clears it; a parent already gone
      * (killed meanwhile) leaves nobody to answer. */
     if (rc == 0 && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != c->parent))

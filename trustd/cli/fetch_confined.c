@@ -119,12 +119,14 @@ int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more
         co.ca_file = NULL;
     }
     /* libcurl keeps to its own time-out, which bounds the whole transfer;
-     * a child that outlives it is ended. */
+     * a child that outlives it (and the hand-over) is ended. */
     long timeout = o->timeout > 0 ? o->timeout : CRL_FETCH_TIMEOUT;
     struct fetch_job j = { url, &co, &cm };
     struct buf b;
     struct answer a;
-    int rc = confined_run(url, &l, fetch_work, &j, ((long long)timeout + 5) * 1000,
+    /* The margin covers handing the body over: a second per 16 MiB. */
+    long long margin = 5 + (long long)(o->max_size >> 24);
+    int rc = confined_run(url, &l, fetch_work, &j, ((long long)timeout + margin) * 1000,
                           o->max_size + sizeof m->etag + 16, &b, &a, e);
     free(ca);
     if (rc != 0)

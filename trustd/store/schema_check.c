@@ -67,8 +67,8 @@ int store_schema_is_reference(struct store *s, int version, const char *what, st
             why = "has another";
         }
         if (why != NULL)
-            rc = err_set(e, ERR_VERIFY, "%s is not %s of schema version %d: it %s %s (refused before "
-                         "anything reads it)", s->path, what, version, why, name);
+            rc = err_set(e, ERR_VERIFY, "%s is not %s of schema version %d: it %s %s", s->path, what,
+                         version, why, name);
     }
     sqlite3_finalize(mine);
     sqlite3_finalize(want);

@@ -460,6 +460,12 @@ int store_check(struct store *s, char *report, size_t reportlen, struct err *e)
     }
     if (!done || r.problems > 0)
         return err_set(e, ERR_STORE, "trust store %s is damaged: %s", s->path, report);
+    /* A trigger or view no migration made (someone's sqlite3 session). */
+    if (s->version > 0 && store_schema_is_reference(s, s->version, "a trust store", e) != 0) {
+        snprintf(report, reportlen, "%s", e->msg);
+        return err_suffix(e, " (something other than trustd changed its schema: remove that, or "
+                          "restore a backup)");
+    }
     snprintf(report, reportlen, "ok");
     return 0;
 }
@@ -552,7 +558,8 @@ static int open_image(unsigned char *image, sqlite3_int64 size, const char *name
     } else if (validate(b, e) != 0 ||
                /* Nothing of its own (a trigger, a view, a changed table)
                 * may run in a check, a migration or an install. */
-               (b->version > 0 && store_schema_is_reference(b, b->version, what, e) != 0) ||
+               (b->version > 0 && store_schema_is_reference(b, b->version, what, e) != 0 &&
+                err_suffix(e, " (refused before anything reads it)")) ||
                /* store_check below covers it, but a migration must not
                 * run on a damaged image. */
                (b->version < schema_migration_count && quick_check(b, e) != 0)) {

@@ -130,9 +130,10 @@ static int keep_only(int out)
         int fds[1024], n = 0, self = dirfd(d);
         struct dirent *de;
         while ((de = readdir(d)) != NULL && n < 1024) {
-            int fd = atoi(de->d_name);
-            if (fd > 3 && fd != self)
-                fds[n++] = fd;
+            char *end;
+            long fd = strtol(de->d_name, &end, 10);
+            if (*end == '\0' && end != de->d_name && fd > 3 && fd < INT_MAX && fd != self)
+                fds[n++] = (int)fd;
         }
         closedir(d);
         if (n == 1024)

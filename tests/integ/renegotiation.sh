@@ -51,10 +51,14 @@ rm -f "$ROOT/big-$$.bin" "$ROOT/up-$$.bin"
 # the refusal; the message says why. (Accepting fails too: the server then
 # refuses the client's ClientHello with a no_renegotiation alert.) The
 # server asks after 1 s of the session, later on a loaded machine: the
-# commands follow once its log says it asked (at most 30 s), and 1 s more.
+# commands follow once its log says it asked in this session (a line more
+# than before it: the server is shared, and an earlier session's line is
+# no sign; at most 30 s), and 1 s more.
 server prorenegctl
 tls_log=${LOG%.log}.run/tls.log
-asked() { grep -q "requesting TLS renegotiation on control channel" "$tls_log" 2> /dev/null; }
+ctl_asks() { local n; n=$(grep -c "requesting TLS renegotiation on control channel" "$tls_log" 2> /dev/null); echo "${n:-0}"; }
+asks_before=$(ctl_asks)
+asked() { [ "$(ctl_asks)" -gt "$asks_before" ]; }
 FTPC_PASSWORD=$FTP_PASSWORD run "$FTPC" -d --store "$T/store.db" 127.0.0.1 "$PORT" \
     < <(printf 'user %s\n' "$FTP_USER"
         for _ in $(seq 1 300); do asked && break; sleep 0.1; done

@@ -95,3 +95,14 @@ same_as_snapshot() {
     diff <(fleet_tables "$snap") <(fleet_tables "$1") > "$T/tables.diff" ||
         { cat "$T/tables.diff"; fail "$1 does not hold what $snap holds"; }
 }
+
+# fleet_httpd MODE PORTFILE [DIR]: the scripted web server (fleet_httpd.py)
+# in the background, waited for until it has written its port (at most
+# 30 s); its pid in httpd_pid, for the caller to end it.
+fleet_httpd() {
+    timeout 300 python3 "$(dirname "$0")/fleet_httpd.py" "$@" &
+    httpd_pid=$!
+    local _
+    for _ in $(seq 300); do [ -f "$2" ] && return 0; sleep 0.1; done
+    fail "the web server of fleet_httpd.py $1 did not start"
+}

@@ -173,10 +173,8 @@ publish "$PUBP" "$WR" > /dev/null
 cp -a "$WR" "$T/r2"
 n2=$(sed -n 's/^serial //p' <(openssl cms -verify -noverify -inform DER -in "$WR/manifest.p7m" 2> /dev/null))
 HP=$T/hold.port
-timeout 300 python3 "$(dirname "$0")/fleet_httpd.py" hold "$HP" "$WR" &
-holdpid=$!
-for _ in $(seq 50); do [ -f "$HP" ] && break; sleep 0.1; done
-[ -f "$HP" ] || fail "the holding web server did not start"
+fleet_httpd hold "$HP" "$WR"
+holdpid=$httpd_pid
 R=$T/race.db
 "$TRUSTD" --store "$R" subscribe "http://127.0.0.1:$(cat "$HP")" --signer-ca "$FPKI/fleet-ca.pem" > /dev/null
 serve() { rm -rf "$WR"; cp -a "$1" "$WR"; }
@@ -221,10 +219,8 @@ run unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$T/hosts" "$TR
 expect_status 0
 expect_in "$T/out" "installed serial"
 HP2=$T/other.port
-timeout 300 python3 "$(dirname "$0")/fleet_httpd.py" hold "$HP2" "$WR" &
-otherpid=$!
-for _ in $(seq 50); do [ -f "$HP2" ] && break; sleep 0.1; done
-[ -f "$HP2" ] || fail "the second web server did not start"
+fleet_httpd hold "$HP2" "$WR"
+otherpid=$httpd_pid
 RD=$T/redirected.db
 "$TRUSTD" --store "$RD" subscribe "http://127.0.0.1:$(cat "$HP")/to-$(cat "$HP2")" \
     --signer-ca "$FPKI/fleet-ca.pem" > /dev/null

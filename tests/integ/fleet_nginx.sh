@@ -193,9 +193,8 @@ done
 S3=$shared/m3/trust.db
 dump3() { sqlite3 "$S3" .dump | grep -v fleet_subscription; }
 # A server that hangs: refused after --timeout, the store unchanged.
-python3 "$(dirname "$0")/fleet_httpd.py" hang "$T/hang.port" &
-pids+=($!)
-for _ in $(seq 50); do [ -f "$T/hang.port" ] && break; sleep 0.1; done
+fleet_httpd hang "$T/hang.port"
+pids+=("$httpd_pid")
 "$TRUSTD" --store "$S3" subscribe "http://127.0.0.1:$(cat "$T/hang.port")" \
     --signer-ca "$shared/fleet-ca.pem" > /dev/null
 before=$(dump3)
@@ -238,9 +237,8 @@ expect_in "$T/err" "the server sent nothing for 5 seconds"
 [ "$before" = "$(dump3)" ] || fail "a hanging server changed the store"
 
 # A truncated download (the full Content-Length, half the body).
-python3 "$(dirname "$0")/fleet_httpd.py" truncate "$T/trunc.port" "$WWW" &
-pids+=($!)
-for _ in $(seq 50); do [ -f "$T/trunc.port" ] && break; sleep 0.1; done
+fleet_httpd truncate "$T/trunc.port" "$WWW"
+pids+=("$httpd_pid")
 "$TRUSTD" --store "$S3" subscribe "http://127.0.0.1:$(cat "$T/trunc.port")" \
     --signer-ca "$shared/fleet-ca.pem" > /dev/null
 before=$(dump3)

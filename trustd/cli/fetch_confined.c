@@ -56,12 +56,10 @@ static int proxy_ports(struct confined_limits *l)
 }
 
 /* What the child needs beyond the system's files: the URL's port (a
- * redirect to another fails) and a proxy's; the CA file; a file:// URL's
- * file (decoded as libcurl decodes it). */
-static int limits_for(const char *url, const struct crl_fetch_opts *o, struct confined_limits *l,
-                      struct err *e)
+ * redirect to another fails) and a proxy's; a file:// URL's file
+ * (decoded as libcurl decodes it). The CA file it gets as text. */
+static int limits_for(const char *url, struct confined_limits *l, struct err *e)
 {
-    (void)o;
     confined_limits_system(l);
     l->threads = 1; /* libcurl's threaded resolver */
     if (strncasecmp(url, "file://", 7) == 0) {
@@ -96,7 +94,7 @@ int fetch_url(const char *url, const struct crl_fetch_opts *o, struct fetch_more
     m->etag[0] = '\0';
     m->not_modified = 0;
     struct confined_limits l;
-    if (limits_for(url, o, &l, e) != 0)
+    if (limits_for(url, &l, e) != 0)
         return -1;
     /* The CA file is read here: the child, nobody when root runs this,
      * may not be able to, and gets its text (only it, as the file alone

@@ -49,13 +49,15 @@ int file_take_new_name(const char *tmp, const char *dest)
 }
 
 /* The open file's times one second past was's when its own are not
- * later: readers that tell files apart by mtime seconds see a new one. */
+ * later: readers that tell files apart by mtime seconds see a new one.
+ * Only from a file of our own: another user's (planted in a folder
+ * others may write) decides nothing here. */
 static int later_than(int fd, const struct stat *was)
 {
     struct stat now;
     if (fstat(fd, &now) != 0)
         return -1;
-    if (now.st_mtim.tv_sec > was->st_mtim.tv_sec)
+    if (now.st_mtim.tv_sec > was->st_mtim.tv_sec || was->st_uid != now.st_uid)
         return 0;
     struct timespec t[2] = { { 0, UTIME_OMIT }, { was->st_mtim.tv_sec + 1, 0 } };
     return futimens(fd, t);

@@ -40,7 +40,8 @@ int file_write_whole(const char *dest, const void *data, size_t len, mode_t mode
  * than the file it replaces (one second past it when the clock has not
  * moved on): web servers derive an ETag from mtime seconds and size
  * (nginx), so a new file written within the same second must not look
- * like the old one to a conditional request. */
+ * like the old one to a conditional request. Only a dest of the same
+ * owner counts: another user's file lends it no time. */
 int file_replace_newer(const char *dest, const void *data, size_t len, mode_t mode, const char *tag,
                        struct err *e) MUST_CHECK;
 

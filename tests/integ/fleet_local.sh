@@ -159,6 +159,13 @@ for ahead in 30 31; do
     [ "$(stat -c %Y "$WP/manifest.p7m")" = $((was + 1)) ] ||
         fail "a new manifest is dated $(stat -c %Y "$WP/manifest.p7m"), not a second past the one before ($was)"
 done
+# Another user's manifest there (a folder others may write) lends no date.
+chown nobody "$WP/manifest.p7m"
+touch -d "@$(($(date +%s) + 86400))" "$WP/manifest.p7m"
+publish "$PUBP" "$WP" --valid-for 1d > /dev/null || fail "publish failed"
+[ "$(stat -c %U "$WP/manifest.p7m")" = "$(id -un)" ] || fail "the new manifest is not the publisher's own"
+[ "$(stat -c %Y "$WP/manifest.p7m")" -le $(($(date +%s) + 5)) ] ||
+    fail "a new manifest took its date from another user's file: $(stat -c %Y "$WP/manifest.p7m")"
 
 # Two syncs at once (a timer and an admin): sync A has verified serial N1
 # and waits for its snapshot (held by the server) while sync B installs
